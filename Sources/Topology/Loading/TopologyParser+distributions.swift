@@ -1,0 +1,159 @@
+import Yams
+
+extension TopologyParser {
+    /// One entry of `distributions:`.
+    func parseDistribution(id: String, keyNode: Node, value: Node) throws -> DistributionSpec? {
+        let validID = try checkID(id, at: keyNode, role: "distribution", rule: IdentifierRules.distribution, expected: IdentifierRules.distributionExpected)
+        let what = "distribution '\(id)'"
+        guard let fields = try reader.fields(value, what: what, allowed: ["domain", "origins", "edges", "behaviors"]) else { return nil }
+        let domain = try fields.string("domain", matching: IdentifierRules.domain, expected: IdentifierRules.domainExpected)
+        if let domain, let other = distributions.first(where: { $0.domainName == domain }) {
+            try report(.duplicateID, "\(what) has domain '\(domain)', which distribution '\(other.id)' already has", field: "domain", of: fields)
+        }
+        let originIDs = try references(fields, "origins", role: "origin", required: true) ?? []
+        if originIDs.isEmpty, let node = fields["origins"] {
+            try reader.report(.missingField, "\(what) needs at least one origin", at: node)
+        }
+        let edgeIDs: [String]
+        if let node = fields["edges"], case .scalar(let scalar) = node, scalar.string == "all" {
+            edgeIDs = edges.map(\.id)
+        } else {
+            edgeIDs = try references(fields, "edges", role: "edge", required: false) ?? edges.map(\.id)
+            if edgeIDs.isEmpty, let node = fields["edges"] {
+                try reader.report(.unreachable, "\(what) lists no edges: no viewer could reach it", at: node)
+            }
+        }
+        let behaviors = try parseBehaviors(fields, origins: originIDs, in: what)
+        guard validID, let firstOrigin = originIDs.first, let behaviors else { return nil }
+        return DistributionSpec(
+            id: id,
+            domainName: domain ?? Self.defaultDomain(for: id),
+            origins: originIDs,
+            edges: edgeIDs,
+            behaviors: behaviors.isEmpty ? [CacheBehavior(origin: firstOrigin)] : behaviors,
+            source: reader.location(keyNode)
+        )
+    }
+
+    /// A CloudFront-looking domain derived from the id, so a distribution needs no `domain:`.
+    static func defaultDomain(for id: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in id.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+        let suffix = (0..<13).map { index in alphabet[Int((hash >> UInt64(index * 4)) % 36)] }
+        return "d\(String(suffix)).cloudfront.net"
+    }
+
+    /// A list of references to declared ids of one role, each checked where written, no repeats.
+    func references(_ fields: Fields, _ key: String, role: String, required: Bool) throws -> [String]? {
+        guard let entries = try fields.strings(key, required: required) else { return nil }
+        var result: [String] = []
+        for (reference, node) in entries {
+            if result.contains(reference) {
+                try reader.report(.duplicateID, "'\(key)' of \(fields.what) lists '\(reference)' twice", at: node)
+            } else if try resolve(reference, role: role, at: node, in: fields.what) {
+                result.append(reference)
+            }
+        }
+        return result
+    }
+
+    /// `behaviors:` — in CloudFront's matching order; the default (`*`) is last, added when absent.
+    /// - Returns: `nil` when a behavior could not be read.
+    private func parseBehaviors(_ fields: Fields, origins: [String], in what: String) throws -> [CacheBehavior]? {
+        guard let node = fields["behaviors"] else { return origins.first.map { [CacheBehavior(origin: $0)] } ?? [] }
+        guard let items = try reader.items(node, what: "'behaviors' of \(what)") else { return nil }
+        var behaviors: [CacheBehavior] = []
+        var failed = false
+        for item in items {
+            guard let behavior = try parseBehavior(item, origins: origins, in: what) else {
+                failed = true
+                continue
+            }
+            if behaviors.contains(where: { $0.pathPattern == behavior.pathPattern }) {
+                try reader.report(.duplicateID, "\(what) has two behaviors for path '\(behavior.pathPattern)'; the second could never match", at: item)
+            } else if behaviors.last?.pathPattern == CacheBehavior.Default.pathPattern {
+                try reader.report(.invalidValue, "\(what): the default behavior '*' must come last; the behavior for '\(behavior.pathPattern)' after it could never match", at: item)
+            }
+            behaviors.append(behavior)
+        }
+        if behaviors.last?.pathPattern != CacheBehavior.Default.pathPattern, let first = origins.first {
+            behaviors.append(CacheBehavior(origin: first))
+        }
+        if behaviors.count > DistributionSpec.maximumBehaviors {
+            try reader.report(.limitExceeded, "\(what) has \(behaviors.count) cache behaviors; CloudFront allows \(DistributionSpec.maximumBehaviors)", at: node)
+        }
+        return failed ? nil : behaviors
+    }
+
+    /// One cache behavior.
+    private func parseBehavior(_ node: Node, origins: [String], in distribution: String) throws -> CacheBehavior? {
+        let allowed = ["path", "origin", "ttl", "cache_key", "functions"]
+        guard let fields = try reader.fields(node, what: "a behavior of \(distribution)", allowed: allowed),
+            let path = try fields.string("path", required: true)
+        else { return nil }
+        let what = "the behavior '\(path)' of \(distribution)"
+        if path.count > 255 || path.contains(where: { $0.isWhitespace || !$0.isASCII }) {
+            try report(.invalidValue, "path pattern '\(path)' must be at most 255 printable ASCII characters", field: "path", of: fields)
+        }
+        var behavior = CacheBehavior(pathPattern: path, origin: origins.first ?? "")
+        if let origin = try fields.string("origin"), let originNode = fields["origin"] {
+            if try resolve(origin, role: "origin", at: originNode, in: what), !origins.contains(origin) {
+                try reader.report(.unknownReference, "\(what) sends requests to origin '\(origin)', which is not among the distribution's origins", at: originNode)
+            }
+            behavior.origin = origin
+        }
+        if let node = fields["ttl"] { try parseTTL(node, into: &behavior, in: what) }
+        if let node = fields["cache_key"] { behavior.cacheKey = try parseCacheKey(node, in: what) }
+        if let node = fields["functions"] { behavior.functions = try parseAssociations(node, in: what) }
+        behavior.source = reader.location(node)
+        return behavior
+    }
+
+    /// `ttl: {min, default, max}`; CloudFront requires min ≤ default ≤ max.
+    private func parseTTL(_ node: Node, into behavior: inout CacheBehavior, in what: String) throws {
+        guard let fields = try reader.fields(node, what: "'ttl' of \(what)", allowed: ["min", "default", "max"]) else { return }
+        if let value = try fields.quantity("min", Quantity.duration) { behavior.minimumTTL = value }
+        if let value = try fields.quantity("default", Quantity.duration) { behavior.defaultTTL = value }
+        if let value = try fields.quantity("max", Quantity.duration) { behavior.maximumTTL = value }
+        if !(behavior.minimumTTL <= behavior.defaultTTL && behavior.defaultTTL <= behavior.maximumTTL) {
+            try reader.report(.outOfRange, "'ttl' of \(what): CloudFront requires min ≤ default ≤ max", at: node)
+        }
+    }
+
+    /// `cache_key: {query_strings, headers, cookies}`.
+    private func parseCacheKey(_ node: Node, in what: String) throws -> CacheKeyPolicy {
+        guard let fields = try reader.fields(node, what: "'cache_key' of \(what)", allowed: ["query_strings", "headers", "cookies"]) else { return .init() }
+        var policy = CacheKeyPolicy()
+        if let node = fields["query_strings"] { policy.queryStrings = try selection(node, key: "query_strings", of: fields) }
+        if let node = fields["cookies"] { policy.cookies = try selection(node, key: "cookies", of: fields) }
+        if let headers = try fields.strings("headers") {
+            for (header, node) in headers where header.wholeMatch(of: IdentifierRules.header) == nil {
+                try reader.report(.invalidValue, "'\(header)' in 'headers' of \(fields.what) is not a header name", at: node)
+            }
+            policy.headers = headers.map { $0.text.lowercased() }
+            if headers.count > CacheKeyPolicy.maximumNames, let node = fields["headers"] {
+                try reader.report(.limitExceeded, "'headers' of \(fields.what) lists \(headers.count); CloudFront allows \(CacheKeyPolicy.maximumNames)", at: node)
+            }
+        }
+        return policy
+    }
+
+    /// `none`, `all`, or a list of names.
+    private func selection(_ node: Node, key: String, of fields: Fields) throws -> CacheKeyPolicy.Selection {
+        if case .scalar(let scalar) = node {
+            switch scalar.string {
+            case "none": return .none
+            case "all": return .all
+            default:
+                try reader.report(.invalidValue, "'\(key)' of \(fields.what) is '\(scalar.string)': expected none, all, or a list of names", at: node)
+                return .none
+            }
+        }
+        guard let names = try fields.strings(key) else { return .none }
+        if names.count > CacheKeyPolicy.maximumNames {
+            try reader.report(.limitExceeded, "'\(key)' of \(fields.what) lists \(names.count); CloudFront allows \(CacheKeyPolicy.maximumNames)", at: node)
+        }
+        return .only(names.map(\.text))
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import Yams
+
+extension TopologyParser {
+    /// One entry of `functions:` — code the topology publishes as version 1 at `up`.
+    func parseFunction(name: String, keyNode: Node, value: Node) throws -> FunctionSpec? {
+        let validName = try checkID(name, at: keyNode, role: "function", rule: IdentifierRules.function, expected: IdentifierRules.functionExpected)
+        let allowed = ["runtime", "handler", "code", "memory", "timeout"]
+        guard let fields = try reader.fields(value, what: "function '\(name)'", allowed: allowed) else { return nil }
+        var runtime: Runtime?
+        if let identifier = try fields.string("runtime", required: true) {
+            runtime = Runtime(identifier: identifier)
+            if runtime == nil {
+                let known = Runtime.identifiers.keys.sorted()
+                try report(.invalidValue, "'runtime' of function '\(name)' is '\(identifier)'\(Suggestion.phrase(for: identifier, among: known))", field: "runtime", of: fields)
+            }
+        }
+        let handler = try fields.string("handler", required: true, matching: IdentifierRules.handler, expected: IdentifierRules.handlerExpected)
+        let code = try fields.string("code", required: true).flatMap { try codePath($0, fields: fields) }
+        let memory = try fields.quantity("memory", Quantity.size)
+        let megabytes = memory.map { $0 / 1_048_576 }
+        if let megabytes, !(128...10_240).contains(megabytes) {
+            try report(.outOfRange, "'memory' of function '\(name)' is \(megabytes) MB; Lambda allows 128 MB to 10240 MB", field: "memory", of: fields)
+        }
+        let timeout = try fields.quantity("timeout", Quantity.duration)
+        if let timeout, timeout < .milliseconds(1) || timeout > .seconds(30) {
+            try report(.outOfRange, "'timeout' of function '\(name)' must lie between 1 ms and 30 s, the longest Lambda@Edge allows", field: "timeout", of: fields)
+        }
+        guard let runtime, let handler, let code, validName else { return nil }
+        return FunctionSpec(
+            name: name,
+            runtime: runtime,
+            handler: handler,
+            code: code,
+            memoryMegabytes: megabytes ?? FunctionSpec.Default.memoryMegabytes,
+            timeout: timeout ?? FunctionSpec.Default.timeout,
+            source: reader.location(keyNode)
+        )
+    }
+
+    /// A function's code: a folder, or a .zip as Lambda takes a deployment package.
+    private func codePath(_ path: String, fields: Fields) throws -> String? {
+        let absolute = absolutePath(path)
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory)
+        guard exists, isDirectory.boolValue || absolute.lowercased().hasSuffix(".zip") else {
+            try report(.invalidValue, "'code' of \(fields.what): no folder or .zip at '\(path)' (resolved to \(absolute))", field: "code", of: fields)
+            return nil
+        }
+        return absolute
+    }
+
+    /// A behavior's `functions:` — at most one association per event type.
+    func parseAssociations(_ node: Node, in what: String) throws -> [EventType: FunctionAssociation] {
+        guard let entries = try reader.entries(node, what: "'functions' of \(what)") else { return [:] }
+        var associations: [EventType: FunctionAssociation] = [:]
+        for entry in entries {
+            guard let event = EventType(rawValue: entry.key) else {
+                let events = EventType.allCases.map(\.rawValue)
+                try reader.report(.invalidAssociation, "'\(entry.key)' is not an event type\(Suggestion.phrase(for: entry.key, among: events))", at: entry.keyNode)
+                continue
+            }
+            if let association = try parseAssociation(entry.value, event: event, in: what) { associations[event] = association }
+        }
+        return associations
+    }
+
+    /// One association: `name:N`, or `{function: name, version: N, include_body: true}`.
+    private func parseAssociation(_ node: Node, event: EventType, in what: String) throws -> FunctionAssociation? {
+        let context = "the \(event.rawValue) association of \(what)"
+        var name: String?
+        var version: String?
+        var versionNode = node
+        var includeBody = false
+        if case .mapping = node {
+            guard let fields = try reader.fields(node, what: context, allowed: ["function", "version", "include_body"]) else { return nil }
+            name = try fields.string("function", required: true)
+            version = try fields.string("version")
+            versionNode = fields["version"] ?? node
+            includeBody = try fields.bool("include_body") ?? false
+        } else if let text = try reader.text(node, what: context) {
+            let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+            name = String(parts[0])
+            version = parts.count > 1 ? String(parts[1]) : nil
+        }
+        guard let name else { return nil }
+        guard let version, !version.isEmpty else {
+            try reader.report(.invalidAssociation, "\(context) names '\(name)' with no version: CloudFront runs only a numbered version, e.g. '\(name):1'", at: versionNode)
+            return nil
+        }
+        guard version != "$LATEST" else {
+            try reader.report(.invalidAssociation, "\(context) names '\(name):$LATEST': CloudFront refuses $LATEST; publish a version and name its number, e.g. '\(name):1'", at: versionNode)
+            return nil
+        }
+        guard let number = Int(version), number >= 1 else {
+            try reader.report(.invalidAssociation, "\(context) names version '\(version)' of '\(name)': only numbered versions (1, 2, 3 …) can be associated, not aliases", at: versionNode)
+            return nil
+        }
+        guard declaredFunctions[name] != nil else {
+            try reader.report(.unknownReference, "\(context) names unknown function '\(name)'\(Suggestion.phrase(for: name, among: declaredFunctions.keys.sorted()))", at: node)
+            return nil
+        }
+        guard number == 1 else {
+            try reader.report(.invalidAssociation, "\(context) names '\(name):\(number)', but a topology publishes each of its functions as version 1", at: versionNode)
+            return nil
+        }
+        if includeBody, !event.isRequestEvent {
+            try reader.report(.invalidAssociation, "\(context) sets include_body, which CloudFront allows only on request events", at: node)
+        }
+        if let function = functions.first(where: { $0.name == name }) {
+            try checkLimits(of: function, for: event, context: context, at: node)
+        }
+        return FunctionAssociation(event: event, function: name, version: number, includeBody: includeBody, source: reader.location(node))
+    }
+
+    /// A function associated with an event must fit that event's limits (spec §4).
+    private func checkLimits(of function: FunctionSpec, for event: EventType, context: String, at node: Node) throws {
+        if function.timeout > event.maximumTimeout {
+            let message = "\(context): function '\(function.name)' has a \(function.timeout.inMilliseconds.compact) ms timeout; \(event.rawValue) allows at most \(event.maximumTimeout.inMilliseconds.compact) ms"
+            try reader.report(.limitExceeded, message, at: node)
+        }
+        if function.memoryMegabytes > event.maximumMemoryMegabytes {
+            let message = "\(context): function '\(function.name)' has \(function.memoryMegabytes) MB of memory; \(event.rawValue) allows at most \(event.maximumMemoryMegabytes) MB"
+            try reader.report(.limitExceeded, message, at: node)
+        }
+    }
+}

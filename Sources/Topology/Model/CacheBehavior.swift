@@ -1,0 +1,119 @@
+/// How CloudFront treats requests whose path matches a pattern: which origin, how long to cache,
+/// what makes up the cache key, and which functions run.
+public struct CacheBehavior: Hashable, Sendable {
+    /// The defaults CloudFront applies, in one place (spec §4).
+    public enum Default {
+        /// The default behavior's pattern, which matches every path.
+        public static let pathPattern = "*"
+        /// Shortest time an object stays cached.
+        public static let minimumTTL = Duration.seconds(0)
+        /// Time an object stays cached when the origin sends no Cache-Control max-age: 24 hours.
+        public static let defaultTTL = Duration.seconds(86_400)
+        /// Longest time an object stays cached: one year.
+        public static let maximumTTL = Duration.seconds(31_536_000)
+    }
+
+    /// The path pattern (`/images/*.jpg`, `*`), matched in order as CloudFront does.
+    public var pathPattern: String
+    /// The id of the origin requests go to.
+    public var origin: String
+    /// Shortest caching time.
+    public var minimumTTL: Duration
+    /// Caching time when the origin does not say.
+    public var defaultTTL: Duration
+    /// Longest caching time.
+    public var maximumTTL: Duration
+    /// What makes up the cache key.
+    public var cacheKey: CacheKeyPolicy
+    /// The functions, at most one per event type.
+    public var functions: [EventType: FunctionAssociation]
+    /// Where the behavior is declared.
+    public var source: SourceLocation?
+
+    /// Creates a behavior with CloudFront's defaults.
+    public init(
+        pathPattern: String = Default.pathPattern,
+        origin: String,
+        minimumTTL: Duration = Default.minimumTTL,
+        defaultTTL: Duration = Default.defaultTTL,
+        maximumTTL: Duration = Default.maximumTTL,
+        cacheKey: CacheKeyPolicy = .init(),
+        functions: [EventType: FunctionAssociation] = [:],
+        source: SourceLocation? = nil
+    ) {
+        self.pathPattern = pathPattern
+        self.origin = origin
+        self.minimumTTL = minimumTTL
+        self.defaultTTL = defaultTTL
+        self.maximumTTL = maximumTTL
+        self.cacheKey = cacheKey
+        self.functions = functions
+        self.source = source
+    }
+
+    /// Whether this behavior's pattern matches a request path.
+    ///
+    /// CloudFront's rules: `*` matches any run of characters (`/` included), `?` exactly one,
+    /// matching is case-sensitive, and a pattern's leading `/` is optional.
+    /// - Parameter path: The request path, without the query string.
+    public func matches(path: String) -> Bool {
+        if pathPattern == "*" { return true }
+        let pattern = pathPattern.hasPrefix("/") ? pathPattern : "/" + pathPattern
+        return Self.wildcardMatch(pattern: Array(pattern.utf8), text: Array(path.utf8))
+    }
+
+    /// Glob matching with `*` and `?`, linear in practice: it backtracks only to the last `*`.
+    private static func wildcardMatch(pattern: [UInt8], text: [UInt8]) -> Bool {
+        let star = UInt8(ascii: "*")
+        let question = UInt8(ascii: "?")
+        var p = 0
+        var t = 0
+        var lastStar: Int?
+        var resumeText = 0
+        while t < text.count {
+            if p < pattern.count, pattern[p] == question || pattern[p] == text[t] {
+                p += 1
+                t += 1
+            } else if p < pattern.count, pattern[p] == star {
+                lastStar = p
+                resumeText = t
+                p += 1
+            } else if let star = lastStar {
+                p = star + 1
+                resumeText += 1
+                t = resumeText
+            } else {
+                return false
+            }
+        }
+        while p < pattern.count, pattern[p] == star { p += 1 }
+        return p == pattern.count
+    }
+}
+
+/// What goes into a cache key beyond the host and path (a CloudFront cache policy).
+public struct CacheKeyPolicy: Hashable, Sendable {
+    /// Which of a set of names (query parameters, cookies) count.
+    public enum Selection: Hashable, Sendable {
+        case none
+        case all
+        case only([String])
+    }
+
+    /// CloudFront allows at most ten names in each list of a cache policy.
+    public static let maximumNames = 10
+
+    /// Query parameters in the key.
+    public var queryStrings: Selection
+    /// Request headers in the key (names, lower case).
+    public var headers: [String]
+    /// Cookies in the key.
+    public var cookies: Selection
+
+    /// Creates a policy; the default keys on the path alone, like CloudFront's CachingOptimized.
+    public init(queryStrings: Selection = .none, headers: [String] = [], cookies: Selection = .none) {
+        self.queryStrings = queryStrings
+        self.headers = headers
+        self.cookies = cookies
+    }
+}

@@ -1,0 +1,43 @@
+/// A CloudFront distribution: a domain name, its origins, its cache behaviors, and the edges
+/// that serve it.
+public struct DistributionSpec: Hashable, Sendable {
+    /// CloudFront allows at most 25 cache behaviors per distribution (spec §4).
+    public static let maximumBehaviors = 25
+
+    /// The distribution id (`E1A2B3C4D5E6F7`).
+    public var id: String
+    /// The domain viewers ask for (`d111111abcdef8.cloudfront.net`).
+    public var domainName: String
+    /// The ids of its origins.
+    public var origins: [String]
+    /// The ids of the edges that serve it; every edge when the topology does not say.
+    public var edges: [String]
+    /// Its cache behaviors in matching order; the last is always the default (`*`).
+    public var behaviors: [CacheBehavior]
+    /// Where the distribution is declared.
+    public var source: SourceLocation?
+
+    /// Creates a distribution.
+    public init(
+        id: String,
+        domainName: String,
+        origins: [String],
+        edges: [String],
+        behaviors: [CacheBehavior],
+        source: SourceLocation? = nil
+    ) {
+        self.id = id
+        self.domainName = domainName
+        self.origins = origins
+        self.edges = edges
+        self.behaviors = behaviors
+        self.source = source
+    }
+
+    /// The behavior that handles a path: the first whose pattern matches, as CloudFront does.
+    /// - Parameter path: The request path, without the query string.
+    /// - Returns: The matching behavior; the default one matches everything.
+    public func behavior(forPath path: String) -> CacheBehavior {
+        behaviors.first { $0.matches(path: path) } ?? behaviors[behaviors.count - 1]
+    }
+}

@@ -1,0 +1,151 @@
+/// What every node of the network has: an id, a place and an address to listen on.
+public protocol NodeSpec: Sendable {
+    /// The id links and references use.
+    var id: String { get }
+    /// Where the node is.
+    var location: Location { get }
+    /// Where its process listens.
+    var listen: ListenAddress { get }
+    /// The node's role, for tables and messages.
+    var role: NodeRole { get }
+}
+
+/// The part a node plays in the network.
+public enum NodeRole: String, Hashable, Sendable, CaseIterable {
+    case edge, hub, origin, registry
+}
+
+/// An edge location (a CloudFront POP): serves viewers and runs their functions.
+public struct EdgeSpec: NodeSpec, Hashable {
+    /// A POP id in CloudFront's style: an airport code and a number (`NRT50`).
+    public var id: String
+    public var location: Location
+    /// The id of the regional hub the edge fetches through.
+    public var hub: String
+    public var listen: ListenAddress
+    /// Where the edge is declared.
+    public var source: SourceLocation?
+    public var role: NodeRole { .edge }
+
+    /// Creates an edge.
+    public init(id: String, location: Location, hub: String, listen: ListenAddress = .init(), source: SourceLocation? = nil) {
+        self.id = id
+        self.location = location
+        self.hub = hub
+        self.listen = listen
+        self.source = source
+    }
+}
+
+/// A regional hub (a regional edge cache): the second cache tier, and the relay of function
+/// versions from the registry to its edges.
+public struct HubSpec: NodeSpec, Hashable {
+    /// An AWS-region-like id (`ap-northeast-1`).
+    public var id: String
+    public var location: Location
+    public var listen: ListenAddress
+    /// Where the hub is declared.
+    public var source: SourceLocation?
+    public var role: NodeRole { .hub }
+
+    /// Creates a hub.
+    public init(id: String, location: Location, listen: ListenAddress = .init(), source: SourceLocation? = nil) {
+        self.id = id
+        self.location = location
+        self.listen = listen
+        self.source = source
+    }
+}
+
+/// The central function registry (Lambda's us-east-1), the source of replication.
+public struct RegistrySpec: NodeSpec, Hashable {
+    /// The one id the registry has, for links and messages.
+    public static let id = "registry"
+    /// Where the registry is when a topology does not say: Ashburn, Virginia (us-east-1).
+    public static let defaultLocation = Location(
+        name: "us-east-1",
+        coordinate: GeoPoint(latitude: 39.0438, longitude: -77.4874),
+        country: "US",
+        countryName: "United States",
+        city: "Ashburn",
+        region: "VA",
+        regionName: "Virginia",
+        timeZone: "America/New_York"
+    )
+
+    public var id: String { Self.id }
+    public var location: Location
+    public var listen: ListenAddress
+    /// Where the registry is declared, if it is.
+    public var source: SourceLocation?
+    public var role: NodeRole { .registry }
+
+    /// Creates the registry's description.
+    public init(location: Location = defaultLocation, listen: ListenAddress = .init(), source: SourceLocation? = nil) {
+        self.location = location
+        self.listen = listen
+        self.source = source
+    }
+}
+
+/// An origin: the built-in static server (S3-like, serving a folder) or any HTTP server.
+public struct OriginSpec: NodeSpec, Hashable {
+    /// What serves the origin's content.
+    public enum Kind: Hashable, Sendable {
+        /// edgesim's own origin serves this folder (absolute, resolved against the topology file).
+        case staticFolder(path: String)
+        /// An HTTP server that runs outside edgesim.
+        case url(String)
+    }
+
+    /// The origin's id.
+    public var id: String
+    public var location: Location
+    /// What serves it.
+    public var kind: Kind
+    /// The Cache-Control value the built-in origin sends, if any.
+    public var cacheControl: String?
+    public var listen: ListenAddress
+    /// Where the origin is declared.
+    public var source: SourceLocation?
+    public var role: NodeRole { .origin }
+
+    /// Creates an origin.
+    public init(
+        id: String,
+        location: Location,
+        kind: Kind,
+        cacheControl: String? = nil,
+        listen: ListenAddress = .init(),
+        source: SourceLocation? = nil
+    ) {
+        self.id = id
+        self.location = location
+        self.kind = kind
+        self.cacheControl = cacheControl
+        self.listen = listen
+        self.source = source
+    }
+}
+
+/// A simulated viewer location: where requests come from, and its last-mile delay.
+public struct ViewerSpec: Hashable, Sendable {
+    /// The viewer's name (`tokyo-home`).
+    public var id: String
+    public var location: Location
+    /// The viewer's access (last-mile) delay, its share of every round trip.
+    public var access: Duration
+    /// The loopback source address requests from this viewer use, if the topology fixes one.
+    public var address: String?
+    /// Where the viewer is declared.
+    public var source: SourceLocation?
+
+    /// Creates a viewer.
+    public init(id: String, location: Location, access: Duration, address: String? = nil, source: SourceLocation? = nil) {
+        self.id = id
+        self.location = location
+        self.access = access
+        self.address = address
+        self.source = source
+    }
+}

@@ -1,0 +1,43 @@
+/// Where a viewer's request goes: the edge it reaches, that edge's hub, the origin behind them,
+/// and the round trip of each hop on the way.
+public struct Route: Hashable, Sendable {
+    /// An edge and the round trip to it from the viewer.
+    public struct RankedEdge: Hashable, Sendable {
+        /// The edge's id.
+        public var edge: String
+        /// The viewer→edge round trip.
+        public var rtt: Duration
+    }
+
+    /// One hop of the path.
+    public struct Hop: Hashable, Sendable {
+        /// The near end's id.
+        public var from: String
+        /// The far end's id.
+        public var to: String
+        /// The hop's round-trip time.
+        public var rtt: Duration
+        /// The hop's great-circle length in kilometres.
+        public var kilometres: Double
+    }
+
+    /// The viewer the route starts at.
+    public var viewer: ViewerSpec
+    /// The distribution asked for.
+    public var distribution: DistributionSpec
+    /// The behavior that handles the path asked for.
+    public var behavior: CacheBehavior
+    /// The edge the viewer reaches.
+    public var edge: EdgeSpec
+    /// The edge's hub.
+    public var hub: HubSpec
+    /// The behavior's origin.
+    public var origin: OriginSpec
+    /// viewer→edge, edge→hub, hub→origin.
+    public var hops: [Hop]
+    /// The other edges that serve the distribution, nearest first.
+    public var alternatives: [RankedEdge]
+
+    /// The round trip from the viewer to the origin and back, through every hop.
+    public var total: Duration { hops.reduce(.zero) { $0 + $1.rtt } }
+}

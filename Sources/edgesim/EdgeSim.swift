@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// The `edgesim` command: one executable for every role and every user command.
+@main
+struct EdgeSim: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "edgesim",
+        abstract: "A multi-node CloudFront + Lambda@Edge network simulator.",
+        discussion: "Describe a network in a topology file, then check it, route viewers through it and run it.",
+        version: "0.1.0",
+        subcommands: [Validate.self, RouteCommand.self]
+    )
+}

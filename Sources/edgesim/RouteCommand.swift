@@ -1,0 +1,148 @@
+import ArgumentParser
+import Foundation
+import Topology
+
+extension EdgeSim {
+    /// `edgesim route FILE --from VIEWER`: where a viewer's request goes, hop by hop.
+    struct RouteCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "route",
+            abstract: "Show the edge each viewer reaches, its hub and origin, and the modelled RTT of every hop.",
+            discussion: "A viewer reaches the edge with the lowest modelled RTT among those serving the distribution."
+        )
+
+        @Argument(help: "The topology file.", completion: .file(extensions: ["yaml", "yml"]))
+        var file: String
+
+        @Option(name: .customLong("from"), help: "A viewer's name, or 'all' for every viewer (the default).")
+        var viewer = "all"
+
+        @Option(help: "The distribution's id or domain (needed when the topology has several).")
+        var distribution: String?
+
+        @Option(help: "The request path: it picks the cache behavior, and so the origin.")
+        var path = "/"
+
+        @Flag(help: "Print JSON for scripts instead of a table.")
+        var json = false
+
+        func run() throws {
+            let topology: Topology
+            do {
+                topology = try TopologyLoader.load(path: file)
+            } catch {
+                for diagnostic in error.diagnostics { Output.error(diagnostic.description) }
+                throw ExitCode(1)
+            }
+            let viewers = viewer == "all" ? topology.viewers.map(\.id) : [viewer]
+            var routes: [Route] = []
+            do {
+                for id in viewers { routes.append(try topology.route(viewer: id, distribution: distribution, path: path)) }
+            } catch {
+                Output.error("\(file): error: \(error)")
+                throw ExitCode(1)
+            }
+            if json {
+                Output.line(try RouteReport.json(routes, path: path))
+            } else if routes.count == 1, let route = routes.first {
+                Output.line(Self.detail(route))
+            } else {
+                Output.line(Self.summary(routes))
+            }
+        }
+
+        /// One viewer's route: each hop on its own line, then the runners-up.
+        static func detail(_ route: Route) -> String {
+            var lines = [
+                "viewer \(route.viewer.id) (\(route.viewer.location.label)) → \(route.distribution.id) \(route.distribution.domainName)\(route.behavior.pathPattern == "*" ? "" : " [behavior \(route.behavior.pathPattern)]")",
+                "",
+            ]
+            var table = Table(["hop", "from", "to", "distance", "RTT"], alignments: [.left, .left, .left, .right, .right])
+            let names = ["viewer → edge", "edge → hub", "hub → origin"]
+            for (index, hop) in route.hops.enumerated() {
+                table.add([names[index], hop.from, hop.to, "\(Int(hop.kilometres.rounded())) km", formatMilliseconds(hop.rtt)])
+            }
+            table.add(["total", "", "", "", formatMilliseconds(route.total)])
+            lines.append(table.render())
+            if !route.alternatives.isEmpty {
+                let next = route.alternatives.prefix(3).map { "\($0.edge) \(formatMilliseconds($0.rtt))" }.joined(separator: ", ")
+                lines += ["", "next nearest edges: \(next)"]
+            }
+            return lines.joined(separator: "\n")
+        }
+
+        /// Every viewer's route, one row each.
+        static func summary(_ routes: [Route]) -> String {
+            var table = Table(
+                ["viewer", "where", "edge", "hub", "origin", "viewer→edge", "edge→hub", "hub→origin", "total"],
+                alignments: [.left, .left, .left, .left, .left, .right, .right, .right, .right]
+            )
+            for route in routes {
+                let rtts = route.hops.map { formatMilliseconds($0.rtt) }
+                table.add([route.viewer.id, route.viewer.location.label, route.edge.id, route.hub.id, route.origin.id] + rtts + [formatMilliseconds(route.total)])
+            }
+            let header = routes.first.map { "\($0.distribution.id) \($0.distribution.domainName) — modelled round trips\n\n" } ?? ""
+            return header + table.render()
+        }
+    }
+}
+
+extension Location {
+    /// "Tokyo, JP", or the location's name when the file gives no city.
+    var label: String {
+        [city ?? name, country].compactMap { $0 }.joined(separator: ", ")
+    }
+}
+
+/// The JSON `edgesim route --json` prints: one object per viewer, milliseconds as numbers.
+struct RouteReport: Codable {
+    struct Hop: Codable {
+        var from: String
+        var to: String
+        var kilometres: Double
+        var rttMs: Double
+    }
+    struct Alternative: Codable {
+        var edge: String
+        var rttMs: Double
+    }
+
+    var viewer: String
+    var distribution: String
+    var domain: String
+    var path: String
+    var behavior: String
+    var edge: String
+    var hub: String
+    var origin: String
+    var hops: [Hop]
+    var totalMs: Double
+    var alternatives: [Alternative]
+
+    init(_ route: Route, path: String) {
+        viewer = route.viewer.id
+        distribution = route.distribution.id
+        domain = route.distribution.domainName
+        self.path = path
+        behavior = route.behavior.pathPattern
+        edge = route.edge.id
+        hub = route.hub.id
+        origin = route.origin.id
+        hops = route.hops.map { Hop(from: $0.from, to: $0.to, kilometres: ($0.kilometres * 10).rounded() / 10, rttMs: $0.rtt.roundedMilliseconds) }
+        totalMs = route.total.roundedMilliseconds
+        alternatives = route.alternatives.map { Alternative(edge: $0.edge, rttMs: $0.rtt.roundedMilliseconds) }
+    }
+
+    /// The routes as a JSON array, keys in snake case.
+    static func json(_ routes: [Route], path: String = "/") throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return String(decoding: try encoder.encode(routes.map { RouteReport($0, path: path) }), as: UTF8.self)
+    }
+}
+
+extension Duration {
+    /// Milliseconds to three decimals (microsecond precision), for JSON.
+    var roundedMilliseconds: Double { (inMilliseconds * 1000).rounded() / 1000 }
+}

@@ -21,6 +21,7 @@ extension TopologyParser {
     func parseLocations(_ node: Node) throws {
         guard let entries = try reader.entries(node, what: "'locations'") else { return }
         for entry in entries {
+            declaredLocations.insert(entry.key)
             guard entry.key.wholeMatch(of: IdentifierRules.name) != nil else {
                 try reader.report(.invalidValue, "location name '\(entry.key)' is not valid: expected \(IdentifierRules.nameExpected)", at: entry.keyNode)
                 continue
@@ -62,6 +63,7 @@ extension TopologyParser {
         if case .mapping = node { return try parseLocation(node, name: owner) }
         guard let name = try reader.text(node, what: "'location' of \(fields.what)") else { return nil }
         guard let location = locations[name] else {
+            guard !declaredLocations.contains(name) else { return nil }  // declared but broken: already reported
             try reader.report(.unknownReference, "\(fields.what) names unknown location '\(name)'\(Suggestion.phrase(for: name, among: locations.keys.sorted()))", at: node)
             return nil
         }

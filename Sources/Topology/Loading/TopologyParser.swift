@@ -19,6 +19,8 @@ final class TopologyParser {
 
     var latency = LatencyModel.default
     var locations: [String: Location] = [:]
+    /// Every location name, including those whose entry has errors (so they are not reported twice).
+    var declaredLocations: Set<String> = []
     /// Every node and viewer id, with its role and the node it is declared at.
     var declared: [String: (role: String, node: Node)] = [:]
     var declaredFunctions: [String: Node] = [:]

@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+import Topology
+
+@Suite struct RouteCommandTests {
+    struct RouteJSON: Decodable {
+        struct Hop: Decodable {
+            var from: String
+            var to: String
+            var rttMs: Double
+        }
+        var viewer: String
+        var edge: String
+        var hub: String
+        var origin: String
+        var hops: [Hop]
+        var totalMs: Double
+    }
+
+    @Test func jsonAgreesWithTheLibraryForEveryViewer() throws {
+        let result = try CLI.run(["route", "topologies/global.yaml", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let routes = try decoder.decode([RouteJSON].self, from: Data(result.stdout.utf8))
+        let topology = try TopologyLoader.load(path: CLI.packageRoot.appendingPathComponent("topologies/global.yaml").path)
+        #expect(routes.map(\.viewer) == topology.viewers.map(\.id))
+        for printed in routes {
+            let route = try topology.route(viewer: printed.viewer)
+            #expect(printed.edge == route.edge.id && printed.hub == route.hub.id && printed.origin == route.origin.id)
+            #expect(printed.hops.map(\.to) == [route.edge.id, route.hub.id, route.origin.id])
+            #expect(abs(printed.totalMs - route.total.inMilliseconds) < 0.01)
+            #expect(abs(printed.hops.map(\.rttMs).reduce(0, +) - printed.totalMs) < 0.01)
+        }
+    }
+
+    @Test func oneViewerGetsEachHopAndTheRunnersUp() throws {
+        let result = try CLI.run(["route", "topologies/minimal.yaml", "--from", "tokyo-home"])
+        #expect(result.status == 0)
+        for text in ["viewer → edge", "tokyo-home", "NRT50", "edge → hub", "ap-northeast-1", "hub → origin", "total", "next nearest edges: KIX50"] {
+            #expect(result.stdout.contains(text), "missing \(text) in:\n\(result.stdout)")
+        }
+    }
+
+    @Test func theTableHasARowPerViewer() throws {
+        let result = try CLI.run(["route", "topologies/minimal.yaml"])
+        #expect(result.status == 0)
+        #expect(result.stdout.split(separator: "\n").filter { $0.hasPrefix("tokyo-home") || $0.hasPrefix("osaka-office") }.count == 2)
+    }
+
+    @Test func anUnknownViewerIsExplained() throws {
+        let result = try CLI.run(["route", "topologies/minimal.yaml", "--from", "osaka-ofice"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("unknown viewer 'osaka-ofice'; did you mean 'osaka-office'?"))
+    }
+}

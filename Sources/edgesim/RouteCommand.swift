@@ -79,7 +79,11 @@ extension EdgeSim {
             )
             for route in routes {
                 let rtts = route.hops.map { formatMilliseconds($0.rtt) }
-                table.add([route.viewer.id, route.viewer.location.label, route.edge.id, route.hub.id, route.origin.id] + rtts + [formatMilliseconds(route.total)])
+                table.add(
+                    [route.viewer.id, route.viewer.location.label, route.edge.id, route.hub.id, route.origin.id] + rtts + [
+                        formatMilliseconds(route.total)
+                    ]
+                )
             }
             let header = routes.first.map { "\($0.distribution.id) \($0.distribution.domainName) — modelled round trips\n\n" } ?? ""
             return header + table.render()

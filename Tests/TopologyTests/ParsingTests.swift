@@ -50,7 +50,15 @@ import Testing
         let function = try #require(topology.function("auth"))
         #expect(function.runtime == .nodejs)
         #expect(function.memoryMegabytes == 128)
-        #expect(distribution.behaviors[0].functions[.viewerRequest] == FunctionAssociation(event: .viewerRequest, function: "auth", version: 1, source: distribution.behaviors[0].functions[.viewerRequest]?.source))
+        #expect(
+            distribution.behaviors[0].functions[.viewerRequest]
+                == FunctionAssociation(
+                    event: .viewerRequest,
+                    function: "auth",
+                    version: 1,
+                    source: distribution.behaviors[0].functions[.viewerRequest]?.source
+                )
+        )
     }
 
     @Test func everyFieldTheFormatHas() throws {
@@ -90,7 +98,16 @@ import Testing
             """
         let topology = try Fixtures.load(yaml)
         #expect(topology.name == "full")
-        #expect(topology.latencyModel == LatencyModel(fibreKilometresPerSecond: 200_000, inflation: 1.5, inflationPer1000Kilometres: 0, nodeAccess: .milliseconds(2), viewerAccess: .milliseconds(20)))
+        #expect(
+            topology.latencyModel
+                == LatencyModel(
+                    fibreKilometresPerSecond: 200_000,
+                    inflation: 1.5,
+                    inflationPer1000Kilometres: 0,
+                    nodeAccess: .milliseconds(2),
+                    viewerAccess: .milliseconds(20)
+                )
+        )
         #expect(topology.registry.listen.port == 9400)
         #expect(topology.hub("ap-northeast-1")?.listen == ListenAddress(host: "127.0.0.2", port: 9401))
         #expect(topology.edge("NRT50")?.location.city == "Narita")

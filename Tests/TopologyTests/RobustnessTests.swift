@@ -73,7 +73,9 @@ import Testing
         let report = try Fixtures.check(yaml)
         #expect(report.topology == nil)
         #expect(!report.diagnostics.isEmpty)
-        let bomb = "hubs: &h\n  ap-northeast-1: { location: &l [" + String(repeating: "1, ", count: 1000) + "1] }\ndistributions: { E2X00001: { origins: *l } }\n"
+        let bomb =
+            "hubs: &h\n  ap-northeast-1: { location: &l [" + String(repeating: "1, ", count: 1000)
+            + "1] }\ndistributions: { E2X00001: { origins: *l } }\n"
         #expect(try Fixtures.check(bomb).topology == nil)
     }
 

@@ -10,7 +10,9 @@ import Testing
         let a = viewer.location.coordinate
         let b = edge.location.coordinate
         let rad = Double.pi / 180
-        let h = pow(sin((b.latitude - a.latitude) * rad / 2), 2) + cos(a.latitude * rad) * cos(b.latitude * rad) * pow(sin((b.longitude - a.longitude) * rad / 2), 2)
+        let h =
+            pow(sin((b.latitude - a.latitude) * rad / 2), 2) + cos(a.latitude * rad) * cos(b.latitude * rad)
+            * pow(sin((b.longitude - a.longitude) * rad / 2), 2)
         let kilometres = 2 * 6371.0088 * asin(min(1, sqrt(h)))
         let model = topology.latencyModel
         let floor = 2 * kilometres / model.fibreKilometresPerSecond * 1000
@@ -25,8 +27,10 @@ import Testing
         for distribution in topology.distributions {
             for viewer in topology.viewers {
                 let route = try topology.route(viewer: viewer.id, distribution: distribution.id)
-                let best = distribution.edges.compactMap(topology.edge).map { (edge: $0.id, rtt: Self.expectedRTT(topology, viewer: viewer, edge: $0)) }
-                    .min { $0.rtt != $1.rtt ? $0.rtt < $1.rtt : $0.edge < $1.edge }
+                let best = distribution.edges.compactMap(topology.edge).map {
+                    (edge: $0.id, rtt: Self.expectedRTT(topology, viewer: viewer, edge: $0))
+                }
+                .min { $0.rtt != $1.rtt ? $0.rtt < $1.rtt : $0.edge < $1.edge }
                 #expect(route.edge.id == best?.edge, "viewer \(viewer.id)")
                 #expect(abs(route.hops[0].rtt.inMilliseconds - (best?.rtt ?? 0)) < 1e-6)
                 #expect(route.hub.id == route.edge.hub)

@@ -42,7 +42,9 @@ import Testing
 
     @Test func acceptsEveryReadyTopology() throws {
         let folder = Fixtures.packageRoot.appendingPathComponent("topologies")
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }.map { folder.appendingPathComponent($0).path }
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }.map {
+            folder.appendingPathComponent($0).path
+        }
         #expect(files.count >= 2)
         for result in try Self.validate(files) { #expect(result.valid, "\(result.file): \(result.errors)") }
     }

@@ -34,20 +34,62 @@ struct BrokenFile: CustomTestStringConvertible, Sendable {
 @Suite struct ValidationTests {
     static let cases: [BrokenFile] = [
         BrokenFile(name: "YAML syntax", lines: [18: "    origins: [site"], code: .syntax, line: 19, token: ":"),
-        BrokenFile(name: "duplicate key", lines: [8: "  NRT50: { location: osaka, hub: ap-northeast-1 }"], code: .duplicateID, line: 7, token: "NRT50"),
+        BrokenFile(
+            name: "duplicate key",
+            lines: [8: "  NRT50: { location: osaka, hub: ap-northeast-1 }"],
+            code: .duplicateID,
+            line: 7,
+            token: "NRT50"
+        ),
         BrokenFile(name: "id used in two sections", lines: [13: "  NRT50: { location: osaka }"], code: .duplicateID, line: 13, token: "NRT50"),
-        BrokenFile(name: "edge names a missing hub", lines: [7: "  NRT50: { location: tokyo, hub: ap-northeast-9 }"], code: .unknownReference, line: 7, token: "ap-northeast-9"),
+        BrokenFile(
+            name: "edge names a missing hub",
+            lines: [7: "  NRT50: { location: tokyo, hub: ap-northeast-9 }"],
+            code: .unknownReference,
+            line: 7,
+            token: "ap-northeast-9"
+        ),
         BrokenFile(name: "unknown location", lines: [12: "  home: { location: tokio }"], code: .unknownReference, line: 12, token: "tokio"),
         BrokenFile(name: "unknown origin", lines: [18: "    origins: [site, cdn]"], code: .unknownReference, line: 18, token: "cdn"),
         BrokenFile(name: "unknown function", lines: [22: "          viewer-request: authz:1"], code: .unknownReference, line: 22, token: "authz:1"),
-        BrokenFile(name: "latitude out of range", lines: [3: "  osaka: { lat: 134.6937, lon: 135.5023 }"], code: .outOfRange, line: 3, token: "134.6937"),
+        BrokenFile(
+            name: "latitude out of range",
+            lines: [3: "  osaka: { lat: 134.6937, lon: 135.5023 }"],
+            code: .outOfRange,
+            line: 3,
+            token: "134.6937"
+        ),
         BrokenFile(name: "longitude out of range", lines: [3: "  osaka: { lat: 34.6937, lon: -181 }"], code: .outOfRange, line: 3, token: "-181"),
-        BrokenFile(name: "port out of range", lines: [7: "  NRT50: { location: tokyo, hub: ap-northeast-1, port: 70000 }"], code: .outOfRange, line: 7, token: "70000"),
-        BrokenFile(name: "malformed unit", lines: [12: "  home: { location: tokyo, access: 8 parsecs }"], code: .malformedUnit, line: 12, token: "8 parsecs"),
+        BrokenFile(
+            name: "port out of range",
+            lines: [7: "  NRT50: { location: tokyo, hub: ap-northeast-1, port: 70000 }"],
+            code: .outOfRange,
+            line: 7,
+            token: "70000"
+        ),
+        BrokenFile(
+            name: "malformed unit",
+            lines: [12: "  home: { location: tokyo, access: 8 parsecs }"],
+            code: .malformedUnit,
+            line: 12,
+            token: "8 parsecs"
+        ),
         BrokenFile(name: "missing unit", lines: [12: "  home: { location: tokyo, access: 8 }"], code: .malformedUnit, line: 12, token: "8 }"),
-        BrokenFile(name: "$LATEST", lines: [22: "          viewer-request: auth:$LATEST"], code: .invalidAssociation, line: 22, token: "auth:$LATEST"),
+        BrokenFile(
+            name: "$LATEST",
+            lines: [22: "          viewer-request: auth:$LATEST"],
+            code: .invalidAssociation,
+            line: 22,
+            token: "auth:$LATEST"
+        ),
         BrokenFile(name: "no version", lines: [22: "          viewer-request: auth"], code: .invalidAssociation, line: 22, token: "auth"),
-        BrokenFile(name: "alias instead of version", lines: [22: "          viewer-request: auth:live"], code: .invalidAssociation, line: 22, token: "auth:live"),
+        BrokenFile(
+            name: "alias instead of version",
+            lines: [22: "          viewer-request: auth:live"],
+            code: .invalidAssociation,
+            line: 22,
+            token: "auth:live"
+        ),
         BrokenFile(
             name: "include_body on a response event",
             lines: [22: "          viewer-response: { function: auth, version: 1, include_body: true }"],
@@ -55,7 +97,13 @@ struct BrokenFile: CustomTestStringConvertible, Sendable {
             line: 22,
             token: "{"
         ),
-        BrokenFile(name: "unknown event type", lines: [22: "          viewer-reqest: auth:1"], code: .invalidAssociation, line: 22, token: "viewer-reqest"),
+        BrokenFile(
+            name: "unknown event type",
+            lines: [22: "          viewer-reqest: auth:1"],
+            code: .invalidAssociation,
+            line: 22,
+            token: "viewer-reqest"
+        ),
         BrokenFile(
             name: "viewer function over the 5 s limit",
             lines: [15: "  auth: { runtime: nodejs20.x, handler: index.handler, code: fn, timeout: 10 s }"],
@@ -101,12 +149,48 @@ struct BrokenFile: CustomTestStringConvertible, Sendable {
         BrokenFile(name: "misspelt field", lines: [10: "  site: { location: tokyo, statik: site }"], code: .unknownField, line: 10, token: "statik"),
         BrokenFile(name: "missing field", lines: [7: "  NRT50: { location: tokyo }"], code: .missingField, line: 7, token: "{"),
         BrokenFile(name: "list where a mapping belongs", lines: [5: "  ap-northeast-1: [tokyo]"], code: .wrongType, line: 5, token: "["),
-        BrokenFile(name: "text where a number belongs", lines: [3: "  osaka: { lat: north, lon: 135.5023 }"], code: .wrongType, line: 3, token: "north"),
-        BrokenFile(name: "POP id not in CloudFront's style", lines: [8: "  kix: { location: osaka, hub: ap-northeast-1 }"], code: .invalidValue, line: 8, token: "kix"),
-        BrokenFile(name: "unknown runtime", lines: [15: "  auth: { runtime: ruby3.3, handler: index.handler, code: fn }"], code: .invalidValue, line: 15, token: "ruby3.3"),
-        BrokenFile(name: "missing static folder", lines: [10: "  site: { location: tokyo, static: nowhere }"], code: .invalidValue, line: 10, token: "nowhere"),
-        BrokenFile(name: "TTLs out of order", lines: [21: "        ttl: { min: 1 d, default: 1 h }", 22: ""], code: .outOfRange, line: 21, token: "{"),
-        BrokenFile(name: "unknown time zone", lines: [2: "  tokyo: { lat: 35.6762, lon: 139.6503, time_zone: Asia/Tokio }"], code: .invalidValue, line: 2, token: "Asia/Tokio"),
+        BrokenFile(
+            name: "text where a number belongs",
+            lines: [3: "  osaka: { lat: north, lon: 135.5023 }"],
+            code: .wrongType,
+            line: 3,
+            token: "north"
+        ),
+        BrokenFile(
+            name: "POP id not in CloudFront's style",
+            lines: [8: "  kix: { location: osaka, hub: ap-northeast-1 }"],
+            code: .invalidValue,
+            line: 8,
+            token: "kix"
+        ),
+        BrokenFile(
+            name: "unknown runtime",
+            lines: [15: "  auth: { runtime: ruby3.3, handler: index.handler, code: fn }"],
+            code: .invalidValue,
+            line: 15,
+            token: "ruby3.3"
+        ),
+        BrokenFile(
+            name: "missing static folder",
+            lines: [10: "  site: { location: tokyo, static: nowhere }"],
+            code: .invalidValue,
+            line: 10,
+            token: "nowhere"
+        ),
+        BrokenFile(
+            name: "TTLs out of order",
+            lines: [21: "        ttl: { min: 1 d, default: 1 h }", 22: ""],
+            code: .outOfRange,
+            line: 21,
+            token: "{"
+        ),
+        BrokenFile(
+            name: "unknown time zone",
+            lines: [2: "  tokyo: { lat: 35.6762, lon: 139.6503, time_zone: Asia/Tokio }"],
+            code: .invalidValue,
+            line: 2,
+            token: "Asia/Tokio"
+        ),
     ]
 
     @Test(arguments: cases)
@@ -115,7 +199,10 @@ struct BrokenFile: CustomTestStringConvertible, Sendable {
         #expect(report.topology == nil)
         let column = try #require(broken.column, "test case token not on its line")
         let match = report.diagnostics.first { $0.code == broken.code && $0.location?.line == broken.line && $0.location?.column == column }
-        #expect(match != nil, "expected \(broken.code) at \(broken.line):\(column); got:\n\(report.diagnostics.map(\.description).joined(separator: "\n"))")
+        #expect(
+            match != nil,
+            "expected \(broken.code) at \(broken.line):\(column); got:\n\(report.diagnostics.map(\.description).joined(separator: "\n"))"
+        )
         #expect(match?.location?.file == "test.yaml")
         #expect(match?.description.hasPrefix("test.yaml:\(broken.line):\(column): error: ") == true)
     }
@@ -129,7 +216,10 @@ struct BrokenFile: CustomTestStringConvertible, Sendable {
     @Test func everyProblemIsListedNotJustTheFirst() throws {
         let broken = BrokenFile(
             name: "three problems",
-            lines: [3: "  osaka: { lat: 134.6937, lon: 135.5023 }", 7: "  NRT50: { location: tokyo, hub: nowhere-9 }", 12: "  home: { location: tokyo, access: 8 }"],
+            lines: [
+                3: "  osaka: { lat: 134.6937, lon: 135.5023 }", 7: "  NRT50: { location: tokyo, hub: nowhere-9 }",
+                12: "  home: { location: tokyo, access: 8 }",
+            ],
             code: .outOfRange,
             line: 3,
             token: "134"
@@ -145,7 +235,10 @@ struct BrokenFile: CustomTestStringConvertible, Sendable {
     }
 
     @Test func unusedPartsAreWarningsNotErrors() throws {
-        let yaml = Fixtures.base.replacingOccurrences(of: "    origins: [site]\n    behaviors:", with: "    origins: [site]\n    edges: [NRT50]\n    behaviors:")
+        let yaml = Fixtures.base.replacingOccurrences(
+            of: "    origins: [site]\n    behaviors:",
+            with: "    origins: [site]\n    edges: [NRT50]\n    behaviors:"
+        )
         let report = try Fixtures.check(yaml)
         #expect(report.topology != nil)
         #expect(report.diagnostics.contains { $0.severity == .warning && $0.message.contains("edge 'KIX50' serves no distribution") })

@@ -3,7 +3,8 @@ enum Suggestion {
     /// The closest candidate to `name`, if one is close enough to be a likely typo.
     static func closest(to name: String, among candidates: [String]) -> String? {
         let limit = max(2, name.count / 3)
-        return candidates
+        return
+            candidates
             .map { (candidate: $0, distance: editDistance(name.lowercased(), $0.lowercased())) }
             .filter { $0.distance <= limit }
             .min { $0.distance < $1.distance }?

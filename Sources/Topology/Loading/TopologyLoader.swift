@@ -58,7 +58,10 @@ public enum TopologyLoader {
         }
         guard let data = FileManager.default.contents(atPath: path) else { return unreadable("cannot read the file") }
         guard let text = String(data: data, encoding: .utf8) else {
-            return Report(topology: nil, diagnostics: [Diagnostic(.error, .unreadable, "the file is not UTF-8 text", at: firstInvalidUTF8(in: data, file: path))])
+            return Report(
+                topology: nil,
+                diagnostics: [Diagnostic(.error, .unreadable, "the file is not UTF-8 text", at: firstInvalidUTF8(in: data, file: path))]
+            )
         }
         let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
         var report = check(yaml: text, file: path, baseDirectory: base)
@@ -73,7 +76,10 @@ public enum TopologyLoader {
         do {
             guard let composed = try Yams.compose(yaml: yaml) else {
                 let message = "the file is empty: a topology declares at least hubs, edges, origins and distributions"
-                return Report(topology: nil, diagnostics: [Diagnostic(.error, .missingField, message, at: SourceLocation(file: file, line: 1, column: 1))])
+                return Report(
+                    topology: nil,
+                    diagnostics: [Diagnostic(.error, .missingField, message, at: SourceLocation(file: file, line: 1, column: 1))]
+                )
             }
             root = composed
         } catch let error as YamlError {
@@ -107,7 +113,12 @@ public enum TopologyLoader {
         case .reader(let problem, let offset, _, let yaml):
             let prefix = yaml.utf8.prefix(max(0, offset ?? 0))
             let lines = prefix.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-            return Diagnostic(.error, .syntax, "YAML: \(problem)", at: SourceLocation(file: file, line: lines.count, column: (lines.last?.count ?? 0) + 1))
+            return Diagnostic(
+                .error,
+                .syntax,
+                "YAML: \(problem)",
+                at: SourceLocation(file: file, line: lines.count, column: (lines.last?.count ?? 0) + 1)
+            )
         default:
             return Diagnostic(.error, .syntax, "YAML: \(error)", at: SourceLocation(file: file, line: 1, column: 1))
         }

@@ -3,7 +3,13 @@ import Yams
 extension TopologyParser {
     /// One entry of `distributions:`.
     func parseDistribution(id: String, keyNode: Node, value: Node) throws -> DistributionSpec? {
-        let validID = try checkID(id, at: keyNode, role: "distribution", rule: IdentifierRules.distribution, expected: IdentifierRules.distributionExpected)
+        let validID = try checkID(
+            id,
+            at: keyNode,
+            role: "distribution",
+            rule: IdentifierRules.distribution,
+            expected: IdentifierRules.distributionExpected
+        )
         let what = "distribution '\(id)'"
         guard let fields = try reader.fields(value, what: what, allowed: ["domain", "origins", "edges", "behaviors"]) else { return nil }
         let domain = try fields.string("domain", matching: IdentifierRules.domain, expected: IdentifierRules.domainExpected)
@@ -71,9 +77,17 @@ extension TopologyParser {
                 continue
             }
             if behaviors.contains(where: { $0.pathPattern == behavior.pathPattern }) {
-                try reader.report(.duplicateID, "\(what) has two behaviors for path '\(behavior.pathPattern)'; the second could never match", at: item)
+                try reader.report(
+                    .duplicateID,
+                    "\(what) has two behaviors for path '\(behavior.pathPattern)'; the second could never match",
+                    at: item
+                )
             } else if behaviors.last?.pathPattern == CacheBehavior.Default.pathPattern {
-                try reader.report(.invalidValue, "\(what): the default behavior '*' must come last; the behavior for '\(behavior.pathPattern)' after it could never match", at: item)
+                try reader.report(
+                    .invalidValue,
+                    "\(what): the default behavior '*' must come last; the behavior for '\(behavior.pathPattern)' after it could never match",
+                    at: item
+                )
             }
             behaviors.append(behavior)
         }
@@ -81,7 +95,11 @@ extension TopologyParser {
             behaviors.append(CacheBehavior(origin: first))
         }
         if behaviors.count > DistributionSpec.maximumBehaviors {
-            try reader.report(.limitExceeded, "\(what) has \(behaviors.count) cache behaviors; CloudFront allows \(DistributionSpec.maximumBehaviors)", at: node)
+            try reader.report(
+                .limitExceeded,
+                "\(what) has \(behaviors.count) cache behaviors; CloudFront allows \(DistributionSpec.maximumBehaviors)",
+                at: node
+            )
         }
         return failed ? nil : behaviors
     }
@@ -99,7 +117,11 @@ extension TopologyParser {
         var behavior = CacheBehavior(pathPattern: path, origin: origins.first ?? "")
         if let origin = try fields.string("origin"), let originNode = fields["origin"] {
             if try resolve(origin, role: "origin", at: originNode, in: what), !origins.contains(origin) {
-                try reader.report(.unknownReference, "\(what) sends requests to origin '\(origin)', which is not among the distribution's origins", at: originNode)
+                try reader.report(
+                    .unknownReference,
+                    "\(what) sends requests to origin '\(origin)', which is not among the distribution's origins",
+                    at: originNode
+                )
             }
             behavior.origin = origin
         }
@@ -123,7 +145,9 @@ extension TopologyParser {
 
     /// `cache_key: {query_strings, headers, cookies}`.
     private func parseCacheKey(_ node: Node, in what: String) throws -> CacheKeyPolicy {
-        guard let fields = try reader.fields(node, what: "'cache_key' of \(what)", allowed: ["query_strings", "headers", "cookies"]) else { return .init() }
+        guard let fields = try reader.fields(node, what: "'cache_key' of \(what)", allowed: ["query_strings", "headers", "cookies"]) else {
+            return .init()
+        }
         var policy = CacheKeyPolicy()
         if let node = fields["query_strings"] { policy.queryStrings = try selection(node, key: "query_strings", of: fields) }
         if let node = fields["cookies"] { policy.cookies = try selection(node, key: "cookies", of: fields) }
@@ -133,7 +157,11 @@ extension TopologyParser {
             }
             policy.headers = headers.map { $0.text.lowercased() }
             if headers.count > CacheKeyPolicy.maximumNames, let node = fields["headers"] {
-                try reader.report(.limitExceeded, "'headers' of \(fields.what) lists \(headers.count); CloudFront allows \(CacheKeyPolicy.maximumNames)", at: node)
+                try reader.report(
+                    .limitExceeded,
+                    "'headers' of \(fields.what) lists \(headers.count); CloudFront allows \(CacheKeyPolicy.maximumNames)",
+                    at: node
+                )
             }
         }
         return policy
@@ -152,7 +180,11 @@ extension TopologyParser {
         }
         guard let names = try fields.strings(key) else { return .none }
         if names.count > CacheKeyPolicy.maximumNames {
-            try reader.report(.limitExceeded, "'\(key)' of \(fields.what) lists \(names.count); CloudFront allows \(CacheKeyPolicy.maximumNames)", at: node)
+            try reader.report(
+                .limitExceeded,
+                "'\(key)' of \(fields.what) lists \(names.count); CloudFront allows \(CacheKeyPolicy.maximumNames)",
+                at: node
+            )
         }
         return .only(names.map(\.text))
     }

@@ -12,7 +12,12 @@ extension TopologyParser {
             runtime = Runtime(identifier: identifier)
             if runtime == nil {
                 let known = Runtime.identifiers.keys.sorted()
-                try report(.invalidValue, "'runtime' of function '\(name)' is '\(identifier)'\(Suggestion.phrase(for: identifier, among: known))", field: "runtime", of: fields)
+                try report(
+                    .invalidValue,
+                    "'runtime' of function '\(name)' is '\(identifier)'\(Suggestion.phrase(for: identifier, among: known))",
+                    field: "runtime",
+                    of: fields
+                )
             }
         }
         let handler = try fields.string("handler", required: true, matching: IdentifierRules.handler, expected: IdentifierRules.handlerExpected)
@@ -20,11 +25,21 @@ extension TopologyParser {
         let memory = try fields.quantity("memory", Quantity.size)
         let megabytes = memory.map { $0 / 1_048_576 }
         if let megabytes, !(128...10_240).contains(megabytes) {
-            try report(.outOfRange, "'memory' of function '\(name)' is \(megabytes) MB; Lambda allows 128 MB to 10240 MB", field: "memory", of: fields)
+            try report(
+                .outOfRange,
+                "'memory' of function '\(name)' is \(megabytes) MB; Lambda allows 128 MB to 10240 MB",
+                field: "memory",
+                of: fields
+            )
         }
         let timeout = try fields.quantity("timeout", Quantity.duration)
         if let timeout, timeout < .milliseconds(1) || timeout > .seconds(30) {
-            try report(.outOfRange, "'timeout' of function '\(name)' must lie between 1 ms and 30 s, the longest Lambda@Edge allows", field: "timeout", of: fields)
+            try report(
+                .outOfRange,
+                "'timeout' of function '\(name)' must lie between 1 ms and 30 s, the longest Lambda@Edge allows",
+                field: "timeout",
+                of: fields
+            )
         }
         guard let runtime, let handler, let code, validName else { return nil }
         return FunctionSpec(
@@ -57,7 +72,11 @@ extension TopologyParser {
         for entry in entries {
             guard let event = EventType(rawValue: entry.key) else {
                 let events = EventType.allCases.map(\.rawValue)
-                try reader.report(.invalidAssociation, "'\(entry.key)' is not an event type\(Suggestion.phrase(for: entry.key, among: events))", at: entry.keyNode)
+                try reader.report(
+                    .invalidAssociation,
+                    "'\(entry.key)' is not an event type\(Suggestion.phrase(for: entry.key, among: events))",
+                    at: entry.keyNode
+                )
                 continue
             }
             if let association = try parseAssociation(entry.value, event: event, in: what) { associations[event] = association }
@@ -85,23 +104,43 @@ extension TopologyParser {
         }
         guard let name else { return nil }
         guard let version, !version.isEmpty else {
-            try reader.report(.invalidAssociation, "\(context) names '\(name)' with no version: CloudFront runs only a numbered version, e.g. '\(name):1'", at: versionNode)
+            try reader.report(
+                .invalidAssociation,
+                "\(context) names '\(name)' with no version: CloudFront runs only a numbered version, e.g. '\(name):1'",
+                at: versionNode
+            )
             return nil
         }
         guard version != "$LATEST" else {
-            try reader.report(.invalidAssociation, "\(context) names '\(name):$LATEST': CloudFront refuses $LATEST; publish a version and name its number, e.g. '\(name):1'", at: versionNode)
+            try reader.report(
+                .invalidAssociation,
+                "\(context) names '\(name):$LATEST': CloudFront refuses $LATEST; publish a version and name its number, e.g. '\(name):1'",
+                at: versionNode
+            )
             return nil
         }
         guard let number = Int(version), number >= 1 else {
-            try reader.report(.invalidAssociation, "\(context) names version '\(version)' of '\(name)': only numbered versions (1, 2, 3 …) can be associated, not aliases", at: versionNode)
+            try reader.report(
+                .invalidAssociation,
+                "\(context) names version '\(version)' of '\(name)': only numbered versions (1, 2, 3 …) can be associated, not aliases",
+                at: versionNode
+            )
             return nil
         }
         guard declaredFunctions[name] != nil else {
-            try reader.report(.unknownReference, "\(context) names unknown function '\(name)'\(Suggestion.phrase(for: name, among: declaredFunctions.keys.sorted()))", at: node)
+            try reader.report(
+                .unknownReference,
+                "\(context) names unknown function '\(name)'\(Suggestion.phrase(for: name, among: declaredFunctions.keys.sorted()))",
+                at: node
+            )
             return nil
         }
         guard number == 1 else {
-            try reader.report(.invalidAssociation, "\(context) names '\(name):\(number)', but a topology publishes each of its functions as version 1", at: versionNode)
+            try reader.report(
+                .invalidAssociation,
+                "\(context) names '\(name):\(number)', but a topology publishes each of its functions as version 1",
+                at: versionNode
+            )
             return nil
         }
         if includeBody, !event.isRequestEvent {
@@ -116,11 +155,13 @@ extension TopologyParser {
     /// A function associated with an event must fit that event's limits (spec §4).
     private func checkLimits(of function: FunctionSpec, for event: EventType, context: String, at node: Node) throws {
         if function.timeout > event.maximumTimeout {
-            let message = "\(context): function '\(function.name)' has a \(function.timeout.inMilliseconds.compact) ms timeout; \(event.rawValue) allows at most \(event.maximumTimeout.inMilliseconds.compact) ms"
+            let message =
+                "\(context): function '\(function.name)' has a \(function.timeout.inMilliseconds.compact) ms timeout; \(event.rawValue) allows at most \(event.maximumTimeout.inMilliseconds.compact) ms"
             try reader.report(.limitExceeded, message, at: node)
         }
         if function.memoryMegabytes > event.maximumMemoryMegabytes {
-            let message = "\(context): function '\(function.name)' has \(function.memoryMegabytes) MB of memory; \(event.rawValue) allows at most \(event.maximumMemoryMegabytes) MB"
+            let message =
+                "\(context): function '\(function.name)' has \(function.memoryMegabytes) MB of memory; \(event.rawValue) allows at most \(event.maximumMemoryMegabytes) MB"
             try reader.report(.limitExceeded, message, at: node)
         }
     }

@@ -24,7 +24,8 @@ extension TopologyParser {
                 continue
             }
             if let rtt, let floor = fibreFloor(between: ends[0].text, and: ends[1].text), rtt < floor.rtt {
-                let message = "'rtt' of \(what) is \(rtt.inMilliseconds.compact) ms, below the fibre floor of "
+                let message =
+                    "'rtt' of \(what) is \(rtt.inMilliseconds.compact) ms, below the fibre floor of "
                     + "\(String(format: "%.1f", floor.rtt.inMilliseconds)) ms for their \(Int(floor.kilometres)) km: light in fibre is not that fast"
                 try reader.report(.belowFibreFloor, message, at: fields["rtt"] ?? item)
             }
@@ -60,7 +61,11 @@ extension TopologyParser {
     private func checkLinkEnds(_ a: (text: String, node: Node), _ b: (text: String, node: Node), at node: Node) throws -> Bool {
         for end in [a, b] where declared[end.text] == nil {
             let known = declared.keys.sorted()
-            try reader.report(.unknownReference, "a link names unknown node or viewer '\(end.text)'\(Suggestion.phrase(for: end.text, among: known))", at: end.node)
+            try reader.report(
+                .unknownReference,
+                "a link names unknown node or viewer '\(end.text)'\(Suggestion.phrase(for: end.text, among: known))",
+                at: end.node
+            )
             return false
         }
         let roles = [declared[a.text]!.role, declared[b.text]!.role]
@@ -74,7 +79,8 @@ extension TopologyParser {
             default: false
             }
         guard isLink else {
-            let message = "no link joins \(roles[0]) '\(a.text)' and \(roles[1]) '\(b.text)': links join a viewer and an edge, an edge and its hub, "
+            let message =
+                "no link joins \(roles[0]) '\(a.text)' and \(roles[1]) '\(b.text)': links join a viewer and an edge, an edge and its hub, "
                 + "an edge or a hub and an origin, and a hub and the registry"
             try reader.report(.invalidValue, message, at: a.node)
             return false

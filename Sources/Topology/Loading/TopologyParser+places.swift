@@ -23,7 +23,11 @@ extension TopologyParser {
         for entry in entries {
             declaredLocations.insert(entry.key)
             guard entry.key.wholeMatch(of: IdentifierRules.name) != nil else {
-                try reader.report(.invalidValue, "location name '\(entry.key)' is not valid: expected \(IdentifierRules.nameExpected)", at: entry.keyNode)
+                try reader.report(
+                    .invalidValue,
+                    "location name '\(entry.key)' is not valid: expected \(IdentifierRules.nameExpected)",
+                    at: entry.keyNode
+                )
                 continue
             }
             if let location = try parseLocation(entry.value, name: entry.key) { locations[entry.key] = location }
@@ -38,7 +42,12 @@ extension TopologyParser {
         let country = try fields.string("country", matching: IdentifierRules.country, expected: IdentifierRules.countryExpected)
         let timeZone = try fields.string("time_zone")
         if let timeZone, TimeZone(identifier: timeZone) == nil {
-            try report(.invalidValue, "'time_zone' of location '\(name)' is '\(timeZone)', not an IANA time zone such as Asia/Tokyo", field: "time_zone", of: fields)
+            try report(
+                .invalidValue,
+                "'time_zone' of location '\(name)' is '\(timeZone)', not an IANA time zone such as Asia/Tokyo",
+                field: "time_zone",
+                of: fields
+            )
         }
         let location = Location(
             name: name,
@@ -64,7 +73,11 @@ extension TopologyParser {
         guard let name = try reader.text(node, what: "'location' of \(fields.what)") else { return nil }
         guard let location = locations[name] else {
             guard !declaredLocations.contains(name) else { return nil }  // declared but broken: already reported
-            try reader.report(.unknownReference, "\(fields.what) names unknown location '\(name)'\(Suggestion.phrase(for: name, among: locations.keys.sorted()))", at: node)
+            try reader.report(
+                .unknownReference,
+                "\(fields.what) names unknown location '\(name)'\(Suggestion.phrase(for: name, among: locations.keys.sorted()))",
+                at: node
+            )
             return nil
         }
         return location
@@ -89,7 +102,11 @@ extension TopologyParser {
     func parseRegistry(_ node: Node) throws {
         guard let fields = try reader.fields(node, what: "the registry", allowed: ["location", "host", "port"]) else { return }
         let location = fields["location"] == nil ? RegistrySpec.defaultLocation : try self.location(of: fields, owner: RegistrySpec.id)
-        registry = RegistrySpec(location: location ?? RegistrySpec.defaultLocation, listen: try listenAddress(of: fields), source: reader.location(node))
+        registry = RegistrySpec(
+            location: location ?? RegistrySpec.defaultLocation,
+            listen: try listenAddress(of: fields),
+            source: reader.location(node)
+        )
     }
 
     /// One entry of `hubs:`.
@@ -154,7 +171,12 @@ extension TopologyParser {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(), ["http", "https"].contains(scheme),
             let host = components.host, !host.isEmpty
         else {
-            try report(.invalidValue, "'url' of \(fields.what) is '\(url)': expected an http:// or https:// URL with a host", field: "url", of: fields)
+            try report(
+                .invalidValue,
+                "'url' of \(fields.what) is '\(url)': expected an http:// or https:// URL with a host",
+                field: "url",
+                of: fields
+            )
             return nil
         }
         return .url(url)
@@ -168,7 +190,12 @@ extension TopologyParser {
         let access = try fields.quantity("access", Quantity.duration)
         let address = try fields.string("address")
         if let address, !IdentifierRules.isIPv4(address), !address.contains(":") {
-            try report(.invalidValue, "'address' of viewer '\(id)' is '\(address)': expected an IP address, e.g. 127.0.1.1", field: "address", of: fields)
+            try report(
+                .invalidValue,
+                "'address' of viewer '\(id)' is '\(address)': expected an IP address, e.g. 127.0.1.1",
+                field: "address",
+                of: fields
+            )
         }
         guard let location, validID else { return nil }
         return ViewerSpec(id: id, location: location, access: access ?? latency.viewerAccess, address: address, source: reader.location(keyNode))
@@ -180,7 +207,11 @@ extension TopologyParser {
         let nodes: [any NodeSpec] = [registry] + hubs + edges + origins
         for node in nodes where node.listen.port != 0 {
             if let other = taken[node.listen], let declaredAt = declared[node.id]?.node {
-                try reader.report(.duplicateID, "\(node.role.rawValue) '\(node.id)' listens on \(node.listen), which \(other) already uses", at: declaredAt)
+                try reader.report(
+                    .duplicateID,
+                    "\(node.role.rawValue) '\(node.id)' listens on \(node.listen), which \(other) already uses",
+                    at: declaredAt
+                )
             }
             taken[node.listen] = "\(node.role.rawValue) '\(node.id)'"
         }

@@ -58,7 +58,12 @@ final class TopologyParser {
         try checkListenAddresses()
         try checkViewerAddresses()
         if viewers.isEmpty, top["viewers"] == nil {
-            try reader.report(.missingField, "the topology declares no viewers: routing and measurement need at least one", at: root, severity: .warning)
+            try reader.report(
+                .missingField,
+                "the topology declares no viewers: routing and measurement need at least one",
+                at: root,
+                severity: .warning
+            )
         }
         guard !reader.hasErrors else { return nil }
         return Topology(
@@ -100,7 +105,11 @@ final class TopologyParser {
                 guard case .scalar(let scalar) = key else { continue }
                 if let earlier = declared[scalar.string] {
                     let place = reader.location(earlier.node)
-                    try reader.report(.duplicateID, "duplicate id '\(scalar.string)': already used by the \(earlier.role) at \(place.line):\(place.column)", at: key)
+                    try reader.report(
+                        .duplicateID,
+                        "duplicate id '\(scalar.string)': already used by the \(earlier.role) at \(place.line):\(place.column)",
+                        at: key
+                    )
                 } else {
                     declared[scalar.string] = (role, key)
                 }

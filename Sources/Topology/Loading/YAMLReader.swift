@@ -48,7 +48,12 @@ final class YAMLReader {
         nodesLeft -= count
         if nodesLeft < 0 {
             diagnostics.append(
-                Diagnostic(.error, .tooComplex, "the document expands to more than \(Self.nodeBudget) nodes (aliases that multiply?)", at: location(node))
+                Diagnostic(
+                    .error,
+                    .tooComplex,
+                    "the document expands to more than \(Self.nodeBudget) nodes (aliases that multiply?)",
+                    at: location(node)
+                )
             )
             throw Abort()
         }
@@ -100,7 +105,9 @@ final class YAMLReader {
         var values: [String: Node] = [:]
         for entry in entries {
             guard allowed.contains(entry.key) else {
-                let hint = Suggestion.closest(to: entry.key, among: allowed).map { "; did you mean '\($0)'?" } ?? "; expected one of: \(allowed.joined(separator: ", "))"
+                let hint =
+                    Suggestion.closest(to: entry.key, among: allowed).map { "; did you mean '\($0)'?" }
+                    ?? "; expected one of: \(allowed.joined(separator: ", "))"
                 try report(.unknownField, "unknown field '\(entry.key)' in \(what)\(hint)", at: entry.keyNode)
                 continue
             }
@@ -166,7 +173,11 @@ struct Fields {
             return nil
         }
         guard range.contains(number) else {
-            try reader.report(.outOfRange, "'\(key)' of \(what) is \(text), outside \(range.lowerBound.compact)…\(range.upperBound.compact)", at: value)
+            try reader.report(
+                .outOfRange,
+                "'\(key)' of \(what) is \(text), outside \(range.lowerBound.compact)…\(range.upperBound.compact)",
+                at: value
+            )
             return nil
         }
         return number

@@ -72,7 +72,9 @@ extension Topology {
             return found
         }
         guard distributions.count == 1, let only = distributions.first else {
-            throw RoutingError("the topology has \(distributions.count) distributions; name one of: \(distributions.map(\.id).joined(separator: ", "))")
+            throw RoutingError(
+                "the topology has \(distributions.count) distributions; name one of: \(distributions.map(\.id).joined(separator: ", "))"
+            )
         }
         return only
     }

@@ -108,7 +108,8 @@ public enum Quantity {
         for character in text {
             let isExponentSign = (character == "+" || character == "-") && (previous == "e" || previous == "E")
             let isExponent = (character == "e" || character == "E") && previous.isNumber
-            guard character.isASCII, character.isNumber || character == "." || isExponent || isExponentSign || end == text.startIndex && character == "-"
+            guard character.isASCII,
+                character.isNumber || character == "." || isExponent || isExponentSign || end == text.startIndex && character == "-"
             else { break }
             end = text.index(after: end)
             previous = character

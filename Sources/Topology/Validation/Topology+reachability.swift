@@ -12,7 +12,14 @@ extension Topology {
 
         for hub in hubs {
             if isCut(hub.id, RegistrySpec.id) {
-                problems.append(Diagnostic(.error, .unreachable, "hub '\(hub.id)' is unreachable: its link to the registry is cut (100% loss), so no function version can reach it or its edges", at: hub.source))
+                problems.append(
+                    Diagnostic(
+                        .error,
+                        .unreachable,
+                        "hub '\(hub.id)' is unreachable: its link to the registry is cut (100% loss), so no function version can reach it or its edges",
+                        at: hub.source
+                    )
+                )
             }
             if !edges.contains(where: { $0.hub == hub.id }) {
                 problems.append(Diagnostic(.warning, .unreachable, "hub '\(hub.id)' has no edges: no request will pass through it", at: hub.source))
@@ -20,7 +27,14 @@ extension Topology {
         }
         for edge in edges {
             if isCut(edge.id, edge.hub) {
-                problems.append(Diagnostic(.error, .unreachable, "edge '\(edge.id)' is unreachable: its link to hub '\(edge.hub)' is cut (100% loss)", at: edge.source))
+                problems.append(
+                    Diagnostic(
+                        .error,
+                        .unreachable,
+                        "edge '\(edge.id)' is unreachable: its link to hub '\(edge.hub)' is cut (100% loss)",
+                        at: edge.source
+                    )
+                )
                 continue
             }
             let served = distributions.filter { $0.edges.contains(edge.id) }
@@ -29,7 +43,8 @@ extension Topology {
             }
             for distribution in served {
                 for origin in Set(distribution.behaviors.map(\.origin)).sorted() where isCut(edge.hub, origin) {
-                    let message = "edge '\(edge.id)' cannot reach origin '\(origin)' of \(distribution.id): the link from its hub '\(edge.hub)' is cut (100% loss)"
+                    let message =
+                        "edge '\(edge.id)' cannot reach origin '\(origin)' of \(distribution.id): the link from its hub '\(edge.hub)' is cut (100% loss)"
                     problems.append(Diagnostic(.error, .unreachable, message, at: edge.source))
                 }
             }
@@ -40,7 +55,14 @@ extension Topology {
         for viewer in viewers {
             let reachable = edges.contains { !isCut(viewer.id, $0.id) }
             if !reachable {
-                problems.append(Diagnostic(.error, .unreachable, "viewer '\(viewer.id)' is unreachable: its links to every edge are cut (100% loss)", at: viewer.source))
+                problems.append(
+                    Diagnostic(
+                        .error,
+                        .unreachable,
+                        "viewer '\(viewer.id)' is unreachable: its links to every edge are cut (100% loss)",
+                        at: viewer.source
+                    )
+                )
             }
         }
         return problems

@@ -150,3 +150,16 @@ import Testing
         #expect(overridden.rtt == topology.latencyModel.fibreFloor(kilometres: modelled.kilometres))
     }
 }
+
+@Suite struct ReadmeTests {
+    /// The README's topology example is `topologies/annotated.yaml`, so the example is always valid.
+    @Test func theReadmeExampleIsTheAnnotatedTopology() throws {
+        let readme = try String(contentsOf: Fixtures.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let block = try #require(readme.firstMatch(of: /```yaml\n((?s).*?)```/)?.1)
+        let file = try String(contentsOfFile: Fixtures.topology("annotated"), encoding: .utf8)
+        #expect(String(block) == file)
+        let topology = try TopologyLoader.load(path: Fixtures.topology("annotated"))
+        #expect(topology.functions.map(\.name) == ["auth"])
+        #expect(topology.link(between: "tokyo-home", and: "NRT50")?.rtt == .milliseconds(3))
+    }
+}

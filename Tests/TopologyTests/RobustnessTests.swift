@@ -101,3 +101,12 @@ import Testing
         }
     }
 }
+
+@Suite struct DiagnosticTests {
+    @Test func aProblemIsAlwaysOneLine() throws {
+        let report = try Fixtures.check(Fixtures.base.replacingOccurrences(of: "access: 8 ms", with: "access: \"8\\nparsecs\\t\""))
+        let line = try #require(report.diagnostics.first { $0.code == .malformedUnit }).description
+        #expect(!line.contains("\n") && !line.contains("\t"))
+        #expect(line.contains("8\\nparsecs"))
+    }
+}

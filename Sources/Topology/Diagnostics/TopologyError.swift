@@ -26,9 +26,12 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
         self.location = location
     }
 
+    /// One line, always: control characters a file's values may carry (a newline in a quoted
+    /// value) are escaped, so each problem stays one line for editors and scripts.
     public var description: String {
         let prefix = location.map { "\($0): " } ?? ""
-        return "\(prefix)\(severity.rawValue): \(message)"
+        let line = message.unicodeScalars.map { $0.properties.generalCategory == .control ? $0.escaped(asASCII: true) : String($0) }.joined()
+        return "\(prefix)\(severity.rawValue): \(line)"
     }
 }
 

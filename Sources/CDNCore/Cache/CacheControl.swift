@@ -23,7 +23,7 @@ public struct CacheControl: Hashable, Sendable {
     public init(_ fields: HTTPFields) {
         for value in fields[values: .cacheControl] {
             for directive in value.split(separator: ",") {
-                let parts = directive.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: " \t\"") }
+                let parts = directive.split(separator: "=", maxSplits: 1).map { $0.trimming(" \t\"") }
                 guard let name = parts.first?.lowercased() else { continue }
                 let seconds = parts.count > 1 ? Int(parts[1]).map { max(0, $0) } : nil
                 switch name {
@@ -43,10 +43,4 @@ public struct CacheControl: Hashable, Sendable {
 
     /// Whether the origin forbids a shared cache to serve the response as it is.
     public var forbidsSharedCaching: Bool { noCache || noStore || isPrivate }
-}
-
-extension Substring {
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        String(drop { set.contains($0) }.reversed().drop { set.contains($0) }.reversed())
-    }
 }

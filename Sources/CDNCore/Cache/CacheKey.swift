@@ -32,7 +32,7 @@ public struct CacheKey: Hashable, Sendable, CustomStringConvertible {
         self.headers = policy.headers.flatMap { name in
             HTTPField.Name(name).map { field in fields[values: field].map { "\(name):\($0)" } } ?? []
         }.sorted()
-        let cookies = fields[values: .cookie].flatMap { $0.split(separator: ";") }.map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
+        let cookies = fields[values: .cookie].flatMap { $0.split(separator: ";") }.map { $0.trimming(" \t") }.filter { !$0.isEmpty }
         self.cookies = Self.select(cookies, by: policy.cookies).sorted()
     }
 
@@ -58,8 +58,4 @@ public struct CacheKey: Hashable, Sendable, CustomStringConvertible {
         if !cookies.isEmpty { text += " {" + cookies.joined(separator: "; ") + "}" }
         return text
     }
-}
-
-extension Substring {
-    fileprivate func trimmingSpaces() -> String { String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()) }
 }

@@ -15,8 +15,10 @@ extension Topology {
         excluding: Set<String> = []
     ) -> [Route.RankedEdge] {
         distribution.edges
-            .filter { !excluding.contains($0) && override(between: viewer, and: $0)?.isCut != true }
-            .compactMap { edge in link(between: viewer, and: edge).map { Route.RankedEdge(edge: edge, rtt: $0.rtt) } }
+            .filter { !excluding.contains($0) }
+            .compactMap { edge in
+                link(between: viewer, and: edge).flatMap { $0.loss < 1 ? Route.RankedEdge(edge: edge, rtt: $0.rtt) : nil }
+            }
             .sorted { $0.rtt != $1.rtt ? $0.rtt < $1.rtt : $0.edge < $1.edge }
     }
 

@@ -8,6 +8,22 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let asyncHTTPClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "async-http-client")
+let httpTypes = Target.Dependency.product(name: "HTTPTypes", package: "swift-http-types")
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let hummingbirdCore = Target.Dependency.product(name: "HummingbirdCore", package: "hummingbird")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
+let nioHTTP1 = Target.Dependency.product(name: "NIOHTTP1", package: "swift-nio")
+let nioHTTPTypes = Target.Dependency.product(name: "NIOHTTPTypes", package: "swift-nio-extras")
+let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
+let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let unixSignals = Target.Dependency.product(name: "UnixSignals", package: "swift-service-lifecycle")
+let subprocess = Target.Dependency.product(name: "Subprocess", package: "swift-subprocess")
+let systemPackage = Target.Dependency.product(name: "SystemPackage", package: "swift-system")
+
 let package = Package(
     name: "edgesim",
     platforms: [.macOS(.v15)],
@@ -19,7 +35,16 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         .target(
@@ -27,25 +52,56 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
+        /// What several roles share: the cache, link shaping, CloudFront's headers, the upstream
+        /// client, the admin surface, metrics and the state file.
         .target(
             name: "CDNCore",
-            dependencies: ["Topology", .product(name: "HTTPTypes", package: "swift-http-types")],
+            dependencies: [
+                "Topology", asyncHTTPClient, httpTypes, hummingbird, hummingbirdCore, logging, nioCore, nioPosix, nioHTTP1,
+                nioHTTPTypes, prometheus, serviceLifecycle,
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "EdgeNode",
+            dependencies: ["Topology", "CDNCore", httpTypes, hummingbird, hummingbirdCore, logging, nioCore, prometheus, serviceLifecycle],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RegionalHub",
+            dependencies: ["Topology", "CDNCore", httpTypes, hummingbird, hummingbirdCore, logging, nioCore, prometheus, serviceLifecycle],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "StaticOrigin",
+            dependencies: ["Topology", "CDNCore", httpTypes, hummingbird, logging, nioCore, serviceLifecycle],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Launcher",
+            dependencies: ["Topology", "CDNCore", logging, nioCore, serviceLifecycle, subprocess, systemPackage],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "edgesim",
             dependencies: [
-                "Topology",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Topology", "CDNCore", "EdgeNode", "RegionalHub", "StaticOrigin", "Launcher", argumentParser, logging, nioCore, nioHTTP1,
+                serviceLifecycle, unixSignals,
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TopologyTests", dependencies: ["Topology"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CDNCoreTests",
-            dependencies: ["CDNCore", "Topology", .product(name: "HTTPTypes", package: "swift-http-types")],
+            dependencies: ["CDNCore", "Topology", httpTypes, nioCore, nioPosix, logging, hummingbird, serviceLifecycle],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "EdgeSimTests", dependencies: ["edgesim", "Topology"], swiftSettings: swiftSettings),
+        /// Launches real topologies as processes and talks to them over TCP.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["Topology", "CDNCore", nioCore, nioPosix],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

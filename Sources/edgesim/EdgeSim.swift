@@ -8,6 +8,9 @@ struct EdgeSim: AsyncParsableCommand {
         abstract: "A multi-node CloudFront + Lambda@Edge network simulator.",
         discussion: "Describe a network in a topology file, then check it, route viewers through it and run it.",
         version: "0.1.0",
-        subcommands: [Validate.self, RouteCommand.self]
+        subcommands: [
+            Validate.self, RouteCommand.self, Up.self, Down.self, Status.self, Invalidate.self, Demo.self,
+            EdgeCommand.self, HubCommand.self, OriginCommand.self,
+        ]
     )
 }

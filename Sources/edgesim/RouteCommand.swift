@@ -91,13 +91,6 @@ extension EdgeSim {
     }
 }
 
-extension Location {
-    /// "Tokyo, JP", or the location's name when the file gives no city.
-    var label: String {
-        [city ?? name, country].compactMap { $0 }.joined(separator: ", ")
-    }
-}
-
 /// The JSON `edgesim route --json` prints: one object per viewer, milliseconds as numbers.
 struct RouteReport: Codable {
     struct Hop: Codable {

@@ -55,3 +55,10 @@ public struct Location: Hashable, Sendable {
         self.source = source
     }
 }
+
+extension Location {
+    /// "Tokyo, JP", or the location's name when the file gives no city: for tables.
+    public var label: String {
+        [city ?? name, country].compactMap { $0 }.joined(separator: ", ")
+    }
+}

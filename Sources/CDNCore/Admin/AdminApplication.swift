@@ -1,0 +1,88 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Topology
+
+/// What an admin surface needs from its node.
+public struct AdminHooks: Sendable {
+    /// The node's id.
+    public var node: String
+    /// The node's role.
+    public var role: NodeRole
+    /// The node's metrics.
+    public var metrics: NodeMetrics
+    /// The node's cache, if it has one: `/health` reports it, `/invalidate` clears it.
+    public var cache: CacheTier?
+    /// The domain name of each distribution, by id, for invalidation.
+    public var domains: [String: String]
+
+    /// Creates the hooks.
+    public init(node: String, role: NodeRole, metrics: NodeMetrics, cache: CacheTier? = nil, domains: [String: String] = [:]) {
+        self.node = node
+        self.role = role
+        self.metrics = metrics
+        self.cache = cache
+        self.domains = domains
+    }
+}
+
+/// Every node's second listener, apart from the traffic it serves, so a site's own `/metrics`
+/// or `/health` path is never shadowed: `GET /health`, `GET /metrics` (Prometheus text) and
+/// `POST /invalidate`.
+public enum AdminApplication {
+    /// Builds the admin application.
+    /// - Parameters:
+    ///   - hooks: The node's parts the routes use.
+    ///   - host: The address to listen on.
+    ///   - port: The port, 0 for an ephemeral one.
+    ///   - onRunning: Called with the bound port.
+    ///   - logger: The node's logger.
+    public static func build(
+        _ hooks: AdminHooks,
+        host: String,
+        port: Int,
+        onRunning: @escaping @Sendable (Int) async -> Void,
+        logger: Logger
+    ) -> some ApplicationProtocol {
+        let router = Router()
+        router.get("/health") { _, _ -> HealthReport in
+            let usage = await hooks.cache?.usage
+            return HealthReport(
+                node: hooks.node,
+                role: hooks.role.rawValue,
+                status: "ok",
+                pid: ProcessInfo.processInfo.processIdentifier,
+                cachedObjects: usage?.objects,
+                cachedBytes: usage?.bytes
+            )
+        }
+        router.get("/metrics") { _, _ -> Response in
+            if let usage = await hooks.cache?.usage { hooks.metrics.recordCacheUsage(objects: usage.objects, bytes: usage.bytes) }
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: hooks.metrics.exposition()))
+            )
+        }
+        router.post("/invalidate") { request, context -> InvalidationResult in
+            let invalidation = try await request.decode(as: Invalidation.self, context: context)
+            guard let host = hooks.domains[invalidation.distribution] else {
+                throw HTTPError(.notFound, message: "no distribution \(invalidation.distribution) at \(hooks.node)")
+            }
+            if let bad = invalidation.paths.first(where: { !$0.hasPrefix("/") }) {
+                throw HTTPError(.badRequest, message: "invalidation path '\(bad)' must start with '/'")
+            }
+            let removed = await hooks.cache?.invalidate(host: host, paths: invalidation.paths) ?? 0
+            context.logger.info("invalidated \(removed) objects for \(invalidation.paths.joined(separator: " "))")
+            return InvalidationResult(node: hooks.node, removed: removed)
+        }
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "edgesim-admin"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+    }
+}

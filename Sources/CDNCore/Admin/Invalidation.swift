@@ -1,0 +1,56 @@
+import Hummingbird
+
+/// An invalidation sent to a node's admin port: every cached object of the distribution whose
+/// path matches one of the paths goes (exact paths, or prefixes ending in `*`).
+public struct Invalidation: ResponseCodable, Sendable {
+    /// The distribution id.
+    public var distribution: String
+    /// The invalidation paths, each starting with `/`.
+    public var paths: [String]
+
+    /// Creates an invalidation.
+    public init(distribution: String, paths: [String]) {
+        self.distribution = distribution
+        self.paths = paths
+    }
+}
+
+/// A node's answer to an ``Invalidation``.
+public struct InvalidationResult: ResponseCodable, Sendable {
+    /// The node's id.
+    public var node: String
+    /// How many objects it removed.
+    public var removed: Int
+
+    /// Creates a result.
+    public init(node: String, removed: Int) {
+        self.node = node
+        self.removed = removed
+    }
+}
+
+/// What `/health` answers.
+public struct HealthReport: ResponseCodable, Sendable {
+    /// The node's id.
+    public var node: String
+    /// Its role.
+    public var role: String
+    /// `ok` while it serves.
+    public var status: String
+    /// Its process id.
+    public var pid: Int32
+    /// Objects in its cache, if it has one.
+    public var cachedObjects: Int?
+    /// Bytes in its cache, if it has one.
+    public var cachedBytes: Int?
+
+    /// Creates a report.
+    public init(node: String, role: String, status: String, pid: Int32, cachedObjects: Int? = nil, cachedBytes: Int? = nil) {
+        self.node = node
+        self.role = role
+        self.status = status
+        self.pid = pid
+        self.cachedObjects = cachedObjects
+        self.cachedBytes = cachedBytes
+    }
+}

@@ -1,0 +1,37 @@
+import HTTPTypes
+import NIOCore
+
+/// A response as a cache tier keeps it: status, headers (without hop-by-hop fields) and the
+/// whole body, plus the age it already had when it arrived (a hub's `Age`).
+public struct StoredResponse: Sendable {
+    /// The status.
+    public var status: HTTPResponse.Status
+    /// The header fields, as the upstream sent them.
+    public var headers: HTTPFields
+    /// The body.
+    public var body: ByteBuffer
+    /// How old it was when it arrived, from the upstream's `Age`.
+    public var initialAge: Duration
+
+    /// Creates a stored response.
+    public init(status: HTTPResponse.Status, headers: HTTPFields, body: ByteBuffer, initialAge: Duration = .zero) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.initialAge = initialAge
+    }
+
+    /// What it costs to keep: the body plus the headers.
+    public var cost: Int {
+        body.readableBytes + headers.reduce(64) { $0 + $1.name.rawName.utf8.count + $1.value.utf8.count + 4 }
+    }
+
+    /// The validators a revalidation sends: `If-None-Match` from the ETag, `If-Modified-Since`
+    /// from Last-Modified.
+    public var revalidationFields: HTTPFields {
+        var fields = HTTPFields()
+        if let etag = headers[.eTag] { fields[.ifNoneMatch] = etag }
+        if let modified = headers[.lastModified] { fields[.ifModifiedSince] = modified }
+        return fields
+    }
+}

@@ -1,0 +1,34 @@
+import HTTPTypes
+
+/// Header fields edgesim's own nodes use between themselves, never seen by a viewer or an
+/// origin: the edge tells the hub which behavior and origin a request belongs to (a changed
+/// uri must not re-select them, spec §10), and the hub tells the edge how it answered.
+extension HTTPField.Name {
+    /// Edge → hub: the distribution id.
+    public static let edgesimDistribution = Self("X-Edgesim-Distribution")!
+    /// Edge → hub: the path pattern of the cache behavior the edge chose.
+    public static let edgesimBehavior = Self("X-Edgesim-Behavior")!
+    /// Edge → hub: the origin to fetch from.
+    public static let edgesimOrigin = Self("X-Edgesim-Origin")!
+    /// Hub → edge: how the hub's cache answered (`Hit`, `Miss`, `RefreshHit`).
+    public static let edgesimHubResult = Self("X-Edgesim-Hub-Result")!
+    /// Hub → edge: milliseconds the hub spent waiting on the origin, link included.
+    public static let edgesimOriginTime = Self("X-Edgesim-Origin-Time")!
+    /// CloudFront's `X-Cache`.
+    public static let xCache = Self("X-Cache")!
+    /// CloudFront's `X-Amz-Cf-Pop`.
+    public static let amzCfPop = Self("X-Amz-Cf-Pop")!
+    /// CloudFront's `X-Amz-Cf-Id`.
+    public static let amzCfID = Self("X-Amz-Cf-Id")!
+    /// `Server-Timing`.
+    public static let serverTiming = Self("Server-Timing")!
+    /// `X-Forwarded-For`.
+    public static let xForwardedFor = Self("X-Forwarded-For")!
+}
+
+extension HTTPFields {
+    /// The fields without edgesim's internal ones.
+    public func removingInternal() -> HTTPFields {
+        HTTPFields(filter { !$0.name.canonicalName.hasPrefix("x-edgesim-") })
+    }
+}

@@ -1,0 +1,26 @@
+import Foundation
+import NIOCore
+import Topology
+
+/// Where a node sends requests for an origin, and the `Host` it names.
+public enum OriginAddress {
+    /// Resolves an origin: a built-in one listens where the launcher says (its `Host` is an
+    /// S3-style bucket domain); a URL origin is wherever its URL points.
+    /// - Parameters:
+    ///   - origin: The origin.
+    ///   - running: The addresses of the origins edgesim runs, by id.
+    /// - Returns: The socket address and the `Host` value.
+    /// - Throws: When a built-in origin has no address, or a URL cannot be resolved.
+    public static func resolve(_ origin: OriginSpec, running: [String: SocketAddress]) throws -> (SocketAddress, String) {
+        switch origin.kind {
+        case .staticFolder:
+            guard let address = running[origin.id] else { throw StateError("no address was given for origin '\(origin.id)'") }
+            return (address, "\(origin.id).s3.amazonaws.com")
+        case .url(let text):
+            guard let url = URL(string: text), let host = url.host else { throw StateError("origin '\(origin.id)': '\(text)' is not a URL") }
+            let port = url.port ?? (url.scheme == "https" ? 443 : 80)
+            let address = try SocketAddress.makeAddressResolvingHost(host, port: port)
+            return (address, url.port.map { "\(host):\($0)" } ?? host)
+        }
+    }
+}

@@ -1,0 +1,141 @@
+import AsyncHTTPClient
+import HTTPTypes
+import NIOCore
+import NIOHTTP1
+
+/// The HTTP client a node uses for its upstream (an edge to its hub or an origin, a hub to
+/// origins): a pool of keep-alive connections that fails fast, so a dead upstream becomes
+/// CloudFront's 502 at once instead of a hang.
+///
+/// Requests go to a ``LinkForwarder`` port, so each carries the link's modelled latency.
+public final class UpstreamClient: Sendable {
+    /// The defaults, in one place.
+    public enum Default {
+        /// CloudFront's default origin connection timeout is 10 s; local sockets answer at once.
+        public static let connectTimeout = TimeAmount.seconds(10)
+        /// CloudFront's default origin response timeout.
+        public static let readTimeout = TimeAmount.seconds(30)
+        /// The largest response body a node buffers (and caches).
+        public static let maximumBody = 64 << 20
+    }
+
+    private let client: HTTPClient
+    private let maximumBody: Int
+
+    /// Creates a client with its own connection pool.
+    public init(maximumBody: Int = Default.maximumBody) {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: Default.connectTimeout, read: Default.readTimeout)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 256
+        configuration.connectionPool.idleTimeout = .seconds(60)
+        configuration.redirectConfiguration = .disallow
+        configuration.decompression = .disabled
+        self.client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        self.maximumBody = maximumBody
+    }
+
+    /// Sends one request and collects the whole response.
+    /// - Parameters:
+    ///   - method: The method.
+    ///   - port: The local port of the link to the upstream.
+    ///   - target: The path and query (`/a/b?c=d`).
+    ///   - fields: The header fields to send, Host included.
+    ///   - body: The request body, if any.
+    /// - Returns: The response, with hop-by-hop fields removed.
+    /// - Throws: ``UpstreamError`` when no response arrived.
+    public func send(
+        _ method: HTTPRequest.Method,
+        port: Int,
+        target: String,
+        fields: HTTPFields,
+        body: ByteBuffer?
+    ) async throws(UpstreamError) -> StoredResponse {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(target)")
+        request.method = HTTPMethod(rawValue: method.rawValue)
+        for field in fields.removingHopByHop() { request.headers.add(name: field.name.rawName, value: field.value) }
+        if let body { request.body = .bytes(body) }
+        do {
+            let response = try await client.execute(request, timeout: Default.readTimeout + Default.connectTimeout)
+            var headers = HTTPFields()
+            for (name, value) in response.headers {
+                if let name = HTTPField.Name(name) { headers.append(HTTPField(name: name, value: value)) }
+            }
+            let collected = try await response.body.collect(upTo: maximumBody)
+            let age = headers[.age].flatMap { Int($0) }.map { Duration.seconds($0) } ?? .zero
+            headers[.age] = nil
+            return StoredResponse(
+                status: HTTPResponse.Status(code: Int(response.status.code)),
+                headers: headers.removingHopByHop(),
+                body: collected,
+                initialAge: age
+            )
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
+            throw UpstreamError(.timedOut, underlying: "\(error)")
+        } catch let error as NIOTooManyBytesError {
+            throw UpstreamError(.tooLarge, underlying: "\(error)")
+        } catch {
+            throw UpstreamError(.unreachable, underlying: "\(error)")
+        }
+    }
+
+    /// Closes every pooled connection.
+    public func shutdown() async throws { try await client.shutdown() }
+}
+
+/// Why an upstream gave no response.
+public struct UpstreamError: Error, CustomStringConvertible, Sendable {
+    /// The kinds of failure, each with CloudFront's status for it.
+    public enum Kind: Sendable {
+        /// Connection refused or reset: 502.
+        case unreachable
+        /// No response within the origin response timeout: 504.
+        case timedOut
+        /// A body larger than a node buffers: 502.
+        case tooLarge
+    }
+
+    /// What went wrong.
+    public var kind: Kind
+    /// The client's own message.
+    public var underlying: String
+
+    /// Creates an error.
+    public init(_ kind: Kind, underlying: String) {
+        self.kind = kind
+        self.underlying = underlying
+    }
+
+    /// CloudFront's status for the failure.
+    public var status: HTTPResponse.Status {
+        switch kind {
+        case .unreachable, .tooLarge: .badGateway
+        case .timedOut: .gatewayTimeout
+        }
+    }
+
+    public var description: String {
+        switch kind {
+        case .unreachable: "the upstream could not be reached (\(underlying))"
+        case .timedOut: "the upstream did not answer in time (\(underlying))"
+        case .tooLarge: "the upstream's response is larger than a node buffers (\(underlying))"
+        }
+    }
+}
+
+extension HTTPFields {
+    /// The fields without hop-by-hop ones (RFC 9110 §7.6.1), which a proxy never forwards.
+    public func removingHopByHop() -> HTTPFields {
+        let named = Set(self[values: .connection].flatMap { $0.split(separator: ",") }.map { $0.trimming(" \t").lowercased() })
+        return HTTPFields(
+            filter { field in
+                let name = field.name.canonicalName
+                return !Self.hopByHop.contains(name) && !named.contains(name)
+            }
+        )
+    }
+
+    private static let hopByHop: Set<String> = [
+        "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "content-length",
+    ]
+}

@@ -1,0 +1,77 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Topology
+
+/// One upstream a node talks to, over its emulated link: the local forwarder port that shapes
+/// the traffic, and the `Host` the upstream expects.
+public struct UpstreamLink: Sendable {
+    /// The upstream's id (a hub or an origin).
+    public var id: String
+    /// The forwarder's local port.
+    public var port: Int
+    /// The `Host` value for requests to it: an origin's domain, or the hub's id.
+    public var hostHeader: String
+
+    /// Creates a link description.
+    public init(id: String, port: Int, hostHeader: String) {
+        self.id = id
+        self.port = port
+        self.hostHeader = hostHeader
+    }
+
+    /// Opens the emulated link from one node to another: a ``LinkForwarder`` shaped by the
+    /// topology's profile of that link.
+    /// - Parameters:
+    ///   - from: This node's id.
+    ///   - to: The upstream's id.
+    ///   - address: Where the upstream listens.
+    ///   - hostHeader: The `Host` value for requests to it.
+    ///   - topology: The topology, for the link's profile.
+    ///   - seed: The seed of the link's jitter and loss.
+    ///   - logger: The node's logger.
+    /// - Returns: The link and the forwarder service that carries it.
+    public static func open(
+        from: String,
+        to: String,
+        address: SocketAddress,
+        hostHeader: String,
+        topology: Topology,
+        seed: UInt64,
+        logger: Logger
+    ) async throws -> (UpstreamLink, LinkForwarder) {
+        let shape = topology.link(between: from, and: to).map(LinkShape.init) ?? .none
+        let forwarder = try await LinkForwarder.bind(to: address, shape: shape, seed: seed, logger: logger)
+        logger.info("link \(from) → \(to) at \(address): one-way \(shape.oneWay.inMilliseconds) ms")
+        return (UpstreamLink(id: to, port: forwarder.port, hostHeader: hostHeader), forwarder)
+    }
+}
+
+extension StoredResponse {
+    /// The response for Hummingbird, with extra fields on top and the body left out for HEAD.
+    /// - Parameters:
+    ///   - extra: Fields to set (replacing any of the same name).
+    ///   - head: Whether the request was a HEAD.
+    public func response(adding extra: HTTPFields = [:], head: Bool = false) -> Response {
+        var fields = headers
+        for field in extra { fields[field.name] = field.value }
+        return Response(status: status, headers: fields, body: .init(byteBuffer: head ? ByteBuffer() : body))
+    }
+}
+
+extension SocketAddress {
+    /// Parses `host:port` (or `[v6]:port`).
+    /// - Throws: When it is not an address.
+    public static func parse(_ text: String) throws -> SocketAddress {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else {
+            throw StateError("'\(text)' is not host:port")
+        }
+        let host = text[..<colon].trimmingCharacters(in: "[]")
+        return try SocketAddress(ipAddress: host, port: port)
+    }
+}
+
+extension StringProtocol {
+    fileprivate func trimmingCharacters(in set: String) -> String { trimming(set) }
+}

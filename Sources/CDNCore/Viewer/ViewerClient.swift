@@ -1,0 +1,130 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// An HTTP/1.1 client that speaks *as a viewer location*: it binds the viewer's loopback source
+/// address, so the edge applies that location's link — what `curl --interface ADDRESS` does.
+///
+/// Each request opens a new connection, as a first visit does, so it pays the handshake.
+///
+/// ```swift
+/// let reply = try await ViewerClient.get(port: edge.port, path: "/", from: "127.0.1.1", host: "d1.cloudfront.net")
+/// print(reply.status, reply.header("X-Cache") ?? "", reply.elapsed)
+/// ```
+public enum ViewerClient {
+    /// What came back.
+    public struct Reply: Sendable {
+        /// The status code.
+        public var status: Int
+        /// The header fields, in order.
+        public var headers: HTTPHeaders
+        /// The body.
+        public var body: ByteBuffer
+        /// From starting to connect to the last byte.
+        public var elapsed: Duration
+        /// From starting to connect to the response head.
+        public var timeToFirstByte: Duration
+
+        /// The first value of a header field.
+        public func header(_ name: String) -> String? { headers.first(name: name) }
+    }
+
+    /// Sends one GET (or another method) from a viewer's address.
+    /// - Parameters:
+    ///   - method: The method.
+    ///   - host: The edge's address.
+    ///   - port: The edge's port.
+    ///   - path: The path and query.
+    ///   - source: The viewer's source address; `nil` to let the system pick.
+    ///   - hostHeader: The `Host` to send (the distribution's domain).
+    ///   - headers: Extra header fields.
+    ///   - body: The request body, if any.
+    ///   - timeout: How long to wait for the whole response.
+    /// - Returns: The reply.
+    /// - Throws: When the connection fails or the timeout passes.
+    public static func get(
+        method: HTTPMethod = .GET,
+        host: String = "127.0.0.1",
+        port: Int,
+        path: String,
+        from source: String?,
+        hostHeader: String? = nil,
+        headers: [(String, String)] = [],
+        body: ByteBuffer? = nil,
+        timeout: Duration = .seconds(30)
+    ) async throws -> Reply {
+        try await withThrowingTaskGroup(of: Reply.self) { group in
+            group.addTask {
+                try await exchange(
+                    method: method,
+                    host: host,
+                    port: port,
+                    path: path,
+                    source: source,
+                    hostHeader: hostHeader,
+                    headers: headers,
+                    body: body
+                )
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw ViewerClientError(message: "no response from \(host):\(port)\(path) within \(timeout)")
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
+    }
+
+    private static func exchange(
+        method: HTTPMethod,
+        host: String,
+        port: Int,
+        path: String,
+        source: String?,
+        hostHeader: String?,
+        headers: [(String, String)],
+        body: ByteBuffer?
+    ) async throws -> Reply {
+        let started = ContinuousClock.now
+        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connectTimeout(.seconds(10))
+        if let source { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: source, port: 0)) }
+        let channel = try await bootstrap.connect(host: host, port: port) { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
+            }
+        }
+        return try await channel.executeThenClose { inbound, outbound in
+            var fields = HTTPHeaders([("Host", hostHeader ?? "\(host):\(port)"), ("User-Agent", "edgesim-viewer"), ("Connection", "close")])
+            fields.add(contentsOf: headers)
+            if let body { fields.add(name: "Content-Length", value: "\(body.readableBytes)") }
+            try await outbound.write(.head(HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: fields)))
+            if let body { try await outbound.write(.body(.byteBuffer(body))) }
+            try await outbound.write(.end(nil))
+            var reply = Reply(status: 0, headers: [:], body: ByteBuffer(), elapsed: .zero, timeToFirstByte: .zero)
+            for try await part in inbound {
+                switch part {
+                case .head(let head):
+                    reply.status = Int(head.status.code)
+                    reply.headers = head.headers
+                    reply.timeToFirstByte = .now - started
+                case .body(var buffer):
+                    reply.body.writeBuffer(&buffer)
+                case .end:
+                    reply.elapsed = .now - started
+                    return reply
+                }
+            }
+            throw ViewerClientError(message: "the connection to \(host):\(port) closed before the response ended")
+        }
+    }
+}
+
+/// A viewer request that got no complete response.
+public struct ViewerClientError: Error, CustomStringConvertible {
+    /// What happened.
+    public var message: String
+    public var description: String { message }
+}

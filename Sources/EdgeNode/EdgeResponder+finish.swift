@@ -1,0 +1,77 @@
+import CDNCore
+import HTTPTypes
+import Hummingbird
+import Topology
+
+/// What the edge knows about one request from start to reply.
+struct Exchange: Sendable {
+    /// When the request arrived.
+    var started: ContinuousClock.Instant
+    /// Its id: `X-Amz-Cf-Id`, `config.requestId`.
+    var requestID: String
+    /// Whether the viewer asked with HEAD.
+    var isHead: Bool
+}
+
+extension EdgeResponder {
+    /// Adds CloudFront's response headers (spec §9) and the stage timings, answers a matching
+    /// `If-None-Match` with 304, and counts the request.
+    /// - Parameters:
+    ///   - stored: The response to send.
+    ///   - result: The `X-Cache` result (`Hit`, `Miss`, `RefreshHit`, `Error`, …).
+    ///   - exchange: The request's id and start.
+    ///   - answer: How the cache tier answered, when it did.
+    ///   - conditional: The viewer's `If-None-Match`, if any.
+    func finish(_ stored: StoredResponse, result: String, _ exchange: Exchange, answer: TierAnswer? = nil, conditional: String? = nil) -> Response {
+        var response = stored
+        response.headers = response.headers.removingInternal()
+        if let conditional, response.status == .ok, let etag = response.headers[.eTag], conditional == etag || conditional == "*" {
+            response.status = .notModified
+            response.body = .init()
+        }
+        if let answer, answer.result != .miss { response.headers[.age] = "\(answer.age.components.seconds)" }
+        response.headers[.via] = via
+        response.headers[.xCache] = "\(result) from cloudfront"
+        response.headers[.amzCfPop] = id
+        response.headers[.amzCfID] = exchange.requestID
+        if response.headers[.server] == nil, answer == nil { response.headers[.server] = "CloudFront" }
+        response.headers[.serverTiming] = serverTiming(result: result, exchange, answer: answer).description
+        metrics.recordRequest(result: result, status: response.status.code, bytes: response.body.readableBytes)
+        return response.response(head: exchange.isHead)
+    }
+
+    /// `Server-Timing`: CloudFront's `cdn-*` metrics, the tier that answered, and the time of
+    /// each stage — the edge itself, edge↔hub plus the hub, hub↔origin plus the origin.
+    private func serverTiming(result: String, _ exchange: Exchange, answer: TierAnswer?) -> ServerTiming {
+        var timing = ServerTiming()
+        timing.add("cdn-pop", detail: id)
+        timing.add("cdn-rid", detail: exchange.requestID)
+        switch answer?.result {
+        case .hit: timing.add("cdn-cache-hit")
+        case .refreshHit: timing.add("cdn-cache-refresh")
+        case .miss: timing.add("cdn-cache-miss")
+        case nil: break
+        }
+        let total = ContinuousClock.now - exchange.started
+        guard let answer else {
+            timing.add("edge", duration: total)
+            return timing
+        }
+        let hubResult = answer.response.headers[.edgesimHubResult]
+        let layer: String =
+            switch (answer.result, hubResult) {
+            case (.hit, _), (.refreshHit, _): "EDGE"
+            case (.miss, "Hit"), (.miss, "RefreshHit"): "REC"
+            default: "Origin"
+            }
+        timing.add("cdn-hit-layer", detail: layer)
+        let upstream = answer.upstreamTime ?? .zero
+        timing.add("edge", duration: total - upstream)
+        if answer.upstreamTime != nil {
+            let origin = answer.response.headers[.edgesimOriginTime].flatMap(Double.init).map { Duration.nanoseconds(Int64($0 * 1e6)) }
+            timing.add("hub", duration: upstream - (origin ?? .zero))
+            if let origin { timing.add("origin", duration: origin) }
+        }
+        return timing
+    }
+}

@@ -1,0 +1,157 @@
+import CDNCore
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Topology
+
+/// The edge's request path, top to bottom, as CloudFront runs it (spec §1):
+///
+/// viewer → distribution (by Host) → cache behavior (by path) → **viewer-request** → edge cache
+/// → on a miss: **origin-request** → hub (GET/HEAD) or origin (other methods) → **origin-response**
+/// → edge cache store → **viewer-response** → CloudFront's headers → viewer.
+struct EdgeResponder: HTTPResponder {
+    typealias Context = EdgeRequestContext
+
+    let id: String
+    let topology: Topology
+    let viewers: ViewerDirectory
+    let hub: UpstreamLink
+    let origins: [String: UpstreamLink]
+    let cache: CacheTier
+    let client: UpstreamClient
+    let triggers: any TriggerStages
+    let metrics: NodeMetrics
+    let via: String
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        let exchange = Exchange(started: .now, requestID: CloudFrontIDs.requestID(), isHead: request.method == .head)
+
+        // 1. The distribution the viewer asked for, by Host.
+        guard let distribution = distribution(for: request) else {
+            let host = request.head.authority ?? "(none)"
+            let page = ErrorPage.response(
+                status: .forbidden,
+                reason: "Bad request: no distribution for '\(host)' is served at \(id).",
+                requestID: exchange.requestID
+            )
+            return finish(page, result: "Error", exchange)
+        }
+
+        // 2. The cache behavior: the first path pattern that matches. A uri a function rewrites
+        //    later does not re-select it (spec §10).
+        let behavior = distribution.behavior(forPath: request.uri.path)
+        var viewerRequest = EdgeRequest(
+            method: request.method,
+            uri: request.uri.path,
+            querystring: request.uri.query ?? "",
+            headers: request.headers,
+            body: try await request.body.collect(upTo: context.maxUploadSize),
+            clientIP: context.remoteAddress?.ipAddress ?? "127.0.0.1",
+            viewer: viewers.viewer(at: context.remoteAddress),
+            origin: behavior.origin
+        )
+
+        // 3. viewer-request: may change the request (and so the cache key) or answer it; a
+        //    generated response is not cached and skips viewer-response.
+        if case .respond(let generated) = await triggers.viewerRequest(&viewerRequest, distribution: distribution, behavior: behavior) {
+            return finish(generated, result: "LambdaGeneratedResponse", exchange)
+        }
+
+        // 4. The edge cache, or the upstream on a miss.
+        let answer: TierAnswer
+        do {
+            let fetch = upstreamFetch(viewerRequest, distribution: distribution, behavior: behavior, exchange: exchange)
+            if Self.isCacheable(viewerRequest) {
+                let key = CacheKey(
+                    host: distribution.domainName,
+                    path: viewerRequest.uri,
+                    query: viewerRequest.querystring,
+                    fields: viewerRequest.headers,
+                    policy: behavior.cacheKey
+                )
+                answer = try await cache.answer(key: key, behavior: behavior, fetch: fetch)
+            } else {
+                let started = ContinuousClock.now
+                let response = try await fetch(HTTPFields())
+                answer = TierAnswer(response: response, result: .miss, age: .zero, upstreamTime: .now - started)
+            }
+        } catch let error as UpstreamError {
+            metrics.recordError(error.kind == .timedOut ? "upstream_timeout" : "upstream_unreachable")
+            context.logger.warning("upstream failed for \(viewerRequest.uri): \(error)")
+            let page = ErrorPage.response(
+                status: error.status,
+                reason: "CloudFront could not reach the upstream: \(error).",
+                requestID: exchange.requestID
+            )
+            return finish(page, result: "Error", exchange)
+        }
+        if let upstream = answer.upstreamTime { metrics.recordUpstream(upstream) }
+
+        // 5. viewer-response: on hits and misses, never for a status of 400 or more.
+        var response = answer.response
+        if response.status.code < 400 {
+            await triggers.viewerResponse(&response, request: viewerRequest, distribution: distribution, behavior: behavior)
+        }
+
+        // 6. CloudFront's own headers, then the viewer's conditional request.
+        let result = response.status.code >= 400 ? "Error" : answer.result.rawValue
+        return finish(response, result: result, exchange, answer: answer, conditional: request.headers[.ifNoneMatch])
+    }
+
+    /// The upstream fetch of a miss: origin-request, then the hub for GET and HEAD (the origin
+    /// directly for methods CloudFront does not send through its regional caches), then
+    /// origin-response. It runs once per coalesced miss.
+    private func upstreamFetch(
+        _ viewerRequest: EdgeRequest,
+        distribution: DistributionSpec,
+        behavior: CacheBehavior,
+        exchange: Exchange
+    ) -> CacheTier.Fetch {
+        { validators in
+            var request = viewerRequest
+            let throughHub = Self.isCacheable(request) || request.headers[.range] != nil
+            let originLink = origins[request.origin]
+            request.headers = OriginRequestFields.make(
+                from: request.headers,
+                clientIP: request.clientIP,
+                originHost: originLink?.hostHeader ?? request.origin,
+                via: via,
+                requestID: exchange.requestID,
+                policy: behavior.cacheKey
+            )
+            for field in validators { request.headers[field.name] = field.value }
+            if case .respond(let generated) = await triggers.originRequest(&request, distribution: distribution, behavior: behavior) {
+                return generated
+            }
+            var response: StoredResponse
+            if throughHub {
+                request.headers[.edgesimDistribution] = distribution.id
+                request.headers[.edgesimBehavior] = behavior.pathPattern
+                request.headers[.edgesimOrigin] = request.origin
+                let method: HTTPRequest.Method = request.method == .head ? .get : request.method
+                response = try await client.send(method, port: hub.port, target: request.target, fields: request.headers, body: nil)
+            } else {
+                guard let originLink else { throw UpstreamError(.unreachable, underlying: "no link to origin '\(request.origin)'") }
+                let body = request.body.readableBytes > 0 ? request.body : nil
+                response = try await client.send(request.method, port: originLink.port, target: request.target, fields: request.headers, body: body)
+            }
+            await triggers.originResponse(&response, request: request, distribution: distribution, behavior: behavior)
+            return response
+        }
+    }
+
+    /// GET and HEAD without a byte range are answered from the cache; the rest pass through.
+    static func isCacheable(_ request: EdgeRequest) -> Bool {
+        (request.method == .get || request.method == .head) && request.headers[.range] == nil
+    }
+
+    /// The distribution for a request: the one whose domain the Host names, or the only one this
+    /// edge serves when the Host is a bare address (curl to 127.0.0.1:port).
+    private func distribution(for request: Request) -> DistributionSpec? {
+        let served = topology.distributions.filter { $0.edges.contains(id) }
+        let host = (request.head.authority ?? "").split(separator: ":").first.map(String.init) ?? ""
+        if let named = served.first(where: { $0.domainName == host || $0.id == host }) { return named }
+        return served.count == 1 ? served[0] : nil
+    }
+}

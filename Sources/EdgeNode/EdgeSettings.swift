@@ -1,0 +1,53 @@
+import NIOCore
+import Topology
+
+/// How one edge process runs; the CLI maps its options onto these fields.
+public struct EdgeSettings: Sendable {
+    /// The defaults, in one place.
+    public enum Default {
+        /// The edge's cache size.
+        public static let cacheCapacity = 256 << 20
+    }
+
+    /// The edge's id in the topology (a POP id, `NRT50`).
+    public var id: String
+    /// The topology it belongs to.
+    public var topology: Topology
+    /// Where its hub listens.
+    public var hubAddress: SocketAddress
+    /// Where each origin that edgesim runs listens, by id, for requests that skip the hub.
+    public var originAddresses: [String: SocketAddress]
+    /// The address to listen on.
+    public var host: String
+    /// The viewer port, 0 for an ephemeral one.
+    public var port: Int
+    /// The admin port, 0 for an ephemeral one.
+    public var adminPort: Int
+    /// The cache's size in bytes.
+    public var cacheCapacity: Int
+    /// The seed of the links' jitter and loss.
+    public var seed: UInt64
+
+    /// Creates settings.
+    public init(
+        id: String,
+        topology: Topology,
+        hubAddress: SocketAddress,
+        originAddresses: [String: SocketAddress],
+        host: String = ListenAddress.Default.host,
+        port: Int = 0,
+        adminPort: Int = 0,
+        cacheCapacity: Int = Default.cacheCapacity,
+        seed: UInt64 = 1
+    ) {
+        self.id = id
+        self.topology = topology
+        self.hubAddress = hubAddress
+        self.originAddresses = originAddresses
+        self.host = host
+        self.port = port
+        self.adminPort = adminPort
+        self.cacheCapacity = cacheCapacity
+        self.seed = seed
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// How `edgesim up` runs a network; the CLI maps its options onto these fields.
+public struct LaunchSettings: Sendable {
+    /// The defaults, in one place.
+    public enum Default {
+        /// The state directory, under the working folder.
+        public static let stateDirectory = ".edgesim"
+        /// How long every node of one tier has to print its ready line.
+        public static let readyTimeout = Duration.seconds(60)
+        /// The first wait before restarting a node that died; it doubles up to ``maximumBackoff``.
+        public static let initialBackoff = Duration.milliseconds(250)
+        /// The longest wait before a restart.
+        public static let maximumBackoff = Duration.seconds(10)
+    }
+
+    /// The topology file (made absolute, since nodes run from the same working folder anyway).
+    public var topologyFile: String
+    /// Where the state file and the logs go.
+    public var stateDirectory: String
+    /// The `edgesim` executable that runs each node.
+    public var executable: String
+    /// How long a tier has to become ready.
+    public var readyTimeout: Duration
+    /// The seed of the links' jitter and loss.
+    public var seed: UInt64
+
+    /// Creates settings.
+    public init(
+        topologyFile: String,
+        stateDirectory: String = Default.stateDirectory,
+        executable: String,
+        readyTimeout: Duration = Default.readyTimeout,
+        seed: UInt64 = 1
+    ) {
+        self.topologyFile = Self.absolute(topologyFile)
+        self.stateDirectory = Self.absolute(stateDirectory)
+        self.executable = executable
+        self.readyTimeout = readyTimeout
+        self.seed = seed
+    }
+
+    /// The log file of a node.
+    public func logFile(of node: String) -> String {
+        (stateDirectory as NSString).appendingPathComponent("logs/\(node).log")
+    }
+
+    static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
+    }
+
+    /// The path of the running executable, so the launcher starts nodes from the same build.
+    public static var currentExecutable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+}

@@ -1,0 +1,115 @@
+import CDNCore
+import Foundation
+import Logging
+import ServiceLifecycle
+import Topology
+
+/// `edgesim up` as a service: turns a topology into running processes, one per node, and
+/// keeps them running until graceful shutdown.
+///
+/// Origins start first, then hubs (told where the origins listen), then edges (told where
+/// their hub and the origins listen); each tier waits until every node of the one before has
+/// printed its ready line. Then the state file is written and `onReady` is called. On
+/// shutdown every node gets SIGTERM, and the state file is removed once they have exited.
+public struct Launcher: Service {
+    private let topology: Topology
+    private let settings: LaunchSettings
+    private let onReady: @Sendable (NetworkState) async -> Void
+    private let logger: Logger
+
+    /// Creates a launcher.
+    /// - Parameters:
+    ///   - topology: The network to run.
+    ///   - settings: Where state goes and which executable runs the nodes.
+    ///   - onReady: Called once every node answers, with the state written to the state directory.
+    ///   - logger: The launcher's logger.
+    public init(topology: Topology, settings: LaunchSettings, logger: Logger, onReady: @escaping @Sendable (NetworkState) async -> Void) {
+        self.topology = topology
+        self.settings = settings
+        self.logger = logger
+        self.onReady = onReady
+    }
+
+    public func run() async throws {
+        try prepareStateDirectory()
+        let table = NodeTable()
+        let tiers = NodePlan.tiers(of: topology)
+        let hosts = Dictionary(uniqueKeysWithValues: tiers.joined().map { ($0.id, $0.host) })
+        defer { NetworkState.remove(from: settings.stateDirectory) }
+        try await withThrowingDiscardingTaskGroup { group in
+            for tier in tiers {
+                for plan in tier {
+                    let supervisor = NodeSupervisor(plan: plan, settings: settings, table: table, hosts: hosts, logger: logger)
+                    group.addTask { await supervisor.run() }
+                }
+                try await waitUntilReady(tier, table: table)
+            }
+            let state = await networkState(tiers: tiers, table: table)
+            try state.write(to: settings.stateDirectory)
+            await onReady(state)
+            try? await gracefulShutdown()
+            logger.info("stopping \(tiers.joined().count) nodes")
+        }
+    }
+
+    private func prepareStateDirectory() throws {
+        let manager = FileManager.default
+        let directory = settings.stateDirectory
+        if let running = try? NetworkState.load(from: directory), kill(running.launcherPID, 0) == 0 {
+            throw LaunchError(
+                node: "up",
+                problem: "cannot start: a network already runs from \(directory) (pid \(running.launcherPID)); stop it with `edgesim down`"
+            )
+        }
+        try manager.createDirectory(atPath: (directory as NSString).appendingPathComponent("logs"), withIntermediateDirectories: true)
+    }
+
+    /// Waits until every node of a tier printed its ready line, or fails naming the first that
+    /// died or the ones still silent at the deadline.
+    private func waitUntilReady(_ tier: [NodePlan], table: NodeTable) async throws {
+        let deadline = ContinuousClock.now + settings.readyTimeout
+        let ids = tier.map(\.id)
+        while true {
+            switch await table.readiness(of: ids) {
+            case .success(true):
+                return
+            case .failure(var error):
+                error.logTail = LogFile.tail(settings.logFile(of: error.node))
+                throw error
+            case .success(false):
+                guard ContinuousClock.now < deadline else {
+                    let node = ids.first ?? "?"
+                    throw LaunchError(
+                        node: node,
+                        problem: "did not become ready within \(settings.readyTimeout)",
+                        logTail: LogFile.tail(settings.logFile(of: node))
+                    )
+                }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+    }
+
+    private func networkState(tiers: [[NodePlan]], table: NodeTable) async -> NetworkState {
+        let nodes = await table.records(Array(tiers.joined()), settings: settings)
+        let viewers = topology.viewers.map { viewer in
+            let route = try? topology.route(viewer: viewer.id)
+            return NetworkState.Viewer(
+                id: viewer.id,
+                address: topology.address(of: viewer.id) ?? "",
+                location: viewer.location.label,
+                edge: route?.edge.id,
+                rttMilliseconds: route?.hops.first?.rtt.inMilliseconds
+            )
+        }
+        return NetworkState(
+            topology: settings.topologyFile,
+            name: topology.name,
+            launcherPID: ProcessInfo.processInfo.processIdentifier,
+            startedAt: Date(),
+            nodes: nodes,
+            viewers: viewers,
+            distributions: topology.distributions.map { .init(id: $0.id, domain: $0.domainName) }
+        )
+    }
+}

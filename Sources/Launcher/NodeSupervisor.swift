@@ -1,0 +1,118 @@
+import CDNCore
+import Foundation
+import Logging
+import ServiceLifecycle
+import Subprocess
+import SystemPackage
+import Topology
+
+/// Runs one node's process for as long as the network runs: starts it, keeps its output in its
+/// log file, notes its ready line, and restarts it with backoff when it dies — on the same
+/// ports, so the nodes that connect to it keep working. On graceful shutdown it sends SIGTERM
+/// and waits for a clean exit (SIGKILL after a grace period).
+struct NodeSupervisor: Sendable {
+    let plan: NodePlan
+    let settings: LaunchSettings
+    let table: NodeTable
+    /// The listen address of every node, by id, to tell a node where its upstreams are.
+    let hosts: [String: String]
+    let logger: Logger
+
+    func run() async {
+        var backoff = LaunchSettings.Default.initialBackoff
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            let started = ContinuousClock.now
+            let status = await runOnce()
+            if Task.isShuttingDownGracefully || Task.isCancelled { return }
+            await table.exited(plan.id, status: status, willRestart: true)
+            if ContinuousClock.now - started > .seconds(30) { backoff = LaunchSettings.Default.initialBackoff }
+            logger.error("node \(plan.id) exited (\(status)); restarting in \(backoff)")
+            let wait = backoff
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
+            backoff = min(backoff * 2, LaunchSettings.Default.maximumBackoff)
+        }
+    }
+
+    /// Runs the process once, until it exits; returns how it ended.
+    private func runOnce() async -> String {
+        let arguments = await self.arguments()
+        let log = LogFile(path: settings.logFile(of: plan.id))
+        log.write("--- \(Date()) starting: \(settings.executable) \(arguments.joined(separator: " "))\n")
+        var options = PlatformOptions()
+        options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: .seconds(5))]
+        let (id, table) = (plan.id, table)
+        do {
+            let result = try await Subprocess.run(
+                .path(FilePath(settings.executable)),
+                arguments: Arguments(arguments),
+                platformOptions: options,
+                input: .none,
+                output: .sequence,
+                error: .sequence
+            ) { execution in
+                let pid = execution.processIdentifier.value
+                await table.started(id, pid: pid)
+                try await withGracefulShutdownHandler {
+                    try await withThrowingDiscardingTaskGroup { group in
+                        group.addTask {
+                            for try await line in execution.standardOutput.strings() {
+                                log.write(line + "\n")
+                                if let ready = ReadyLine(parsing: line) { await table.ready(id, pid: pid, line: ready) }
+                            }
+                        }
+                        group.addTask {
+                            for try await line in execution.standardError.strings() { log.write(line + "\n") }
+                        }
+                    }
+                } onGracefulShutdown: {
+                    try? execution.send(signal: .terminate)
+                }
+            }
+            log.write("--- \(Date()) exited: \(result.terminationStatus)\n")
+            return "\(result.terminationStatus)"
+        } catch {
+            log.write("--- \(Date()) could not start: \(error)\n")
+            return "could not start: \(error)"
+        }
+    }
+
+    /// The node's command line: its role, its node, its ports (the same ones again on a
+    /// restart) and where its upstreams listen.
+    private func arguments() async -> [String] {
+        var arguments = [
+            plan.role.rawValue, "--topology", settings.topologyFile, "--node", plan.id, "--host", plan.host, "--seed", "\(settings.seed)",
+        ]
+        if let assigned = await table.assignedPorts(plan.id) {
+            arguments += ["--port", "\(assigned.port)", "--admin-port", "\(assigned.adminPort)"]
+        } else {
+            arguments += ["--port", "\(plan.port)"]
+        }
+        for upstream in plan.upstreams {
+            guard let port = await table.port(of: upstream) else { continue }
+            let host = hosts[upstream].map { $0 == "0.0.0.0" || $0 == "::" ? "127.0.0.1" : $0 } ?? "127.0.0.1"
+            arguments += ["--upstream", "\(upstream)=\(host.contains(":") ? "[\(host)]" : host):\(port)"]
+        }
+        return arguments
+    }
+}
+
+/// A node's log file, appended to from several tasks.
+final class LogFile: Sendable {
+    private let handle: FileHandle?
+
+    init(path: String) {
+        let manager = FileManager.default
+        try? manager.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        if !manager.fileExists(atPath: path) { manager.createFile(atPath: path, contents: nil) }
+        handle = FileHandle(forWritingAtPath: path)
+        _ = try? handle?.seekToEnd()
+    }
+
+    func write(_ text: String) { handle?.write(Data(text.utf8)) }
+
+    /// The last lines of a log, for error messages.
+    static func tail(_ path: String, lines: Int = 15) -> String {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return "" }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
+    }
+}

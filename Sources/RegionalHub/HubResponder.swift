@@ -1,0 +1,106 @@
+import CDNCore
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Topology
+
+/// A regional hub's request path, for requests its edges forward:
+///
+/// 1. the distribution, behavior and origin the edge chose (internal headers: a rewritten uri
+///    must not re-select them);
+/// 2. for GET and HEAD, the hub's cache tier: fresh hit, revalidation, or one coalesced fetch;
+/// 3. on a miss, the origin over the hub↔origin link;
+/// 4. the answer, with how the hub answered and how long the origin took, for the edge's
+///    `Server-Timing`.
+struct HubResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+
+    let id: String
+    let topology: Topology
+    let origins: [String: UpstreamLink]
+    let cache: CacheTier
+    let client: UpstreamClient
+    let metrics: NodeMetrics
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        let requestID = request.headers[.amzCfID] ?? CloudFrontIDs.requestID()
+        guard let distribution = request.headers[.edgesimDistribution].flatMap(topology.distribution) else {
+            return answer(
+                ErrorPage.response(status: .badRequest, reason: "The hub got a request without a known distribution.", requestID: requestID),
+                result: "Error",
+                request: request
+            )
+        }
+        let path = request.uri.path
+        let pattern = request.headers[.edgesimBehavior]
+        let behavior = distribution.behaviors.first { $0.pathPattern == pattern } ?? distribution.behavior(forPath: path)
+        let originID = request.headers[.edgesimOrigin] ?? behavior.origin
+        guard let origin = origins[originID] else {
+            let page = ErrorPage.response(status: .badGateway, reason: "The hub has no link to origin '\(originID)'.", requestID: requestID)
+            return answer(page, result: "Error", request: request)
+        }
+
+        let fields = request.headers.removingInternal()
+        let body = try await request.body.collect(upTo: UpstreamClient.Default.maximumBody)
+        let fetch: CacheTier.Fetch = { validators in
+            var sent = fields
+            for field in validators { sent[field.name] = field.value }
+            let method: HTTPRequest.Method = request.method == .head ? .get : request.method
+            return try await client.send(method, port: origin.port, target: request.uri.description, fields: sent, body: nil)
+        }
+
+        do {
+            if Self.isCacheable(request) {
+                let key = CacheKey(
+                    host: distribution.domainName,
+                    path: path,
+                    query: request.uri.query ?? "",
+                    fields: fields,
+                    policy: behavior.cacheKey
+                )
+                let tier = try await cache.answer(key: key, behavior: behavior, fetch: fetch)
+                if let upstream = tier.upstreamTime { metrics.recordUpstream(upstream) }
+                return answer(tier.response, result: tier.result.rawValue, age: tier.age, originTime: tier.upstreamTime, request: request)
+            }
+            let started = ContinuousClock.now
+            let response = try await client.send(
+                request.method,
+                port: origin.port,
+                target: request.uri.description,
+                fields: fields,
+                body: body.readableBytes > 0 ? body : nil
+            )
+            let elapsed = ContinuousClock.now - started
+            metrics.recordUpstream(elapsed)
+            return answer(response, result: CacheResult.miss.rawValue, originTime: elapsed, request: request)
+        } catch let error as UpstreamError {
+            metrics.recordError(error.kind == .timedOut ? "upstream_timeout" : "upstream_unreachable")
+            context.logger.warning("origin \(originID) failed for \(path): \(error)")
+            return answer(
+                ErrorPage.response(status: error.status, reason: "The hub could not reach origin '\(originID)': \(error)", requestID: requestID),
+                result: "Error",
+                request: request
+            )
+        }
+    }
+
+    /// GET and HEAD without a byte range go through the cache; everything else passes through.
+    static func isCacheable(_ request: Request) -> Bool {
+        (request.method == .get || request.method == .head) && request.headers[.range] == nil
+    }
+
+    private func answer(
+        _ stored: StoredResponse,
+        result: String,
+        age: Duration = .zero,
+        originTime: Duration? = nil,
+        request: Request
+    ) -> Response {
+        var extra: HTTPFields = [.edgesimHubResult: result]
+        if let originTime { extra[.edgesimOriginTime] = String(Double(originTime.nanoseconds) / 1e6) }
+        if age >= .seconds(1) { extra[.age] = "\(age.components.seconds)" }
+        metrics.recordRequest(result: result, status: stored.status.code, bytes: stored.body.readableBytes)
+        return stored.response(adding: extra, head: request.method == .head)
+    }
+}

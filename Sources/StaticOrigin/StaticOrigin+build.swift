@@ -1,0 +1,73 @@
+import CDNCore
+import HTTPTypes
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Topology
+
+/// The built-in origin: an S3-like server of one folder. Hummingbird's `FileMiddleware` gives
+/// it content types, ETag, Last-Modified, conditional requests (304) and byte ranges (206);
+/// every file carries the topology's Cache-Control.
+public enum StaticOrigin {
+    /// Builds the origin's services: its file server and its admin listener.
+    /// - Parameters:
+    ///   - settings: Where it listens and what it serves.
+    ///   - onReady: Called once both listeners are bound, with their ports.
+    ///   - logger: The process's logger.
+    /// - Returns: The services, in start order.
+    public static func build(
+        _ settings: OriginSettings,
+        onReady: @escaping @Sendable (_ port: Int, _ adminPort: Int) async -> Void,
+        logger: Logger
+    ) -> [any Service] {
+        let metrics = NodeMetrics(node: settings.id, role: .origin)
+        let ports = PortRendezvous(onReady: onReady)
+        let router = Router()
+        router.add(middleware: OriginMetricsMiddleware(metrics: metrics))
+        router.add(middleware: CacheControlMiddleware(value: settings.cacheControl))
+        router.add(middleware: FileMiddleware(settings.folder, searchForIndexHtml: true, logger: logger))
+        let files = Application(
+            router: router,
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "edgesim-origin"),
+            onServerRunning: { channel in await ports.traffic(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+        let admin = AdminApplication.build(
+            AdminHooks(node: settings.id, role: .origin, metrics: metrics),
+            host: settings.host,
+            port: settings.adminPort,
+            onRunning: { await ports.admin($0) },
+            logger: logger
+        )
+        return [files, admin]
+    }
+}
+
+/// Adds the origin's Cache-Control to every successful file response that lacks one.
+struct CacheControlMiddleware<Context: RequestContext>: RouterMiddleware {
+    let value: String?
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        if let value, response.status.code < 400, response.headers[.cacheControl] == nil {
+            response.headers[.cacheControl] = value
+        }
+        return response
+    }
+}
+
+/// Counts the origin's requests by status for `/metrics`.
+struct OriginMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
+    let metrics: NodeMetrics
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            let response = try await next(request, context)
+            metrics.recordRequest(result: "Origin", status: response.status.code, bytes: response.body.contentLength ?? 0)
+            return response
+        } catch let error as HTTPError {
+            metrics.recordRequest(result: "Origin", status: error.status.code, bytes: 0)
+            throw error
+        }
+    }
+}

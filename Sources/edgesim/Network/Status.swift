@@ -1,0 +1,49 @@
+import ArgumentParser
+import CDNCore
+import Foundation
+import NIOCore
+
+extension EdgeSim {
+    /// `edgesim status`: each node's health, from its admin port.
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show each node of the running network: its address, pid and health.",
+            discussion: "Exits 1 when any node does not answer its health check."
+        )
+
+        @OptionGroup var state: StateDirectoryOption
+
+        func run() async throws {
+            let network = try state.load()
+            let checks = await withTaskGroup(of: (String, HealthReport?).self) { group in
+                for node in network.nodes {
+                    group.addTask { (node.id, await Self.health(of: node)) }
+                }
+                return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+            }
+            var table = Table(["node", "role", "location", "address", "pid", "health", "cached", "restarts"])
+            for node in network.nodes {
+                let report = checks[node.id] ?? nil
+                let cached = report?.cachedObjects.map { "\($0) objects, \(report?.cachedBytes ?? 0) B" } ?? ""
+                table.add([
+                    node.id, node.role, node.location, "\(node.host):\(node.port)", "\(node.pid)", report?.status ?? "DOWN", cached,
+                    "\(node.restarts)",
+                ])
+            }
+            Output.line("\(network.name) — \(network.topology)")
+            Output.line(table.render())
+            let down = network.nodes.filter { (checks[$0.id] ?? nil) == nil }
+            if !down.isEmpty {
+                Output.error("\(down.count) of \(network.nodes.count) nodes do not answer: \(down.map(\.id).joined(separator: ", "))")
+                throw ExitCode(1)
+            }
+        }
+
+        static func health(of node: NetworkState.Node) async -> HealthReport? {
+            guard let reply = try? await ViewerClient.get(host: node.host, port: node.adminPort, path: "/health", from: nil, timeout: .seconds(2)),
+                reply.status == 200
+            else { return nil }
+            return try? JSONDecoder().decode(HealthReport.self, from: Data(reply.body.readableBytesView))
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import CDNCore
+import Foundation
+import Launcher
+import Logging
+import ServiceLifecycle
+import Topology
+import UnixSignals
+
+extension EdgeSim {
+    /// `edgesim up FILE`: runs every node of a topology as its own process until Ctrl-C.
+    struct Up: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Start every node of a topology as its own process; stop them all on Ctrl-C (SIGINT) or SIGTERM.",
+            discussion: """
+                Origins start first, then hubs, then edges. Once every node answers, the state file \
+                (STATE-DIR/network.json) lists each node's address, port and pid, and each node logs to \
+                STATE-DIR/logs/NODE.log. A viewer location speaks from its own loopback address: \
+                `curl --interface ADDRESS` makes a request come from there.
+                """
+        )
+
+        @Argument(help: "The topology file.", completion: .file(extensions: ["yaml", "yml"]))
+        var file: String
+
+        @OptionGroup var state: StateDirectoryOption
+
+        @Option(help: "The seed of the emulated links' jitter and loss.")
+        var seed: UInt64 = 1
+
+        @Option(help: "Seconds each tier of nodes has to become ready.")
+        var readyTimeout = 60
+
+        func run() async throws {
+            let topology = try NodeOptions.load(file)
+            let settings = LaunchSettings(
+                topologyFile: file,
+                stateDirectory: state.path,
+                executable: LaunchSettings.currentExecutable,
+                readyTimeout: .seconds(readyTimeout),
+                seed: seed
+            )
+            let logger = Logger(label: "edgesim.up") { StreamLogHandler.standardError(label: $0) }
+            Output.line("starting \(topology.summary) from \(file)…")
+            let started = ContinuousClock.now
+            let launcher = Launcher(topology: topology, settings: settings, logger: logger) { state in
+                Output.line("")
+                Output.line(NetworkTables.nodes(state))
+                Output.line(NetworkTables.viewers(state))
+                Output.line(
+                    "ready in \(String(format: "%.1f", (ContinuousClock.now - started).inMilliseconds / 1000)) s; state in \(settings.stateDirectory). Ctrl-C or `edgesim down` stops it."
+                )
+            }
+            try await NetworkTables.runGroup([launcher], logger: logger)
+            Output.line("stopped.")
+        }
+    }
+}
+
+extension NodeOptions {
+    /// Loads a topology file for a user command, printing its problems as `file:line:col`.
+    static func load(_ file: String) throws -> Topology {
+        let report = TopologyLoader.check(path: file)
+        guard let topology = report.topology else {
+            for diagnostic in report.diagnostics { Output.error(diagnostic.description) }
+            throw ExitCode(1)
+        }
+        return topology
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import CDNCore
+import EdgeNode
+import Topology
+
+extension EdgeSim {
+    /// `edgesim edge`: runs one edge location. `edgesim up` starts one per edge.
+    struct EdgeCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "edge",
+            abstract: "Run one edge location (POP) of a topology; `edgesim up` starts these for you."
+        )
+
+        @OptionGroup var options: NodeOptions
+
+        func run() async throws {
+            let topology = try options.loadTopology()
+            guard let spec = topology.edge(options.node) else { throw ValidationError("there is no edge '\(options.node)' in \(options.topology)") }
+            let upstreams = try options.upstreams()
+            guard let hubAddress = upstreams[spec.hub] else { throw ValidationError("--upstream \(spec.hub)=HOST:PORT is needed: the edge's hub") }
+            let logger = options.makeLogger(role: .edge)
+            let settings = EdgeSettings(
+                id: spec.id,
+                topology: topology,
+                hubAddress: hubAddress,
+                originAddresses: upstreams,
+                host: options.host ?? spec.listen.host,
+                port: options.port ?? spec.listen.port,
+                adminPort: options.adminPort,
+                seed: options.seed
+            )
+            let services = try await EdgeNode.build(settings, onReady: options.announce, logger: logger)
+            try await options.run(services, logger: logger)
+        }
+    }
+}

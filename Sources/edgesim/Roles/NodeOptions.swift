@@ -1,0 +1,88 @@
+import ArgumentParser
+import CDNCore
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Topology
+import UnixSignals
+
+/// The options every role shares. `edgesim up` passes them; a user can too, to run one node by hand.
+struct NodeOptions: ParsableArguments {
+    @Option(help: "The topology file the node belongs to.", completion: .file(extensions: ["yaml", "yml"]))
+    var topology: String
+
+    @Option(help: "The node's id in the topology.")
+    var node: String
+
+    @Option(help: "The address to listen on (default: the topology's, else 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "The traffic port (default: the topology's, else 0 for an ephemeral one).")
+    var port: Int?
+
+    @Option(help: "The admin port for /health, /metrics and /invalidate (0: ephemeral).")
+    var adminPort = 0
+
+    @Option(help: "Where an upstream node listens, as ID=HOST:PORT; repeat for each.")
+    var upstream: [String] = []
+
+    @Option(help: "The seed of the emulated links' jitter and loss.")
+    var seed: UInt64 = 1
+
+    @Option(help: "The log level (trace, debug, info, notice, warning, error, critical).")
+    var logLevel: Logger.Level = .info
+
+    /// The upstream addresses by id.
+    func upstreams() throws -> [String: SocketAddress] {
+        var addresses: [String: SocketAddress] = [:]
+        for entry in upstream {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { throw ValidationError("--upstream '\(entry)' is not ID=HOST:PORT") }
+            do {
+                addresses[parts[0]] = try SocketAddress.parse(parts[1])
+            } catch {
+                throw ValidationError("--upstream '\(entry)': \(error)")
+            }
+        }
+        return addresses
+    }
+
+    /// The topology, loaded and checked; its problems are printed as `file:line:col`.
+    func loadTopology() throws -> Topology {
+        let report = TopologyLoader.check(path: topology)
+        guard let loaded = report.topology else {
+            for diagnostic in report.diagnostics { Output.error(diagnostic.description) }
+            throw ExitCode(1)
+        }
+        return loaded
+    }
+
+    /// The node's logger, writing to standard error (which the launcher keeps in the node's log).
+    func makeLogger(role: NodeRole) -> Logger {
+        var logger = Logger(label: "edgesim.\(role.rawValue).\(node)") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = logLevel
+        return logger
+    }
+
+    /// Runs a node's services until SIGTERM or SIGINT, or until its launcher is gone.
+    func run(_ services: [any Service], logger: Logger) async throws {
+        var configurations = [
+            ServiceGroupConfiguration.ServiceConfiguration(
+                service: ParentWatch(logger: logger),
+                successTerminationBehavior: .gracefullyShutdownGroup
+            )
+        ]
+        configurations += services.map { .init(service: $0) }
+        var configuration = ServiceGroupConfiguration(services: configurations, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration.maximumGracefulShutdownDuration = .seconds(5)
+        try await ServiceGroup(configuration: configuration).run()
+    }
+
+    /// The callback that prints the node's ready line.
+    var announce: @Sendable (Int, Int) async -> Void {
+        let node = node
+        return { port, adminPort in ReadyLine(node: node, port: port, adminPort: adminPort).announce() }
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -100,7 +100,7 @@ let package = Package(
         /// Launches real topologies as processes and talks to them over TCP.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["Topology", "CDNCore", nioCore, nioPosix],
+            dependencies: ["edgesim", "Topology", "CDNCore", nioCore, nioPosix, nioHTTP1],
             swiftSettings: swiftSettings
         ),
     ]

@@ -53,6 +53,7 @@ public enum EdgeNode {
             forwarders.append(forwarder)
         }
         let viewers = ViewerDirectory(topology: topology, edge: spec.id)
+        let client = UpstreamClient()
         let responder = EdgeResponder(
             id: spec.id,
             topology: topology,
@@ -60,7 +61,7 @@ public enum EdgeNode {
             hub: hub,
             origins: origins,
             cache: cache,
-            client: UpstreamClient(),
+            client: client,
             triggers: triggers,
             metrics: metrics,
             via: CloudFrontIDs.via(host: CloudFrontIDs.viaHost())
@@ -81,6 +82,6 @@ public enum EdgeNode {
             onRunning: { await ports.admin($0) },
             logger: logger
         )
-        return forwarders + [traffic, admin]
+        return forwarders + [client, traffic, admin]
     }
 }

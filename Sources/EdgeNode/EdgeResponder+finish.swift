@@ -23,12 +23,8 @@ extension EdgeResponder {
     ///   - answer: How the cache tier answered, when it did.
     ///   - conditional: The viewer's `If-None-Match`, if any.
     func finish(_ stored: StoredResponse, result: String, _ exchange: Exchange, answer: TierAnswer? = nil, conditional: String? = nil) -> Response {
-        var response = stored
+        var response = stored.answering(conditional: conditional)
         response.headers = response.headers.removingInternal()
-        if let conditional, response.status == .ok, let etag = response.headers[.eTag], conditional == etag || conditional == "*" {
-            response.status = .notModified
-            response.body = .init()
-        }
         if let answer, answer.result != .miss { response.headers[.age] = "\(answer.age.components.seconds)" }
         response.headers[.via] = via
         response.headers[.xCache] = "\(result) from cloudfront"
@@ -67,7 +63,9 @@ extension EdgeResponder {
         timing.add("cdn-hit-layer", detail: layer)
         let upstream = answer.upstreamTime ?? .zero
         timing.add("edge", duration: total - upstream)
-        if answer.upstreamTime != nil {
+        if answer.upstreamTime != nil, hubResult == nil {
+            timing.add("origin", duration: upstream)  // straight to the origin, past the hub
+        } else if answer.upstreamTime != nil {
             let origin = answer.response.headers[.edgesimOriginTime].flatMap(Double.init).map { Duration.nanoseconds(Int64($0 * 1e6)) }
             timing.add("hub", duration: upstream - (origin ?? .zero))
             if let origin { timing.add("origin", duration: origin) }

@@ -120,6 +120,7 @@ struct EdgeResponder: HTTPResponder {
                 requestID: exchange.requestID,
                 policy: behavior.cacheKey
             )
+            if throughHub { request.headers = request.headers.removingConditionals() }
             for field in validators { request.headers[field.name] = field.value }
             if case .respond(let generated) = await triggers.originRequest(&request, distribution: distribution, behavior: behavior) {
                 return generated

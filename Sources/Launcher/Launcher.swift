@@ -46,6 +46,7 @@ public struct Launcher: Service {
             }
             let state = await networkState(tiers: tiers, table: table)
             try state.write(to: settings.stateDirectory)
+            group.addTask { await keepStateFileCurrent(state, tiers: tiers, table: table) }
             await onReady(state)
             try? await gracefulShutdown()
             logger.info("stopping \(tiers.joined().count) nodes")
@@ -86,6 +87,24 @@ public struct Launcher: Service {
                     )
                 }
                 try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+    }
+
+    /// Rewrites the state file when a node restarts (new pid, restart count) until shutdown.
+    private func keepStateFileCurrent(_ initial: NetworkState, tiers: [[NodePlan]], table: NodeTable) async {
+        var written = await table.version
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(100)) }
+            let version = await table.version
+            guard version != written, !Task.isShuttingDownGracefully else { continue }
+            var state = initial
+            state.nodes = await table.records(Array(tiers.joined()), settings: settings)
+            do {
+                try state.write(to: settings.stateDirectory)
+                written = version
+            } catch {
+                logger.error("cannot update the state file: \(error)")
             }
         }
     }

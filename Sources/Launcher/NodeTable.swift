@@ -19,16 +19,20 @@ actor NodeTable {
     private var ports: [String: (port: Int, adminPort: Int)] = [:]
     private var restarts: [String: Int] = [:]
     private var lastExit: [String: String] = [:]
+    /// Bumped on every change, so the launcher knows when to rewrite the state file.
+    private(set) var version = 0
 
     /// A node's process started.
     func started(_ id: String, pid: Int32) {
         phases[id] = .starting(pid: pid)
+        version += 1
     }
 
     /// A node printed its ready line.
     func ready(_ id: String, pid: Int32, line: ReadyLine) {
         phases[id] = .ready(pid: pid, port: line.port, adminPort: line.adminPort)
         ports[id] = (line.port, line.adminPort)
+        version += 1
     }
 
     /// A node's process exited.
@@ -36,6 +40,7 @@ actor NodeTable {
         phases[id] = .exited(status: status)
         lastExit[id] = status
         if willRestart { restarts[id, default: 0] += 1 }
+        version += 1
     }
 
     /// The ports a node had once ready, reused when it restarts so its dependents keep working.

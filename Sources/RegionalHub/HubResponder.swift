@@ -41,7 +41,9 @@ struct HubResponder: HTTPResponder {
             return answer(page, result: "Error", request: request)
         }
 
-        let fields = request.headers.removingInternal()
+        let cacheable = Self.isCacheable(request)
+        // The hub revalidates with its own validators; the edge's are answered below.
+        let fields = cacheable ? request.headers.removingInternal().removingConditionals() : request.headers.removingInternal()
         let body = try await request.body.collect(upTo: UpstreamClient.Default.maximumBody)
         let fetch: CacheTier.Fetch = { validators in
             var sent = fields
@@ -51,7 +53,7 @@ struct HubResponder: HTTPResponder {
         }
 
         do {
-            if Self.isCacheable(request) {
+            if cacheable {
                 let key = CacheKey(
                     host: distribution.domainName,
                     path: path,
@@ -61,7 +63,8 @@ struct HubResponder: HTTPResponder {
                 )
                 let tier = try await cache.answer(key: key, behavior: behavior, fetch: fetch)
                 if let upstream = tier.upstreamTime { metrics.recordUpstream(upstream) }
-                return answer(tier.response, result: tier.result.rawValue, age: tier.age, originTime: tier.upstreamTime, request: request)
+                let response = tier.response.answering(conditional: request.headers[.ifNoneMatch])
+                return answer(response, result: tier.result.rawValue, age: tier.age, originTime: tier.upstreamTime, request: request)
             }
             let started = ContinuousClock.now
             let response = try await client.send(

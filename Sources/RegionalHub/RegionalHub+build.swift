@@ -40,12 +40,13 @@ public enum RegionalHub {
             forwarders.append(forwarder)
         }
         let ports = PortRendezvous(onReady: onReady)
+        let client = UpstreamClient()
         let responder = HubResponder(
             id: settings.id,
             topology: topology,
             origins: links,
             cache: cache,
-            client: UpstreamClient(),
+            client: client,
             metrics: metrics
         )
         let traffic = Application(
@@ -63,6 +64,6 @@ public enum RegionalHub {
             onRunning: { await ports.admin($0) },
             logger: logger
         )
-        return forwarders + [traffic, admin]
+        return forwarders + [client, traffic, admin]
     }
 }

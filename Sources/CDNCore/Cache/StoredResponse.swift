@@ -34,4 +34,23 @@ public struct StoredResponse: Sendable {
         if let modified = headers[.lastModified] { fields[.ifModifiedSince] = modified }
         return fields
     }
+
+    /// The response a conditional request gets: `304 Not Modified` without a body when its
+    /// `If-None-Match` names this response's ETag (or `*`), the response itself otherwise.
+    public func answering(conditional ifNoneMatch: String?) -> StoredResponse {
+        guard let ifNoneMatch, status == .ok, let etag = headers[.eTag] else { return self }
+        let tags = ifNoneMatch.split(separator: ",").map { $0.trimming(" \t") }
+        guard tags.contains("*") || tags.contains(etag) else { return self }
+        var notModified = self
+        notModified.status = .notModified
+        notModified.body = ByteBuffer()
+        return notModified
+    }
+}
+
+extension HTTPFields {
+    /// The fields without a request's validators, for a cache that revalidates with its own.
+    public func removingConditionals() -> HTTPFields {
+        HTTPFields(filter { ![.ifNoneMatch, .ifModifiedSince, .ifMatch, .ifUnmodifiedSince, .ifRange].contains($0.name) })
+    }
 }

@@ -20,11 +20,13 @@ public struct ParentWatch: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            while getppid() == parent {
-                try await Task.sleep(for: Self.interval)
+        do {
+            try await cancelWhenGracefulShutdown {
+                while getppid() == parent { try await Task.sleep(for: Self.interval) }
             }
-            logger.warning("the launcher (pid \(parent)) is gone; shutting down")
+        } catch is CancellationError {
+            return  // the node is shutting down anyway
         }
+        logger.warning("the launcher (pid \(parent)) is gone; shutting down")
     }
 }

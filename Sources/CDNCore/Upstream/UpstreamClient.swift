@@ -2,13 +2,16 @@ import AsyncHTTPClient
 import HTTPTypes
 import NIOCore
 import NIOHTTP1
+import ServiceLifecycle
 
 /// The HTTP client a node uses for its upstream (an edge to its hub or an origin, a hub to
 /// origins): a pool of keep-alive connections that fails fast, so a dead upstream becomes
 /// CloudFront's 502 at once instead of a hang.
 ///
 /// Requests go to a ``LinkForwarder`` port, so each carries the link's modelled latency.
-public final class UpstreamClient: Sendable {
+///
+/// It is a service: list it before the listener that uses it, so it closes after that listener.
+public final class UpstreamClient: Service {
     /// The defaults, in one place.
     public enum Default {
         /// CloudFront's default origin connection timeout is 10 s; local sockets answer at once.
@@ -79,8 +82,11 @@ public final class UpstreamClient: Sendable {
         }
     }
 
-    /// Closes every pooled connection.
-    public func shutdown() async throws { try await client.shutdown() }
+    /// Runs until graceful shutdown, then closes every pooled connection.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        try await client.shutdown()
+    }
 }
 
 /// Why an upstream gave no response.

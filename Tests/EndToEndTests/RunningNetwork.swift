@@ -1,0 +1,147 @@
+import CDNCore
+import Foundation
+import NIOCore
+import Testing
+
+/// A topology launched with the real `edgesim up`, as a user would: every node its own process.
+/// Tests use it through ``withNetwork(_:_:)``, which always stops what it started and prints the
+/// nodes' logs when a test fails.
+final class RunningNetwork: @unchecked Sendable {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The built executable: beside the test bundle, where `swift build` puts it.
+    static var executable: URL {
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("edgesim")
+        if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
+        return packageRoot.appendingPathComponent(".build/debug/edgesim")
+    }
+
+    let stateDirectory: URL
+    let launcher: Process
+    private(set) var state: NetworkState
+
+    private init(stateDirectory: URL, launcher: Process, state: NetworkState) {
+        self.stateDirectory = stateDirectory
+        self.launcher = launcher
+        self.state = state
+    }
+
+    /// Starts `edgesim up FILE` and waits (at most a minute) for its state file.
+    static func start(_ topology: String) async throws -> RunningNetwork {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let output = directory.appendingPathComponent("up.log")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: output)
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["up", topology, "--state-dir", directory.path]
+        process.currentDirectoryURL = packageRoot
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if let state = try? NetworkState.load(from: directory.path) {
+                return RunningNetwork(stateDirectory: directory, launcher: process, state: state)
+            }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        process.terminate()
+        let log = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+        throw NetworkError("edgesim up \(topology) did not become ready:\n\(log)")
+    }
+
+    /// Stops the launcher with SIGTERM and waits for it; returns the node pids still alive after.
+    @discardableResult
+    func stop() async -> [Int32] {
+        if launcher.isRunning { launcher.terminate() }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while launcher.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        if launcher.isRunning { kill(launcher.processIdentifier, SIGKILL) }
+        let survivors = await Self.waitForExit(state.nodes.map(\.pid), within: .seconds(10))
+        for pid in survivors { kill(pid, SIGKILL) }
+        return survivors
+    }
+
+    /// Waits until none of the processes is alive; returns those still alive at the deadline.
+    static func waitForExit(_ pids: [Int32], within limit: Duration) async -> [Int32] {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if !pids.contains(where: isAlive) { return [] }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return pids.filter(isAlive)
+    }
+
+    static func isAlive(_ pid: Int32) -> Bool {
+        guard pid > 0, kill(pid, 0) == 0 else { return false }
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        return !stat.contains(") Z ")
+    }
+
+    /// Reloads the state file (after a restart changed a pid).
+    func reload() throws { state = try NetworkState.load(from: stateDirectory.path) }
+
+    /// Every log of the run, for a failing test.
+    func logs() -> String {
+        var text = "--- up ---\n" + ((try? String(contentsOf: stateDirectory.appendingPathComponent("up.log"), encoding: .utf8)) ?? "")
+        for node in state.nodes {
+            text += "\n--- \(node.id) ---\n" + ((try? String(contentsOfFile: node.log, encoding: .utf8)) ?? "")
+        }
+        return text
+    }
+
+    func node(_ id: String) throws -> NetworkState.Node {
+        try #require(state.node(id), "no node \(id) in the state file")
+    }
+
+    /// A GET from a viewer location to the edge routing picks for it (or the one named).
+    func request(_ path: String, from viewer: String, edge: String? = nil, headers: [(String, String)] = []) async throws -> ViewerClient.Reply {
+        let record = try #require(state.viewer(viewer), "no viewer \(viewer)")
+        let node = try self.node(edge ?? record.edge ?? "")
+        return try await ViewerClient.get(
+            host: node.host,
+            port: node.port,
+            path: path,
+            from: record.address,
+            hostHeader: state.distributions.first?.domain,
+            headers: headers
+        )
+    }
+
+    /// A node's Prometheus counter, summed over its label sets.
+    func counter(_ name: String, of node: String) async throws -> Double {
+        let record = try self.node(node)
+        let reply = try await ViewerClient.get(host: record.host, port: record.adminPort, path: "/metrics", from: nil)
+        return String(buffer: reply.body).split(separator: "\n")
+            .filter { $0.hasPrefix(name + "{") || $0.hasPrefix(name + " ") }
+            .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+            .reduce(0, +)
+    }
+}
+
+/// Runs a body against a freshly launched network and always stops it; on failure the nodes'
+/// logs are attached to the issue. It checks that no process outlives the network.
+func withNetwork(_ topology: String, _ body: (RunningNetwork) async throws -> Void) async throws {
+    let network = try await RunningNetwork.start(topology)
+    do {
+        try await body(network)
+    } catch {
+        Issue.record("\(error)\n\(network.logs())")
+    }
+    let survivors = await network.stop()
+    #expect(survivors.isEmpty, "processes outlived the network: \(survivors)")
+    try? FileManager.default.removeItem(at: network.stateDirectory)
+}
+
+struct NetworkError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension String {
+    init(buffer: ByteBuffer) { self = buffer.getString(at: buffer.readerIndex, length: buffer.readableBytes) ?? "" }
+}

@@ -1,0 +1,110 @@
+import CDNCore
+import HTTPTypes
+import NIOCore
+import Synchronization
+import Testing
+import Topology
+
+@Suite struct CacheTierTests {
+    static let behavior = CacheBehavior(origin: "site", minimumTTL: .zero, defaultTTL: .seconds(60), maximumTTL: .seconds(3_600))
+
+    static func key(_ path: String) -> CacheKey {
+        CacheKey(host: "d1.cloudfront.net", path: path, query: "", fields: [:], policy: CacheKeyPolicy())
+    }
+
+    static func response(_ status: HTTPResponse.Status = .ok, cacheControl: String? = nil, etag: String = "\"v1\"") -> StoredResponse {
+        var headers: HTTPFields = [.eTag: etag]
+        if let cacheControl { headers[.cacheControl] = cacheControl }
+        return StoredResponse(status: status, headers: headers, body: ByteBuffer(string: "body"))
+    }
+
+    @Test func aMissIsFetchedOnceThenServedAsAHit() async throws {
+        let tier = CacheTier(capacity: 1 << 20)
+        let fetches = Shared(0)
+        let fetch: CacheTier.Fetch = { _ in
+            fetches.withLock { $0 += 1 }
+            return Self.response()
+        }
+        let first = try await tier.answer(key: Self.key("/a"), behavior: Self.behavior, fetch: fetch)
+        let second = try await tier.answer(key: Self.key("/a"), behavior: Self.behavior, fetch: fetch)
+        #expect(first.result == .miss)
+        #expect(second.result == .hit)
+        #expect(fetches.withLock { $0 } == 1)
+    }
+
+    @Test func aStaleEntryConfirmedBy304IsARefreshHitWithItsValidatorsSent() async throws {
+        let tier = CacheTier(capacity: 1 << 20)
+        let shortLived = CacheBehavior(origin: "site", minimumTTL: .zero, defaultTTL: .milliseconds(1), maximumTTL: .milliseconds(1))
+        _ = try await tier.answer(key: Self.key("/c"), behavior: shortLived) { _ in Self.response() }
+        try await Task.sleep(for: .milliseconds(5))
+        let sent = Shared<HTTPFields>([:])
+        let refreshed = try await tier.answer(key: Self.key("/c"), behavior: shortLived) { validators in
+            sent.withLock { $0 = validators }
+            return StoredResponse(status: .notModified, headers: [:], body: ByteBuffer())
+        }
+        #expect(refreshed.result == .refreshHit)
+        #expect(refreshed.response.status == .ok)
+        #expect(String(buffer: refreshed.response.body) == "body")
+        #expect(sent.withLock { $0[.ifNoneMatch] } == "\"v1\"")
+    }
+
+    @Test func concurrentMissesForOneKeyShareOneFetch() async throws {
+        let tier = CacheTier(capacity: 1 << 20)
+        let fetches = Shared(0)
+        let results = try await withThrowingTaskGroup(of: CacheResult.self) { group in
+            for _ in 0..<20 {
+                group.addTask {
+                    try await tier.answer(key: Self.key("/burst"), behavior: Self.behavior) { _ in
+                        fetches.withLock { $0 += 1 }
+                        try await Task.sleep(for: .milliseconds(50))
+                        return Self.response()
+                    }.result
+                }
+            }
+            return try await group.reduce(into: [CacheResult]()) { $0.append($1) }
+        }
+        #expect(fetches.withLock { $0 } == 1)
+        #expect(results.filter { $0 == .miss }.count == 1)
+    }
+
+    @Test func aFailedFetchReachesEveryWaiterAndIsNotCached() async throws {
+        let tier = CacheTier(capacity: 1 << 20)
+        await #expect(throws: UpstreamError.self) {
+            try await tier.answer(key: Self.key("/fail"), behavior: Self.behavior) { _ in throw UpstreamError(.unreachable, underlying: "refused") }
+        }
+        let next = try await tier.answer(key: Self.key("/fail"), behavior: Self.behavior) { _ in Self.response() }
+        #expect(next.result == .miss)
+    }
+
+    @Test func invalidationRemovesMatchingPathsOfOneDistribution() async throws {
+        let tier = CacheTier(capacity: 1 << 20)
+        for path in ["/img/a.png", "/img/b.png", "/index.html"] {
+            _ = try await tier.answer(key: Self.key(path), behavior: Self.behavior) { _ in Self.response() }
+        }
+        #expect(await tier.invalidate(host: "other.cloudfront.net", paths: ["/*"]) == 0)
+        #expect(await tier.invalidate(host: "d1.cloudfront.net", paths: ["/img/*"]) == 2)
+        #expect(await tier.usage.objects == 1)
+    }
+
+    @Test func theAgeAnUpstreamReportedShortensTheTTL() async throws {
+        let tier = CacheTier(capacity: 1 << 20)
+        var aged = Self.response(cacheControl: "max-age=10")
+        aged.initialAge = .seconds(10)
+        let old = aged
+        _ = try await tier.answer(key: Self.key("/old"), behavior: Self.behavior) { _ in old }
+        #expect(await tier.usage.objects == 0)
+    }
+}
+
+extension String {
+    init(buffer: ByteBuffer) { self = buffer.getString(at: buffer.readerIndex, length: buffer.readableBytes) ?? "" }
+}
+
+/// A value several tasks update.
+final class Shared<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+
+    init(_ value: Value) { mutex = Mutex(value) }
+
+    func withLock<Result>(_ body: (inout Value) -> Result) -> Result { mutex.withLock { body(&$0) } }
+}

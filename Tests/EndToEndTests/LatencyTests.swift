@@ -1,0 +1,56 @@
+import CDNCore
+import Foundation
+import Testing
+import Topology
+
+/// A viewer feels its location's modelled latency, and no more than noise on top.
+@Suite(.serialized, .timeLimit(.minutes(3)))
+struct LatencyTests {
+    /// A cache hit over a new connection costs the viewer two round trips of its link — the
+    /// handshake and the request — on top of what the edge itself takes. The edge's own time
+    /// is measured the same way from an address that is no viewer (no link applied), so the
+    /// comparison holds on a slow or busy machine. The model is a floor no request undercuts
+    /// (NIO timers do not fire early); above it we allow 10% plus 15 ms of scheduling noise,
+    /// far below the 230 ms being checked.
+    @Test func aFarViewerFeelsTwoModelledRoundTripsOnANewConnection() async throws {
+        try await withNetwork(try TestTopology.make().path) { network in
+            let viewer = try #require(network.state.viewer("sydney-home"))
+            let rtt = try #require(viewer.rttMilliseconds)
+            let edge = try network.node(try #require(viewer.edge))
+            _ = try await network.request("/index.html", from: "sydney-home")  // fill the edge cache
+
+            var shaped: [Double] = []
+            var local: [Double] = []
+            for _ in 0..<5 {
+                let far = try await network.request("/index.html", from: "sydney-home")
+                #expect(far.header("X-Cache") == "Hit from cloudfront")
+                shaped.append(far.elapsed.inMilliseconds)
+                local.append(try await ViewerClient.get(port: edge.port, path: "/index.html", from: nil).elapsed.inMilliseconds)
+            }
+            let added = median(shaped) - median(local)
+            let expected = 2 * rtt
+            #expect(shaped.min()! >= expected, "\(shaped) ms measured, the model says at least \(expected) ms")
+            #expect(added <= expected * 1.1 + 15, "added \(added) ms, the model says \(expected) ms")
+        }
+    }
+
+    /// Nearer viewers feel less: the order of measured latencies follows the order of modelled ones.
+    @Test func measuredLatencyFollowsTheModelAcrossViewers() async throws {
+        try await withNetwork(try TestTopology.make().path) { network in
+            var measured: [(modelled: Double, measured: Double)] = []
+            for viewer in network.state.viewers {
+                _ = try await network.request("/index.html", from: viewer.id)
+                var samples: [Double] = []
+                for _ in 0..<3 { samples.append(try await network.request("/index.html", from: viewer.id).elapsed.inMilliseconds) }
+                measured.append((try #require(viewer.rttMilliseconds), median(samples)))
+            }
+            let ordered = measured.sorted { $0.modelled < $1.modelled }
+            #expect(ordered.map(\.measured) == ordered.map(\.measured).sorted(), "\(ordered)")
+        }
+    }
+}
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+}

@@ -96,11 +96,13 @@ let package = Package(
             dependencies: ["CDNCore", "Topology", httpTypes, nioCore, nioPosix, logging, hummingbird, serviceLifecycle],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "EdgeSimTests", dependencies: ["edgesim", "Topology"], swiftSettings: swiftSettings),
+        /// Runs the real executable for the suites that drive it as a user does.
+        .target(name: "EdgesimTestSupport", path: "Tests/Support", swiftSettings: swiftSettings),
+        .testTarget(name: "EdgeSimTests", dependencies: ["edgesim", "Topology", "EdgesimTestSupport"], swiftSettings: swiftSettings),
         /// Launches real topologies as processes and talks to them over TCP.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["edgesim", "Topology", "CDNCore", nioCore, nioPosix, nioHTTP1],
+            dependencies: ["edgesim", "Topology", "CDNCore", "EdgesimTestSupport", nioCore, nioPosix, nioHTTP1],
             swiftSettings: swiftSettings
         ),
     ]

@@ -26,7 +26,6 @@ public enum EdgeNode {
         guard let spec = topology.edge(settings.id) else { throw StateError("there is no edge '\(settings.id)' in the topology") }
         let metrics = NodeMetrics(node: spec.id, role: .edge)
         let cache = CacheTier(capacity: settings.cacheCapacity)
-        var forwarders: [any Service] = []
         let (hub, hubForwarder) = try await UpstreamLink.open(
             from: spec.id,
             to: spec.hub,
@@ -36,22 +35,13 @@ public enum EdgeNode {
             seed: settings.seed,
             logger: logger
         )
-        forwarders.append(hubForwarder)
-        var origins: [String: UpstreamLink] = [:]
-        for origin in topology.origins {
-            let (address, hostHeader) = try OriginAddress.resolve(origin, running: settings.originAddresses)
-            let (link, forwarder) = try await UpstreamLink.open(
-                from: spec.id,
-                to: origin.id,
-                address: address,
-                hostHeader: hostHeader,
-                topology: topology,
-                seed: settings.seed &+ UInt64(origins.count + 1),
-                logger: logger
-            )
-            origins[origin.id] = link
-            forwarders.append(forwarder)
-        }
+        let (origins, originForwarders) = try await UpstreamLink.openOrigins(
+            from: spec.id,
+            topology: topology,
+            running: settings.originAddresses,
+            seed: settings.seed &+ 1,
+            logger: logger
+        )
         let viewers = ViewerDirectory(topology: topology, edge: spec.id)
         let client = UpstreamClient()
         let responder = EdgeResponder(
@@ -66,22 +56,17 @@ public enum EdgeNode {
             metrics: metrics,
             via: CloudFrontIDs.via(host: CloudFrontIDs.viaHost())
         )
-        let ports = PortRendezvous(onReady: onReady)
-        let traffic = Application(
+        let listeners = NodeListeners.make(
             responder: responder,
-            server: .shapedHTTP1 { viewers.shape(for: $0) },
-            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "CloudFront"),
-            onServerRunning: { channel in await ports.traffic(channel.localAddress?.port ?? 0) },
-            logger: logger
-        )
-        let domains = Dictionary(uniqueKeysWithValues: topology.distributions.map { ($0.id, $0.domainName) })
-        let admin = AdminApplication.build(
-            AdminHooks(node: spec.id, role: .edge, metrics: metrics, cache: cache, domains: domains),
+            shape: { viewers.shape(for: $0) },
             host: settings.host,
-            port: settings.adminPort,
-            onRunning: { await ports.admin($0) },
+            port: settings.port,
+            adminPort: settings.adminPort,
+            serverName: "CloudFront",
+            hooks: AdminHooks(node: spec.id, role: .edge, metrics: metrics, cache: cache, domains: topology.distributionDomains),
+            onReady: onReady,
             logger: logger
         )
-        return forwarders + [client, traffic, admin]
+        return [hubForwarder] + originForwarders + [client] + listeners
     }
 }

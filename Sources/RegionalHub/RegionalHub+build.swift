@@ -23,23 +23,13 @@ public enum RegionalHub {
         let topology = settings.topology
         let metrics = NodeMetrics(node: settings.id, role: .hub)
         let cache = CacheTier(capacity: settings.cacheCapacity)
-        var links: [String: UpstreamLink] = [:]
-        var forwarders: [any Service] = []
-        for origin in topology.origins {
-            let (address, hostHeader) = try OriginAddress.resolve(origin, running: settings.originAddresses)
-            let (link, forwarder) = try await UpstreamLink.open(
-                from: settings.id,
-                to: origin.id,
-                address: address,
-                hostHeader: hostHeader,
-                topology: topology,
-                seed: settings.seed &+ UInt64(links.count),
-                logger: logger
-            )
-            links[origin.id] = link
-            forwarders.append(forwarder)
-        }
-        let ports = PortRendezvous(onReady: onReady)
+        let (links, forwarders) = try await UpstreamLink.openOrigins(
+            from: settings.id,
+            topology: topology,
+            running: settings.originAddresses,
+            seed: settings.seed,
+            logger: logger
+        )
         let client = UpstreamClient()
         let responder = HubResponder(
             id: settings.id,
@@ -49,21 +39,17 @@ public enum RegionalHub {
             client: client,
             metrics: metrics
         )
-        let traffic = Application(
+        let listeners = NodeListeners.make(
             responder: responder,
-            server: .shapedHTTP1 { _ in .none },
-            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "edgesim-hub"),
-            onServerRunning: { channel in await ports.traffic(channel.localAddress?.port ?? 0) },
-            logger: logger
-        )
-        let domains = Dictionary(uniqueKeysWithValues: topology.distributions.map { ($0.id, $0.domainName) })
-        let admin = AdminApplication.build(
-            AdminHooks(node: settings.id, role: .hub, metrics: metrics, cache: cache, domains: domains),
+            shape: { _ in .none },
             host: settings.host,
-            port: settings.adminPort,
-            onRunning: { await ports.admin($0) },
+            port: settings.port,
+            adminPort: settings.adminPort,
+            serverName: "edgesim-hub",
+            hooks: AdminHooks(node: settings.id, role: .hub, metrics: metrics, cache: cache, domains: topology.distributionDomains),
+            onReady: onReady,
             logger: logger
         )
-        return forwarders + [client, traffic, admin]
+        return forwarders + [client] + listeners
     }
 }

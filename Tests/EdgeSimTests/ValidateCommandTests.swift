@@ -1,3 +1,4 @@
+import EdgesimTestSupport
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 import CDNCore
+import EdgesimTestSupport
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -44,6 +45,23 @@ struct DataPlaneTests {
             #expect(reply.header("ETag") != nil && reply.header("Last-Modified") != nil)
             #expect(reply.header("Cache-Control") == "public, max-age=60")
             #expect(reply.header("Server-Timing")?.contains("cdn-pop;desc=\"NRT50\"") == true)
+        }
+    }
+
+    @Test func rangesAndConditionalRequestsWorkThroughTheEdge() async throws {
+        try await withNetwork(try TestTopology.make().path) { network in
+            let range = try await network.request("/large.bin", from: "tokyo-home", headers: [("Range", "bytes=100-199")])
+            #expect(range.status == 206)
+            #expect(range.body.readableBytes == 100)
+            #expect(range.header("Content-Range") == "bytes 100-199/65536")
+
+            let full = try await network.request("/large.bin", from: "tokyo-home")
+            #expect(full.status == 200 && full.body.readableBytes == 65_536)
+            let etag = try #require(full.header("ETag"))
+            let revalidated = try await network.request("/large.bin", from: "tokyo-home", headers: [("If-None-Match", etag)])
+            #expect(revalidated.status == 304)
+            #expect(revalidated.header("X-Cache") == "Hit from cloudfront")
+            #expect(revalidated.body.readableBytes == 0)
         }
     }
 

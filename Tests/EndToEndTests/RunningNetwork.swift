@@ -1,4 +1,5 @@
 import CDNCore
+import EdgesimTestSupport
 import Foundation
 import NIOCore
 import Testing
@@ -7,15 +8,6 @@ import Testing
 /// Tests use it through ``withNetwork(_:_:)``, which always stops what it started and prints the
 /// nodes' logs when a test fails.
 final class RunningNetwork: @unchecked Sendable {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    /// The built executable: beside the test bundle, where `swift build` puts it.
-    static var executable: URL {
-        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("edgesim")
-        if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
-        return packageRoot.appendingPathComponent(".build/debug/edgesim")
-    }
-
     let stateDirectory: URL
     let launcher: Process
     private(set) var state: NetworkState
@@ -34,9 +26,9 @@ final class RunningNetwork: @unchecked Sendable {
         FileManager.default.createFile(atPath: output.path, contents: nil)
         let handle = try FileHandle(forWritingTo: output)
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = CLI.executable
         process.arguments = ["up", topology, "--state-dir", directory.path]
-        process.currentDirectoryURL = packageRoot
+        process.currentDirectoryURL = CLI.packageRoot
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice

@@ -86,3 +86,10 @@ public enum AdminApplication {
         )
     }
 }
+
+extension Topology {
+    /// Each distribution's domain name by its id, for invalidations.
+    public var distributionDomains: [String: String] {
+        Dictionary(distributions.map { ($0.id, $0.domainName) }, uniquingKeysWith: { first, _ in first })
+    }
+}

@@ -75,3 +75,39 @@ extension SocketAddress {
 extension StringProtocol {
     fileprivate func trimmingCharacters(in set: String) -> String { trimming(set) }
 }
+
+extension UpstreamLink {
+    /// Opens a link from a node to every origin of the topology.
+    /// - Parameters:
+    ///   - node: This node's id.
+    ///   - topology: The topology.
+    ///   - running: Where the origins edgesim runs listen, by id.
+    ///   - seed: The first link's seed; each next link takes the next one.
+    ///   - logger: The node's logger.
+    /// - Returns: The links by origin id, and the forwarders that carry them.
+    public static func openOrigins(
+        from node: String,
+        topology: Topology,
+        running: [String: SocketAddress],
+        seed: UInt64,
+        logger: Logger
+    ) async throws -> (links: [String: UpstreamLink], forwarders: [LinkForwarder]) {
+        var links: [String: UpstreamLink] = [:]
+        var forwarders: [LinkForwarder] = []
+        for origin in topology.origins {
+            let (address, hostHeader) = try OriginAddress.resolve(origin, running: running)
+            let (link, forwarder) = try await open(
+                from: node,
+                to: origin.id,
+                address: address,
+                hostHeader: hostHeader,
+                topology: topology,
+                seed: seed &+ UInt64(forwarders.count),
+                logger: logger
+            )
+            links[origin.id] = link
+            forwarders.append(forwarder)
+        }
+        return (links, forwarders)
+    }
+}

@@ -1,26 +1,29 @@
 import Foundation
 import Testing
 
-/// Runs the real `edgesim` executable, as a user would, and collects what it prints.
-enum CLI {
+/// Runs the real `edgesim` executable, as a user would, and collects what it prints. Shared by
+/// the test targets that drive the executable.
+public enum CLI {
     /// The result of one run.
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+    public struct Result: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
     }
 
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// The package's root folder.
+    public static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     /// The built executable: beside the test bundle, where `swift build` puts it.
-    static var executable: URL {
+    public static var executable: URL {
         let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("edgesim")
         if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
         return packageRoot.appendingPathComponent(".build/debug/edgesim")
     }
 
     /// Runs `edgesim` with arguments in the package root, killing it if it outlives `timeout`.
-    static func run(_ arguments: [String], timeout: Duration = .seconds(60)) throws -> Result {
+    public static func run(_ arguments: [String], timeout: Duration = .seconds(60)) throws -> Result {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }

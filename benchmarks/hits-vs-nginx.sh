@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Cache hits at one edge with emulation off, beside nginx as a caching proxy in front of the same
+# origin, the same file and the same load (wrk). Prints a table and writes results/hits-vs-nginx.json.
+#
+#   benchmarks/hits-vs-nginx.sh [DURATION_SECONDS] [CONNECTIONS]
+#
+# Needs wrk and nginx (Debian: apt-get install wrk nginx-light) and a release build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration="${1:-10}"
+connections="${2:-32}"
+work="$(mktemp -d)"
+state="$work/state"
+results="benchmarks/results"
+mkdir -p "$results"
+
+swift build -c release >/dev/null
+bin="$(swift build -c release --show-bin-path)/edgesim"
+
+"$bin" up topologies/minimal.yaml --state-dir "$state" >"$work/up.log" 2>&1 &
+up=$!
+nginx_pid=""
+cleanup() {
+    [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null || true
+    kill "$up" 2>/dev/null || true
+    wait "$up" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+for _ in $(seq 1 300); do [ -f "$state/network.json" ] && break; sleep 0.1; done
+port_of() { python3 -c "import json,sys; d=json.load(open('$state/network.json')); print([n for n in d['nodes'] if n['id']==sys.argv[1]][0]['port'])" "$1"; }
+edge_port="$(port_of NRT50)"
+origin_port="$(port_of site)"
+
+# nginx: a caching reverse proxy to the same built-in origin, the same 60 s TTL.
+nginx_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p "$work/nginx/cache"
+cat >"$work/nginx/nginx.conf" <<CONF
+worker_processes auto;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    proxy_cache_path $work/nginx/cache keys_zone=edge:16m max_size=256m;
+    upstream origin { server 127.0.0.1:$origin_port; keepalive 64; }
+    server {
+        listen 127.0.0.1:$nginx_port;
+        location / {
+            proxy_pass http://origin;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_cache edge;
+            proxy_cache_valid 200 60s;
+            add_header X-Cache \$upstream_cache_status;
+        }
+    }
+}
+CONF
+nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
+nginx_pid=$!
+sleep 0.5
+
+run() { # name url
+    curl -s -o /dev/null "$2"; curl -s -o /dev/null "$2"   # warm: the next requests are hits
+    wrk -t2 -c"$connections" -d"${duration}s" --latency "$2" >"$work/$1.txt"
+    python3 - "$1" "$work/$1.txt" <<'PY'
+import json, re, sys
+name, path = sys.argv[1], sys.argv[2]
+text = open(path).read()
+def ms(value):
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+latency = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", text, re.M))
+errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+print(json.dumps({"server": name, "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
+                  "p50_ms": ms(latency["50"]), "p99_ms": ms(latency["99"]),
+                  "non_2xx": int(errors.group(1)) if errors else 0}))
+PY
+}
+{
+    run edgesim "http://127.0.0.1:$edge_port/index.html"
+    run nginx "http://127.0.0.1:$nginx_port/index.html"
+} >"$work/rows.jsonl"
+
+python3 - "$work/rows.jsonl" "$results/hits-vs-nginx.json" "$duration" "$connections" <<'PY'
+import json, platform, os, sys
+rows = [json.loads(line) for line in open(sys.argv[1])]
+report = {"benchmark": "cache hits at one edge, emulation off, vs nginx proxy_cache", "file": "/index.html (212 B)",
+          "duration_s": int(sys.argv[3]), "connections": int(sys.argv[4]), "threads": 2, "cpus": os.cpu_count(),
+          "machine": platform.platform(), "results": rows}
+json.dump(report, open(sys.argv[2], "w"), indent=2)
+print(f"{'server':<10} {'requests/s':>12} {'p50':>10} {'p99':>10} {'non-2xx':>8}")
+for r in rows:
+    print(f"{r['server']:<10} {r['requests_per_second']:>12.0f} {r['p50_ms']:>8.2f}ms {r['p99_ms']:>8.2f}ms {r['non_2xx']:>8}")
+print(f"\nwrote {sys.argv[2]}")
+PY

@@ -35,6 +35,8 @@ origin_port="$(port_of site)"
 # nginx: a caching reverse proxy to the same built-in origin, the same 60 s TTL.
 nginx_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mkdir -p "$work/nginx/cache"
+chmod 755 "$work" "$work/nginx"
+chmod 777 "$work/nginx/cache"   # nginx workers run as an unprivileged user
 cat >"$work/nginx/nginx.conf" <<CONF
 worker_processes auto;
 daemon off;
@@ -63,7 +65,7 @@ nginx_pid=$!
 sleep 0.5
 
 run() { # name url
-    curl -s -o /dev/null "$2"; curl -s -o /dev/null "$2"   # warm: the next requests are hits
+    curl -s -o /dev/null "$2"; curl -s -D - -o /dev/null "$2" | grep -i "x-cache\|^HTTP" >&2 || true   # warm: the next requests are hits
     wrk -t2 -c"$connections" -d"${duration}s" --latency "$2" >"$work/$1.txt"
     python3 - "$1" "$work/$1.txt" <<'PY'
 import json, re, sys

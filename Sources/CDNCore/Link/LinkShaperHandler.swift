@@ -48,6 +48,24 @@ public final class LinkShaperHandler: ChannelDuplexHandler, RemovableChannelHand
         fromUs = LinkSchedule(shape: shape, openedAt: now, payHandshake: false, seed: seed ^ 0x5DEE_CE66)
     }
 
+    public func handlerRemoved(context: ChannelHandlerContext) {
+        // The pipeline is being torn down: nothing queued can be delivered any more.
+        inboundTimer?.cancel()
+        outboundTimer?.cancel()
+        inboundTimer = nil
+        outboundTimer = nil
+        _ = inbound.removeAll()
+        failPendingWrites()
+    }
+
+    private func failPendingWrites() {
+        for item in outbound.removeAll() {
+            switch item {
+            case .bytes(_, let promise), .close(_, let promise): promise?.fail(ChannelError.ioOnClosedChannel)
+            }
+        }
+    }
+
     // MARK: What the peer sends
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -70,11 +88,8 @@ public final class LinkShaperHandler: ChannelDuplexHandler, RemovableChannelHand
         inbound.append(.inactive, at: inbound.lastRelease ?? .now())
         scheduleInbound(context: context)
         outboundTimer?.cancel()
-        for item in outbound.removeAll() {
-            switch item {
-            case .bytes(_, let promise), .close(_, let promise): promise?.fail(ChannelError.ioOnClosedChannel)
-            }
-        }
+        outboundTimer = nil
+        failPendingWrites()
     }
 
     private func scheduleInbound(context: ChannelHandlerContext) {

@@ -111,11 +111,10 @@ struct EdgeResponder: HTTPResponder {
         { validators in
             var request = viewerRequest
             let throughHub = Self.isCacheable(request) || request.headers[.range] != nil
-            let originLink = origins[request.origin]
             request.headers = OriginRequestFields.make(
                 from: request.headers,
                 clientIP: request.clientIP,
-                originHost: originLink?.hostHeader ?? request.origin,
+                originHost: origins[request.origin]?.hostHeader ?? request.origin,
                 via: via,
                 requestID: exchange.requestID,
                 policy: behavior.cacheKey
@@ -125,6 +124,7 @@ struct EdgeResponder: HTTPResponder {
             if case .respond(let generated) = await triggers.originRequest(&request, distribution: distribution, behavior: behavior) {
                 return generated
             }
+            // origin-request may have chosen another origin: resolve it only now.
             var response: StoredResponse
             if throughHub {
                 request.headers[.edgesimDistribution] = distribution.id
@@ -133,7 +133,9 @@ struct EdgeResponder: HTTPResponder {
                 let method: HTTPRequest.Method = request.method == .head ? .get : request.method
                 response = try await client.send(method, port: hub.port, target: request.target, fields: request.headers, body: nil)
             } else {
-                guard let originLink else { throw UpstreamError(.unreachable, underlying: "no link to origin '\(request.origin)'") }
+                guard let originLink = origins[request.origin] else {
+                    throw UpstreamError(.unreachable, underlying: "no link to origin '\(request.origin)'")
+                }
                 let body = request.body.readableBytes > 0 ? request.body : nil
                 response = try await client.send(request.method, port: originLink.port, target: request.target, fields: request.headers, body: body)
             }

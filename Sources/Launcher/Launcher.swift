@@ -65,19 +65,19 @@ public struct Launcher: Service {
         try manager.createDirectory(atPath: (directory as NSString).appendingPathComponent("logs"), withIntermediateDirectories: true)
     }
 
-    /// Waits until every node of a tier printed its ready line, or fails naming the first that
-    /// died or the ones still silent at the deadline.
+    /// Waits until every node of a tier printed its ready line and answers its health check, or
+    /// fails naming the first that died or the first still not ready at the deadline.
     private func waitUntilReady(_ tier: [NodePlan], table: NodeTable) async throws {
         let deadline = ContinuousClock.now + settings.readyTimeout
         let ids = tier.map(\.id)
         while true {
             switch await table.readiness(of: ids) {
-            case .success(true):
+            case .success(true) where await answersHealth(tier, table: table):
                 return
             case .failure(var error):
                 error.logTail = LogFile.tail(settings.logFile(of: error.node))
                 throw error
-            case .success(false):
+            case .success:
                 guard ContinuousClock.now < deadline else {
                     let node = ids.first ?? "?"
                     throw LaunchError(
@@ -107,6 +107,17 @@ public struct Launcher: Service {
                 logger.error("cannot update the state file: \(error)")
             }
         }
+    }
+
+    /// Whether every node of a tier answers `GET /health` on its admin port.
+    private func answersHealth(_ tier: [NodePlan], table: NodeTable) async -> Bool {
+        for plan in tier {
+            guard let port = await table.adminPort(of: plan.id) else { return false }
+            let host = plan.host == "0.0.0.0" || plan.host == "::" ? "127.0.0.1" : plan.host
+            let reply = try? await ViewerClient.get(host: host, port: port, path: "/health", from: nil, timeout: .seconds(2))
+            guard reply?.status == 200 else { return false }
+        }
+        return true
     }
 
     private func networkState(tiers: [[NodePlan]], table: NodeTable) async -> NetworkState {

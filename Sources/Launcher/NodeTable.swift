@@ -58,8 +58,11 @@ actor NodeTable {
         return .success(true)
     }
 
-    /// The address and port of a ready node.
+    /// The traffic port of a node that was ready once.
     func port(of id: String) -> Int? { ports[id]?.port }
+
+    /// The admin port of a node that was ready once.
+    func adminPort(of id: String) -> Int? { ports[id]?.adminPort }
 
     /// The state file's records for nodes, in the order given.
     func records(_ plans: [NodePlan], settings: LaunchSettings) -> [NetworkState.Node] {

@@ -107,6 +107,18 @@ struct DataPlaneTests {
         }
     }
 
+    @Test func anyHTTPServerCanBeACustomOrigin() async throws {
+        let server = try PythonHTTPServer.start()
+        defer { server.stop() }
+        try await withNetwork(try TestTopology.make(customOrigin: "http://127.0.0.1:\(server.port)").path) { network in
+            let reply = try await network.request("/down/hello.txt", from: "tokyo-home")
+            #expect(reply.status == 200)
+            #expect(String(buffer: reply.body) == "hello from python\n")
+            #expect(reply.header("X-Cache") == "Miss from cloudfront")
+            #expect(try await network.request("/down/hello.txt", from: "tokyo-home").header("X-Cache") == "Hit from cloudfront")
+        }
+    }
+
     @Test func aKilledOriginGives502ThenIsRestarted() async throws {
         try await withNetwork(try TestTopology.make().path) { network in
             #expect(try await network.request("/index.html", from: "tokyo-home").status == 200)

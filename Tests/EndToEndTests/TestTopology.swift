@@ -6,8 +6,8 @@ enum TestTopology {
     /// the minimal topology's two Japanese edges behind one hub, plus
     /// - a viewer in Sydney whose only edges are in Japan (a long link to measure),
     /// - `/ttl/*`, whose objects live one second,
-    /// - `/down/*`, served by a URL origin on a closed port.
-    static func make() throws -> URL {
+    /// - `/down/*`, served by a URL origin (by default on a closed port).
+    static func make(customOrigin: String = "http://127.0.0.1:1") throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-topology-\(UUID().uuidString)")
         let site = folder.appendingPathComponent("site")
         try FileManager.default.createDirectory(at: site.appendingPathComponent("ttl"), withIntermediateDirectories: true)
@@ -29,7 +29,7 @@ enum TestTopology {
               KIX50: { location: osaka, hub: ap-northeast-1 }
             origins:
               site: { location: tokyo, static: site, cache_control: "public, max-age=60" }
-              down: { location: tokyo, url: "http://127.0.0.1:1" }
+              down: { location: tokyo, url: "\(customOrigin)" }
             viewers:
               tokyo-home: { location: tokyo, access: 8 ms }
               osaka-office: { location: osaka, access: 4 ms }

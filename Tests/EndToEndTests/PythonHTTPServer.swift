@@ -1,0 +1,48 @@
+import Foundation
+
+/// Python's `http.server` on an ephemeral port, serving `/down/hello.txt`: an HTTP server that
+/// is not edgesim's, to stand as a custom (URL) origin.
+struct PythonHTTPServer {
+    let process: Process
+    let port: Int
+    let folder: URL
+
+    static func start() throws -> PythonHTTPServer {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-python-origin-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("down"), withIntermediateDirectories: true)
+        try Data("hello from python\n".utf8).write(to: folder.appendingPathComponent("down/hello.txt"))
+        let portFile = folder.appendingPathComponent("port")
+        let script = """
+            import http.server, os, socketserver, sys
+            handler = lambda *a, **k: http.server.SimpleHTTPRequestHandler(*a, directory=sys.argv[1], **k)
+            with socketserver.TCPServer(("127.0.0.1", 0), handler) as server:
+                with open(sys.argv[2] + ".tmp", "w") as f: f.write(str(server.server_address[1]))
+                os.rename(sys.argv[2] + ".tmp", sys.argv[2])
+                server.serve_forever()
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, folder.path, portFile.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(10)
+        var port: Int?
+        while port == nil, Date() < deadline, process.isRunning {
+            port = (try? String(contentsOf: portFile, encoding: .utf8)).flatMap { Int($0) }
+            if port == nil { usleep(10_000) }
+        }
+        guard let port else {
+            kill(process.processIdentifier, SIGKILL)
+            throw NetworkError("python3 http.server did not report its port")
+        }
+        return PythonHTTPServer(process: process, port: port, folder: folder)
+    }
+
+    /// Stops the server. SIGKILL, since a test process may hand its children SIGTERM ignored.
+    func stop() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(at: folder)
+    }
+}

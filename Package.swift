@@ -45,6 +45,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .target(
@@ -62,9 +63,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        /// Lambda@Edge: the event model, result validation, and Node.js/Python worker pools.
+        .target(
+            name: "LambdaRuntime",
+            dependencies: [
+                "Topology", httpTypes, logging, serviceLifecycle, subprocess, systemPackage,
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "EdgeNode",
-            dependencies: ["Topology", "CDNCore", httpTypes, hummingbird, hummingbirdCore, logging, nioCore, prometheus, serviceLifecycle],
+            dependencies: ["Topology", "CDNCore", "LambdaRuntime", httpTypes, hummingbird, hummingbirdCore, logging, nioCore, prometheus, serviceLifecycle],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -91,6 +101,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TopologyTests", dependencies: ["Topology"], swiftSettings: swiftSettings),
+        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "Topology", httpTypes], swiftSettings: swiftSettings),
         .testTarget(
             name: "CDNCoreTests",
             dependencies: ["CDNCore", "Topology", httpTypes, nioCore, nioPosix, logging, hummingbird, serviceLifecycle],

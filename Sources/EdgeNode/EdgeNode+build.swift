@@ -11,14 +11,15 @@ public enum EdgeNode {
     /// listener and the admin listener.
     /// - Parameters:
     ///   - settings: The edge's settings.
-    ///   - triggers: The trigger stages; ``NoTriggers`` when no functions run.
+    ///   - triggers: The trigger stages; by default the topology's functions run as Lambda@Edge
+    ///     handlers (``NoTriggers`` when none is associated).
     ///   - onReady: Called once both listeners are bound, with their ports.
     ///   - logger: The process's logger.
     /// - Returns: The services, in start order.
     /// - Throws: When a link cannot be opened, or the edge is not in the topology.
     public static func build(
         _ settings: EdgeSettings,
-        triggers: any TriggerStages = NoTriggers(),
+        triggers: (any TriggerStages)? = nil,
         onReady: @escaping @Sendable (_ port: Int, _ adminPort: Int) async -> Void,
         logger: Logger
     ) async throws -> [any Service] {
@@ -42,6 +43,7 @@ public enum EdgeNode {
             seed: settings.seed &+ 1,
             logger: logger
         )
+        let (lambda, functionHost) = try LambdaSetup.make(settings: settings, edge: spec, metrics: metrics, logger: logger)
         let viewers = ViewerDirectory(topology: topology, edge: spec.id)
         let client = UpstreamClient()
         let responder = EdgeResponder(
@@ -52,7 +54,7 @@ public enum EdgeNode {
             origins: origins,
             cache: cache,
             client: client,
-            triggers: triggers,
+            triggers: triggers ?? lambda,
             metrics: metrics,
             via: CloudFrontIDs.via(host: CloudFrontIDs.viaHost())
         )
@@ -67,6 +69,6 @@ public enum EdgeNode {
             onReady: onReady,
             logger: logger
         )
-        return [hubForwarder] + originForwarders + [client] + listeners
+        return [hubForwarder] + originForwarders + [client] + (functionHost.map { [$0] } ?? []) + listeners
     }
 }

@@ -14,6 +14,19 @@ struct Exchange: Sendable {
 }
 
 extension EdgeResponder {
+    /// CloudFront's answer to a failed function: its status, an error page, and the failure's
+    /// `X-Cache` value (`LambdaValidationError`, `LambdaExecutionError`, `LambdaLimitExceeded`).
+    func fail(_ failure: FunctionFailure, _ exchange: Exchange) -> Response {
+        let reason =
+            switch failure.kind {
+            case .validation: "The Lambda function returned an invalid request or response to CloudFront."
+            case .execution: "The Lambda function associated with the CloudFront distribution is invalid or doesn't have the required permissions."
+            case .limitExceeded: "The Lambda function associated with the CloudFront distribution was throttled or timed out."
+            }
+        let page = ErrorPage.response(status: failure.status, reason: reason, requestID: exchange.requestID)
+        return finish(page, result: failure.kind.rawValue, exchange)
+    }
+
     /// Adds CloudFront's response headers (spec §9) and the stage timings, answers a matching
     /// `If-None-Match` with 304, and counts the request.
     /// - Parameters:

@@ -48,15 +48,22 @@ struct EdgeResponder: HTTPResponder {
             headers: request.headers,
             body: try await request.body.collect(upTo: context.maxUploadSize),
             clientIP: context.remoteAddress?.ipAddress ?? "127.0.0.1",
+            requestID: exchange.requestID,
             viewer: viewers.viewer(at: context.remoteAddress),
-            origin: behavior.origin
+            origin: behavior.origin,
+            clientPort: context.remoteAddress?.port
         )
 
         // 3. viewer-request: may change the request (and so the cache key) or answer it; a
         //    generated response is not cached and skips viewer-response.
-        if case .respond(let generated) = await triggers.viewerRequest(&viewerRequest, distribution: distribution, behavior: behavior) {
-            return finish(generated, result: "LambdaGeneratedResponse", exchange)
+        switch await triggers.viewerRequest(&viewerRequest, distribution: distribution, behavior: behavior) {
+        case .proceed: break
+        case .respond(let generated): return finish(generated, result: "LambdaGeneratedResponse", exchange)
+        case .fail(let failure): return fail(failure, exchange)
         }
+
+        // CloudFront's viewer headers (location, device) exist from here on, not before (spec §9).
+        viewerRequest.headers = ViewerHeaders.adding(to: viewerRequest.headers, viewer: viewerRequest.viewer, request: viewerRequest)
 
         // 4. The edge cache, or the upstream on a miss.
         let answer: TierAnswer
@@ -85,17 +92,22 @@ struct EdgeResponder: HTTPResponder {
                 requestID: exchange.requestID
             )
             return finish(page, result: "Error", exchange)
+        } catch let failure as FunctionFailure {
+            return fail(failure, exchange)
         }
         if let upstream = answer.upstreamTime { metrics.recordUpstream(upstream) }
 
         // 5. viewer-response: on hits and misses, never for a status of 400 or more.
         var response = answer.response
-        if response.status.code < 400 {
-            await triggers.viewerResponse(&response, request: viewerRequest, distribution: distribution, behavior: behavior)
+        if response.status.code < 400,
+            let failure = await triggers.viewerResponse(&response, request: viewerRequest, distribution: distribution, behavior: behavior)
+        {
+            return fail(failure, exchange)
         }
 
         // 6. CloudFront's own headers, then the viewer's conditional request.
-        let result = response.status.code >= 400 ? "Error" : answer.result.rawValue
+        let generatedNow = answer.result == .miss && answer.response.headers[.edgesimGenerated] != nil
+        let result = generatedNow ? "LambdaGeneratedResponse" : response.status.code >= 400 ? "Error" : answer.result.rawValue
         return finish(response, result: result, exchange, answer: answer, conditional: request.headers[.ifNoneMatch])
     }
 
@@ -121,8 +133,10 @@ struct EdgeResponder: HTTPResponder {
             )
             if throughHub { request.headers = request.headers.removingConditionals() }
             for field in validators { request.headers[field.name] = field.value }
-            if case .respond(let generated) = await triggers.originRequest(&request, distribution: distribution, behavior: behavior) {
-                return generated
+            switch await triggers.originRequest(&request, distribution: distribution, behavior: behavior) {
+            case .proceed: break
+            case .respond(let generated): return generated  // cached; origin-response does not run
+            case .fail(let failure): throw failure
             }
             // origin-request may have chosen another origin: resolve it only now.
             var response: StoredResponse
@@ -130,8 +144,12 @@ struct EdgeResponder: HTTPResponder {
                 request.headers[.edgesimDistribution] = distribution.id
                 request.headers[.edgesimBehavior] = behavior.pathPattern
                 request.headers[.edgesimOrigin] = request.origin
+                if let url = request.originURL { request.headers[.edgesimOriginURL] = url }
                 let method: HTTPRequest.Method = request.method == .head ? .get : request.method
                 response = try await client.send(method, port: hub.port, target: request.target, fields: request.headers, body: nil)
+            } else if let url = request.originURL {
+                let body = request.body.readableBytes > 0 ? request.body : nil
+                response = try await client.send(request.method, url: url + request.target, fields: request.headers, body: body)
             } else {
                 guard let originLink = origins[request.origin] else {
                     throw UpstreamError(.unreachable, underlying: "no link to origin '\(request.origin)'")
@@ -139,7 +157,9 @@ struct EdgeResponder: HTTPResponder {
                 let body = request.body.readableBytes > 0 ? request.body : nil
                 response = try await client.send(request.method, port: originLink.port, target: request.target, fields: request.headers, body: body)
             }
-            await triggers.originResponse(&response, request: request, distribution: distribution, behavior: behavior)
+            if let failure = await triggers.originResponse(&response, request: request, distribution: distribution, behavior: behavior) {
+                throw failure
+            }
             return response
         }
     }

@@ -7,6 +7,8 @@ public struct EdgeSettings: Sendable {
     public enum Default {
         /// The edge's cache size.
         public static let cacheCapacity = 256 << 20
+        /// CloudFront's documented status for a function's execution error.
+        public static let executionErrorStatus = 500
     }
 
     /// The edge's id in the topology (a POP id, `NRT50`).
@@ -27,6 +29,10 @@ public struct EdgeSettings: Sendable {
     public var cacheCapacity: Int
     /// The seed of the links' jitter and loss.
     public var seed: UInt64
+    /// Where function logs, bootstraps and extracted packages go.
+    public var stateDirectory: String
+    /// The status of a `LambdaExecutionError`: 500 (documented) or 503 (widely observed).
+    public var executionErrorStatus: Int
 
     /// Creates settings.
     public init(
@@ -38,8 +44,12 @@ public struct EdgeSettings: Sendable {
         port: Int = 0,
         adminPort: Int = 0,
         cacheCapacity: Int = Default.cacheCapacity,
-        seed: UInt64 = 1
+        seed: UInt64 = 1,
+        stateDirectory: String = ".edgesim",
+        executionErrorStatus: Int = Default.executionErrorStatus
     ) {
+        self.stateDirectory = stateDirectory
+        self.executionErrorStatus = executionErrorStatus
         self.id = id
         self.topology = topology
         self.hubAddress = hubAddress

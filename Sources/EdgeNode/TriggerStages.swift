@@ -17,10 +17,19 @@ public struct EdgeRequest: Sendable {
     public var body: ByteBuffer
     /// The viewer's IP address.
     public var clientIP: String
+    /// The request id (`X-Amz-Cf-Id`, `config.requestId`).
+    public var requestID: String
     /// The viewer location the request comes from, if the edge knows it.
     public var viewer: ViewerSpec?
-    /// The origin the request goes to on a miss (origin-request may change it).
+    /// The origin the request goes to on a miss: a topology origin's id.
     public var origin: String
+    /// An origin an origin-request function chose that the topology does not name
+    /// (`http://host:port/path`); when set, it wins over ``origin``.
+    public var originURL: String?
+    /// The viewer's address and port, for `CloudFront-Viewer-Address`.
+    public var clientPort: Int?
+    /// The versions of the functions that ran for this request (`name:N`), in order.
+    public var functionsRun: [String] = []
 
     /// The path and query, as sent upstream.
     public var target: String { querystring.isEmpty ? uri : uri + "?" + querystring }
@@ -32,6 +41,38 @@ public enum StageOutcome: Sendable {
     case proceed
     /// Answer with this response instead (a generated response).
     case respond(StoredResponse)
+    /// The function failed: answer with CloudFront's error for it.
+    case fail(FunctionFailure)
+}
+
+/// A function that failed, in CloudFront's three classes (spec §3), each with its status and
+/// `X-Cache` value.
+public struct FunctionFailure: Error, Sendable, CustomStringConvertible {
+    /// The class of failure.
+    public enum Kind: String, Sendable {
+        /// The result broke CloudFront's rules: 502.
+        case validation = "LambdaValidationError"
+        /// The handler threw, rejected, called back with an error, crashed or ran out of memory.
+        case execution = "LambdaExecutionError"
+        /// A timeout or throttling: 503.
+        case limitExceeded = "LambdaLimitExceeded"
+    }
+
+    /// The class.
+    public var kind: Kind
+    /// The status the viewer gets.
+    public var status: HTTPResponse.Status
+    /// What happened, for logs and the error page.
+    public var message: String
+
+    /// Creates a failure.
+    public init(kind: Kind, status: HTTPResponse.Status, message: String) {
+        self.kind = kind
+        self.status = status
+        self.message = message
+    }
+
+    public var description: String { "\(kind.rawValue): \(message)" }
 }
 
 /// The four Lambda@Edge trigger stages of the edge's pipeline (spec §1), in the order a request
@@ -44,9 +85,21 @@ public protocol TriggerStages: Sendable {
     /// On a miss, before the upstream: may change the request or the origin, or answer (cached).
     func originRequest(_ request: inout EdgeRequest, distribution: DistributionSpec, behavior: CacheBehavior) async -> StageOutcome
     /// On a miss, after the upstream answered and before the cache stores it.
-    func originResponse(_ response: inout StoredResponse, request: EdgeRequest, distribution: DistributionSpec, behavior: CacheBehavior) async
+    /// - Returns: The failure, if the function failed.
+    func originResponse(
+        _ response: inout StoredResponse,
+        request: EdgeRequest,
+        distribution: DistributionSpec,
+        behavior: CacheBehavior
+    ) async -> FunctionFailure?
     /// Before the reply, on hits and misses alike, unless the status is 400 or more.
-    func viewerResponse(_ response: inout StoredResponse, request: EdgeRequest, distribution: DistributionSpec, behavior: CacheBehavior) async
+    /// - Returns: The failure, if the function failed.
+    func viewerResponse(
+        _ response: inout StoredResponse,
+        request: EdgeRequest,
+        distribution: DistributionSpec,
+        behavior: CacheBehavior
+    ) async -> FunctionFailure?
 }
 
 /// The pipeline with no functions associated: every stage lets the request through unchanged.
@@ -62,9 +115,17 @@ public struct NoTriggers: TriggerStages {
         .proceed
     }
 
-    public func originResponse(_ response: inout StoredResponse, request: EdgeRequest, distribution: DistributionSpec, behavior: CacheBehavior) async
-    {}
+    public func originResponse(
+        _ response: inout StoredResponse,
+        request: EdgeRequest,
+        distribution: DistributionSpec,
+        behavior: CacheBehavior
+    ) async -> FunctionFailure? { nil }
 
-    public func viewerResponse(_ response: inout StoredResponse, request: EdgeRequest, distribution: DistributionSpec, behavior: CacheBehavior) async
-    {}
+    public func viewerResponse(
+        _ response: inout StoredResponse,
+        request: EdgeRequest,
+        distribution: DistributionSpec,
+        behavior: CacheBehavior
+    ) async -> FunctionFailure? { nil }
 }

@@ -24,6 +24,8 @@ public struct LaunchSettings: Sendable {
     public var readyTimeout: Duration
     /// The seed of the links' jitter and loss.
     public var seed: UInt64
+    /// The status of a `LambdaExecutionError` at every edge: 500 or 503.
+    public var lambdaExecutionErrorStatus: Int
 
     /// Creates settings.
     public init(
@@ -31,8 +33,10 @@ public struct LaunchSettings: Sendable {
         stateDirectory: String = Default.stateDirectory,
         executable: String,
         readyTimeout: Duration = Default.readyTimeout,
-        seed: UInt64 = 1
+        seed: UInt64 = 1,
+        lambdaExecutionErrorStatus: Int = 500
     ) {
+        self.lambdaExecutionErrorStatus = lambdaExecutionErrorStatus
         self.topologyFile = Self.absolute(topologyFile)
         self.stateDirectory = Self.absolute(stateDirectory)
         self.executable = executable

@@ -81,7 +81,9 @@ struct NodeSupervisor: Sendable {
     private func arguments() async -> [String] {
         var arguments = [
             plan.role.rawValue, "--topology", settings.topologyFile, "--node", plan.id, "--host", plan.host, "--seed", "\(settings.seed)",
+            "--state-dir", settings.stateDirectory,
         ]
+        if plan.role == .edge { arguments += ["--lambda-execution-error-status", "\(settings.lambdaExecutionErrorStatus)"] }
         if let assigned = await table.assignedPorts(plan.id) {
             arguments += ["--port", "\(assigned.port)", "--admin-port", "\(assigned.adminPort)"]
         } else {

@@ -36,6 +36,10 @@ struct HubResponder: HTTPResponder {
         let pattern = request.headers[.edgesimBehavior]
         let behavior = distribution.behaviors.first { $0.pathPattern == pattern } ?? distribution.behavior(forPath: path)
         let originID = request.headers[.edgesimOrigin] ?? behavior.origin
+        if let url = request.headers[.edgesimOriginURL] {
+            // An origin a function chose that the topology does not describe: fetched directly.
+            return try await direct(url: url, request: request, requestID: requestID)
+        }
         guard let origin = origins[originID] else {
             let page = ErrorPage.response(status: .badGateway, reason: "The hub has no link to origin '\(originID)'.", requestID: requestID)
             return answer(page, result: "Error", request: request)
@@ -85,6 +89,26 @@ struct HubResponder: HTTPResponder {
                 result: "Error",
                 request: request
             )
+        }
+    }
+
+    /// Fetches from an origin outside the topology, uncached (its TTL rules are unknown here).
+    private func direct(url: String, request: Request, requestID: String) async throws -> Response {
+        let fields = request.headers.removingInternal()
+        let body = try await request.body.collect(upTo: UpstreamClient.Default.maximumBody)
+        let method: HTTPRequest.Method = request.method == .head ? .get : request.method
+        do {
+            let started = ContinuousClock.now
+            let response = try await client.send(
+                method,
+                url: url + request.uri.description,
+                fields: fields,
+                body: body.readableBytes > 0 ? body : nil
+            )
+            return answer(response, result: CacheResult.miss.rawValue, originTime: .now - started, request: request)
+        } catch {
+            let page = ErrorPage.response(status: error.status, reason: "The hub could not reach \(url): \(error)", requestID: requestID)
+            return answer(page, result: "Error", request: request)
         }
     }
 

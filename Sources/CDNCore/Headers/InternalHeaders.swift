@@ -14,6 +14,11 @@ extension HTTPField.Name {
     public static let edgesimHubResult = Self("X-Edgesim-Hub-Result")!
     /// Hub → edge: milliseconds the hub spent waiting on the origin, link included.
     public static let edgesimOriginTime = Self("X-Edgesim-Origin-Time")!
+    /// Edge: marks a response an origin-request function generated (its first delivery reads
+    /// `LambdaGeneratedResponse`; later hits read `Hit`).
+    public static let edgesimGenerated = Self("X-Edgesim-Generated")!
+    /// Edge → hub: an origin a function chose that the topology does not name (`http://host:port/path`).
+    public static let edgesimOriginURL = Self("X-Edgesim-Origin-URL")!
     /// CloudFront's `X-Cache`.
     public static let xCache = Self("X-Cache")!
     /// CloudFront's `X-Amz-Cf-Pop`.

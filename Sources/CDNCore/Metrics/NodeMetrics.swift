@@ -63,6 +63,57 @@ public final class NodeMetrics: Sendable {
         ).increment()
     }
 
+    /// Counts one Lambda@Edge invocation: its duration, a cold start, and its error if any.
+    /// - Parameters:
+    ///   - function: `name:version`.
+    ///   - event: The event type.
+    ///   - duration: How long the handler ran.
+    ///   - initDuration: The cold start, when the invocation started a worker.
+    ///   - error: The error type (`Timeout`, `Throttled`, `TypeError`, …), if it failed.
+    public func recordInvocation(function: String, event: String, duration: Duration, initDuration: Duration?, error: String?) {
+        let labels = [("node", node), ("function", function), ("event", event)]
+        registry.makeCounter(
+            descriptor: .init(namespace: "edgesim", metricName: "lambda_invocations", unitName: "total", helpText: "Lambda@Edge invocations"),
+            labels: labels
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: .init(namespace: "edgesim", metricName: "lambda_duration", unitName: "seconds", helpText: "Lambda@Edge handler duration"),
+            labels: labels,
+            buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 5000].map { Duration.milliseconds($0) }
+        ).record(duration)
+        if let initDuration {
+            registry.makeCounter(
+                descriptor: .init(
+                    namespace: "edgesim",
+                    metricName: "lambda_cold_starts",
+                    unitName: "total",
+                    helpText: "Workers started (cold starts)"
+                ),
+                labels: labels
+            ).increment()
+            registry.makeDurationHistogram(
+                descriptor: .init(
+                    namespace: "edgesim",
+                    metricName: "lambda_init_duration",
+                    unitName: "seconds",
+                    helpText: "Cold start (Init Duration)"
+                ),
+                labels: labels,
+                buckets: [25, 50, 100, 250, 500, 1000, 2500, 5000].map { Duration.milliseconds($0) }
+            ).record(initDuration)
+        }
+        if let error { recordInvocationError(function: function, kind: error) }
+    }
+
+    /// Counts one failed invocation by its kind (`Timeout` and `Throttled` are throttles in
+    /// CloudWatch's terms; `ValidationError` an invalid response; the rest execution errors).
+    public func recordInvocationError(function: String, kind: String) {
+        registry.makeCounter(
+            descriptor: .init(namespace: "edgesim", metricName: "lambda_errors", unitName: "total", helpText: "Lambda@Edge errors by kind"),
+            labels: [("node", node), ("function", function), ("kind", kind)]
+        ).increment()
+    }
+
     /// Sets the cache's size gauges.
     public func recordCacheUsage(objects: Int, bytes: Int) {
         registry.makeGauge(

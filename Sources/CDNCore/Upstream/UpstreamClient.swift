@@ -54,7 +54,25 @@ public final class UpstreamClient: Service {
         fields: HTTPFields,
         body: ByteBuffer?
     ) async throws(UpstreamError) -> StoredResponse {
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(target)")
+        try await send(method, url: "http://127.0.0.1:\(port)\(target)", fields: fields, body: body)
+    }
+
+    /// Sends one request to a URL directly, with no emulated link: for an origin a function
+    /// chose that the topology does not describe.
+    /// - Parameters:
+    ///   - method: The method.
+    ///   - url: The whole URL.
+    ///   - fields: The header fields to send, Host included.
+    ///   - body: The request body, if any.
+    /// - Returns: The response, with hop-by-hop fields removed.
+    /// - Throws: ``UpstreamError`` when no response arrived.
+    public func send(
+        _ method: HTTPRequest.Method,
+        url: String,
+        fields: HTTPFields,
+        body: ByteBuffer?
+    ) async throws(UpstreamError) -> StoredResponse {
+        var request = HTTPClientRequest(url: url)
         request.method = HTTPMethod(rawValue: method.rawValue)
         for field in fields.removingHopByHop() { request.headers.add(name: field.name.rawName, value: field.value) }
         if let body { request.body = .bytes(body) }

@@ -28,8 +28,17 @@ extension EdgeSim {
         @Option(help: "The seed of the emulated links' jitter and loss.")
         var seed: UInt64 = 1
 
+        @Option(help: "The status of a LambdaExecutionError: 500 (CloudFront's documentation) or 503 (widely observed).")
+        var lambdaExecutionErrorStatus = 500
+
         @Option(help: "Seconds each tier of nodes has to become ready.")
         var readyTimeout = 60
+
+        func validate() throws {
+            guard [500, 503].contains(lambdaExecutionErrorStatus) else {
+                throw ValidationError("--lambda-execution-error-status must be 500 or 503")
+            }
+        }
 
         func run() async throws {
             let topology = try NodeOptions.load(file)
@@ -38,7 +47,8 @@ extension EdgeSim {
                 stateDirectory: state.path,
                 executable: LaunchSettings.currentExecutable,
                 readyTimeout: .seconds(readyTimeout),
-                seed: seed
+                seed: seed,
+                lambdaExecutionErrorStatus: lambdaExecutionErrorStatus
             )
             let logger = Logger(label: "edgesim.up") { StreamLogHandler.standardError(label: $0) }
             Output.line("starting \(topology.summary) from \(file)…")

@@ -13,6 +13,12 @@ extension EdgeSim {
 
         @OptionGroup var options: NodeOptions
 
+        func validate() throws {
+            guard [500, 503].contains(options.lambdaExecutionErrorStatus) else {
+                throw ValidationError("--lambda-execution-error-status must be 500 or 503")
+            }
+        }
+
         func run() async throws {
             let topology = try options.loadTopology()
             guard let spec = topology.edge(options.node) else { throw ValidationError("there is no edge '\(options.node)' in \(options.topology)") }
@@ -27,7 +33,9 @@ extension EdgeSim {
                 host: options.host ?? spec.listen.host,
                 port: options.port ?? spec.listen.port,
                 adminPort: options.adminPort,
-                seed: options.seed
+                seed: options.seed,
+                stateDirectory: options.stateDirectory,
+                executionErrorStatus: options.lambdaExecutionErrorStatus
             )
             let services = try await EdgeNode.build(settings, onReady: options.announce, logger: logger)
             try await options.run(services, logger: logger)

@@ -29,6 +29,12 @@ struct NodeOptions: ParsableArguments {
     @Option(help: "The seed of the emulated links' jitter and loss.")
     var seed: UInt64 = 1
 
+    @Option(name: .customLong("state-dir"), help: "Where function logs, bootstraps and extracted packages go.")
+    var stateDirectory = ".edgesim"
+
+    @Option(help: "The status of a LambdaExecutionError: 500 (CloudFront's documentation) or 503 (widely observed).")
+    var lambdaExecutionErrorStatus = 500
+
     @Option(help: "The log level (trace, debug, info, notice, warning, error, critical).")
     var logLevel: Logger.Level = .info
 

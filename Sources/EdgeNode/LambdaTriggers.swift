@@ -1,0 +1,269 @@
+import CDNCore
+import Foundation
+import HTTPTypes
+import LambdaRuntime
+import NIOCore
+import Topology
+
+/// The four trigger stages with real Lambda@Edge handlers: for each stage the cache behavior
+/// associates a function with, the edge builds CloudFront's event, runs the handler in a warm
+/// worker, checks the result against CloudFront's rules and applies it — or answers with
+/// CloudFront's error for the failure.
+struct LambdaTriggers: TriggerStages {
+    let host: FunctionHost
+    /// The runnable function versions, by `name:version`.
+    let functions: [String: FunctionCode]
+    let topology: Topology
+    let metrics: NodeMetrics
+    /// The status of a `LambdaExecutionError`: the documented 500 or the widely observed 503.
+    let executionErrorStatus: HTTPResponse.Status
+    let validationLog: ValidationLog
+
+    func viewerRequest(_ request: inout EdgeRequest, distribution: DistributionSpec, behavior: CacheBehavior) async -> StageOutcome {
+        await requestStage(.viewerRequest, &request, distribution: distribution, behavior: behavior)
+    }
+
+    func originRequest(_ request: inout EdgeRequest, distribution: DistributionSpec, behavior: CacheBehavior) async -> StageOutcome {
+        await requestStage(.originRequest, &request, distribution: distribution, behavior: behavior)
+    }
+
+    func originResponse(
+        _ response: inout StoredResponse,
+        request: EdgeRequest,
+        distribution: DistributionSpec,
+        behavior: CacheBehavior
+    ) async -> FunctionFailure? {
+        await responseStage(.originResponse, &response, request: request, distribution: distribution, behavior: behavior)
+    }
+
+    func viewerResponse(
+        _ response: inout StoredResponse,
+        request: EdgeRequest,
+        distribution: DistributionSpec,
+        behavior: CacheBehavior
+    ) async -> FunctionFailure? {
+        await responseStage(.viewerResponse, &response, request: request, distribution: distribution, behavior: behavior)
+    }
+
+    // MARK: The two shapes of stage
+
+    private func requestStage(
+        _ type: EventType,
+        _ request: inout EdgeRequest,
+        distribution: DistributionSpec,
+        behavior: CacheBehavior
+    ) async -> StageOutcome {
+        guard let association = behavior.functions[type], let code = functions[association.description] else { return .proceed }
+        let original = eventRequest(request, type: type, includeBody: association.includeBody)
+        let event = CloudFrontEvent(config: config(distribution, type, request), request: original)
+        let json: [UInt8]
+        switch await invoke(code, event: event, type: type) {
+        case .success(let result): json = result
+        case .failure(let failure): return .fail(failure)
+        }
+        request.functionsRun.append(code.qualifiedName)
+        do {
+            switch try ResultValidator.requestResult(json, original: original, event: type) {
+            case .request(let changed):
+                apply(changed, to: &request)
+                return .proceed
+            case .response(let generated):
+                return .respond(stored(generated, generatedBy: type))
+            }
+        } catch {
+            return .fail(validationFailure(error, code: code, distribution: distribution, request: request))
+        }
+    }
+
+    private func responseStage(
+        _ type: EventType,
+        _ response: inout StoredResponse,
+        request: EdgeRequest,
+        distribution: DistributionSpec,
+        behavior: CacheBehavior
+    ) async -> FunctionFailure? {
+        guard let association = behavior.functions[type], let code = functions[association.description] else { return nil }
+        let original = EventResponse(
+            status: response.status.code,
+            statusDescription: response.status.reasonPhrase,
+            headers: response.headers.removingInternal()
+        )
+        let event = CloudFrontEvent(
+            config: config(distribution, type, request),
+            request: eventRequest(request, type: type, includeBody: false),
+            response: original
+        )
+        let json: [UInt8]
+        switch await invoke(code, event: event, type: type) {
+        case .success(let result): json = result
+        case .failure(let failure): return failure
+        }
+        do {
+            let changed = try ResultValidator.responseResult(json, original: original, event: type)
+            let edgesimFields = response.headers.filter { $0.name.canonicalName.hasPrefix("x-edgesim-") }
+            response.status = HTTPResponse.Status(code: changed.status, reasonPhrase: changed.statusDescription)
+            response.headers = changed.headers + HTTPFields(edgesimFields)
+            if let body = changed.body { response.body = ByteBuffer(bytes: body) }
+            return nil
+        } catch {
+            return validationFailure(error, code: code, distribution: distribution, request: request)
+        }
+    }
+
+    // MARK: Running the handler
+
+    private func invoke(_ code: FunctionCode, event: CloudFrontEvent, type: EventType) async -> Result<[UInt8], FunctionFailure> {
+        let pool = host.pool(for: code)
+        do {
+            let invocation = try await pool.invoke(
+                event: event.json,
+                requestID: UUID().uuidString.lowercased(),
+                logStream: host.logStream(version: code.version)
+            )
+            metrics.recordInvocation(
+                function: code.qualifiedName,
+                event: type.rawValue,
+                duration: invocation.duration,
+                initDuration: invocation.initDuration,
+                error: invocation.error?.type
+            )
+            if let error = invocation.error {
+                return .failure(FunctionFailure(kind: .execution, status: executionErrorStatus, message: "\(code.qualifiedName): \(error)"))
+            }
+            return .success(invocation.result ?? Array("null".utf8))
+        } catch {
+            let limited: Bool
+            let kind: String
+            switch error {
+            case .timedOut:
+                (limited, kind) = (true, "Timeout")
+            case .throttled:
+                (limited, kind) = (true, "Throttled")
+            case .failed(let handlerError):
+                (limited, kind) = (false, handlerError.type)
+            }
+            metrics.recordInvocation(function: code.qualifiedName, event: type.rawValue, duration: .zero, initDuration: nil, error: kind)
+            return .failure(
+                FunctionFailure(
+                    kind: limited ? .limitExceeded : .execution,
+                    status: limited ? .serviceUnavailable : executionErrorStatus,
+                    message: "\(code.qualifiedName): \(error)"
+                )
+            )
+        }
+    }
+
+    private func validationFailure(_ error: any Error, code: FunctionCode, distribution: DistributionSpec, request: EdgeRequest) -> FunctionFailure {
+        validationLog.write(distribution: distribution.id, requestID: request.requestID, function: code, message: "\(error)")
+        metrics.recordInvocationError(function: code.qualifiedName, kind: "ValidationError")
+        return FunctionFailure(kind: .validation, status: .badGateway, message: "\(code.qualifiedName) returned an invalid result: \(error)")
+    }
+
+    // MARK: Between the edge's request and CloudFront's event
+
+    private func config(_ distribution: DistributionSpec, _ type: EventType, _ request: EdgeRequest) -> EventConfig {
+        EventConfig(distributionDomainName: distribution.domainName, distributionId: distribution.id, eventType: type, requestId: request.requestID)
+    }
+
+    /// The request as the event shows it: the body only with IncludeBody, base64 and truncated at
+    /// the event's limit; the origin only in origin events.
+    private func eventRequest(_ request: EdgeRequest, type: EventType, includeBody: Bool) -> EventRequest {
+        var body: EventBody?
+        if includeBody, type.isRequestEvent, request.body.readableBytes > 0 || ["POST", "PUT", "PATCH", "DELETE"].contains(request.method.rawValue) {
+            let limit = type == .viewerRequest ? 40 * 1024 : 1 << 20
+            let bytes = request.body.getBytes(at: request.body.readerIndex, length: min(limit, request.body.readableBytes)) ?? []
+            body = EventBody(
+                inputTruncated: request.body.readableBytes > limit,
+                action: "read-only",
+                encoding: "base64",
+                data: Data(bytes).base64EncodedString()
+            )
+        }
+        let origin = type == .originRequest || type == .originResponse ? eventOrigin(of: request) : nil
+        return EventRequest(
+            clientIp: request.clientIP,
+            method: request.method.rawValue,
+            uri: request.uri,
+            querystring: request.querystring,
+            headers: request.headers.removingInternal(),
+            body: body,
+            origin: origin
+        )
+    }
+
+    /// The topology origin as CloudFront describes it: the built-in one as an S3 bucket, a URL
+    /// origin as a custom origin.
+    private func eventOrigin(of request: EdgeRequest) -> EventOrigin? {
+        if let url = request.originURL.flatMap(URL.init(string:)), let host = url.host {
+            return .custom(CustomOrigin(domainName: host, port: url.port ?? 80, protocol: url.scheme ?? "http", path: url.path))
+        }
+        guard let origin = topology.origin(request.origin) else { return nil }
+        switch origin.kind {
+        case .staticFolder: return .s3(S3Origin(domainName: "\(origin.id).s3.amazonaws.com"))
+        case .url(let text):
+            let url = URL(string: text)
+            return .custom(
+                CustomOrigin(
+                    domainName: url?.host ?? text,
+                    port: url?.port ?? (url?.scheme == "https" ? 443 : 80),
+                    protocol: url?.scheme ?? "http",
+                    path: url?.path ?? ""
+                )
+            )
+        }
+    }
+
+    /// Applies a changed request: uri, query, headers (with the ones functions never see put
+    /// back), a replaced body, and a new origin — which really changes where the request goes.
+    private func apply(_ changed: EventRequest, to request: inout EdgeRequest) {
+        let hidden = request.headers.filter { HeaderRules.isDisallowed($0.name.canonicalName) }
+        request.uri = changed.uri
+        request.querystring = changed.querystring
+        request.headers = changed.headers + HTTPFields(hidden)
+        if let body = changed.body, body.action == "replace" {
+            let bytes = body.encoding == "text" ? Array(body.data.utf8) : Array(Data(base64Encoded: body.data) ?? Data())
+            request.body = ByteBuffer(bytes: bytes)
+        }
+        guard let origin = changed.origin, origin != eventOrigin(of: request) else { return }
+        if let known = topology.origins.first(where: { eventOrigin(ofTopologyOrigin: $0) == origin.domainName }) {
+            request.origin = known.id
+            request.originURL = nil
+        } else if case .custom(let custom) = origin {
+            request.originURL = "\(custom.protocol)://\(custom.domainName):\(custom.port)\(custom.path)"
+        } else {
+            request.originURL = "http://\(origin.domainName)"
+        }
+    }
+
+    private func eventOrigin(ofTopologyOrigin origin: OriginSpec) -> String {
+        switch origin.kind {
+        case .staticFolder: "\(origin.id).s3.amazonaws.com"
+        case .url(let text): URL(string: text)?.host ?? text
+        }
+    }
+
+    /// A generated response as the edge stores it; origin-request's is marked so its first
+    /// delivery reads `LambdaGeneratedResponse`.
+    private func stored(_ response: EventResponse, generatedBy type: EventType) -> StoredResponse {
+        var headers = response.headers
+        if type == .originRequest { headers[.edgesimGenerated] = type.rawValue }
+        return StoredResponse(
+            status: HTTPResponse.Status(code: response.status, reasonPhrase: response.statusDescription),
+            headers: headers,
+            body: ByteBuffer(bytes: response.body ?? [])
+        )
+    }
+}
+
+extension HTTPFields {
+    fileprivate init(_ fields: [HTTPField]) {
+        self.init()
+        for field in fields { append(field) }
+    }
+
+    fileprivate static func + (lhs: HTTPFields, rhs: HTTPFields) -> HTTPFields {
+        var sum = lhs
+        for field in rhs { sum.append(field) }
+        return sum
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import Topology
+import ZIPFoundation
+
+extension FunctionCode {
+    /// The largest deployment package for the events a function serves (spec §4): 1 MB when any
+    /// is viewer-facing, 50 MB otherwise.
+    public static func packageLimit(for events: Set<EventType>) -> Int {
+        events.contains(where: \.isViewerFacing) ? 1 << 20 : 50 << 20
+    }
+
+    /// Makes a topology function ready to run at an edge: a .zip is checked against the package
+    /// limit and extracted under the state directory (a folder is checked by its total size);
+    /// memory and timeout are capped by the strictest event the function serves.
+    /// - Parameters:
+    ///   - spec: The function.
+    ///   - version: Its numbered version.
+    ///   - events: The event types it is associated with.
+    ///   - stateDirectory: Where extracted packages go.
+    /// - Throws: ``PackageError`` when the package is too large or cannot be read.
+    public static func prepare(
+        _ spec: FunctionSpec,
+        version: Int,
+        for events: Set<EventType>,
+        stateDirectory: String
+    ) throws(PackageError) -> FunctionCode {
+        let limit = packageLimit(for: events)
+        let manager = FileManager.default
+        var directory = spec.code
+        if spec.code.hasSuffix(".zip") {
+            let size = (try? manager.attributesOfItem(atPath: spec.code)[.size] as? Int) ?? 0
+            guard size <= limit else {
+                throw PackageError(function: spec.name, problem: "its package is \(size) bytes; \(limit) is the limit for its events")
+            }
+            directory = (stateDirectory as NSString).appendingPathComponent("functions/\(spec.name)-\(version)")
+            do {
+                try? manager.removeItem(atPath: directory)
+                try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                try manager.unzipItem(at: URL(fileURLWithPath: spec.code), to: URL(fileURLWithPath: directory))
+            } catch {
+                throw PackageError(function: spec.name, problem: "its package \(spec.code) cannot be extracted: \(error)")
+            }
+        } else {
+            let size = folderSize(spec.code)
+            guard size <= limit else {
+                throw PackageError(function: spec.name, problem: "its code folder holds \(size) bytes; \(limit) is the package limit for its events")
+            }
+        }
+        let memory = events.contains(where: \.isViewerFacing) ? min(spec.memoryMegabytes, 128) : spec.memoryMegabytes
+        let timeout = events.map(\.maximumTimeout).min().map { min($0, spec.timeout) } ?? spec.timeout
+        return FunctionCode(
+            name: spec.name,
+            version: version,
+            runtime: spec.runtime,
+            handler: spec.handler,
+            directory: directory,
+            memoryMegabytes: memory,
+            timeout: timeout
+        )
+    }
+
+    private static func folderSize(_ path: String) -> Int {
+        guard let walker = FileManager.default.enumerator(atPath: path) else { return 0 }
+        var total = 0
+        for case let file as String in walker {
+            total += (try? FileManager.default.attributesOfItem(atPath: (path as NSString).appendingPathComponent(file))[.size] as? Int) ?? 0
+        }
+        return total
+    }
+}
+
+/// A function that cannot be deployed as it is.
+public struct PackageError: Error, Sendable, CustomStringConvertible {
+    /// The function's name.
+    public var function: String
+    /// What is wrong.
+    public var problem: String
+    public var description: String { "function '\(function)': \(problem)" }
+}

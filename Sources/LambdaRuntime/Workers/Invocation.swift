@@ -1,0 +1,42 @@
+/// What one invocation of a handler produced.
+public struct Invocation: Sendable {
+    /// What the handler returned, as JSON; `nil` when it failed.
+    public var result: [UInt8]?
+    /// The handler's error, when it threw, rejected or called back with an error.
+    public var error: HandlerError?
+    /// How long the handler ran.
+    public var duration: Duration
+    /// The cold start, when this invocation started a new worker.
+    public var initDuration: Duration?
+    /// The most memory the worker has used, in megabytes.
+    public var maxMemoryUsedMegabytes: Int
+}
+
+/// An error a handler reported (Lambda's `errorType` and `errorMessage`).
+public struct HandlerError: Error, Sendable, CustomStringConvertible {
+    /// Lambda's error type (`Error`, `TypeError`, `Runtime.ExitError`, …).
+    public var type: String
+    /// The message.
+    public var message: String
+
+    public var description: String { "\(type): \(message)" }
+}
+
+/// Why an invocation produced nothing to validate, in CloudFront's two classes.
+public enum InvocationFailure: Error, Sendable, CustomStringConvertible {
+    /// The handler ran past its timeout (CloudFront: `LambdaLimitExceeded`, 503).
+    case timedOut(Duration)
+    /// Too many invocations waited for a worker (CloudFront: `LambdaLimitExceeded`, 503).
+    case throttled
+    /// The handler failed: an error, a crash, too much memory, a handler that did not load
+    /// (CloudFront: `LambdaExecutionError`).
+    case failed(HandlerError)
+
+    public var description: String {
+        switch self {
+        case .timedOut(let timeout): "Task timed out after \(timeout)"
+        case .throttled: "Rate Exceeded: too many concurrent invocations at this edge"
+        case .failed(let error): error.description
+        }
+    }
+}

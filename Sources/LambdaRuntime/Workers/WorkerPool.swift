@@ -1,0 +1,199 @@
+import Foundation
+
+/// The warm workers of one function version at one edge, with bounded concurrency.
+///
+/// An invocation takes an idle worker, or starts one (a cold start) while fewer than
+/// ``maximumConcurrency`` exist, or waits; past ``maximumQueue`` waiting invocations it is
+/// throttled. A worker that times out, uses too much memory or crashes is killed and replaced
+/// by the next invocation. Idle workers are retired by ``reapIdle(olderThan:)``.
+public actor WorkerPool {
+    /// The defaults, in one place.
+    public enum Default {
+        /// Workers per function version per edge.
+        public static let maximumConcurrency = 4
+        /// Invocations that may wait for a worker before the next is throttled.
+        public static let maximumQueue = 64
+    }
+
+    /// What the pool runs.
+    public nonisolated let code: FunctionCode
+    /// The most workers at once.
+    public nonisolated let maximumConcurrency: Int
+    /// The most invocations waiting.
+    public nonisolated let maximumQueue: Int
+    private let launch: @Sendable (Worker) -> Void
+    private var idle: [(worker: Worker, since: ContinuousClock.Instant)] = []
+    private var alive = 0
+    private var waiting: [CheckedContinuation<Worker?, Never>] = []
+    private var nextID = 0
+
+    /// Creates a pool.
+    /// - Parameters:
+    ///   - code: The function version.
+    ///   - maximumConcurrency: The most workers at once.
+    ///   - maximumQueue: The most invocations waiting.
+    ///   - launch: Starts a worker's process in the host's task group.
+    init(code: FunctionCode, maximumConcurrency: Int, maximumQueue: Int, launch: @escaping @Sendable (Worker) -> Void) {
+        self.code = code
+        self.maximumConcurrency = maximumConcurrency
+        self.maximumQueue = maximumQueue
+        self.launch = launch
+    }
+
+    /// Runs one invocation.
+    /// - Parameters:
+    ///   - event: The event JSON.
+    ///   - requestID: The Lambda request id (`context.awsRequestId`).
+    ///   - logStream: The log stream's name, for `context.logStreamName`.
+    /// - Returns: What the handler produced.
+    /// - Throws: ``InvocationFailure``.
+    public func invoke(event: [UInt8], requestID: String, logStream: String) async throws(InvocationFailure) -> Invocation {
+        guard let (worker, isNew) = await checkout() else { throw .throttled }
+        defer { checkin(worker) }
+        var initDuration: Duration?
+        if isNew {
+            do {
+                initDuration = try await withDeadline(code.timeout + .seconds(10), onTimeout: { worker.kill() }, { try await worker.ready() })
+            } catch {
+                worker.kill()
+                throw .failed(HandlerError(type: "Runtime.InitError", message: "\(error)"))
+            }
+        }
+        let frame = Self.frame(event: event, requestID: requestID, logStream: logStream, timeout: code.timeout)
+        let reply: [UInt8]
+        do {
+            reply = try await raceAgainstLimits(worker) { try await worker.send(frame) }
+        } catch let failure as InvocationFailure {
+            throw failure
+        } catch {
+            throw .failed(HandlerError(type: "Runtime.ExitError", message: "\(error)"))
+        }
+        let message = WorkerMessage(reply)
+        var invocation = Invocation(
+            result: nil,
+            error: nil,
+            duration: .milliseconds(message.double("durationMs") ?? 0),
+            initDuration: initDuration ?? message.double("initDurationMs").map { .milliseconds($0) },
+            maxMemoryUsedMegabytes: Int(message.double("maxMemoryUsedMB") ?? 0)
+        )
+        if message.bool("ok") == true {
+            invocation.result = message.json("result") ?? Array("null".utf8)
+        } else {
+            invocation.error = HandlerError(type: message.string("errorType") ?? "Error", message: message.string("errorMessage") ?? "")
+            if message.bool("fatal") == true { worker.kill() }
+        }
+        return invocation
+    }
+
+    /// Races an invocation against its timeout and its memory limit; the loser is killed.
+    private func raceAgainstLimits(_ worker: Worker, _ operation: @escaping @Sendable () async throws -> [UInt8]) async throws -> [UInt8] {
+        let (timeout, memory) = (code.timeout, code.memoryMegabytes)
+        return try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
+            group.addTask { try await operation() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                worker.kill()
+                throw InvocationFailure.timedOut(timeout)
+            }
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: .milliseconds(20))
+                    if let used = worker.residentMegabytes, used > memory {
+                        worker.kill()
+                        throw InvocationFailure.failed(
+                            HandlerError(
+                                type: "Runtime.OutOfMemory",
+                                message: "Runtime exited with error: signal: killed (\(used) MB used of \(memory) MB)"
+                            )
+                        )
+                    }
+                }
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let reply = first else { throw CancellationError() }
+            return reply
+        }
+    }
+
+    private func checkout() async -> (Worker, Bool)? {
+        while let (worker, _) = idle.popLast() {
+            if !worker.isGone { return (worker, false) }
+            alive -= 1
+        }
+        if alive < maximumConcurrency { return (spawn(), true) }
+        guard waiting.count < maximumQueue else { return nil }
+        if let handed = await withCheckedContinuation({ waiting.append($0) }) { return (handed, false) }
+        return (spawn(), true)
+    }
+
+    private func checkin(_ worker: Worker) {
+        if worker.isGone {
+            alive -= 1
+            if !waiting.isEmpty, alive < maximumConcurrency { waiting.removeFirst().resume(returning: nil) }
+            return
+        }
+        if !waiting.isEmpty {
+            waiting.removeFirst().resume(returning: worker)
+        } else {
+            idle.append((worker, .now))
+        }
+    }
+
+    private func spawn() -> Worker {
+        nextID += 1
+        alive += 1
+        let worker = Worker(id: nextID, code: code)
+        launch(worker)
+        return worker
+    }
+
+    /// Retires workers idle for longer than a limit.
+    /// - Returns: How many were retired.
+    @discardableResult
+    public func reapIdle(olderThan limit: Duration) -> Int {
+        let now = ContinuousClock.now
+        let (stale, fresh) = (idle.filter { now - $0.since > limit }, idle.filter { now - $0.since <= limit })
+        idle = fresh
+        for entry in stale { entry.worker.retire() }
+        alive -= stale.count
+        return stale.count
+    }
+
+    /// Retires every idle worker, at shutdown.
+    public func retireAll() {
+        for entry in idle { entry.worker.retire() }
+        alive -= idle.count
+        idle = []
+    }
+
+    /// Workers alive and idle, for `/metrics`.
+    public var workerCounts: (alive: Int, idle: Int) { (alive, idle.count) }
+
+    static func frame(event: [UInt8], requestID: String, logStream: String, timeout: Duration) -> [UInt8] {
+        let timeoutMilliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
+        return Array(
+            "{\"id\":1,\"context\":{\"awsRequestId\":\(JSONText.quote(requestID)),\"logStreamName\":\(JSONText.quote(logStream)),\"timeoutMs\":\(timeoutMilliseconds)},\"event\":"
+                .utf8
+        )
+            + event + Array("}".utf8)
+    }
+}
+
+/// Runs an operation with a deadline; at the deadline `onTimeout` must make the operation end
+/// (it is awaited: a continuation does not answer cancellation).
+func withDeadline<T: Sendable>(
+    _ limit: Duration,
+    onTimeout: @escaping @Sendable () -> Void,
+    _ operation: @escaping @Sendable () async throws -> T
+) async throws -> T {
+    try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask { try await operation() }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            onTimeout()
+            throw InvocationFailure.timedOut(limit)
+        }
+        defer { group.cancelAll() }
+        return try await group.next()!
+    }
+}

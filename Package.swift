@@ -95,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "edgesim",
             dependencies: [
-                "Topology", "CDNCore", "EdgeNode", "RegionalHub", "StaticOrigin", "Launcher", argumentParser, logging, nioCore, nioHTTP1,
+                "Topology", "CDNCore", "EdgeNode", "RegionalHub", "StaticOrigin", "Launcher", "LambdaRuntime", argumentParser, logging, nioCore, nioHTTP1,
                 serviceLifecycle, unixSignals,
             ],
             swiftSettings: swiftSettings

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Python's `http.server` on an ephemeral port, serving `/down/hello.txt`: an HTTP server that
-/// is not edgesim's, to stand as a custom (URL) origin.
+/// is not edgesim's, to stand as a custom (URL) origin. It also answers `GET /ping` with `pong`
+/// and echoes the body of any POST, for the functions that call a service or rewrite a body.
 struct PythonHTTPServer {
     let process: Process
     let port: Int
@@ -14,8 +15,22 @@ struct PythonHTTPServer {
         let portFile = folder.appendingPathComponent("port")
         let script = """
             import http.server, os, socketserver, sys
-            handler = lambda *a, **k: http.server.SimpleHTTPRequestHandler(*a, directory=sys.argv[1], **k)
-            with socketserver.TCPServer(("127.0.0.1", 0), handler) as server:
+            class Handler(http.server.SimpleHTTPRequestHandler):
+                def __init__(self, *a, **k):
+                    super().__init__(*a, directory=sys.argv[1], **k)
+                def reply(self, body):
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/plain")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                def do_GET(self):
+                    if self.path == "/ping":
+                        return self.reply(b"pong\\n")
+                    return super().do_GET()
+                def do_POST(self):
+                    self.reply(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
+            with socketserver.TCPServer(("127.0.0.1", 0), Handler) as server:
                 with open(sys.argv[2] + ".tmp", "w") as f: f.write(str(server.server_address[1]))
                 os.rename(sys.argv[2] + ".tmp", sys.argv[2])
                 server.serve_forever()

@@ -4,6 +4,17 @@ import HTTPTypes
 /// Checks `request.origin` as an origin-request function left it (spec §2): exactly one of
 /// `custom` and `s3`, each field in range.
 enum OriginValidator {
+    /// Whether a function handed the origin back as it got it: only changes are checked (the
+    /// topology's own origin may be one no function could set, such as a loopback address).
+    static func isUnchanged(_ value: Any, from original: EventOrigin?) -> Bool {
+        guard let original,
+            let given = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]),
+            let parsed = try? JSONSerialization.jsonObject(with: Data(CloudFrontEvent.encode(original).utf8)),
+            let expected = try? JSONSerialization.data(withJSONObject: parsed, options: [.sortedKeys])
+        else { return false }
+        return given == expected
+    }
+
     static func origin(_ value: Any) throws(ValidationFailure) -> EventOrigin {
         guard let object = value as? [String: Any], object.count == 1 else {
             throw ValidationFailure("request.origin must hold exactly one of 'custom' and 's3'.")

@@ -70,7 +70,9 @@ public enum ResultValidator {
         if original.body != nil, let body = object["body"] as? [String: Any] {
             request.body = try replacementBody(body, original: original.body!, event: event)
         }
-        if event == .originRequest, let origin = object["origin"] { request.origin = try OriginValidator.origin(origin) }
+        if event == .originRequest, let origin = object["origin"], !OriginValidator.isUnchanged(origin, from: original.origin) {
+            request.origin = try OriginValidator.origin(origin)
+        }
         return .request(request)
     }
 

@@ -155,7 +155,8 @@ import Testing
     /// The README's topology example is `topologies/annotated.yaml`, so the example is always valid.
     @Test func theReadmeExampleIsTheAnnotatedTopology() throws {
         let readme = try String(contentsOf: Fixtures.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
-        let block = try #require(readme.firstMatch(of: /```yaml\n((?s).*?)```/)?.1)
+        let section = try #require(readme.range(of: "## The topology file"))
+        let block = try #require(readme[section.upperBound...].firstMatch(of: /```yaml\n((?s).*?)```/)?.1)
         let file = try String(contentsOfFile: Fixtures.topology("annotated"), encoding: .utf8)
         #expect(String(block) == file)
         let topology = try TopologyLoader.load(path: Fixtures.topology("annotated"))

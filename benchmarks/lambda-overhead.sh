@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# What a Lambda@Edge viewer-request handler costs per request at an edge: cache hits with and
+# without a trivial Node handler, beside a plain Node HTTP server running the same handler
+# in-process (the practical limit); plus cold starts. Prints a table and writes
+# results/lambda-overhead.json.
+#
+#   benchmarks/lambda-overhead.sh [DURATION_SECONDS] [CONNECTIONS]
+#
+# Needs wrk (Debian: apt-get install wrk), node, and a release build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration="${1:-10}"
+connections="${2:-8}"
+work="$(mktemp -d)"
+mkdir -p benchmarks/results
+swift build -c release >/dev/null
+bin="$(swift build -c release --show-bin-path)/edgesim"
+"$bin" up benchmarks/lambda/topology.yaml --state-dir "$work/state" >"$work/up.log" 2>&1 &
+up=$!
+node_pid=""
+cleanup() {
+    [ -n "$node_pid" ] && kill "$node_pid" 2>/dev/null || true
+    kill "$up" 2>/dev/null || true
+    wait "$up" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+for _ in $(seq 1 300); do [ -f "$work/state/network.json" ] && break; sleep 0.1; done
+edge_port=$(python3 -c "import json; d=json.load(open('$work/state/network.json')); print([n for n in d['nodes'] if n['id']=='NRT50'][0]['port'])")
+node_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+node benchmarks/lambda/in-process-server.js "$node_port" &
+node_pid=$!
+sleep 0.5
+
+run() { # name url
+    for _ in 1 2 3; do curl -s -o /dev/null "$2"; done
+    wrk -t2 -c"$connections" -d"${duration}s" --latency "$2" >"$work/$1.txt"
+    python3 - "$1" "$work/$1.txt" <<'PY'
+import json, re, sys
+name, text = sys.argv[1], open(sys.argv[2]).read()
+def ms(value):
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", text, re.M))
+errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+print(json.dumps({"case": name, "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
+                  "p50_ms": ms(latency["50"]), "p99_ms": ms(latency["99"]), "non_2xx": int(errors.group(1)) if errors else 0}))
+PY
+}
+{
+    run "edge, no function" "http://127.0.0.1:$edge_port/index.html"
+    run "edge, trivial viewer-request" "http://127.0.0.1:$edge_port/fn/index.html"
+    run "node in-process" "http://127.0.0.1:$node_port/fn/index.html"
+} >"$work/rows.jsonl"
+cat "$work"/state/cloudwatch/*/aws/lambda/us-east-1.trivial/*.log | grep -o 'Init Duration: [0-9.]*' | awk '{print $3}' >"$work/cold.txt" || true
+
+python3 - "$work/rows.jsonl" "$work/cold.txt" "$duration" "$connections" <<'PY'
+import json, os, platform, statistics, sys
+rows = [json.loads(line) for line in open(sys.argv[1])]
+cold = [float(x) for x in open(sys.argv[2]).read().split()]
+plain, fn = rows[0], rows[1]
+summary = {"added_p50_ms": round(fn["p50_ms"] - plain["p50_ms"], 3), "added_p99_ms": round(fn["p99_ms"] - plain["p99_ms"], 3),
+           "cold_starts": len(cold), "cold_start_median_ms": round(statistics.median(cold), 1) if cold else None,
+           "cold_start_max_ms": round(max(cold), 1) if cold else None}
+json.dump({"benchmark": "Lambda@Edge viewer-request overhead", "duration_s": int(sys.argv[3]), "connections": int(sys.argv[4]),
+           "cpus": os.cpu_count(), "machine": platform.platform(), "results": rows, "summary": summary},
+          open("benchmarks/results/lambda-overhead.json", "w"), indent=2)
+print(f"{'case':<32} {'requests/s':>11} {'p50':>9} {'p99':>9} {'non-2xx':>8}")
+for r in rows:
+    print(f"{r['case']:<32} {r['requests_per_second']:>11.0f} {r['p50_ms']:>7.2f}ms {r['p99_ms']:>7.2f}ms {r['non_2xx']:>8}")
+print(f"\nadded by the function at the edge: p50 {summary['added_p50_ms']} ms, p99 {summary['added_p99_ms']} ms")
+print(f"cold starts (Init Duration): {summary['cold_starts']} workers, median {summary['cold_start_median_ms']} ms, max {summary['cold_start_max_ms']} ms")
+print("wrote benchmarks/results/lambda-overhead.json")
+PY

@@ -147,6 +147,25 @@ struct LambdaEdgeTests {
         }
     }
 
+    /// Four workers per function version, 64 invocations waiting: a burst of 90 slow calls
+    /// gets some throttled with CloudFront's 503, and the rest served.
+    @Test func aBurstPastTheQueueIsThrottled() async throws {
+        try await Self.run { network in
+            let statuses = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<90 {
+                    group.addTask {
+                        let reply = try await Self.ask(network, "/t/slow")
+                        return "\(reply.status) \(reply.header("X-Cache") ?? "")"
+                    }
+                }
+                return try await group.reduce(into: [String: Int]()) { $0[$1, default: 0] += 1 }
+            }
+            #expect((statuses["503 LambdaLimitExceeded from cloudfront"] ?? 0) > 0, "\(statuses)")
+            #expect((statuses["404 Error from cloudfront"] ?? 0) >= 4, "\(statuses)")
+            #expect(try await Self.ask(network, "/t/context").status == 200)
+        }
+    }
+
     @Test func logsAndMetricsLandWhereLambdaEdgePutsThem() async throws {
         try await Self.run { network in
             let logged = try await Self.ask(network, "/t/log")

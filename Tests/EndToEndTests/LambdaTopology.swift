@@ -23,6 +23,7 @@ enum LambdaTopology {
             case '/t/uri': request.uri = 'no-slash'; return callback(null, request);
             case '/t/context': return callback(null, { status: '200', body: `${context.functionName} ${context.functionVersion} ${context.getRemainingTimeInMillis() > 0}` });
             case '/t/log': console.log('logged from the handler'); return callback(null, request);
+            case '/t/slow': return setTimeout(() => callback(null, request), 300);
             }
             callback(null, request);
         };

@@ -80,6 +80,8 @@ struct LambdaEdgeTests {
 
             #expect(try await Self.ask(network, "/api/data").status == 401)
             #expect(try await Self.ask(network, "/api/data", headers: [("Authorization", "Bearer t")]).status == 404)
+            let expired = try await Self.ask(network, "/api/data", headers: [("Cookie", "session=expired")])
+            #expect(expired.status == 302 && expired.header("Location") == "/login?next=%2Fapi%2Fdata")
         }
     }
 

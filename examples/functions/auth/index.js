@@ -1,10 +1,22 @@
 'use strict';
 
-// A viewer-request handler as it is deployed to Lambda@Edge: requests under /api/ need an
-// Authorization header; others pass through unchanged.
+// viewer-request: an auth-token check, as it is deployed to Lambda@Edge. Requests under /api/
+// need a bearer token: none gets 401; an expired session cookie is sent to /login with a 302;
+// a token passes on, with the user it names added as a header for the origin.
 exports.handler = async (event) => {
     const request = event.Records[0].cf.request;
-    if (request.uri.startsWith('/api/') && !request.headers.authorization) {
+    if (!request.uri.startsWith('/api/')) return request;
+    const cookies = (request.headers.cookie || []).map((h) => h.value).join('; ');
+    if (/(^|;\s*)session=expired(;|$)/.test(cookies)) {
+        return {
+            status: '302',
+            statusDescription: 'Found',
+            headers: { location: [{ key: 'Location', value: `/login?next=${encodeURIComponent(request.uri)}` }] },
+        };
+    }
+    const authorization = request.headers.authorization ? request.headers.authorization[0].value : '';
+    const token = authorization.startsWith('Bearer ') ? authorization.slice(7) : '';
+    if (!token) {
         return {
             status: '401',
             statusDescription: 'Unauthorized',
@@ -15,5 +27,6 @@ exports.handler = async (event) => {
             body: 'Authorization required\n',
         };
     }
+    request.headers['x-authenticated-user'] = [{ key: 'X-Authenticated-User', value: token.split('.')[0] }];
     return request;
 };

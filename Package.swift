@@ -34,6 +34,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
@@ -72,6 +73,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        /// The central function registry: durable, signed, numbered versions and config epochs.
+        .target(
+            name: "Registry",
+            dependencies: ["Topology", .product(name: "Crypto", package: "swift-crypto"), .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "EdgeNode",
             dependencies: ["Topology", "CDNCore", "LambdaRuntime", httpTypes, hummingbird, hummingbirdCore, logging, nioCore, prometheus, serviceLifecycle],
@@ -101,6 +108,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TopologyTests", dependencies: ["Topology"], swiftSettings: swiftSettings),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Topology"], swiftSettings: swiftSettings),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "Topology", httpTypes], swiftSettings: swiftSettings),
         .testTarget(
             name: "CDNCoreTests",

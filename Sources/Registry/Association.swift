@@ -1,0 +1,42 @@
+import Topology
+
+/// One trigger in a distribution's config: a numbered version run at one event of one behavior.
+public struct Association: Codable, Hashable, Sendable {
+    /// The distribution's id.
+    public var distribution: String
+    /// The behavior's path pattern.
+    public var behavior: String
+    /// The event type (`viewer-request`, …).
+    public var event: String
+    /// The function's name.
+    public var function: String
+    /// The numbered version.
+    public var version: Int
+    /// Whether the request body is exposed (request events only).
+    public var includeBody: Bool
+
+    /// Creates an association.
+    public init(distribution: String, behavior: String, event: String, function: String, version: Int, includeBody: Bool) {
+        self.distribution = distribution
+        self.behavior = behavior
+        self.event = event
+        self.function = function
+        self.version = version
+        self.includeBody = includeBody
+    }
+
+    /// Whether two associations sit in the same slot (a behavior has one function per event).
+    func sharesSlot(with other: Association) -> Bool {
+        distribution == other.distribution && behavior == other.behavior && event == other.event
+    }
+}
+
+/// What the registry holds, written whole (durably) on every change.
+struct Catalog: Codable {
+    /// Every published version, in publish order.
+    var versions: [FunctionVersion] = []
+    /// The config epoch: bumped by every association change.
+    var epoch = 0
+    /// The current associations.
+    var associations: [Association] = []
+}

@@ -1,0 +1,41 @@
+import Foundation
+
+/// One published, immutable function version, as the registry keeps it and replicates it.
+///
+/// The manifest (every field but ``signature``) is what the registry signs, so a node that
+/// holds the registry's public key can check both the bundle (by ``sha256``) and the metadata.
+public struct FunctionVersion: Codable, Hashable, Sendable {
+    /// The function's name.
+    public var name: String
+    /// The number, 1, 2, 3 … in publish order.
+    public var version: Int
+    /// `nodejs` or `python` (or a Lambda identifier such as `nodejs20.x`).
+    public var runtime: String
+    /// `file.function`.
+    public var handler: String
+    /// Memory in megabytes.
+    public var memoryMegabytes: Int
+    /// Timeout in milliseconds.
+    public var timeoutMilliseconds: Int
+    /// The SHA-256 of the bundle (a .zip), lowercase hex.
+    public var sha256: String
+    /// The bundle's size in bytes.
+    public var size: Int
+    /// When it was published.
+    public var publishedAt: Date
+    /// The registry's Ed25519 signature over ``manifest``, base64.
+    public var signature: String
+
+    /// `name:version`.
+    public var qualifiedName: String { "\(name):\(version)" }
+
+    /// The bytes that are signed: the record without its signature, as sorted-key JSON.
+    public var manifest: Data {
+        var unsigned = self
+        unsigned.signature = ""
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return (try? encoder.encode(unsigned)) ?? Data()
+    }
+}

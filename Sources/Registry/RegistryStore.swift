@@ -1,0 +1,211 @@
+import Foundation
+import Topology
+import ZIPFoundation
+
+/// The registry's durable store of immutable, numbered function versions and of the
+/// distribution configs that associate them.
+///
+/// Layout under its directory: `catalog.json` (every version record, the config epoch and the
+/// associations), `bundles/NAME/N.zip`, and `signing-key` (owner-only). Every change is written
+/// with ``Durable`` (temporary file, fsync, rename), bundle first, so a `kill -9` at any point
+/// leaves the previous catalog or the new one, never a record without its bundle.
+///
+/// ```swift
+/// let store = try RegistryStore(directory: ".edgesim/registry")
+/// let v1 = try await store.publish(name: "auth", code: "examples/functions/auth", runtime: "nodejs", handler: "index.handler")
+/// try await store.associate(distribution: "E2…", behavior: "*", event: .viewerRequest, function: "auth:1")
+/// ```
+public actor RegistryStore {
+    /// The defaults, in one place.
+    public enum Default {
+        /// Lambda's default memory.
+        public static let memoryMegabytes = 128
+        /// Lambda's default timeout.
+        public static let timeoutMilliseconds = 3_000
+    }
+
+    /// Where the store lives.
+    public nonisolated let directory: String
+    private let signer: RegistrySigner
+    private var catalog: Catalog
+
+    /// Opens (or creates) a store.
+    /// - Throws: ``RegistryError`` when the directory or its catalog cannot be read.
+    public init(directory: String) throws(RegistryError) {
+        self.directory = directory
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw RegistryError("cannot create the registry's directory \(directory): \(error)")
+        }
+        signer = try RegistrySigner(keyFile: (directory as NSString).appendingPathComponent("signing-key"))
+        let path = (directory as NSString).appendingPathComponent("catalog.json")
+        if let data = FileManager.default.contents(atPath: path) {
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            do {
+                catalog = try decoder.decode(Catalog.self, from: data)
+            } catch {
+                throw RegistryError("\(path) is not a registry catalog: \(error)")
+            }
+        } else {
+            catalog = Catalog()
+        }
+    }
+
+    /// The registry's public key, for nodes to verify signatures with.
+    public nonisolated var publicKey: Data { signer.publicKey }
+
+    /// Publishes a new version from a folder or a .zip.
+    /// - Returns: The signed version record (numbered one past the function's last).
+    /// - Throws: ``RegistryError`` when the code cannot be read or the store written.
+    public func publish(
+        name: String,
+        code: String,
+        runtime: String,
+        handler: String,
+        memoryMegabytes: Int = Default.memoryMegabytes,
+        timeoutMilliseconds: Int = Default.timeoutMilliseconds
+    ) throws(RegistryError) -> FunctionVersion {
+        guard Runtime(identifier: runtime) != nil else {
+            throw RegistryError("unknown runtime '\(runtime)': use nodejs, python, or a Lambda identifier such as nodejs20.x or python3.12")
+        }
+        guard handler.contains("."), !handler.hasPrefix("."), !handler.hasSuffix(".") else {
+            throw RegistryError("the handler '\(handler)' must be FILE.FUNCTION, such as index.handler")
+        }
+        let bundle = try Self.bundle(from: code)
+        let number = (catalog.versions.filter { $0.name == name }.map(\.version).max() ?? 0) + 1
+        let record = try signer.sign(
+            FunctionVersion(
+                name: name,
+                version: number,
+                runtime: runtime,
+                handler: handler,
+                memoryMegabytes: memoryMegabytes,
+                timeoutMilliseconds: timeoutMilliseconds,
+                sha256: RegistrySigner.sha256Hex(bundle),
+                size: bundle.count,
+                publishedAt: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded()),
+                signature: ""
+            )
+        )
+        do {
+            try Durable.write(bundle, to: bundlePath(name: name, version: number))
+        } catch {
+            throw RegistryError("cannot store the bundle of \(record.qualifiedName): \(error)")
+        }
+        var next = catalog
+        next.versions.append(record)
+        try persist(next)
+        return record
+    }
+
+    /// Every version of every function, in publish order.
+    public var versions: [FunctionVersion] { catalog.versions }
+
+    /// One version, if it exists.
+    public func version(_ name: String, _ number: Int) -> FunctionVersion? {
+        catalog.versions.first { $0.name == name && $0.version == number }
+    }
+
+    /// A version's bundle.
+    /// - Throws: ``RegistryError`` when the version or its bundle is missing.
+    public func bundle(_ name: String, _ number: Int) throws(RegistryError) -> Data {
+        guard version(name, number) != nil, let data = FileManager.default.contents(atPath: bundlePath(name: name, version: number)) else {
+            throw RegistryError("no bundle for \(name):\(number)")
+        }
+        return data
+    }
+
+    /// The config epoch and the current associations.
+    public var config: (epoch: Int, associations: [Association]) { (catalog.epoch, catalog.associations) }
+
+    /// Associates a numbered version with one event of one behavior, replacing what was there,
+    /// as a new config epoch. CloudFront refuses `$LATEST`, aliases and unknown versions (spec §6).
+    /// - Parameters:
+    ///   - distribution: The distribution's id.
+    ///   - behavior: The behavior's path pattern.
+    ///   - event: The event type.
+    ///   - function: `NAME:N`.
+    ///   - includeBody: Whether the body is exposed (request events only).
+    /// - Returns: The new epoch.
+    /// - Throws: ``RegistryError`` naming what is wrong.
+    @discardableResult
+    public func associate(
+        distribution: String,
+        behavior: String,
+        event: EventType,
+        function: String,
+        includeBody: Bool = false
+    ) throws(RegistryError)
+        -> Int
+    {
+        let parts = function.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else {
+            throw RegistryError("'\(function)' must name a numbered version, NAME:N (CloudFront refuses unqualified functions)")
+        }
+        let (name, qualifier) = (parts[0], parts[1])
+        if qualifier == "$LATEST" { throw RegistryError("'\(function)': CloudFront refuses $LATEST; publish and associate a numbered version") }
+        guard let number = Int(qualifier), number > 0 else {
+            throw RegistryError("'\(function)': '\(qualifier)' is not a version number (CloudFront refuses aliases)")
+        }
+        guard version(name, number) != nil else {
+            let known = catalog.versions.filter { $0.name == name }.map { "\($0.version)" }
+            throw RegistryError(
+                known.isEmpty
+                    ? "no function '\(name)' is published" : "\(name) has no version \(number) (published: \(known.joined(separator: ", ")))"
+            )
+        }
+        if includeBody, !event.isRequestEvent { throw RegistryError("include-body is only for viewer-request and origin-request") }
+        let association = Association(
+            distribution: distribution,
+            behavior: behavior,
+            event: event.rawValue,
+            function: name,
+            version: number,
+            includeBody: includeBody
+        )
+        var next = catalog
+        next.associations.removeAll { $0.sharesSlot(with: association) }
+        next.associations.append(association)
+        next.epoch += 1
+        try persist(next)
+        return next.epoch
+    }
+
+    private func persist(_ next: Catalog) throws(RegistryError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        do {
+            try Durable.write(try encoder.encode(next), to: (directory as NSString).appendingPathComponent("catalog.json"))
+        } catch {
+            throw RegistryError("cannot write the catalog: \(error)")
+        }
+        catalog = next
+    }
+
+    private func bundlePath(name: String, version: Int) -> String {
+        (directory as NSString).appendingPathComponent("bundles/\(name)/\(version).zip")
+    }
+
+    /// A deployment package's bytes: a .zip as it is, a folder zipped (its contents at the root).
+    static func bundle(from code: String) throws(RegistryError) -> Data {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: code, isDirectory: &isFolder) else { throw RegistryError("no code at \(code)") }
+        if !isFolder.boolValue {
+            guard code.hasSuffix(".zip"), let data = FileManager.default.contents(atPath: code) else {
+                throw RegistryError("\(code) is neither a folder nor a .zip")
+            }
+            return data
+        }
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-bundle-\(UUID().uuidString).zip")
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        do {
+            try FileManager.default.zipItem(at: URL(fileURLWithPath: code), to: temporary, shouldKeepParent: false)
+            return try Data(contentsOf: temporary)
+        } catch {
+            throw RegistryError("cannot zip \(code): \(error)")
+        }
+    }
+}

@@ -14,9 +14,8 @@ enum ViewerHeaders {
             guard let value, let field = HTTPField.Name(name) else { return }
             result[field] = percentEncoded(value)
         }
-        let address =
-            request.clientIP.contains(":") ? "\(request.clientIP):\(request.clientPort ?? 0)" : "\(request.clientIP):\(request.clientPort ?? 0)"
-        set("CloudFront-Viewer-Address", address)
+        // `ip:port`; an IPv6 address goes without brackets, as CloudFront sends it.
+        set("CloudFront-Viewer-Address", "\(request.clientIP):\(request.clientPort ?? 0)")
         set("CloudFront-Forwarded-Proto", "http")
         set("CloudFront-Viewer-Http-Version", "1.1")
         if let location = viewer?.location {

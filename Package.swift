@@ -76,7 +76,10 @@ let package = Package(
         /// The central function registry: durable, signed, numbered versions and config epochs.
         .target(
             name: "Registry",
-            dependencies: ["Topology", .product(name: "Crypto", package: "swift-crypto"), .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: [
+                "Topology", "CDNCore", httpTypes, hummingbird, logging, nioCore, serviceLifecycle,
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -102,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "edgesim",
             dependencies: [
-                "Topology", "CDNCore", "EdgeNode", "RegionalHub", "StaticOrigin", "Launcher", "LambdaRuntime", argumentParser, logging, nioCore, nioHTTP1,
+                "Topology", "CDNCore", "EdgeNode", "RegionalHub", "StaticOrigin", "Launcher", "LambdaRuntime", "Registry", argumentParser, logging, nioCore, nioHTTP1,
                 serviceLifecycle, unixSignals,
             ],
             swiftSettings: swiftSettings

@@ -18,8 +18,8 @@ struct NodePlan: Sendable {
     /// The ids of the nodes it connects to, which must be ready before it starts.
     var upstreams: [String]
 
-    /// The processes of a topology in start order: origins first, then hubs, then edges, each
-    /// tier waiting for the one it connects to.
+    /// The processes of a topology in start order: the registry, origins, hubs, then edges, each
+    /// tier waiting for the one before.
     static func tiers(of topology: Topology) -> [[NodePlan]] {
         let staticOrigins = topology.origins.filter { if case .staticFolder = $0.kind { true } else { false } }
         let originIDs = staticOrigins.map(\.id)
@@ -40,6 +40,14 @@ struct NodePlan: Sendable {
                 upstreams: [edge.hub] + originIDs
             )
         }
-        return [origins, hubs, edges].filter { !$0.isEmpty }
+        let registry = NodePlan(
+            id: RegistrySpec.id,
+            role: .registry,
+            location: topology.registry.location.label,
+            host: topology.registry.listen.host,
+            port: topology.registry.listen.port,
+            upstreams: []
+        )
+        return [[registry], origins, hubs, edges].filter { !$0.isEmpty }
     }
 }

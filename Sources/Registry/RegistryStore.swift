@@ -199,13 +199,19 @@ public actor RegistryStore {
             }
             return data
         }
+        return try zipped(folder: code)
+    }
+
+    /// A folder as a .zip, its contents at the root (as Lambda expects).
+    /// - Throws: ``RegistryError`` when it cannot be zipped.
+    public static func zipped(folder: String) throws(RegistryError) -> Data {
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-bundle-\(UUID().uuidString).zip")
         defer { try? FileManager.default.removeItem(at: temporary) }
         do {
-            try FileManager.default.zipItem(at: URL(fileURLWithPath: code), to: temporary, shouldKeepParent: false)
+            try FileManager.default.zipItem(at: URL(fileURLWithPath: folder), to: temporary, shouldKeepParent: false)
             return try Data(contentsOf: temporary)
         } catch {
-            throw RegistryError("cannot zip \(code): \(error)")
+            throw RegistryError("cannot zip \(folder): \(error)")
         }
     }
 }

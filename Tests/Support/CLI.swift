@@ -9,6 +9,13 @@ public enum CLI {
         public var status: Int32
         public var stdout: String
         public var stderr: String
+
+        /// Creates a result.
+        public init(status: Int32, stdout: String, stderr: String) {
+            self.status = status
+            self.stdout = stdout
+            self.stderr = stderr
+        }
     }
 
     /// The package's root folder.

@@ -32,7 +32,7 @@ extension EdgeSim {
             let settings = LaunchSettings(topologyFile: topology, stateDirectory: stateDir, executable: LaunchSettings.currentExecutable)
             var logger = Logger(label: "edgesim.demo") { StreamLogHandler.standardError(label: $0) }
             logger.logLevel = .warning
-            Output.line("starting \(loaded.summary) as \(loaded.hubs.count + loaded.edges.count + loaded.origins.count) processes…")
+            Output.line("starting \(loaded.summary) as \(1 + loaded.hubs.count + loaded.edges.count + loaded.origins.count) processes…")
             let started = ContinuousClock.now
             let stopper = GroupStopper()
             let chosen = Self.spread(loaded.viewers, count: viewers)

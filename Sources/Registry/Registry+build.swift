@@ -1,0 +1,98 @@
+import CDNCore
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Topology
+
+/// The central function registry as a node: its store under `STATE/registry`, its API on the
+/// traffic port, and the usual admin port.
+public enum Registry {
+    /// How the registry process runs.
+    public struct Settings: Sendable {
+        /// The topology: its functions and associations are published at start.
+        public var topology: Topology
+        /// The state directory (the store is `STATE/registry`).
+        public var stateDirectory: String
+        /// The address to listen on.
+        public var host: String
+        /// The API port, 0 for an ephemeral one.
+        public var port: Int
+        /// The admin port, 0 for an ephemeral one.
+        public var adminPort: Int
+
+        /// Creates settings.
+        public init(topology: Topology, stateDirectory: String, host: String, port: Int, adminPort: Int) {
+            self.topology = topology
+            self.stateDirectory = stateDirectory
+            self.host = host
+            self.port = port
+            self.adminPort = adminPort
+        }
+    }
+
+    /// Opens the store, publishes the topology's functions and associations the store does not
+    /// have yet, and builds the listeners.
+    /// - Returns: The services, in start order.
+    /// - Throws: ``RegistryError`` when the store cannot be opened or a topology function published.
+    public static func build(
+        _ settings: Settings,
+        onReady: @escaping @Sendable (_ port: Int, _ adminPort: Int) async -> Void,
+        logger: Logger
+    ) async throws -> [any Service] {
+        let store = try RegistryStore(directory: (settings.stateDirectory as NSString).appendingPathComponent("registry"))
+        let token = try RegistryToken.loadOrCreate(stateDirectory: settings.stateDirectory)
+        try await publishTopology(settings.topology, into: store, logger: logger)
+        let metrics = NodeMetrics(node: RegistrySpec.id, role: .registry)
+        return NodeListeners.make(
+            responder: RegistryAPI.router(store: store, token: token).buildResponder(),
+            shape: { _ in .none },
+            host: settings.host,
+            port: settings.port,
+            adminPort: settings.adminPort,
+            serverName: "edgesim-registry",
+            hooks: AdminHooks(node: RegistrySpec.id, role: .registry, metrics: metrics),
+            onReady: onReady,
+            logger: logger
+        )
+    }
+
+    /// Publishes each topology function as version 1 and makes each topology association, unless
+    /// the store already has them (a restarted registry publishes nothing twice).
+    static func publishTopology(_ topology: Topology, into store: RegistryStore, logger: Logger) async throws {
+        for function in topology.functions where await store.version(function.name, 1) == nil {
+            let record = try await store.publish(
+                name: function.name,
+                code: function.code,
+                runtime: function.runtime.rawValue,
+                handler: function.handler,
+                memoryMegabytes: function.memoryMegabytes,
+                timeoutMilliseconds: Int(function.timeout.components.seconds * 1000 + function.timeout.components.attoseconds / 1_000_000_000_000_000)
+            )
+            logger.info("published \(record.qualifiedName) from the topology (sha256 \(record.sha256.prefix(12))…)")
+        }
+        let existing = await store.config.associations
+        for distribution in topology.distributions {
+            for behavior in distribution.behaviors {
+                for association in behavior.functions.values.sorted(by: { $0.event < $1.event }) {
+                    let wanted = Association(
+                        distribution: distribution.id,
+                        behavior: behavior.pathPattern,
+                        event: association.event.rawValue,
+                        function: association.function,
+                        version: association.version,
+                        includeBody: association.includeBody
+                    )
+                    guard !existing.contains(wanted) else { continue }
+                    try await store.associate(
+                        distribution: distribution.id,
+                        behavior: behavior.pathPattern,
+                        event: association.event,
+                        function: association.description,
+                        includeBody: association.includeBody
+                    )
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Topology
+
+/// The registry's HTTP API. Reads are open; writes need `Authorization: Bearer TOKEN` (the
+/// token `edgesim up` writes to the state directory with owner-only permissions).
+///
+/// - `GET /functions` — every version record
+/// - `GET /functions/NAME/versions/N` — one record; `…/bundle` — its .zip
+/// - `POST /functions/NAME/versions?runtime=R&handler=H[&memory=MB][&timeout=MS]`, body the .zip — publish
+/// - `GET /config` — the epoch and the associations
+/// - `POST /associations` `{distribution, behavior, event, function: "NAME:N", includeBody}` — associate
+/// - `GET /public-key` — the Ed25519 public key, base64
+public enum RegistryAPI {
+    /// What `POST /associations` takes.
+    public struct AssociateRequest: Codable, Sendable {
+        public var distribution: String
+        public var behavior: String
+        public var event: String
+        public var function: String
+        public var includeBody: Bool?
+
+        public init(distribution: String, behavior: String, event: String, function: String, includeBody: Bool?) {
+            self.distribution = distribution
+            self.behavior = behavior
+            self.event = event
+            self.function = function
+            self.includeBody = includeBody
+        }
+    }
+
+    /// The config as `GET /config` returns it.
+    public struct Config: ResponseCodable {
+        public var epoch: Int
+        public var associations: [Association]
+    }
+
+    /// The router.
+    public static func router(store: RegistryStore, token: String) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("/functions") { _, _ -> Response in try json(await store.versions) }
+        router.get("/functions/:name/versions/:version") { _, context -> Response in
+            let (name, number) = try (context.parameters.require("name"), context.parameters.require("version", as: Int.self))
+            guard let record = await store.version(name, number) else { throw HTTPError(.notFound, message: "no version \(name):\(number)") }
+            return try json(record)
+        }
+        router.get("/functions/:name/versions/:version/bundle") { _, context -> Response in
+            let (name, number) = try (context.parameters.require("name"), context.parameters.require("version", as: Int.self))
+            do {
+                let data = try await store.bundle(name, number)
+                return Response(status: .ok, headers: [.contentType: "application/zip"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            } catch {
+                throw HTTPError(.notFound, message: "\(error)")
+            }
+        }
+        router.get("/config") { _, _ -> Config in
+            let config = await store.config
+            return Config(epoch: config.epoch, associations: config.associations)
+        }
+        router.get("/public-key") { _, _ -> String in store.publicKey.base64EncodedString() }
+        router.post("/functions/:name/versions") { request, context -> Response in
+            try authorize(request, token: token)
+            let name = try context.parameters.require("name")
+            let query = request.uri.queryParameters
+            guard let runtime = query["runtime"].map(String.init), let handler = query["handler"].map(String.init) else {
+                throw HTTPError(.badRequest, message: "runtime and handler query parameters are required")
+            }
+            let body = try await request.body.collect(upTo: 50 << 20)
+            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-upload-\(UUID().uuidString).zip")
+            defer { try? FileManager.default.removeItem(at: scratch) }
+            try Data(body.readableBytesView).write(to: scratch)
+            do {
+                let record = try await store.publish(
+                    name: name,
+                    code: scratch.path,
+                    runtime: runtime,
+                    handler: handler,
+                    memoryMegabytes: query["memory"].flatMap { Int($0) } ?? RegistryStore.Default.memoryMegabytes,
+                    timeoutMilliseconds: query["timeout"].flatMap { Int($0) } ?? RegistryStore.Default.timeoutMilliseconds
+                )
+                return try json(record, status: .created)
+            } catch {
+                throw HTTPError(.badRequest, message: "\(error)")
+            }
+        }
+        router.post("/associations") { request, context -> Config in
+            try authorize(request, token: token)
+            let body = try await request.decode(as: AssociateRequest.self, context: context)
+            guard let event = EventType(rawValue: body.event) else {
+                throw HTTPError(
+                    .badRequest,
+                    message: "unknown event '\(body.event)': use viewer-request, origin-request, origin-response or viewer-response"
+                )
+            }
+            do {
+                try await store.associate(
+                    distribution: body.distribution,
+                    behavior: body.behavior,
+                    event: event,
+                    function: body.function,
+                    includeBody: body.includeBody ?? false
+                )
+            } catch {
+                throw HTTPError(.badRequest, message: "\(error)")
+            }
+            let config = await store.config
+            return Config(epoch: config.epoch, associations: config.associations)
+        }
+        return router
+    }
+
+    static func authorize(_ request: Request, token: String) throws {
+        guard request.headers[.authorization] == "Bearer \(token)" else {
+            throw HTTPError(.unauthorized, message: "writes need Authorization: Bearer TOKEN (the token is in STATE/registry/token)")
+        }
+    }
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return Response(
+            status: status,
+            headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value)))
+        )
+    }
+}

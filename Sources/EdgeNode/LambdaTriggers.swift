@@ -199,7 +199,7 @@ struct LambdaTriggers: TriggerStages {
         }
         guard let origin = topology.origin(request.origin) else { return nil }
         switch origin.kind {
-        case .staticFolder: return .s3(S3Origin(domainName: "\(origin.id).s3.amazonaws.com"))
+        case .staticFolder: return .s3(S3Origin(domainName: origin.domainName))
         case .url(let text):
             let url = URL(string: text)
             return .custom(
@@ -225,20 +225,13 @@ struct LambdaTriggers: TriggerStages {
             request.body = ByteBuffer(bytes: bytes)
         }
         guard let origin = changed.origin, origin != eventOrigin(of: request) else { return }
-        if let known = topology.origins.first(where: { eventOrigin(ofTopologyOrigin: $0) == origin.domainName }) {
+        if let known = topology.origins.first(where: { $0.domainName == origin.domainName }) {
             request.origin = known.id
             request.originURL = nil
         } else if case .custom(let custom) = origin {
             request.originURL = "\(custom.protocol)://\(custom.domainName):\(custom.port)\(custom.path)"
         } else {
             request.originURL = "http://\(origin.domainName)"
-        }
-    }
-
-    private func eventOrigin(ofTopologyOrigin origin: OriginSpec) -> String {
-        switch origin.kind {
-        case .staticFolder: "\(origin.id).s3.amazonaws.com"
-        case .url(let text): URL(string: text)?.host ?? text
         }
     }
 
@@ -252,18 +245,5 @@ struct LambdaTriggers: TriggerStages {
             headers: headers,
             body: ByteBuffer(bytes: response.body ?? [])
         )
-    }
-}
-
-extension HTTPFields {
-    fileprivate init(_ fields: [HTTPField]) {
-        self.init()
-        for field in fields { append(field) }
-    }
-
-    fileprivate static func + (lhs: HTTPFields, rhs: HTTPFields) -> HTTPFields {
-        var sum = lhs
-        for field in rhs { sum.append(field) }
-        return sum
     }
 }

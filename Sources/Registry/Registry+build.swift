@@ -67,7 +67,7 @@ public enum Registry {
                 runtime: function.runtime.rawValue,
                 handler: function.handler,
                 memoryMegabytes: function.memoryMegabytes,
-                timeoutMilliseconds: Int(function.timeout.components.seconds * 1000 + function.timeout.components.attoseconds / 1_000_000_000_000_000)
+                timeoutMilliseconds: Int(function.timeout.inMilliseconds)
             )
             logger.info("published \(record.qualifiedName) from the topology (sha256 \(record.sha256.prefix(12))…)")
         }

@@ -190,7 +190,8 @@ public actor RegistryStore {
     }
 
     /// A deployment package's bytes: a .zip as it is, a folder zipped (its contents at the root).
-    static func bundle(from code: String) throws(RegistryError) -> Data {
+    /// - Throws: ``RegistryError`` when there is no such code or it cannot be read.
+    public static func bundle(from code: String) throws(RegistryError) -> Data {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: code, isDirectory: &isFolder) else { throw RegistryError("no code at \(code)") }
         if !isFolder.boolValue {

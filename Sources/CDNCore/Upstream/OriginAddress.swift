@@ -15,12 +15,23 @@ public enum OriginAddress {
         switch origin.kind {
         case .staticFolder:
             guard let address = running[origin.id] else { throw StateError("no address was given for origin '\(origin.id)'") }
-            return (address, "\(origin.id).s3.amazonaws.com")
+            return (address, origin.domainName)
         case .url(let text):
             guard let url = URL(string: text), let host = url.host else { throw StateError("origin '\(origin.id)': '\(text)' is not a URL") }
             let port = url.port ?? (url.scheme == "https" ? 443 : 80)
             let address = try SocketAddress.makeAddressResolvingHost(host, port: port)
             return (address, url.port.map { "\(host):\($0)" } ?? host)
+        }
+    }
+}
+
+extension OriginSpec {
+    /// The domain CloudFront knows the origin by: `ID.s3.amazonaws.com` for the built-in origin
+    /// (an S3-style bucket), the URL's host for a URL origin.
+    public var domainName: String {
+        switch kind {
+        case .staticFolder: "\(id).s3.amazonaws.com"
+        case .url(let text): URL(string: text)?.host ?? text
         }
     }
 }

@@ -67,13 +67,9 @@ extension SocketAddress {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else {
             throw StateError("'\(text)' is not host:port")
         }
-        let host = text[..<colon].trimmingCharacters(in: "[]")
+        let host = text[..<colon].trimming("[]")
         return try SocketAddress(ipAddress: host, port: port)
     }
-}
-
-extension StringProtocol {
-    fileprivate func trimmingCharacters(in set: String) -> String { trimming(set) }
 }
 
 extension UpstreamLink {

@@ -1,4 +1,5 @@
 import Foundation
+import Topology
 
 /// The warm workers of one function version at one edge, with bounded concurrency.
 ///
@@ -170,7 +171,7 @@ public actor WorkerPool {
     public var workerCounts: (alive: Int, idle: Int) { (alive, idle.count) }
 
     static func frame(event: [UInt8], requestID: String, logStream: String, timeout: Duration) -> [UInt8] {
-        let timeoutMilliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
+        let timeoutMilliseconds = Int(timeout.inMilliseconds)
         return Array(
             "{\"id\":1,\"context\":{\"awsRequestId\":\(JSONText.quote(requestID)),\"logStreamName\":\(JSONText.quote(logStream)),\"timeoutMs\":\(timeoutMilliseconds)},\"event\":"
                 .utf8

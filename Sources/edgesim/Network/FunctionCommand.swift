@@ -28,7 +28,7 @@ extension EdgeSim {
 
             func run() async throws {
                 let client = try RegistryClient(state: state)
-                let bundle = try RegistryStoreBundle.read(code)
+                let bundle = try RegistryStore.bundle(from: code)
                 let query = "runtime=\(runtime)&handler=\(handler)&memory=\(memory)&timeout=\(timeout)"
                 let reply = try await client.send(.POST, "/functions/\(name)/versions?\(query)", body: bundle, authorized: true)
                 let record = try JSONDecoder.iso8601.decode(FunctionVersion.self, from: reply)
@@ -127,16 +127,6 @@ struct RegistryClient {
     struct ErrorReply: Decodable {
         struct Message: Decodable { var message: String }
         var error: Message
-    }
-}
-
-/// A deployment package's bytes, for upload.
-enum RegistryStoreBundle {
-    static func read(_ code: String) throws -> Data {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: code, isDirectory: &isFolder) else { throw ValidationError("no code at \(code)") }
-        if !isFolder.boolValue { return try Data(contentsOf: URL(fileURLWithPath: code)) }
-        return try RegistryStore.zipped(folder: code)
     }
 }
 

@@ -1,3 +1,4 @@
+import CDNCore
 import Crypto
 import Foundation
 

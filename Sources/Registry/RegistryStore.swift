@@ -1,3 +1,4 @@
+import CDNCore
 import Foundation
 import Topology
 import ZIPFoundation

@@ -1,3 +1,4 @@
+import CDNCore
 import Foundation
 
 /// The write token of a registry: made once, kept in `STATE/registry/token` with owner-only

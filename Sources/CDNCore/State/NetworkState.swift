@@ -163,10 +163,7 @@ public struct NetworkState: Codable, Sendable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
         let data = try encoder.encode(self)
-        let path = (directory as NSString).appendingPathComponent(Self.fileName)
-        let temporary = path + ".tmp"
-        try data.write(to: URL(fileURLWithPath: temporary))
-        guard rename(temporary, path) == 0 else { throw StateError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        try Durable.write(data, to: (directory as NSString).appendingPathComponent(Self.fileName))
     }
 
     /// Removes the state file, when the network has stopped.

@@ -73,23 +73,33 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        /// Function versions and config epochs on their way from the registry through the hubs
+        /// to the edges: the model, the feed, the follower and a node's replica on disk.
+        .target(
+            name: "Replication",
+            dependencies: [
+                "Topology", "CDNCore", asyncHTTPClient, httpTypes, hummingbird, logging, nioCore, nioHTTP1, serviceLifecycle,
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         /// The central function registry: durable, signed, numbered versions and config epochs.
         .target(
             name: "Registry",
             dependencies: [
-                "Topology", "CDNCore", httpTypes, hummingbird, logging, nioCore, serviceLifecycle,
+                "Topology", "CDNCore", "Replication", httpTypes, hummingbird, logging, nioCore, serviceLifecycle,
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "EdgeNode",
-            dependencies: ["Topology", "CDNCore", "LambdaRuntime", httpTypes, hummingbird, hummingbirdCore, logging, nioCore, prometheus, serviceLifecycle],
+            dependencies: ["Topology", "CDNCore", "LambdaRuntime", "Replication", httpTypes, hummingbird, hummingbirdCore, logging, nioCore, prometheus, serviceLifecycle],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "RegionalHub",
-            dependencies: ["Topology", "CDNCore", httpTypes, hummingbird, hummingbirdCore, logging, nioCore, prometheus, serviceLifecycle],
+            dependencies: ["Topology", "CDNCore", "Replication", httpTypes, hummingbird, hummingbirdCore, logging, nioCore, prometheus, serviceLifecycle],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -105,13 +115,13 @@ let package = Package(
         .executableTarget(
             name: "edgesim",
             dependencies: [
-                "Topology", "CDNCore", "EdgeNode", "RegionalHub", "StaticOrigin", "Launcher", "LambdaRuntime", "Registry", argumentParser, logging, nioCore, nioHTTP1,
+                "Topology", "CDNCore", "EdgeNode", "RegionalHub", "StaticOrigin", "Launcher", "LambdaRuntime", "Registry", "Replication", argumentParser, logging, nioCore, nioHTTP1,
                 serviceLifecycle, unixSignals,
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TopologyTests", dependencies: ["Topology"], swiftSettings: swiftSettings),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Topology"], swiftSettings: swiftSettings),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Replication", "Topology"], swiftSettings: swiftSettings),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "Topology", httpTypes], swiftSettings: swiftSettings),
         .testTarget(
             name: "CDNCoreTests",

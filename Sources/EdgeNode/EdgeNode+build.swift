@@ -1,6 +1,9 @@
 import CDNCore
 import Hummingbird
+import LambdaRuntime
 import Logging
+import NIOCore
+import Replication
 import ServiceLifecycle
 import Topology
 
@@ -43,7 +46,22 @@ public enum EdgeNode {
             seed: settings.seed &+ 1,
             logger: logger
         )
-        let (lambda, functionHost) = try LambdaSetup.make(settings: settings, edge: spec, metrics: metrics, logger: logger)
+        let active = ActiveConfig(.init(epoch: 0, triggers: triggers ?? NoTriggers()))
+        var functions: [any Service] = []
+        var ready = onReady
+        if triggers == nil, let registry = settings.registryAddress {
+            let (follower, host) = try replication(
+                settings,
+                edge: spec,
+                hubPort: hub.port,
+                registry: registry,
+                active: active,
+                metrics: metrics,
+                logger: logger
+            )
+            functions = [host, follower]
+            ready = follower.gating(onReady)
+        }
         let viewers = ViewerDirectory(topology: topology, edge: spec.id)
         let client = UpstreamClient()
         let responder = EdgeResponder(
@@ -54,7 +72,7 @@ public enum EdgeNode {
             origins: origins,
             cache: cache,
             client: client,
-            triggers: triggers ?? lambda,
+            config: active,
             metrics: metrics,
             via: CloudFrontIDs.via(host: CloudFrontIDs.viaHost())
         )
@@ -66,9 +84,42 @@ public enum EdgeNode {
             adminPort: settings.adminPort,
             serverName: "CloudFront",
             hooks: AdminHooks(node: spec.id, role: .edge, metrics: metrics, cache: cache, domains: topology.distributionDomains),
-            onReady: onReady,
+            onReady: ready,
             logger: logger
         )
-        return [hubForwarder] + originForwarders + [client] + (functionHost.map { [$0] } ?? []) + listeners
+        return [hubForwarder] + originForwarders + [client] + functions + listeners
+    }
+
+    /// The edge's side of replication: a follower of its hub's feed whose every new epoch is
+    /// made runnable (bundles extracted, limits checked) and then put in force whole.
+    private static func replication(
+        _ settings: EdgeSettings,
+        edge: EdgeSpec,
+        hubPort: Int,
+        registry: SocketAddress,
+        active: ActiveConfig,
+        metrics: NodeMetrics,
+        logger: Logger
+    ) throws -> (ReplicationFollower, FunctionHost) {
+        let host = try FunctionHost(settings: .init(edge: edge.id, region: edge.hub, stateDirectory: settings.stateDirectory), logger: logger)
+        let validationLog = ValidationLog(stateDirectory: settings.stateDirectory, region: edge.hub, edge: edge.id)
+        let replica = try ReplicaStore.open(node: edge.id, stateDirectory: settings.stateDirectory)
+        let setup = LambdaSetup(settings: settings, edge: edge, replica: replica, host: host, metrics: metrics, validationLog: validationLog)
+        let follower = try ReplicationFollower.forNode(
+            edge.id,
+            role: NodeRole.edge.rawValue,
+            store: replica,
+            upstreamPort: hubPort,
+            registry: registry.hostPort,
+            stateDirectory: settings.stateDirectory,
+            rollout: settings.rollout,
+            garbageDelay: settings.garbageDelay,
+            hooks: .init(
+                apply: { epoch in active.install(.init(epoch: epoch.epoch, triggers: try setup.stages(for: epoch))) },
+                collected: { removed in setup.removeExtracted(removed) }
+            ),
+            logger: logger
+        )
+        return (follower, host)
     }
 }

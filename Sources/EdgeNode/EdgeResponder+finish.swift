@@ -11,6 +11,10 @@ struct Exchange: Sendable {
     var requestID: String
     /// Whether the viewer asked with HEAD.
     var isHead: Bool
+    /// The config epoch it runs under.
+    var epoch: Int
+    /// The function versions that ran for it, in order.
+    var functionsRun: [String] = []
 }
 
 extension EdgeResponder {
@@ -43,6 +47,8 @@ extension EdgeResponder {
         response.headers[.xCache] = "\(result) from cloudfront"
         response.headers[.amzCfPop] = id
         response.headers[.amzCfID] = exchange.requestID
+        response.headers[.edgesimConfigEpoch] = "\(exchange.epoch)"
+        if !exchange.functionsRun.isEmpty { response.headers[.edgesimFunctions] = exchange.functionsRun.joined(separator: ", ") }
         if response.headers[.server] == nil, answer == nil { response.headers[.server] = "CloudFront" }
         response.headers[.serverTiming] = serverTiming(result: result, exchange, answer: answer).description
         metrics.recordRequest(result: result, status: response.status.code, bytes: response.body.readableBytes)

@@ -20,12 +20,16 @@ struct EdgeResponder: HTTPResponder {
     let origins: [String: UpstreamLink]
     let cache: CacheTier
     let client: UpstreamClient
-    let triggers: any TriggerStages
+    /// The function config in force; each request reads it once.
+    let config: ActiveConfig
     let metrics: NodeMetrics
     let via: String
 
     func respond(to request: Request, context: Context) async throws -> Response {
-        let exchange = Exchange(started: .now, requestID: CloudFrontIDs.requestID(), isHead: request.method == .head)
+        // The config epoch this request runs under, start to finish (an atomic switch).
+        let config = config.current
+        let triggers = config.triggers
+        var exchange = Exchange(started: .now, requestID: CloudFrontIDs.requestID(), isHead: request.method == .head, epoch: config.epoch)
 
         // 1. The distribution the viewer asked for, by Host.
         guard let distribution = distribution(for: request) else {
@@ -56,7 +60,9 @@ struct EdgeResponder: HTTPResponder {
 
         // 3. viewer-request: may change the request (and so the cache key) or answer it; a
         //    generated response is not cached and skips viewer-response.
-        switch await triggers.viewerRequest(&viewerRequest, distribution: distribution, behavior: behavior) {
+        let viewerRequestOutcome = await triggers.viewerRequest(&viewerRequest, distribution: distribution, behavior: behavior)
+        exchange.functionsRun = viewerRequest.functionsRun
+        switch viewerRequestOutcome {
         case .proceed: break
         case .respond(let generated): return finish(generated, result: "LambdaGeneratedResponse", exchange)
         case .fail(let failure): return fail(failure, exchange)
@@ -68,7 +74,7 @@ struct EdgeResponder: HTTPResponder {
         // 4. The edge cache, or the upstream on a miss.
         let answer: TierAnswer
         do {
-            let fetch = upstreamFetch(viewerRequest, distribution: distribution, behavior: behavior, exchange: exchange)
+            let fetch = upstreamFetch(viewerRequest, distribution: distribution, behavior: behavior, triggers: triggers, exchange: exchange)
             if Self.isCacheable(viewerRequest) {
                 let key = CacheKey(
                     host: distribution.domainName,
@@ -97,13 +103,17 @@ struct EdgeResponder: HTTPResponder {
         }
         if let upstream = answer.upstreamTime { metrics.recordUpstream(upstream) }
 
-        // 5. viewer-response: on hits and misses, never for a status of 400 or more.
+        // 5. viewer-response: on hits and misses, never for a status of 400 or more. The origin
+        //    stages' functions ran for this request only if it fetched.
         var response = answer.response
+        if answer.result != .miss { response.headers[.edgesimFunctionsRun] = nil }
         if response.status.code < 400,
             let failure = await triggers.viewerResponse(&response, request: viewerRequest, distribution: distribution, behavior: behavior)
         {
+            exchange.functionsRun += response.functionsRun
             return fail(failure, exchange)
         }
+        exchange.functionsRun += response.functionsRun
 
         // 6. CloudFront's own headers, then the viewer's conditional request.
         let generatedNow = answer.result == .miss && answer.response.headers[.edgesimGenerated] != nil
@@ -118,10 +128,12 @@ struct EdgeResponder: HTTPResponder {
         _ viewerRequest: EdgeRequest,
         distribution: DistributionSpec,
         behavior: CacheBehavior,
+        triggers: any TriggerStages,
         exchange: Exchange
     ) -> CacheTier.Fetch {
         { validators in
             var request = viewerRequest
+            request.functionsRun = []
             let throughHub = Self.isCacheable(request) || request.headers[.range] != nil
             request.headers = OriginRequestFields.make(
                 from: request.headers,
@@ -135,7 +147,9 @@ struct EdgeResponder: HTTPResponder {
             for field in validators { request.headers[field.name] = field.value }
             switch await triggers.originRequest(&request, distribution: distribution, behavior: behavior) {
             case .proceed: break
-            case .respond(let generated): return generated  // cached; origin-response does not run
+            case .respond(var generated):  // cached; origin-response does not run
+                generated.noteFunctionsRun(request.functionsRun)
+                return generated
             case .fail(let failure): throw failure
             }
             // origin-request may have chosen another origin: resolve it only now.
@@ -157,6 +171,8 @@ struct EdgeResponder: HTTPResponder {
                 let body = request.body.readableBytes > 0 ? request.body : nil
                 response = try await client.send(request.method, port: originLink.port, target: request.target, fields: request.headers, body: body)
             }
+            response.headers[.edgesimFunctionsRun] = nil
+            response.noteFunctionsRun(request.functionsRun)
             if let failure = await triggers.originResponse(&response, request: request, distribution: distribution, behavior: behavior) {
                 throw failure
             }

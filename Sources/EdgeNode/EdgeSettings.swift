@@ -33,6 +33,14 @@ public struct EdgeSettings: Sendable {
     public var stateDirectory: String
     /// The status of a `LambdaExecutionError`: 500 (documented) or 503 (widely observed).
     public var executionErrorStatus: Int
+    /// Where the registry listens, for deployment reports; function versions come through the
+    /// hub. `nil` runs the edge without functions.
+    public var registryAddress: SocketAddress?
+    /// The slow-rollout window: a new config epoch goes in force after this edge's share of
+    /// it. Zero switches at once.
+    public var rollout: Duration
+    /// How long a version no epoch names stays in the replica.
+    public var garbageDelay: Duration
 
     /// Creates settings.
     public init(
@@ -46,8 +54,14 @@ public struct EdgeSettings: Sendable {
         cacheCapacity: Int = Default.cacheCapacity,
         seed: UInt64 = 1,
         stateDirectory: String = ".edgesim",
-        executionErrorStatus: Int = Default.executionErrorStatus
+        executionErrorStatus: Int = Default.executionErrorStatus,
+        registryAddress: SocketAddress? = nil,
+        rollout: Duration = .zero,
+        garbageDelay: Duration = .seconds(3 * 3600)
     ) {
+        self.registryAddress = registryAddress
+        self.rollout = rollout
+        self.garbageDelay = garbageDelay
         self.stateDirectory = stateDirectory
         self.executionErrorStatus = executionErrorStatus
         self.id = id

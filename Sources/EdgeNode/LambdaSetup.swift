@@ -1,48 +1,82 @@
 import CDNCore
+import Foundation
 import HTTPTypes
 import LambdaRuntime
 import Logging
+import Replication
 import Topology
 
-/// Makes an edge's Lambda@Edge stages from its topology: every function version a behavior of
-/// a distribution this edge serves associates, checked against the package limit of its events.
-enum LambdaSetup {
-    /// - Returns: The stages (``NoTriggers`` when nothing is associated) and the worker host to run.
-    /// - Throws: ``PackageError`` for a package too large for its events, or when the state
-    ///   directory cannot be written.
-    static func make(settings: EdgeSettings, edge: EdgeSpec, metrics: NodeMetrics, logger: Logger) throws -> (any TriggerStages, FunctionHost?) {
+/// Makes an edge's Lambda@Edge stages from one replicated config epoch: every association of a
+/// distribution this edge serves, each version's bundle (already checked and stored in the
+/// edge's replica) extracted and checked against the package limit of its events.
+struct LambdaSetup: Sendable {
+    let settings: EdgeSettings
+    let edge: EdgeSpec
+    let replica: ReplicaStore
+    let host: FunctionHost
+    let metrics: NodeMetrics
+    let validationLog: ValidationLog
+
+    /// The stages of an epoch (``NoTriggers`` when it associates nothing with this edge).
+    /// - Throws: ``PackageError`` for a package too large for its events or unreadable, or
+    ///   ``ReplicationError`` when the epoch names a version it does not carry.
+    func stages(for epoch: ConfigEpoch) throws -> any TriggerStages {
         let topology = settings.topology
+        let served = Set(topology.distributions.filter { $0.edges.contains(edge.id) }.map(\.id))
+        let associations = epoch.associations.filter { served.contains($0.distribution) }
+        guard !associations.isEmpty else { return NoTriggers() }
         var events: [String: Set<EventType>] = [:]
-        var versions: [String: (String, Int)] = [:]
-        for distribution in topology.distributions where distribution.edges.contains(edge.id) {
-            for behavior in distribution.behaviors {
-                for association in behavior.functions.values {
-                    events[association.description, default: []].insert(association.event)
-                    versions[association.description] = (association.function, association.version)
-                }
-            }
+        for association in associations {
+            guard let event = EventType(rawValue: association.event) else { continue }
+            events["\(association.function):\(association.version)", default: []].insert(event)
         }
-        guard !versions.isEmpty else { return (NoTriggers(), nil) }
-        var functions: [String: FunctionCode] = [:]
-        for (qualified, (name, version)) in versions {
-            guard let spec = topology.function(name) else { continue }
-            functions[qualified] = try FunctionCode.prepare(
-                spec,
-                version: version,
-                for: events[qualified] ?? [],
-                stateDirectory: settings.stateDirectory
+        var slots: [LambdaTriggers.Slot: LambdaTriggers.Assigned] = [:]
+        var prepared: [String: FunctionCode] = [:]
+        for association in associations {
+            guard let event = EventType(rawValue: association.event) else { continue }
+            guard let record = epoch.version(of: association), let runtime = Runtime(identifier: record.runtime) else {
+                throw ReplicationError("epoch \(epoch.epoch) names \(association.function):\(association.version) without a runnable record")
+            }
+            let code: FunctionCode
+            if let known = prepared[record.qualifiedName] {
+                code = known
+            } else {
+                let spec = FunctionSpec(
+                    name: record.name,
+                    runtime: runtime,
+                    handler: record.handler,
+                    code: replica.bundlePath(record.name, record.version),
+                    memoryMegabytes: record.memoryMegabytes,
+                    timeout: .milliseconds(record.timeoutMilliseconds)
+                )
+                code = try FunctionCode.prepare(
+                    spec,
+                    version: record.version,
+                    for: events[record.qualifiedName] ?? [],
+                    stateDirectory: replica.directory
+                )
+                prepared[record.qualifiedName] = code
+            }
+            slots[.init(distribution: association.distribution, behavior: association.behavior, event: event)] = .init(
+                code: code,
+                includeBody: association.includeBody
             )
         }
-        let host = try FunctionHost(settings: .init(edge: edge.id, region: edge.hub, stateDirectory: settings.stateDirectory), logger: logger)
-        let triggers = LambdaTriggers(
+        return LambdaTriggers(
             host: host,
-            functions: functions,
+            slots: slots,
             topology: topology,
             metrics: metrics,
             executionErrorStatus: HTTPResponse.Status(code: settings.executionErrorStatus),
-            validationLog: ValidationLog(stateDirectory: settings.stateDirectory, region: edge.hub, edge: edge.id)
+            validationLog: validationLog
         )
-        logger.info("Lambda@Edge: \(functions.keys.sorted().joined(separator: ", ")) ready to run (workers start on first use)")
-        return (triggers, host)
+    }
+
+    /// Removes the extracted folders of collected versions (their bundles are gone already).
+    func removeExtracted(_ qualifiedNames: [String]) {
+        for name in qualifiedNames {
+            let folder = name.replacingOccurrences(of: ":", with: "-")
+            try? FileManager.default.removeItem(atPath: (replica.directory as NSString).appendingPathComponent("functions/\(folder)"))
+        }
     }
 }

@@ -10,9 +10,22 @@ import Topology
 /// worker, checks the result against CloudFront's rules and applies it — or answers with
 /// CloudFront's error for the failure.
 struct LambdaTriggers: TriggerStages {
+    /// Where one function runs: a distribution's behavior and an event.
+    struct Slot: Hashable, Sendable {
+        var distribution: String
+        var behavior: String
+        var event: EventType
+    }
+
+    /// The version a slot runs, and whether it sees the body.
+    struct Assigned: Sendable {
+        var code: FunctionCode
+        var includeBody: Bool
+    }
+
     let host: FunctionHost
-    /// The runnable function versions, by `name:version`.
-    let functions: [String: FunctionCode]
+    /// The function version each slot of one config epoch runs.
+    let slots: [Slot: Assigned]
     let topology: Topology
     let metrics: NodeMetrics
     /// The status of a `LambdaExecutionError`: the documented 500 or the widely observed 503.
@@ -53,15 +66,16 @@ struct LambdaTriggers: TriggerStages {
         distribution: DistributionSpec,
         behavior: CacheBehavior
     ) async -> StageOutcome {
-        guard let association = behavior.functions[type], let code = functions[association.description] else { return .proceed }
-        let original = eventRequest(request, type: type, includeBody: association.includeBody)
+        guard let assigned = slots[Slot(distribution: distribution.id, behavior: behavior.pathPattern, event: type)] else { return .proceed }
+        let code = assigned.code
+        request.functionsRun.append(code.qualifiedName)
+        let original = eventRequest(request, type: type, includeBody: assigned.includeBody)
         let event = CloudFrontEvent(config: config(distribution, type, request), request: original)
         let json: [UInt8]
         switch await invoke(code, event: event, type: type) {
         case .success(let result): json = result
         case .failure(let failure): return .fail(failure)
         }
-        request.functionsRun.append(code.qualifiedName)
         do {
             switch try ResultValidator.requestResult(json, original: original, event: type) {
             case .request(let changed):
@@ -82,7 +96,8 @@ struct LambdaTriggers: TriggerStages {
         distribution: DistributionSpec,
         behavior: CacheBehavior
     ) async -> FunctionFailure? {
-        guard let association = behavior.functions[type], let code = functions[association.description] else { return nil }
+        guard let code = slots[Slot(distribution: distribution.id, behavior: behavior.pathPattern, event: type)]?.code else { return nil }
+        response.noteFunctionRun(code.qualifiedName)
         let original = EventResponse(
             status: response.status.code,
             statusDescription: response.status.reasonPhrase,

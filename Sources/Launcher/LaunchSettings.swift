@@ -12,6 +12,8 @@ public struct LaunchSettings: Sendable {
         public static let initialBackoff = Duration.milliseconds(250)
         /// The longest wait before a restart.
         public static let maximumBackoff = Duration.seconds(10)
+        /// How long replicas keep versions no epoch names: Lambda deletes them hours later.
+        public static let garbageDelay = Duration.seconds(3 * 3600)
     }
 
     /// The topology file (made absolute, since nodes run from the same working folder anyway).
@@ -26,6 +28,11 @@ public struct LaunchSettings: Sendable {
     public var seed: UInt64
     /// The status of a `LambdaExecutionError` at every edge: 500 or 503.
     public var lambdaExecutionErrorStatus: Int
+    /// The slow-rollout window: each edge puts a new config epoch in force after its own share
+    /// of it, as CloudFront's InProgress period. Zero switches every edge at once.
+    public var rollout: Duration
+    /// How long hubs and edges keep a version no epoch names (Lambda: a few hours).
+    public var garbageDelay: Duration
 
     /// Creates settings.
     public init(
@@ -34,8 +41,12 @@ public struct LaunchSettings: Sendable {
         executable: String,
         readyTimeout: Duration = Default.readyTimeout,
         seed: UInt64 = 1,
-        lambdaExecutionErrorStatus: Int = 500
+        lambdaExecutionErrorStatus: Int = 500,
+        rollout: Duration = .zero,
+        garbageDelay: Duration = Default.garbageDelay
     ) {
+        self.rollout = rollout
+        self.garbageDelay = garbageDelay
         self.lambdaExecutionErrorStatus = lambdaExecutionErrorStatus
         self.topologyFile = Self.absolute(topologyFile)
         self.stateDirectory = Self.absolute(stateDirectory)

@@ -27,7 +27,14 @@ struct NodePlan: Sendable {
             NodePlan(id: origin.id, role: .origin, location: origin.location.label, host: origin.listen.host, port: origin.listen.port, upstreams: [])
         }
         let hubs = topology.hubs.map { hub in
-            NodePlan(id: hub.id, role: .hub, location: hub.location.label, host: hub.listen.host, port: hub.listen.port, upstreams: originIDs)
+            NodePlan(
+                id: hub.id,
+                role: .hub,
+                location: hub.location.label,
+                host: hub.listen.host,
+                port: hub.listen.port,
+                upstreams: [RegistrySpec.id] + originIDs
+            )
         }
         let edges = topology.edges.map { edge in
             NodePlan(
@@ -37,7 +44,7 @@ struct NodePlan: Sendable {
                 host: edge.listen.host,
                 port: edge.listen.port,
                 hub: edge.hub,
-                upstreams: [edge.hub] + originIDs
+                upstreams: [edge.hub, RegistrySpec.id] + originIDs
             )
         }
         let registry = NodePlan(

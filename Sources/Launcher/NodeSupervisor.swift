@@ -83,7 +83,12 @@ struct NodeSupervisor: Sendable {
             plan.role.rawValue, "--topology", settings.topologyFile, "--node", plan.id, "--host", plan.host, "--seed", "\(settings.seed)",
             "--state-dir", settings.stateDirectory,
         ]
-        if plan.role == .edge { arguments += ["--lambda-execution-error-status", "\(settings.lambdaExecutionErrorStatus)"] }
+        if plan.role == .edge {
+            arguments += [
+                "--lambda-execution-error-status", "\(settings.lambdaExecutionErrorStatus)", "--rollout", "\(settings.rollout.inSeconds) s",
+            ]
+        }
+        if plan.role == .edge || plan.role == .hub { arguments += ["--garbage-delay", "\(settings.garbageDelay.inSeconds) s"] }
         if let assigned = await table.assignedPorts(plan.id) {
             arguments += ["--port", "\(assigned.port)", "--admin-port", "\(assigned.adminPort)"]
         } else {

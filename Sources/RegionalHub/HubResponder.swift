@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import Replication
 import Topology
 
 /// A regional hub's request path, for requests its edges forward:
@@ -22,8 +23,14 @@ struct HubResponder: HTTPResponder {
     let cache: CacheTier
     let client: UpstreamClient
     let metrics: NodeMetrics
+    /// The replication feed the hub relays to its edges, when it follows a registry.
+    let feed: RouterResponder<BasicRequestContext>?
 
     func respond(to request: Request, context: Context) async throws -> Response {
+        // Replication: an edge's own request (a viewer's always carries the distribution).
+        if let feed, request.uri.path.hasPrefix(ReplicationFeed.prefix), request.headers[.edgesimDistribution] == nil {
+            return try await feed.respond(to: request, context: context)
+        }
         let requestID = request.headers[.amzCfID] ?? CloudFrontIDs.requestID()
         guard let distribution = request.headers[.edgesimDistribution].flatMap(topology.distribution) else {
             return answer(

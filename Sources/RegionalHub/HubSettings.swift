@@ -25,6 +25,13 @@ public struct HubSettings: Sendable {
     public var cacheCapacity: Int
     /// The seed of the links' jitter and loss.
     public var seed: UInt64
+    /// Where the registry listens: the hub follows its replication feed and relays it to its
+    /// edges. `nil` runs the hub without functions.
+    public var registryAddress: SocketAddress?
+    /// The network's state directory: the registry's key and token, and the hub's replica.
+    public var stateDirectory: String
+    /// How long a version no epoch names stays in the replica.
+    public var garbageDelay: Duration
 
     /// Creates settings.
     public init(
@@ -35,8 +42,14 @@ public struct HubSettings: Sendable {
         port: Int = 0,
         adminPort: Int = 0,
         cacheCapacity: Int = Default.cacheCapacity,
-        seed: UInt64 = 1
+        seed: UInt64 = 1,
+        registryAddress: SocketAddress? = nil,
+        stateDirectory: String = ".edgesim",
+        garbageDelay: Duration = .seconds(3 * 3600)
     ) {
+        self.registryAddress = registryAddress
+        self.stateDirectory = stateDirectory
+        self.garbageDelay = garbageDelay
         self.id = id
         self.topology = topology
         self.originAddresses = originAddresses

@@ -1,11 +1,13 @@
 import CDNCore
 import Hummingbird
 import Logging
+import NIOCore
+import Replication
 import ServiceLifecycle
 import Topology
 
-/// The regional hub (a regional edge cache): the second cache tier behind its edges, and the
-/// one that fetches from origins.
+/// The regional hub (a regional edge cache): the second cache tier behind its edges, the one
+/// that fetches from origins, and the relay of function versions from the registry to its edges.
 public enum RegionalHub {
     /// Builds the hub's services: one emulated link per origin, its traffic listener and its
     /// admin listener.
@@ -31,13 +33,45 @@ public enum RegionalHub {
             logger: logger
         )
         let client = UpstreamClient()
+        var relay: [any Service] = []
+        var feed: RouterResponder<BasicRequestContext>?
+        var ready = onReady
+        if let registry = settings.registryAddress {
+            let (link, forwarder) = try await UpstreamLink.open(
+                from: settings.id,
+                to: RegistrySpec.id,
+                address: registry,
+                hostHeader: RegistrySpec.id,
+                topology: topology,
+                seed: settings.seed &+ 1000,
+                logger: logger
+            )
+            let follower = try ReplicationFollower.forNode(
+                settings.id,
+                role: NodeRole.hub.rawValue,
+                store: try ReplicaStore.open(node: settings.id, stateDirectory: settings.stateDirectory),
+                upstreamPort: link.port,
+                registry: registry.hostPort,
+                stateDirectory: settings.stateDirectory,
+                rollout: .zero,
+                garbageDelay: settings.garbageDelay,
+                hooks: .init(),
+                logger: logger
+            )
+            let router = Router()
+            ReplicationFeed.addRoutes(to: router, source: follower.store)
+            feed = router.buildResponder()
+            relay = [forwarder, follower]
+            ready = follower.gating(onReady)
+        }
         let responder = HubResponder(
             id: settings.id,
             topology: topology,
             origins: links,
             cache: cache,
             client: client,
-            metrics: metrics
+            metrics: metrics,
+            feed: feed
         )
         let listeners = NodeListeners.make(
             responder: responder,
@@ -47,9 +81,9 @@ public enum RegionalHub {
             adminPort: settings.adminPort,
             serverName: "edgesim-hub",
             hooks: AdminHooks(node: settings.id, role: .hub, metrics: metrics, cache: cache, domains: topology.distributionDomains),
-            onReady: onReady,
+            onReady: ready,
             logger: logger
         )
-        return forwarders + [client] + listeners
+        return relay + forwarders + [client] + listeners
     }
 }

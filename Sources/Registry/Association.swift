@@ -1,42 +1,38 @@
+import Replication
 import Topology
-
-/// One trigger in a distribution's config: a numbered version run at one event of one behavior.
-public struct Association: Codable, Hashable, Sendable {
-    /// The distribution's id.
-    public var distribution: String
-    /// The behavior's path pattern.
-    public var behavior: String
-    /// The event type (`viewer-request`, …).
-    public var event: String
-    /// The function's name.
-    public var function: String
-    /// The numbered version.
-    public var version: Int
-    /// Whether the request body is exposed (request events only).
-    public var includeBody: Bool
-
-    /// Creates an association.
-    public init(distribution: String, behavior: String, event: String, function: String, version: Int, includeBody: Bool) {
-        self.distribution = distribution
-        self.behavior = behavior
-        self.event = event
-        self.function = function
-        self.version = version
-        self.includeBody = includeBody
-    }
-
-    /// Whether two associations sit in the same slot (a behavior has one function per event).
-    func sharesSlot(with other: Association) -> Bool {
-        distribution == other.distribution && behavior == other.behavior && event == other.event
-    }
-}
 
 /// What the registry holds, written whole (durably) on every change.
 struct Catalog: Codable {
     /// Every published version, in publish order.
     var versions: [FunctionVersion] = []
-    /// The config epoch: bumped by every association change.
-    var epoch = 0
-    /// The current associations.
-    var associations: [Association] = []
+    /// Every config epoch, oldest first: the history a node resumes from.
+    var epochs: [ConfigEpoch] = []
+
+    /// The newest epoch's number, 0 before the first association.
+    var epoch: Int { epochs.last?.epoch ?? 0 }
+    /// The associations in force.
+    var associations: [Association] { epochs.last?.associations ?? [] }
+}
+
+/// One association as a user asks for it: `NAME:N` still to be checked.
+public struct AssociationChange: Codable, Hashable, Sendable {
+    /// The distribution's id.
+    public var distribution: String
+    /// The behavior's path pattern.
+    public var behavior: String
+    /// The event type.
+    public var event: EventType
+    /// `NAME:N`.
+    public var function: String
+    /// Whether the body is exposed (request events only).
+    public var includeBody: Bool
+
+    /// Creates a change.
+    public init(distribution: String, behavior: String = "*", event: EventType, function: String, includeBody: Bool = false) {
+        self.distribution = distribution
+        self.behavior = behavior
+        self.event = event
+        self.function = function
+        self.includeBody = includeBody
+    }
 }

@@ -2,6 +2,7 @@ import CDNCore
 import Foundation
 import Hummingbird
 import Logging
+import Replication
 import ServiceLifecycle
 import Topology
 
@@ -42,10 +43,12 @@ public enum Registry {
     ) async throws -> [any Service] {
         let store = try RegistryStore(directory: (settings.stateDirectory as NSString).appendingPathComponent("registry"))
         let token = try RegistryToken.loadOrCreate(stateDirectory: settings.stateDirectory)
+        try RegistryKey.write(store.publicKey, stateDirectory: settings.stateDirectory)
         try await publishTopology(settings.topology, into: store, logger: logger)
         let metrics = NodeMetrics(node: RegistrySpec.id, role: .registry)
+        let board = DeploymentBoard(topology: settings.topology)
         return NodeListeners.make(
-            responder: RegistryAPI.router(store: store, token: token).buildResponder(),
+            responder: RegistryAPI.router(store: store, board: board, topology: settings.topology, token: token).buildResponder(),
             shape: { _ in .none },
             host: settings.host,
             port: settings.port,
@@ -72,27 +75,28 @@ public enum Registry {
             logger.info("published \(record.qualifiedName) from the topology (sha256 \(record.sha256.prefix(12))…)")
         }
         let existing = await store.config.associations
+        var changes: [AssociationChange] = []
         for distribution in topology.distributions {
             for behavior in distribution.behaviors {
                 for association in behavior.functions.values.sorted(by: { $0.event < $1.event }) {
-                    let wanted = Association(
-                        distribution: distribution.id,
-                        behavior: behavior.pathPattern,
-                        event: association.event.rawValue,
-                        function: association.function,
-                        version: association.version,
-                        includeBody: association.includeBody
-                    )
-                    guard !existing.contains(wanted) else { continue }
-                    try await store.associate(
-                        distribution: distribution.id,
-                        behavior: behavior.pathPattern,
-                        event: association.event,
-                        function: association.description,
-                        includeBody: association.includeBody
+                    let inForce = existing.contains {
+                        $0.distribution == distribution.id && $0.behavior == behavior.pathPattern && $0.event == association.event.rawValue
+                    }
+                    guard !inForce else { continue }  // a restarted registry keeps what was associated since
+                    changes.append(
+                        AssociationChange(
+                            distribution: distribution.id,
+                            behavior: behavior.pathPattern,
+                            event: association.event,
+                            function: association.description,
+                            includeBody: association.includeBody
+                        )
                     )
                 }
             }
         }
+        guard !changes.isEmpty else { return }
+        let epoch = try await store.associate(changes)
+        logger.info("the topology's \(changes.count) association(s) are config epoch \(epoch)")
     }
 }

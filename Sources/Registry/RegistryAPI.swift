@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import Replication
 import Topology
 
 /// The registry's HTTP API. Reads are open; writes need `Authorization: Bearer TOKEN` (the
@@ -11,8 +12,12 @@ import Topology
 /// - `GET /functions/NAME/versions/N` — one record; `…/bundle` — its .zip
 /// - `POST /functions/NAME/versions?runtime=R&handler=H[&memory=MB][&timeout=MS]`, body the .zip — publish
 /// - `GET /config` — the epoch and the associations
-/// - `POST /associations` `{distribution, behavior, event, function: "NAME:N", includeBody}` — associate
+/// - `POST /associations` `{distribution, behavior, event, function: "NAME:N", includeBody}`, or an
+///   array of them — associate, all in one new config epoch
 /// - `GET /public-key` — the Ed25519 public key, base64
+/// - `GET /deployment` — the newest epoch and where every hub and edge stands
+/// - `POST /deployment/reports` — a node's ``DeploymentReport`` (nodes have the token too)
+/// - the replication feed (``ReplicationFeed``) that hubs follow
 public enum RegistryAPI {
     /// What `POST /associations` takes.
     public struct AssociateRequest: Codable, Sendable {
@@ -38,8 +43,15 @@ public enum RegistryAPI {
     }
 
     /// The router.
-    public static func router(store: RegistryStore, token: String) -> Router<BasicRequestContext> {
+    public static func router(store: RegistryStore, board: DeploymentBoard, topology: Topology, token: String) -> Router<BasicRequestContext> {
         let router = Router()
+        ReplicationFeed.addRoutes(to: router, source: store)
+        router.get("/deployment") { _, _ -> Response in try json(await board.status(latest: await store.history.last)) }
+        router.post("/deployment/reports") { request, context -> HTTPResponse.Status in
+            try authorize(request, token: token)
+            await board.record(try await request.decode(as: DeploymentReport.self, context: context))
+            return .ok
+        }
         router.get("/functions") { _, _ -> Response in try json(await store.versions) }
         router.get("/functions/:name/versions/:version") { _, context -> Response in
             let (name, number) = try (context.parameters.require("name"), context.parameters.require("version", as: Int.self))
@@ -85,23 +97,48 @@ public enum RegistryAPI {
                 throw HTTPError(.badRequest, message: "\(error)")
             }
         }
-        router.post("/associations") { request, context -> Config in
+        router.post("/associations") { request, _ -> Config in
             try authorize(request, token: token)
-            let body = try await request.decode(as: AssociateRequest.self, context: context)
-            guard let event = EventType(rawValue: body.event) else {
-                throw HTTPError(
-                    .badRequest,
-                    message: "unknown event '\(body.event)': use viewer-request, origin-request, origin-response or viewer-response"
+            let body = Data(try await request.body.collect(upTo: 1 << 20).readableBytesView)
+            let decoder = JSONDecoder()
+            let asked: [AssociateRequest]
+            if let many = try? decoder.decode([AssociateRequest].self, from: body) {
+                asked = many
+            } else {
+                do {
+                    asked = [try decoder.decode(AssociateRequest.self, from: body)]
+                } catch {
+                    throw HTTPError(.badRequest, message: "the body is not an association or a list of them: \(error)")
+                }
+            }
+            var changes: [AssociationChange] = []
+            for item in asked {
+                guard let distribution = topology.distribution(item.distribution) else {
+                    let known = topology.distributions.map(\.id).joined(separator: ", ")
+                    throw HTTPError(.badRequest, message: "no distribution '\(item.distribution)' in the topology (it has: \(known))")
+                }
+                guard distribution.behaviors.contains(where: { $0.pathPattern == item.behavior }) else {
+                    let patterns = distribution.behaviors.map(\.pathPattern).joined(separator: ", ")
+                    throw HTTPError(.badRequest, message: "\(distribution.id) has no behavior '\(item.behavior)' (its path patterns: \(patterns))")
+                }
+                guard let event = EventType(rawValue: item.event) else {
+                    throw HTTPError(
+                        .badRequest,
+                        message: "unknown event '\(item.event)': use viewer-request, origin-request, origin-response or viewer-response"
+                    )
+                }
+                changes.append(
+                    AssociationChange(
+                        distribution: item.distribution,
+                        behavior: item.behavior,
+                        event: event,
+                        function: item.function,
+                        includeBody: item.includeBody ?? false
+                    )
                 )
             }
             do {
-                try await store.associate(
-                    distribution: body.distribution,
-                    behavior: body.behavior,
-                    event: event,
-                    function: body.function,
-                    includeBody: body.includeBody ?? false
-                )
+                try await store.associate(changes)
             } catch {
                 throw HTTPError(.badRequest, message: "\(error)")
             }

@@ -1,6 +1,7 @@
 import CDNCore
 import Crypto
 import Foundation
+import Replication
 
 /// The registry's Ed25519 key: it signs every version's manifest; nodes verify with the public key.
 public struct RegistrySigner: Sendable {
@@ -38,24 +39,6 @@ public struct RegistrySigner: Sendable {
             throw RegistryError("cannot sign \(version.qualifiedName): \(error)")
         }
         return signed
-    }
-
-    /// Whether a version's signature is the registry's, and its bundle matches its hash.
-    /// - Parameters:
-    ///   - version: The version record.
-    ///   - bundle: The bundle's bytes.
-    ///   - publicKey: The registry's public key.
-    public static func verify(_ version: FunctionVersion, bundle: Data, publicKey: Data) -> Bool {
-        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey),
-            let signature = Data(base64Encoded: version.signature),
-            key.isValidSignature(signature, for: version.manifest)
-        else { return false }
-        return sha256Hex(bundle) == version.sha256 && bundle.count == version.size
-    }
-
-    /// The SHA-256 of some bytes, lowercase hex.
-    public static func sha256Hex(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 }
 

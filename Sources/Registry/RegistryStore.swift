@@ -1,5 +1,6 @@
 import CDNCore
 import Foundation
+import Replication
 import Topology
 import ZIPFoundation
 
@@ -16,7 +17,7 @@ import ZIPFoundation
 /// let v1 = try await store.publish(name: "auth", code: "examples/functions/auth", runtime: "nodejs", handler: "index.handler")
 /// try await store.associate(distribution: "E2…", behavior: "*", event: .viewerRequest, function: "auth:1")
 /// ```
-public actor RegistryStore {
+public actor RegistryStore: ReplicationSource {
     /// The defaults, in one place.
     public enum Default {
         /// Lambda's default memory.
@@ -29,6 +30,7 @@ public actor RegistryStore {
     public nonisolated let directory: String
     private let signer: RegistrySigner
     private var catalog: Catalog
+    private nonisolated let changes_ = ChangeSignal()
 
     /// Opens (or creates) a store.
     /// - Throws: ``RegistryError`` when the directory or its catalog cannot be read.
@@ -84,7 +86,7 @@ public actor RegistryStore {
                 handler: handler,
                 memoryMegabytes: memoryMegabytes,
                 timeoutMilliseconds: timeoutMilliseconds,
-                sha256: RegistrySigner.sha256Hex(bundle),
+                sha256: FunctionVersion.sha256Hex(bundle),
                 size: bundle.count,
                 publishedAt: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded()),
                 signature: ""
@@ -100,6 +102,18 @@ public actor RegistryStore {
         try persist(next)
         return record
     }
+
+    // MARK: The feed's source
+
+    public nonisolated var changes: ChangeSignal { changes_ }
+
+    public func epochs(after epoch: Int) -> [ConfigEpoch] { catalog.epochs.filter { $0.epoch > epoch } }
+
+    public func latestEpoch() -> Int { catalog.epoch }
+
+    public func heldBundle(_ name: String, _ version: Int) -> Data? { try? bundle(name, version) }
+
+    // MARK: Versions
 
     /// Every version of every function, in publish order.
     public var versions: [FunctionVersion] { catalog.versions }
@@ -121,14 +135,11 @@ public actor RegistryStore {
     /// The config epoch and the current associations.
     public var config: (epoch: Int, associations: [Association]) { (catalog.epoch, catalog.associations) }
 
+    /// Every epoch, oldest first.
+    public var history: [ConfigEpoch] { catalog.epochs }
+
     /// Associates a numbered version with one event of one behavior, replacing what was there,
     /// as a new config epoch. CloudFront refuses `$LATEST`, aliases and unknown versions (spec §6).
-    /// - Parameters:
-    ///   - distribution: The distribution's id.
-    ///   - behavior: The behavior's path pattern.
-    ///   - event: The event type.
-    ///   - function: `NAME:N`.
-    ///   - includeBody: Whether the body is exposed (request events only).
     /// - Returns: The new epoch.
     /// - Throws: ``RegistryError`` naming what is wrong.
     @discardableResult
@@ -138,9 +149,44 @@ public actor RegistryStore {
         event: EventType,
         function: String,
         includeBody: Bool = false
-    ) throws(RegistryError)
-        -> Int
-    {
+    ) throws(RegistryError) -> Int {
+        try associate([
+            AssociationChange(distribution: distribution, behavior: behavior, event: event, function: function, includeBody: includeBody)
+        ])
+    }
+
+    /// Makes several associations as one new config epoch, as one CloudFront distribution
+    /// update does: nodes switch to all of them at once or to none. Each replaces what its slot
+    /// (distribution, behavior, event) had.
+    /// - Returns: The new epoch.
+    /// - Throws: ``RegistryError`` naming the first change that is wrong; nothing is changed.
+    @discardableResult
+    public func associate(_ changes: [AssociationChange]) throws(RegistryError) -> Int {
+        guard !changes.isEmpty else { throw RegistryError("nothing to associate") }
+        var associations = catalog.associations
+        for change in changes {
+            let association = try checked(change)
+            associations.removeAll { $0.sharesSlot(with: association) }
+            associations.append(association)
+        }
+        let named = Set(associations.map { "\($0.function):\($0.version)" })
+        var next = catalog
+        next.epochs.append(
+            ConfigEpoch(
+                epoch: catalog.epoch + 1,
+                associations: associations,
+                versions: catalog.versions.filter { named.contains($0.qualifiedName) },
+                madeAt: Date().timeIntervalSince1970
+            )
+        )
+        try persist(next)
+        changes_.signal()
+        return next.epoch
+    }
+
+    /// An association change as a checked association.
+    private func checked(_ change: AssociationChange) throws(RegistryError) -> Association {
+        let function = change.function
         let parts = function.split(separator: ":", maxSplits: 1).map(String.init)
         guard parts.count == 2 else {
             throw RegistryError("'\(function)' must name a numbered version, NAME:N (CloudFront refuses unqualified functions)")
@@ -157,21 +203,15 @@ public actor RegistryStore {
                     ? "no function '\(name)' is published" : "\(name) has no version \(number) (published: \(known.joined(separator: ", ")))"
             )
         }
-        if includeBody, !event.isRequestEvent { throw RegistryError("include-body is only for viewer-request and origin-request") }
-        let association = Association(
-            distribution: distribution,
-            behavior: behavior,
-            event: event.rawValue,
+        if change.includeBody, !change.event.isRequestEvent { throw RegistryError("include-body is only for viewer-request and origin-request") }
+        return Association(
+            distribution: change.distribution,
+            behavior: change.behavior,
+            event: change.event.rawValue,
             function: name,
             version: number,
-            includeBody: includeBody
+            includeBody: change.includeBody
         )
-        var next = catalog
-        next.associations.removeAll { $0.sharesSlot(with: association) }
-        next.associations.append(association)
-        next.epoch += 1
-        try persist(next)
-        return next.epoch
     }
 
     private func persist(_ next: Catalog) throws(RegistryError) {

@@ -1,5 +1,6 @@
 import Foundation
 import Registry
+import Replication
 import Testing
 import Topology
 
@@ -19,7 +20,7 @@ import Topology
         let second = try await store.publish(name: "auth", code: code, runtime: "nodejs20.x", handler: "index.handler")
         #expect(first.version == 1 && second.version == 2)
         let bundle = try await store.bundle("auth", 2)
-        #expect(RegistrySigner.verify(second, bundle: bundle, publicKey: store.publicKey))
+        #expect(second.verifies(bundle: bundle, publicKey: store.publicKey))
     }
 
     @Test func aTamperedBundleOrManifestFailsVerification() async throws {
@@ -28,12 +29,12 @@ import Topology
         let record = try await store.publish(name: "f", code: code, runtime: "python", handler: "handler.handler")
         var bundle = try await store.bundle("f", 1)
         bundle[bundle.startIndex] ^= 0xFF
-        #expect(!RegistrySigner.verify(record, bundle: bundle, publicKey: store.publicKey))
+        #expect(!record.verifies(bundle: bundle, publicKey: store.publicKey))
         var forged = record
         forged.timeoutMilliseconds = 30_000
-        #expect(!RegistrySigner.verify(forged, bundle: try await store.bundle("f", 1), publicKey: store.publicKey))
+        #expect(!forged.verifies(bundle: try await store.bundle("f", 1), publicKey: store.publicKey))
         let stranger = try RegistryStore(directory: directory + "-other")
-        #expect(!RegistrySigner.verify(record, bundle: try await store.bundle("f", 1), publicKey: stranger.publicKey))
+        #expect(!record.verifies(bundle: try await store.bundle("f", 1), publicKey: stranger.publicKey))
     }
 
     @Test func everythingSurvivesAReopen() async throws {
@@ -47,7 +48,7 @@ import Topology
         #expect(await reopened.versions.map(\.qualifiedName) == ["auth:1"])
         #expect(await reopened.config.epoch == 1)
         let record = try #require(await reopened.version("auth", 1))
-        #expect(RegistrySigner.verify(record, bundle: try await reopened.bundle("auth", 1), publicKey: reopened.publicKey))
+        #expect(record.verifies(bundle: try await reopened.bundle("auth", 1), publicKey: reopened.publicKey))
         let attributes = try FileManager.default.attributesOfItem(atPath: directory + "/signing-key")
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
     }

@@ -19,6 +19,13 @@ extension HTTPField.Name {
     public static let edgesimGenerated = Self("X-Edgesim-Generated")!
     /// Edge → hub: an origin a function chose that the topology does not name (`http://host:port/path`).
     public static let edgesimOriginURL = Self("X-Edgesim-Origin-URL")!
+    /// Edge: the function versions that made a response upstream of the cache (origin-request,
+    /// origin-response), so a miss can name them and a hit does not.
+    public static let edgesimFunctionsRun = Self("X-Edgesim-Functions-Run")!
+    /// Edge → viewer: the function versions that ran for this response, in order (`auth:2, …`).
+    public static let edgesimFunctions = Self("Edgesim-Functions")!
+    /// Edge → viewer: the config epoch the request ran under.
+    public static let edgesimConfigEpoch = Self("Edgesim-Config-Epoch")!
     /// CloudFront's `X-Cache`.
     public static let xCache = Self("X-Cache")!
     /// CloudFront's `X-Amz-Cf-Pop`.

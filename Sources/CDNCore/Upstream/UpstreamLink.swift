@@ -61,6 +61,12 @@ extension StoredResponse {
 }
 
 extension SocketAddress {
+    /// `host:port` (`[v6]:port`), as ``parse(_:)`` reads it and a URL needs it.
+    public var hostPort: String {
+        let host = ipAddress ?? "127.0.0.1"
+        return host.contains(":") ? "[\(host)]:\(port ?? 0)" : "\(host):\(port ?? 0)"
+    }
+
     /// Parses `host:port` (or `[v6]:port`).
     /// - Throws: When it is not an address.
     public static func parse(_ text: String) throws -> SocketAddress {

@@ -33,12 +33,21 @@ extension FunctionCode {
                 throw PackageError(function: spec.name, problem: "its package is \(size) bytes; \(limit) is the limit for its events")
             }
             directory = (stateDirectory as NSString).appendingPathComponent("functions/\(spec.name)-\(version)")
-            do {
-                try? manager.removeItem(atPath: directory)
-                try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
-                try manager.unzipItem(at: URL(fileURLWithPath: spec.code), to: URL(fileURLWithPath: directory))
-            } catch {
-                throw PackageError(function: spec.name, problem: "its package \(spec.code) cannot be extracted: \(error)")
+            // A version never changes, so an extracted folder is reused; a new one appears whole
+            // (extracted aside, then renamed) so a running worker never sees a part.
+            if !manager.fileExists(atPath: directory) {
+                let scratch = directory + ".extracting-\(getpid())"
+                do {
+                    try? manager.removeItem(atPath: scratch)
+                    try manager.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+                    try manager.unzipItem(at: URL(fileURLWithPath: spec.code), to: URL(fileURLWithPath: scratch))
+                    try manager.moveItem(atPath: scratch, toPath: directory)
+                } catch {
+                    try? manager.removeItem(atPath: scratch)
+                    guard manager.fileExists(atPath: directory) else {
+                        throw PackageError(function: spec.name, problem: "its package \(spec.code) cannot be extracted: \(error)")
+                    }
+                }
             }
         } else {
             let size = folderSize(spec.code)

@@ -1,5 +1,5 @@
 /// The four points in a request's life where CloudFront runs a Lambda@Edge function (spec §1).
-public enum EventType: String, Hashable, Sendable, CaseIterable, Comparable {
+public enum EventType: String, Codable, Hashable, Sendable, CaseIterable, Comparable {
     case viewerRequest = "viewer-request"
     case originRequest = "origin-request"
     case originResponse = "origin-response"

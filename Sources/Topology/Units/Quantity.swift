@@ -135,6 +135,9 @@ extension Duration {
         let (seconds, attoseconds) = components
         return Double(seconds) * 1000 + Double(attoseconds) / 1e15
     }
+
+    /// The duration in (fractional) seconds.
+    public var inSeconds: Double { inMilliseconds / 1000 }
 }
 
 extension StringProtocol {

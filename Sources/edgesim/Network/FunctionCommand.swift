@@ -4,6 +4,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import Registry
+import Replication
 
 extension EdgeSim {
     /// `edgesim function publish|list`: the registry's function versions.
@@ -99,13 +100,13 @@ struct RegistryClient {
         let network = try state.load()
         guard let registry = network.node("registry") else { throw ValidationError("the running network has no registry") }
         node = registry
-        token = try? String(contentsOfFile: RegistryToken.path(stateDirectory: state.path), encoding: .utf8)
+        token = try? RegistryToken.load(stateDirectory: state.path)
     }
 
     /// Sends a request; throws the registry's message when it refuses.
     func send(_ method: HTTPMethod, _ path: String, body: Data? = nil, authorized: Bool = false) async throws -> Data {
         var headers: [(String, String)] = [("Content-Type", "application/json")]
-        if authorized, let token { headers.append(("Authorization", "Bearer \(token.trimmingCharacters(in: .whitespacesAndNewlines))")) }
+        if authorized, let token { headers.append(("Authorization", "Bearer \(token)")) }
         let reply = try await ViewerClient.get(
             method: method,
             host: node.host,

@@ -34,6 +34,12 @@ extension EdgeSim {
         @Option(help: "Seconds each tier of nodes has to become ready.")
         var readyTimeout = 60
 
+        @Option(help: "Slow rollout: spread each config switch over this window, per edge (\"2 min\"), like CloudFront's InProgress.")
+        var rollout = DurationArgument(.zero)
+
+        @Option(help: "How long hubs and edges keep a function version no config epoch names.")
+        var garbageDelay = DurationArgument(LaunchSettings.Default.garbageDelay)
+
         func validate() throws {
             guard [500, 503].contains(lambdaExecutionErrorStatus) else {
                 throw ValidationError("--lambda-execution-error-status must be 500 or 503")
@@ -48,7 +54,9 @@ extension EdgeSim {
                 executable: LaunchSettings.currentExecutable,
                 readyTimeout: .seconds(readyTimeout),
                 seed: seed,
-                lambdaExecutionErrorStatus: lambdaExecutionErrorStatus
+                lambdaExecutionErrorStatus: lambdaExecutionErrorStatus,
+                rollout: rollout.value,
+                garbageDelay: garbageDelay.value
             )
             let logger = Logger(label: "edgesim.up") { StreamLogHandler.standardError(label: $0) }
             Output.line("starting \(topology.summary) from \(file)…")

@@ -35,7 +35,10 @@ extension EdgeSim {
                 adminPort: options.adminPort,
                 seed: options.seed,
                 stateDirectory: options.stateDirectory,
-                executionErrorStatus: options.lambdaExecutionErrorStatus
+                executionErrorStatus: options.lambdaExecutionErrorStatus,
+                registryAddress: try options.registryAddress(),
+                rollout: options.rollout.value,
+                garbageDelay: options.garbageDelay.value
             )
             let services = try await EdgeNode.build(settings, onReady: options.announce, logger: logger)
             try await options.run(services, logger: logger)

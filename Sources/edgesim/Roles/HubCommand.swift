@@ -24,7 +24,10 @@ extension EdgeSim {
                 host: options.host ?? spec.listen.host,
                 port: options.port ?? spec.listen.port,
                 adminPort: options.adminPort,
-                seed: options.seed
+                seed: options.seed,
+                registryAddress: try options.registryAddress(),
+                stateDirectory: options.stateDirectory,
+                garbageDelay: options.garbageDelay.value
             )
             let services = try await RegionalHub.build(settings, onReady: options.announce, logger: logger)
             try await options.run(services, logger: logger)

@@ -35,8 +35,19 @@ struct NodeOptions: ParsableArguments {
     @Option(help: "The status of a LambdaExecutionError: 500 (CloudFront's documentation) or 503 (widely observed).")
     var lambdaExecutionErrorStatus = 500
 
+    @Option(help: "Slow rollout: an edge puts a new config epoch in force after its own share of this window (\"90 s\", \"5 min\").")
+    var rollout = DurationArgument(.zero)
+
+    @Option(help: "How long a hub or an edge keeps a function version no config epoch names (\"3 h\").")
+    var garbageDelay = DurationArgument(.seconds(3 * 3600))
+
     @Option(help: "The log level (trace, debug, info, notice, warning, error, critical).")
     var logLevel: Logger.Level = .info
+
+    /// Where the registry listens (`--upstream registry=HOST:PORT`), if given.
+    func registryAddress() throws -> SocketAddress? {
+        try upstreams()[RegistrySpec.id]
+    }
 
     /// The upstream addresses by id.
     func upstreams() throws -> [String: SocketAddress] {
@@ -92,3 +103,17 @@ struct NodeOptions: ParsableArguments {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// A duration on the command line, in the topology's units: `500 ms`, `90 s`, `5 min`, `3 h`.
+struct DurationArgument: ExpressibleByArgument, Sendable {
+    var value: Duration
+
+    init(_ value: Duration) { self.value = value }
+
+    init?(argument: String) {
+        guard case .success(let value) = Quantity.duration(argument) else { return nil }
+        self.value = value
+    }
+
+    var defaultValueDescription: String { "\(value.inSeconds) s" }
+}

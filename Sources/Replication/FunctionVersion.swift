@@ -26,6 +26,31 @@ public struct FunctionVersion: Codable, Hashable, Sendable {
     /// The registry's Ed25519 signature over ``manifest``, base64.
     public var signature: String
 
+    /// Creates a record.
+    public init(
+        name: String,
+        version: Int,
+        runtime: String,
+        handler: String,
+        memoryMegabytes: Int,
+        timeoutMilliseconds: Int,
+        sha256: String,
+        size: Int,
+        publishedAt: Date,
+        signature: String
+    ) {
+        self.name = name
+        self.version = version
+        self.runtime = runtime
+        self.handler = handler
+        self.memoryMegabytes = memoryMegabytes
+        self.timeoutMilliseconds = timeoutMilliseconds
+        self.sha256 = sha256
+        self.size = size
+        self.publishedAt = publishedAt
+        self.signature = signature
+    }
+
     /// `name:version`.
     public var qualifiedName: String { "\(name):\(version)" }
 

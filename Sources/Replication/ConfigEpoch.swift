@@ -1,0 +1,55 @@
+import Foundation
+
+/// One numbered distribution config, as it replicates: every association in force, the signed
+/// records of the versions they name, and when the registry made it.
+///
+/// An epoch is complete in itself (it is the whole config, not a diff), so a node that holds
+/// epoch N can switch to N+3 without the two between, and the switch is one swap.
+public struct ConfigEpoch: Codable, Hashable, Sendable {
+    /// The epoch's number: 1, 2, 3 … (0 is "no config yet").
+    public var epoch: Int
+    /// Every association in force.
+    public var associations: [Association]
+    /// The records of the versions ``associations`` name.
+    public var versions: [FunctionVersion]
+    /// When the registry made the epoch, in seconds since 1970 (propagation is timed from it).
+    public var madeAt: Double
+
+    /// Creates an epoch.
+    public init(epoch: Int, associations: [Association], versions: [FunctionVersion], madeAt: Double) {
+        self.epoch = epoch
+        self.associations = associations
+        self.versions = versions
+        self.madeAt = madeAt
+    }
+
+    /// The record of the version an association names.
+    public func version(of association: Association) -> FunctionVersion? {
+        versions.first { $0.name == association.function && $0.version == association.version }
+    }
+
+    /// `name:N` of every version the epoch names, sorted.
+    public var qualifiedNames: [String] { Set(versions.map(\.qualifiedName)).sorted() }
+}
+
+/// One line of a replication stream (newline-delimited JSON): an epoch, or a heartbeat that
+/// says the newest epoch the sender holds (so a follower knows when it has caught up, and a
+/// silent stream is a dead one).
+public struct FeedLine: Codable, Sendable {
+    /// An epoch the follower does not have yet.
+    public var epoch: ConfigEpoch?
+    /// The sender's newest epoch.
+    public var heartbeat: Int?
+
+    /// Creates a line.
+    public init(epoch: ConfigEpoch? = nil, heartbeat: Int? = nil) {
+        self.epoch = epoch
+        self.heartbeat = heartbeat
+    }
+}
+
+/// A replication problem, said plainly.
+public struct ReplicationError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

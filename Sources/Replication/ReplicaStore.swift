@@ -1,0 +1,129 @@
+import CDNCore
+import Foundation
+import Topology
+
+/// What a hub or an edge holds of the registry's state, on disk so that a restarted node serves
+/// at once with what it had: every epoch it has received (a hub serves its edges from them), and
+/// the bundle of every version those epochs name, each checked before it was stored.
+///
+/// Layout under its directory: `epochs.json` (the epochs and when versions stopped being named),
+/// `bundles/NAME/N.zip`. Writes are durable (``Durable``), bundles before the epoch that names
+/// them, so the file never names a bundle the node does not have.
+public actor ReplicaStore: ReplicationSource {
+    private struct Held: Codable {
+        var epochs: [ConfigEpoch] = []
+        /// When each version stopped being named by the newest epoch (seconds since 1970).
+        var unnamedSince: [String: Double] = [:]
+    }
+
+    /// Where the replica lives.
+    public nonisolated let directory: String
+    public nonisolated let changes = ChangeSignal()
+    private var held: Held
+
+    /// Opens (or creates) a replica.
+    /// - Throws: ``ReplicationError`` when its file is unreadable.
+    public init(directory: String) throws(ReplicationError) {
+        self.directory = directory
+        let path = (directory as NSString).appendingPathComponent("epochs.json")
+        guard let data = FileManager.default.contents(atPath: path) else {
+            held = Held()
+            return
+        }
+        do {
+            held = try JSONDecoder().decode(Held.self, from: data)
+        } catch {
+            throw ReplicationError("\(path) is not a replica's epoch file: \(error)")
+        }
+    }
+
+    /// A node's replica in a network's state directory: `STATE/replica/NODE`.
+    /// - Throws: ``ReplicationError`` when its file is unreadable.
+    public static func open(node: String, stateDirectory: String) throws(ReplicationError) -> ReplicaStore {
+        try ReplicaStore(directory: (stateDirectory as NSString).appendingPathComponent("replica/\(node)"))
+    }
+
+    /// The newest epoch held, if any.
+    public var latest: ConfigEpoch? { held.epochs.last }
+
+    public func latestEpoch() -> Int { held.epochs.last?.epoch ?? 0 }
+
+    public func epochs(after epoch: Int) -> [ConfigEpoch] { held.epochs.filter { $0.epoch > epoch } }
+
+    public func heldBundle(_ name: String, _ version: Int) -> Data? {
+        FileManager.default.contents(atPath: bundlePath(name, version))
+    }
+
+    /// Whether a version's bundle is on disk.
+    public func holds(_ version: FunctionVersion) -> Bool {
+        FileManager.default.fileExists(atPath: bundlePath(version.name, version.version))
+    }
+
+    /// Checks a bundle against its record and the registry's key, then stores it.
+    /// - Throws: ``ReplicationError`` when the check fails (nothing is stored) or the disk does.
+    public func store(bundle: Data, of version: FunctionVersion, publicKey: Data) throws(ReplicationError) {
+        guard version.verifies(bundle: bundle, publicKey: publicKey) else {
+            throw ReplicationError(
+                "\(version.qualifiedName) refused: its bundle (\(bundle.count) bytes, sha256 \(FunctionVersion.sha256Hex(bundle).prefix(12))…) or its record does not match the registry's signature"
+            )
+        }
+        do {
+            try Durable.write(bundle, to: bundlePath(version.name, version.version))
+        } catch {
+            throw ReplicationError("cannot store \(version.qualifiedName): \(error)")
+        }
+    }
+
+    /// Records a new epoch; every bundle it names must be stored already.
+    /// - Throws: ``ReplicationError`` when a bundle is missing or the file cannot be written.
+    public func commit(_ epoch: ConfigEpoch, now: Date = Date()) throws(ReplicationError) {
+        guard epoch.epoch > latestEpoch() else { return }
+        if let missing = epoch.versions.first(where: { !holds($0) }) {
+            throw ReplicationError("epoch \(epoch.epoch) names \(missing.qualifiedName), which is not stored")
+        }
+        var next = held
+        let before = Set(next.epochs.last?.qualifiedNames ?? [])
+        let named = Set(epoch.qualifiedNames)
+        for name in before.subtracting(named) { next.unnamedSince[name] = now.timeIntervalSince1970 }
+        for name in named { next.unnamedSince[name] = nil }
+        next.epochs.append(epoch)
+        try write(next)
+        changes.signal()
+    }
+
+    /// Removes the bundles of versions the newest epoch has not named for `delay` (Lambda
+    /// deletes replicas hours after the last association goes).
+    /// - Returns: The `name:N` of each version removed.
+    public func collectGarbage(unnamedFor delay: Duration, now: Date = Date()) -> [String] {
+        let cutoff = now.timeIntervalSince1970 - delay.inSeconds
+        let expired = held.unnamedSince.filter { $0.value <= cutoff }.map(\.key).sorted()
+        guard !expired.isEmpty else { return [] }
+        var next = held
+        for qualified in expired {
+            next.unnamedSince[qualified] = nil
+            let parts = qualified.split(separator: ":")
+            if parts.count == 2, let number = Int(parts[1]) { try? FileManager.default.removeItem(atPath: bundlePath(String(parts[0]), number)) }
+        }
+        try? write(next)
+        return expired
+    }
+
+    /// Versions no longer named, with when they stopped being named.
+    public var unnamed: [String: Double] { held.unnamedSince }
+
+    /// The bundle file of a version.
+    public nonisolated func bundlePath(_ name: String, _ version: Int) -> String {
+        (directory as NSString).appendingPathComponent("bundles/\(name)/\(version).zip")
+    }
+
+    private func write(_ next: Held) throws(ReplicationError) {
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            try Durable.write(try encoder.encode(next), to: (directory as NSString).appendingPathComponent("epochs.json"))
+        } catch {
+            throw ReplicationError("cannot write the replica's epochs under \(directory): \(error)")
+        }
+        held = next
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The serving half of replication, on the registry's API port and on each hub's traffic port
+/// (so edge↔hub replication crosses the same emulated link as the edge's cache misses):
+///
+/// - `GET /.edgesim/replication/stream?after=N` — a long-lived response of newline-delimited
+///   ``FeedLine``s: every held epoch above N in order, then each new one as it is held, with a
+///   heartbeat after each batch and at least once a second.
+/// - `GET /.edgesim/replication/bundles/NAME/N` — a version's bundle.
+public enum ReplicationFeed {
+    /// The path prefix every replication route shares.
+    public static let prefix = "/.edgesim/replication"
+    /// How often an idle stream says it is alive.
+    public static let heartbeat = Duration.seconds(1)
+
+    /// Adds the two routes to a router.
+    public static func addRoutes<Context: RequestContext>(to router: Router<Context>, source: some ReplicationSource) {
+        router.get("\(prefix)/stream") { request, _ -> Response in
+            let after = request.uri.queryParameters["after"].flatMap { Int($0) } ?? 0
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/x-ndjson", .cacheControl: "no-store"],
+                body: ResponseBody { writer in
+                    try await stream(from: source, after: after, into: &writer)
+                    try await writer.finish(nil)
+                }
+            )
+        }
+        router.get("\(prefix)/bundles/:name/:version") { _, context -> Response in
+            let name = try context.parameters.require("name")
+            let version = try context.parameters.require("version", as: Int.self)
+            guard let data = await source.heldBundle(name, version) else {
+                throw HTTPError(.notFound, message: "no bundle for \(name):\(version) here")
+            }
+            return Response(status: .ok, headers: [.contentType: "application/zip"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+    }
+
+    /// Writes epochs and heartbeats until the follower goes away (a write then throws).
+    static func stream(from source: some ReplicationSource, after: Int, into writer: inout some ResponseBodyWriter) async throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var cursor = after
+        while !Task.isCancelled {
+            let seen = source.changes.generation
+            for epoch in await source.epochs(after: cursor) {
+                try await writer.write(line(FeedLine(epoch: epoch), encoder))
+                cursor = epoch.epoch
+            }
+            try await writer.write(line(FeedLine(heartbeat: max(cursor, await source.latestEpoch())), encoder))
+            await source.changes.wait(beyond: seen, timeout: heartbeat)
+        }
+    }
+
+    private static func line(_ value: FeedLine, _ encoder: JSONEncoder) throws -> ByteBuffer {
+        var data = try encoder.encode(value)
+        data.append(0x0A)
+        return ByteBuffer(bytes: data)
+    }
+}

@@ -1,0 +1,352 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import ServiceLifecycle
+import Synchronization
+
+/// The following half of replication, in each hub (from the registry) and each edge (from its
+/// hub): one persistent stream from upstream, resumed from the newest epoch the node holds.
+///
+/// For each epoch that arrives: fetch the bundles the node does not hold, check each against
+/// the registry's signature, store it, then commit the epoch — all before anything runs it. A
+/// bundle that fails the check is refused, reported, and the epoch is not taken. An applier
+/// then puts the newest stored epoch in force (``Settings/apply``), at once, or after this
+/// node's share of a slow rollout.
+public final class ReplicationFollower: Service {
+    /// How a follower runs.
+    public struct Settings: Sendable {
+        /// This node's id.
+        public var node: String
+        /// `hub` or `edge`.
+        public var role: String
+        /// The upstream's base URL: the local port of the emulated link to it.
+        public var upstream: String
+        /// The registry's base URL, for deployment reports; `nil` sends none.
+        public var registry: String?
+        /// The registry's write token, for reports.
+        public var token: String?
+        /// The registry's Ed25519 public key, raw: every bundle is checked against it.
+        public var publicKey: Data
+        /// The longest wait before a new epoch is put in force (slow rollout); zero switches at
+        /// once. Each node waits its own share of it, the same on every run.
+        public var rollout: Duration
+        /// How long a version no epoch names stays on disk.
+        public var garbageDelay: Duration
+
+        /// Creates settings.
+        public init(
+            node: String,
+            role: String,
+            upstream: String,
+            registry: String?,
+            token: String?,
+            publicKey: Data,
+            rollout: Duration = .zero,
+            garbageDelay: Duration = .seconds(3 * 3600)
+        ) {
+            self.node = node
+            self.role = role
+            self.upstream = upstream
+            self.registry = registry
+            self.token = token
+            self.publicKey = publicKey
+            self.rollout = rollout
+            self.garbageDelay = garbageDelay
+        }
+    }
+
+    /// What happens when an epoch goes in force, and when versions are collected.
+    public struct Hooks: Sendable {
+        /// Puts an epoch in force; a throw refuses it (the node stays on what it had).
+        public var apply: @Sendable (ConfigEpoch) async throws -> Void
+        /// Called with the `name:N` of versions whose bundles were removed.
+        public var collected: @Sendable ([String]) async -> Void
+
+        /// Creates hooks.
+        public init(
+            apply: @escaping @Sendable (ConfigEpoch) async throws -> Void = { _ in },
+            collected: @escaping @Sendable ([String]) async -> Void = { _ in }
+        ) {
+            self.apply = apply
+            self.collected = collected
+        }
+    }
+
+    private struct Progress {
+        /// The epoch in force.
+        var active = 0
+        /// Set at the first heartbeat that finds the node holding all the upstream has.
+        var syncedAt: Int?
+        /// When each epoch arrived, for the rollout's wait.
+        var arrived: [Int: ContinuousClock.Instant] = [:]
+    }
+
+    public let settings: Settings
+    public let store: ReplicaStore
+    private let hooks: Hooks
+    private let progress = Mutex(Progress())
+    private let stored = ChangeSignal()
+    private let reporter: DeploymentReporter
+    private let logger: Logger
+
+    /// Creates a follower over a node's replica.
+    public init(settings: Settings, store: ReplicaStore, hooks: Hooks, logger: Logger) {
+        self.settings = settings
+        self.store = store
+        self.hooks = hooks
+        self.logger = logger
+        reporter = DeploymentReporter(
+            report: DeploymentReport(node: settings.node, role: settings.role),
+            registry: settings.registry,
+            token: settings.token,
+            logger: logger
+        )
+    }
+
+    /// The epoch in force.
+    public var activeEpoch: Int { progress.withLock { $0.active } }
+
+    /// Waits until the node may call itself ready: the epoch it held at start is in force, or —
+    /// on a first start — it has caught up with its upstream. Gives up after `timeout`.
+    /// - Returns: Whether it got there in time.
+    public func waitUntilReady(timeout: Duration) async -> Bool {
+        let held = await store.latestEpoch()
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let ready = progress.withLock { progress in
+                held > 0 ? progress.active >= held : progress.syncedAt.map { progress.active >= $0 } ?? false
+            }
+            if ready { return true }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return false
+    }
+
+    public func run() async throws {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(2), read: .seconds(4))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.redirectConfiguration = .disallow
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.reporter.run(client: client) }
+                group.addTask { await self.applyLoop() }
+                group.addTask { await self.followLoop(client: client) }
+                group.addTask { await self.garbageLoop() }
+            }
+        }
+        try? await client.shutdown()
+    }
+
+    // MARK: Receiving
+
+    /// Follows the upstream's stream, reconnecting with a short backoff whenever it ends.
+    private func followLoop(client: HTTPClient) async {
+        var backoff = Duration.milliseconds(100)
+        var failing = false
+        while !Task.isCancelled {
+            do {
+                try await follow(client: client) { failing = false }
+                backoff = .milliseconds(100)
+            } catch {
+                if Task.isCancelled { return }
+                if !failing { logger.warning("replication stream from \(settings.upstream) failed: \(error); reconnecting") }
+                failing = true
+            }
+            try? await Task.sleep(for: backoff)
+            backoff = min(backoff * 2, .seconds(1))
+        }
+    }
+
+    /// One stream: from the newest held epoch until the upstream goes away.
+    private func follow(client: HTTPClient, connected: () -> Void) async throws {
+        let after = await store.latestEpoch()
+        let request = HTTPClientRequest(url: "\(settings.upstream)\(ReplicationFeed.prefix)/stream?after=\(after)")
+        let response = try await client.execute(request, deadline: .distantFuture)
+        guard response.status == .ok else { throw ReplicationError("the upstream answered \(response.status.code)") }
+        connected()
+        logger.debug("following \(settings.upstream) from epoch \(after)")
+        let decoder = JSONDecoder()
+        var buffer = ByteBuffer()
+        for try await chunk in response.body {
+            var chunk = chunk
+            buffer.writeBuffer(&chunk)
+            while let newline = buffer.readableBytesView.firstIndex(of: 0x0A) {
+                let line = buffer.readSlice(length: newline - buffer.readerIndex)!
+                buffer.moveReaderIndex(forwardBy: 1)
+                let message = try decoder.decode(FeedLine.self, from: Data(line.readableBytesView))
+                if let epoch = message.epoch { try await receive(epoch, client: client) }
+                if let latest = message.heartbeat { await heard(latest) }
+            }
+            buffer.discardReadBytes()
+        }
+    }
+
+    /// Fetches, checks and stores an epoch's missing bundles, then commits the epoch.
+    private func receive(_ epoch: ConfigEpoch, client: HTTPClient) async throws {
+        guard epoch.epoch > (await store.latestEpoch()) else { return }
+        for version in epoch.versions where !(await store.holds(version)) {
+            let url = "\(settings.upstream)\(ReplicationFeed.prefix)/bundles/\(version.name)/\(version.version)"
+            let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(60))
+            let body = try await response.body.collect(upTo: 64 << 20)
+            guard response.status == .ok else { throw ReplicationError("the bundle of \(version.qualifiedName) answered \(response.status.code)") }
+            do {
+                try await store.store(bundle: Data(body.readableBytesView), of: version, publicKey: settings.publicKey)
+            } catch {
+                logger.error("\(error)")
+                await reporter.update { report in
+                    if !report.refused.contains(error.description) { report.refused.append(error.description) }
+                }
+                throw error
+            }
+        }
+        try await store.commit(epoch)
+        progress.withLock { $0.arrived[epoch.epoch] = .now }
+        let versions = await heldVersions()
+        await reporter.update { report in
+            report.storedEpoch = epoch.epoch
+            report.versions = versions
+        }
+        logger.info("epoch \(epoch.epoch) stored (\(epoch.qualifiedNames.joined(separator: ", ")))")
+        stored.signal()
+    }
+
+    /// A heartbeat: the first one that finds the node holding everything ends the initial sync.
+    private func heard(_ latest: Int) async {
+        let held = await store.latestEpoch()
+        let first = progress.withLock { progress -> Bool in
+            guard progress.syncedAt == nil, held >= latest else { return false }
+            progress.syncedAt = held
+            return true
+        }
+        if first {
+            logger.info("caught up with \(settings.upstream) at epoch \(held)")
+            stored.signal()
+        }
+    }
+
+    // MARK: Switching
+
+    /// Puts the newest stored epoch in force, after this node's rollout wait when one applies.
+    private func applyLoop() async {
+        while !Task.isCancelled {
+            let seen = stored.generation
+            if let target = await store.latest, target.epoch > activeEpoch {
+                let wait = rolloutWait(for: target.epoch)
+                if wait > .zero {
+                    await stored.wait(beyond: seen, timeout: wait)
+                    if stored.generation != seen { continue }  // a newer epoch: it has its own wait
+                }
+                await put(target)
+                continue
+            }
+            await stored.wait(beyond: seen, timeout: .seconds(1))
+        }
+    }
+
+    private func put(_ target: ConfigEpoch) async {
+        do {
+            try await hooks.apply(target)
+        } catch {
+            let problem = "epoch \(target.epoch) refused: \(error)"
+            logger.error("\(problem)")
+            await reporter.update { if !$0.refused.contains(problem) { $0.refused.append(problem) } }
+            progress.withLock { $0.active = max($0.active, target.epoch) }  // not retried; the node keeps what it ran
+            return
+        }
+        progress.withLock { $0.active = target.epoch }
+        let now = Date().timeIntervalSince1970
+        await reporter.update { report in
+            report.epoch = target.epoch
+            report.switchedAt[target.epoch] = now
+            report.switchedAt = report.switchedAt.filter { $0.key > target.epoch - 50 }
+        }
+        logger.info("epoch \(target.epoch) in force")
+    }
+
+    /// How much longer the node waits before putting an epoch in force. Epochs received while
+    /// catching up go in at once; later ones wait a fixed share of the rollout window, by node.
+    private func rolloutWait(for epoch: Int) -> Duration {
+        guard settings.rollout > .zero else { return .zero }
+        let (arrived, synced) = progress.withLock { ($0.arrived[epoch], $0.syncedAt) }
+        guard let arrived, let synced, epoch > synced else { return .zero }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in "\(settings.node)#\(epoch)".utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let share = settings.rollout * (Double(hash % 10_000) / 10_000)
+        return max(.zero, arrived + share - .now)
+    }
+
+    // MARK: Garbage
+
+    private func garbageLoop() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: min(.seconds(1), settings.garbageDelay))
+            let removed = await store.collectGarbage(unnamedFor: settings.garbageDelay)
+            guard !removed.isEmpty else { continue }
+            logger.info("collected versions no epoch names: \(removed.joined(separator: ", "))")
+            await hooks.collected(removed)
+            let versions = await heldVersions()
+            await reporter.update { $0.versions = versions }
+        }
+    }
+
+    private func heldVersions() async -> [String] {
+        let latest = await store.latest?.qualifiedNames ?? []
+        return Set(latest).union(await store.unnamed.keys).sorted()
+    }
+}
+
+extension ReplicationFollower {
+    /// A follower for a node of a network `edgesim up` runs: the registry's key and token come
+    /// from the state directory.
+    /// - Parameters:
+    ///   - node: The node's id.
+    ///   - role: `hub` or `edge`.
+    ///   - store: The node's replica (``ReplicaStore/open(node:stateDirectory:)``).
+    ///   - upstreamPort: The local port of the emulated link to its upstream.
+    ///   - registry: Where the registry listens, for reports.
+    ///   - stateDirectory: The network's state directory.
+    ///   - rollout: The slow-rollout window (zero: switch at once).
+    ///   - garbageDelay: How long unnamed versions stay.
+    ///   - hooks: What switching and collecting do at this node.
+    ///   - logger: The node's logger.
+    /// - Throws: ``ReplicationError`` when the key is missing or the replica unreadable.
+    public static func forNode(
+        _ node: String,
+        role: String,
+        store: ReplicaStore,
+        upstreamPort: Int,
+        registry: String?,
+        stateDirectory: String,
+        rollout: Duration,
+        garbageDelay: Duration,
+        hooks: Hooks,
+        logger: Logger
+    ) throws(ReplicationError) -> ReplicationFollower {
+        let settings = Settings(
+            node: node,
+            role: role,
+            upstream: "http://127.0.0.1:\(upstreamPort)",
+            registry: registry.map { "http://\($0)" },
+            token: try? RegistryToken.load(stateDirectory: stateDirectory),
+            publicKey: try RegistryKey.load(stateDirectory: stateDirectory),
+            rollout: rollout,
+            garbageDelay: garbageDelay
+        )
+        return ReplicationFollower(settings: settings, store: store, hooks: hooks, logger: logger)
+    }
+
+    /// A ready callback that first waits for ``waitUntilReady(timeout:)``, so the launcher
+    /// counts a node ready only once it runs the functions it should.
+    public func gating(_ onReady: @escaping @Sendable (Int, Int) async -> Void) -> @Sendable (Int, Int) async -> Void {
+        { port, adminPort in
+            if await !self.waitUntilReady(timeout: .seconds(30)) {
+                self.logger.warning("not caught up with \(self.settings.upstream) after 30 s; ready with epoch \(self.activeEpoch)")
+            }
+            await onReady(port, adminPort)
+        }
+    }
+}

@@ -64,7 +64,8 @@ extension EdgeSim {
         )
 
         @Argument(help: "The distribution's id.") var distribution: String
-        @Option(help: "viewer-request, origin-request, origin-response or viewer-response.") var event: String
+        @Option(help: "viewer-request, origin-request, origin-response or viewer-response; repeat to associate several events in one epoch.")
+        var event: [String]
         @Option(help: "NAME:N — a numbered version; $LATEST is refused.") var function: String
         @Option(help: "The behavior's path pattern.") var behavior = "*"
         @Flag(help: "Expose the request body (request events only).") var includeBody = false
@@ -72,16 +73,14 @@ extension EdgeSim {
 
         func run() async throws {
             let client = try RegistryClient(state: state)
-            let request = RegistryAPI.AssociateRequest(
-                distribution: distribution,
-                behavior: behavior,
-                event: event,
-                function: function,
-                includeBody: includeBody
-            )
-            let reply = try await client.send(.POST, "/associations", body: try JSONEncoder().encode(request), authorized: true)
+            let requests = event.map {
+                RegistryAPI.AssociateRequest(distribution: distribution, behavior: behavior, event: $0, function: function, includeBody: includeBody)
+            }
+            let reply = try await client.send(.POST, "/associations", body: try JSONEncoder().encode(requests), authorized: true)
             let config = try JSONDecoder().decode(RegistryConfigReply.self, from: reply)
-            Output.line("associated \(function) with \(event) of \(distribution) \(behavior): config epoch \(config.epoch)")
+            Output.line(
+                "associated \(function) with \(event.joined(separator: " and ")) of \(distribution) \(behavior): config epoch \(config.epoch)"
+            )
         }
     }
 }

@@ -48,7 +48,10 @@ extension EdgeResponder {
         response.headers[.amzCfPop] = id
         response.headers[.amzCfID] = exchange.requestID
         response.headers[.edgesimConfigEpoch] = "\(exchange.epoch)"
-        if !exchange.functionsRun.isEmpty { response.headers[.edgesimFunctions] = exchange.functionsRun.joined(separator: ", ") }
+        if !exchange.functionsRun.isEmpty {
+            var seen = Set<String>()
+            response.headers[.edgesimFunctions] = exchange.functionsRun.filter { seen.insert($0).inserted }.joined(separator: ", ")
+        }
         if response.headers[.server] == nil, answer == nil { response.headers[.server] = "CloudFront" }
         response.headers[.serverTiming] = serverTiming(result: result, exchange, answer: answer).description
         metrics.recordRequest(result: result, status: response.status.code, bytes: response.body.readableBytes)

@@ -168,7 +168,7 @@ public final class ReplicationFollower: Service {
         let response = try await client.execute(request, deadline: .distantFuture)
         guard response.status == .ok else { throw ReplicationError("the upstream answered \(response.status.code)") }
         connected()
-        logger.debug("following \(settings.upstream) from epoch \(after)")
+        logger.info("following \(settings.upstream) from epoch \(after)")
         let decoder = JSONDecoder()
         var buffer = ByteBuffer()
         for try await chunk in response.body {

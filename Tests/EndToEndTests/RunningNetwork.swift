@@ -19,7 +19,7 @@ final class RunningNetwork: @unchecked Sendable {
     }
 
     /// Starts `edgesim up FILE` and waits (at most a minute) for its state file.
-    static func start(_ topology: String) async throws -> RunningNetwork {
+    static func start(_ topology: String, arguments: [String] = []) async throws -> RunningNetwork {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let output = directory.appendingPathComponent("up.log")
@@ -27,7 +27,7 @@ final class RunningNetwork: @unchecked Sendable {
         let handle = try FileHandle(forWritingTo: output)
         let process = Process()
         process.executableURL = CLI.executable
-        process.arguments = ["up", topology, "--state-dir", directory.path]
+        process.arguments = ["up", topology, "--state-dir", directory.path] + arguments
         process.currentDirectoryURL = CLI.packageRoot
         process.standardOutput = handle
         process.standardError = handle
@@ -117,8 +117,8 @@ final class RunningNetwork: @unchecked Sendable {
 
 /// Runs a body against a freshly launched network and always stops it; on failure the nodes'
 /// logs are attached to the issue. It checks that no process outlives the network.
-func withNetwork(_ topology: String, _ body: (RunningNetwork) async throws -> Void) async throws {
-    let network = try await RunningNetwork.start(topology)
+func withNetwork(_ topology: String, arguments: [String] = [], _ body: (RunningNetwork) async throws -> Void) async throws {
+    let network = try await RunningNetwork.start(topology, arguments: arguments)
     do {
         try await body(network)
     } catch {

@@ -22,7 +22,8 @@ extension HTTPField.Name {
     /// Edge: the function versions that made a response upstream of the cache (origin-request,
     /// origin-response), so a miss can name them and a hit does not.
     public static let edgesimFunctionsRun = Self("X-Edgesim-Functions-Run")!
-    /// Edge → viewer: the function versions that ran for this response, in order (`auth:2, …`).
+    /// Edge → viewer: the function versions that ran for this response, each once, in the order
+    /// they first ran (`auth:2, security-headers:1`).
     public static let edgesimFunctions = Self("Edgesim-Functions")!
     /// Edge → viewer: the config epoch the request ran under.
     public static let edgesimConfigEpoch = Self("Edgesim-Config-Epoch")!

@@ -1,0 +1,174 @@
+import CDNCore
+import EdgesimTestSupport
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Synchronization
+import Testing
+
+/// Function versions on their way from the registry through the hub to the edges, as
+/// `edgesim up` runs them: the switch at every node, its atomicity under load, a tampered
+/// bundle refused, and nodes that restart or lose the registry.
+@Suite(.serialized, .timeLimit(.minutes(3)))
+struct ReplicationTests {
+    /// What a viewer saw: the epoch, the versions that ran, and the stamp.
+    struct Seen: Hashable {
+        var epoch: String
+        var functions: String
+        var stamp: String
+    }
+
+    @Test func aNewVersionReachesEveryNodeAndNoResponseMixesVersions() async throws {
+        let folder = try ReplicationTopology.make()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await withNetwork(folder.appendingPathComponent("network.yaml").path) { network in
+            let state = network.stateDirectory.path
+            let before = try await seen(network, "tokyo-home")
+            #expect(before.functions == "stamp:1" && before.stamp == "v1 req=1", "\(before)")
+
+            // Load from both viewers while version 2 is published and associated.
+            let load = Load()
+            try await withThrowingTaskGroup { group in
+                for viewer in ["tokyo-home", "osaka-office", "tokyo-home", "osaka-office"] {
+                    group.addTask {
+                        while !load.stopped {
+                            load.record(try await seen(network, viewer))
+                        }
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(300))
+                let code = folder.appendingPathComponent("stamp2").path
+                let published = try CLI.run([
+                    "function", "publish", "stamp", "--code", code, "--runtime", "nodejs", "--handler", "index.handler", "--state-dir", state,
+                ])
+                #expect(published.stdout.contains("stamp:2"), "\(published.stderr)")
+                let associated = try CLI.run([
+                    "associate", "E2REPLICATION1", "--event", "viewer-request", "--event", "viewer-response", "--function", "stamp:2",
+                    "--state-dir", state,
+                ])
+                #expect(associated.status == 0, "\(associated.stderr)")
+                let watched = try CLI.run(["deployment", "--watch", "--timeout", "30", "--state-dir", state])
+                #expect(watched.status == 0 && watched.stdout.contains("Deployed (3/3 nodes switched)"), "\(watched.stdout)\(watched.stderr)")
+                try await Task.sleep(for: .milliseconds(300))
+                load.stop()
+                try await group.waitForAll()
+            }
+
+            let all = load.results
+            let kinds = Set(all)
+            #expect(all.count > 20)
+            #expect(
+                kinds.isSubset(of: [
+                    Seen(epoch: "1", functions: "stamp:1", stamp: "v1 req=1"), Seen(epoch: "2", functions: "stamp:2", stamp: "v2 req=2"),
+                ]),
+                "\(kinds)"
+            )
+            #expect(kinds.contains { $0.epoch == "1" } && kinds.contains { $0.epoch == "2" }, "the load saw only one side of the switch: \(kinds)")
+            for viewer in ["tokyo-home", "osaka-office"] {
+                let after = try await seen(network, viewer)
+                #expect(after == Seen(epoch: "2", functions: "stamp:2", stamp: "v2 req=2"), "\(viewer): \(after)")
+            }
+        }
+    }
+
+    @Test func aTamperedBundleIsRefusedReportedAndNeverRun() async throws {
+        let folder = try ReplicationTopology.make()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await withNetwork(folder.appendingPathComponent("network.yaml").path) { network in
+            let state = network.stateDirectory.path
+            let code = folder.appendingPathComponent("stamp2").path
+            _ = try CLI.run([
+                "function", "publish", "stamp", "--code", code, "--runtime", "nodejs", "--handler", "index.handler", "--state-dir", state,
+            ])
+            // The registry's own copy changes after signing: every relay must refuse it.
+            let bundle = network.stateDirectory.appendingPathComponent("registry/bundles/stamp/2.zip")
+            var bytes = try Data(contentsOf: bundle)
+            bytes[bytes.count / 2] ^= 0xFF
+            try bytes.write(to: bundle)
+            let associated = try CLI.run(["associate", "E2REPLICATION1", "--event", "viewer-request", "--function", "stamp:2", "--state-dir", state])
+            #expect(associated.status == 0, "\(associated.stderr)")
+
+            var refused = ""
+            let deadline = ContinuousClock.now + .seconds(20)
+            while ContinuousClock.now < deadline, refused.isEmpty {
+                try await Task.sleep(for: .milliseconds(200))
+                let status = try CLI.run(["deployment", "--state-dir", state])
+                refused =
+                    status.stdout.split(separator: "\n").first { $0.hasPrefix("ap-northeast-1") && $0.contains("refused") }.map(String.init) ?? ""
+            }
+            #expect(refused.contains("stamp:2 refused"), "\(refused)")
+            let status = try CLI.run(["deployment", "--state-dir", state])
+            #expect(status.stdout.contains("InProgress"), "\(status.stdout)")
+            #expect(try await seen(network, "tokyo-home") == Seen(epoch: "1", functions: "stamp:1", stamp: "v1 req=1"))
+            #expect(
+                !FileManager.default.fileExists(
+                    atPath: network.stateDirectory.appendingPathComponent("replica/ap-northeast-1/bundles/stamp/2.zip").path
+                )
+            )
+        }
+    }
+
+    @Test func aRestartedEdgeResumesFromItsEpochAndNodesOutliveTheRegistry() async throws {
+        let folder = try ReplicationTopology.make()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await withNetwork(folder.appendingPathComponent("network.yaml").path) { network in
+            let state = network.stateDirectory.path
+            // The registry dies: nodes keep serving what they run.
+            kill(try network.node("registry").pid, SIGKILL)
+            #expect(try await seen(network, "osaka-office").stamp == "v1 req=1")
+            var listed = CLI.Result(status: 1, stdout: "", stderr: "")
+            let back = ContinuousClock.now + .seconds(20)
+            while ContinuousClock.now < back, listed.status != 0 {
+                try await Task.sleep(for: .milliseconds(200))
+                listed = try CLI.run(["function", "list", "--state-dir", state])
+            }
+            #expect(listed.status == 0, "the registry did not come back: \(listed.stderr)")
+
+            // KIX50 is frozen while version 2 goes out, then killed: its restart must resume
+            // from the epoch it held and catch up.
+            let edge = try network.node("KIX50")
+            kill(edge.pid, SIGSTOP)
+            let code = folder.appendingPathComponent("stamp2").path
+            _ = try CLI.run([
+                "function", "publish", "stamp", "--code", code, "--runtime", "nodejs", "--handler", "index.handler", "--state-dir", state,
+            ])
+            let associated = try CLI.run([
+                "associate", "E2REPLICATION1", "--event", "viewer-request", "--event", "viewer-response", "--function", "stamp:2", "--state-dir",
+                state,
+            ])
+            #expect(associated.status == 0, "\(associated.stderr)")
+            var tokyo = try await seen(network, "tokyo-home")
+            let switched = ContinuousClock.now + .seconds(20)
+            while ContinuousClock.now < switched, tokyo.epoch != "2" {
+                try await Task.sleep(for: .milliseconds(100))
+                tokyo = try await seen(network, "tokyo-home")
+            }
+            #expect(tokyo == Seen(epoch: "2", functions: "stamp:2", stamp: "v2 req=2"), "NRT50 did not switch while KIX50 was frozen")
+            kill(edge.pid, SIGKILL)
+            let watched = try CLI.run(["deployment", "--watch", "--timeout", "30", "--state-dir", state])
+            #expect(watched.status == 0, "\(watched.stdout)\(watched.stderr)")
+            try network.reload()
+            #expect(try await seen(network, "osaka-office") == Seen(epoch: "2", functions: "stamp:2", stamp: "v2 req=2"))
+            let log = try String(contentsOfFile: network.stateDirectory.appendingPathComponent("logs/KIX50.log").path, encoding: .utf8)
+            #expect(log.contains("from epoch 1"), "the restarted edge did not resume from its epoch")
+        }
+    }
+
+    /// What the load saw, and when to stop it.
+    final class Load: Sendable {
+        private let state = Mutex((stopped: false, results: [Seen]()))
+        var stopped: Bool { state.withLock { $0.stopped } }
+        var results: [Seen] { state.withLock { $0.results } }
+        func record(_ seen: Seen) { state.withLock { $0.results.append(seen) } }
+        func stop() { state.withLock { $0.stopped = true } }
+    }
+
+    private func seen(_ network: RunningNetwork, _ viewer: String) async throws -> Seen {
+        let reply = try await network.request("/page.txt", from: viewer)
+        return Seen(
+            epoch: reply.headers.first(name: "Edgesim-Config-Epoch") ?? "-",
+            functions: reply.headers.first(name: "Edgesim-Functions") ?? "-",
+            stamp: reply.headers.first(name: "X-Stamp") ?? "-"
+        )
+    }
+}

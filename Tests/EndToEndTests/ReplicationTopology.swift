@@ -1,0 +1,64 @@
+import EdgesimTestSupport
+import Foundation
+
+/// Two edges behind one hub and the registry, with one function, `stamp`, at both viewer
+/// stages of every request: viewer-request stamps the request with its version, viewer-response
+/// stamps the response with its own version and the request's. A response that mixed versions
+/// would read `v2 req=1`.
+enum ReplicationTopology {
+    /// The handler of version N.
+    static func stamp(_ version: Int) -> String {
+        """
+        'use strict';
+        const VERSION = '\(version)';
+        exports.handler = async (event) => {
+            const cf = event.Records[0].cf;
+            if (cf.config.eventType === 'viewer-request') {
+                cf.request.headers['x-stamp-request'] = [{ key: 'X-Stamp-Request', value: VERSION }];
+                return cf.request;
+            }
+            const seen = (cf.request.headers['x-stamp-request'] || [{ value: 'none' }])[0].value;
+            cf.response.headers['x-stamp'] = [{ key: 'X-Stamp', value: `v${VERSION} req=${seen}` }];
+            return cf.response;
+        };
+        """
+    }
+
+    /// Writes the site, version 1 of `stamp` and `network.yaml`; returns the folder.
+    static func make() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-replication-\(UUID().uuidString)")
+        try write(stamp(1), to: folder.appendingPathComponent("stamp1/index.js"))
+        try write(stamp(2), to: folder.appendingPathComponent("stamp2/index.js"))
+        try write("page\n", to: folder.appendingPathComponent("site/page.txt"))
+        let yaml = """
+            name: replication
+            locations:
+              tokyo: { lat: 35.6762, lon: 139.6503, country: JP, city: Tokyo }
+              osaka: { lat: 34.6937, lon: 135.5023, country: JP, city: Osaka }
+            hubs:
+              ap-northeast-1: { location: tokyo }
+            edges:
+              NRT50: { location: tokyo, hub: ap-northeast-1 }
+              KIX50: { location: osaka, hub: ap-northeast-1 }
+            origins:
+              site: { location: tokyo, static: site, cache_control: "public, max-age=60" }
+            viewers:
+              tokyo-home: { location: tokyo, access: 2 ms }
+              osaka-office: { location: osaka, access: 2 ms }
+            functions:
+              stamp: { runtime: nodejs20.x, handler: index.handler, code: stamp1 }
+            distributions:
+              E2REPLICATION1:
+                origins: [site]
+                behaviors:
+                  - { path: "*", origin: site, functions: { viewer-request: "stamp:1", viewer-response: "stamp:1" } }
+            """
+        try write(yaml, to: folder.appendingPathComponent("network.yaml"))
+        return folder
+    }
+
+    private static func write(_ text: String, to url: URL) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+    }
+}

@@ -83,11 +83,18 @@ public enum EdgeNode {
             port: settings.port,
             adminPort: settings.adminPort,
             serverName: "CloudFront",
-            hooks: AdminHooks(node: spec.id, role: .edge, metrics: metrics, cache: cache, domains: topology.distributionDomains),
+            hooks: AdminHooks(
+                node: spec.id,
+                role: .edge,
+                metrics: metrics,
+                cache: cache,
+                domains: topology.distributionDomains,
+                links: originForwarders.merging([spec.hub: hubForwarder]) { _, hub in hub }
+            ),
             onReady: ready,
             logger: logger
         )
-        return [hubForwarder] + originForwarders + [client] + functions + listeners
+        return [hubForwarder] + Array(originForwarders.values) + [client] + functions + listeners
     }
 
     /// The edge's side of replication: a follower of its hub's feed whose every new epoch is

@@ -34,6 +34,7 @@ public enum RegionalHub {
         )
         let client = UpstreamClient()
         var relay: [any Service] = []
+        var faultable = forwarders
         var feed: RouterResponder<BasicRequestContext>?
         var ready = onReady
         if let registry = settings.registryAddress {
@@ -62,6 +63,7 @@ public enum RegionalHub {
             ReplicationFeed.addRoutes(to: router, source: follower.store)
             feed = router.buildResponder()
             relay = [forwarder, follower]
+            faultable[RegistrySpec.id] = forwarder
             ready = follower.gating(onReady)
         }
         let responder = HubResponder(
@@ -80,10 +82,17 @@ public enum RegionalHub {
             port: settings.port,
             adminPort: settings.adminPort,
             serverName: "edgesim-hub",
-            hooks: AdminHooks(node: settings.id, role: .hub, metrics: metrics, cache: cache, domains: topology.distributionDomains),
+            hooks: AdminHooks(
+                node: settings.id,
+                role: .hub,
+                metrics: metrics,
+                cache: cache,
+                domains: topology.distributionDomains,
+                links: faultable
+            ),
             onReady: ready,
             logger: logger
         )
-        return relay + forwarders + [client] + listeners
+        return relay + Array(forwarders.values) + [client] + listeners
     }
 }

@@ -17,20 +17,31 @@ public struct AdminHooks: Sendable {
     public var cache: CacheTier?
     /// The domain name of each distribution, by id, for invalidation.
     public var domains: [String: String]
+    /// The node's emulated links by the upstream's id, for fault injection.
+    public var links: [String: LinkForwarder]
 
     /// Creates the hooks.
-    public init(node: String, role: NodeRole, metrics: NodeMetrics, cache: CacheTier? = nil, domains: [String: String] = [:]) {
+    public init(
+        node: String,
+        role: NodeRole,
+        metrics: NodeMetrics,
+        cache: CacheTier? = nil,
+        domains: [String: String] = [:],
+        links: [String: LinkForwarder] = [:]
+    ) {
         self.node = node
         self.role = role
         self.metrics = metrics
         self.cache = cache
         self.domains = domains
+        self.links = links
     }
 }
 
 /// Every node's second listener, apart from the traffic it serves, so a site's own `/metrics`
-/// or `/health` path is never shadowed: `GET /health`, `GET /metrics` (Prometheus text) and
-/// `POST /invalidate`.
+/// or `/health` path is never shadowed: `GET /health`, `GET /metrics` (Prometheus text),
+/// `POST /invalidate`, and `POST /faults/partition?peer=ID&seconds=S` (cut the link to an
+/// upstream for a while).
 public enum AdminApplication {
     /// Builds the admin application.
     /// - Parameters:
@@ -77,6 +88,18 @@ public enum AdminApplication {
             let removed = await hooks.cache?.invalidate(host: host, paths: invalidation.paths) ?? 0
             context.logger.info("invalidated \(removed) objects for \(invalidation.paths.joined(separator: " "))")
             return InvalidationResult(node: hooks.node, removed: removed)
+        }
+        router.post("/faults/partition") { request, _ -> String in
+            let query = request.uri.queryParameters
+            guard let peer = query["peer"].map(String.init), let link = hooks.links[peer] else {
+                let known = hooks.links.keys.sorted().joined(separator: ", ")
+                throw HTTPError(.notFound, message: "\(hooks.node) has no link to '\(query["peer"] ?? "")' (its links: \(known))")
+            }
+            guard let seconds = query["seconds"].flatMap({ Double($0) }), seconds > 0, seconds <= 3600 else {
+                throw HTTPError(.badRequest, message: "seconds must be a number in (0, 3600]")
+            }
+            link.partition(for: .seconds(seconds))
+            return "\(hooks.node) ↮ \(peer) for \(seconds) s\n"
         }
         return Application(
             router: router,

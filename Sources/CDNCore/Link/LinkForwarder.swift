@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import ServiceLifecycle
 import Synchronization
+import Topology
 
 /// One emulated link between two nodes, as a local TCP forwarder: the node's upstream client
 /// connects to ``port`` on loopback, and every byte to and from the real upstream crosses a
@@ -22,13 +23,22 @@ public final class LinkForwarder: Service {
     /// Where the bytes go.
     public let target: SocketAddress
     private let listener: any Channel
+    private let partition: LinkPartition
     private let logger: Logger
 
-    private init(port: Int, target: SocketAddress, listener: any Channel, logger: Logger) {
+    private init(port: Int, target: SocketAddress, listener: any Channel, partition: LinkPartition, logger: Logger) {
         self.port = port
         self.target = target
         self.listener = listener
+        self.partition = partition
         self.logger = logger
+    }
+
+    /// Cuts the link for a while, as a network partition: open connections are reset and new
+    /// ones are closed at once until the time is up.
+    public func partition(for duration: Duration) {
+        logger.warning("link to \(target) partitioned for \(duration.inMilliseconds / 1000) s")
+        partition.cut(for: duration)
     }
 
     /// Starts forwarding.
@@ -48,11 +58,16 @@ public final class LinkForwarder: Service {
         logger: Logger
     ) async throws -> LinkForwarder {
         let connections = ManagedAtomicCounter()
+        let partition = LinkPartition()
         let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.autoRead, value: false)
             .childChannelInitializer { inbound in
+                guard partition.admit(inbound) else {
+                    inbound.close(promise: nil)
+                    return inbound.eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel)
+                }
                 let connectionSeed = seed &+ connections.next()
                 return ClientBootstrap(group: inbound.eventLoop)
                     .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -75,7 +90,7 @@ public final class LinkForwarder: Service {
             }
             .bind(host: host, port: 0)
             .get()
-        return LinkForwarder(port: listener.localAddress?.port ?? 0, target: target, listener: listener, logger: logger)
+        return LinkForwarder(port: listener.localAddress?.port ?? 0, target: target, listener: listener, partition: partition, logger: logger)
     }
 
     /// Runs until graceful shutdown, then stops listening.
@@ -87,6 +102,38 @@ public final class LinkForwarder: Service {
     /// Stops listening; connections already open finish on their own.
     public func close() async throws {
         try await listener.close()
+    }
+}
+
+/// Whether a link is cut, and the connections a cut must reset.
+final class LinkPartition: Sendable {
+    private struct State {
+        var until: ContinuousClock.Instant?
+        var open: [ObjectIdentifier: any Channel] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    /// Tracks a new connection, or refuses it while the link is cut.
+    func admit(_ channel: any Channel) -> Bool {
+        let admitted = state.withLock { state -> Bool in
+            if let until = state.until, ContinuousClock.now < until { return false }
+            state.open[ObjectIdentifier(channel)] = channel
+            return true
+        }
+        if admitted {
+            channel.closeFuture.whenComplete { _ in self.state.withLock { _ = $0.open.removeValue(forKey: ObjectIdentifier(channel)) } }
+        }
+        return admitted
+    }
+
+    /// Cuts the link: every open connection closes, new ones are refused until the time is up.
+    func cut(for duration: Duration) {
+        let open = state.withLock { state in
+            state.until = .now + duration
+            return Array(state.open.values)
+        }
+        for channel in open { channel.close(promise: nil) }
     }
 }
 

@@ -86,16 +86,16 @@ extension UpstreamLink {
     ///   - running: Where the origins edgesim runs listen, by id.
     ///   - seed: The first link's seed; each next link takes the next one.
     ///   - logger: The node's logger.
-    /// - Returns: The links by origin id, and the forwarders that carry them.
+    /// - Returns: The links and the forwarders that carry them, by origin id.
     public static func openOrigins(
         from node: String,
         topology: Topology,
         running: [String: SocketAddress],
         seed: UInt64,
         logger: Logger
-    ) async throws -> (links: [String: UpstreamLink], forwarders: [LinkForwarder]) {
+    ) async throws -> (links: [String: UpstreamLink], forwarders: [String: LinkForwarder]) {
         var links: [String: UpstreamLink] = [:]
-        var forwarders: [LinkForwarder] = []
+        var forwarders: [String: LinkForwarder] = [:]
         for origin in topology.origins {
             let (address, hostHeader) = try OriginAddress.resolve(origin, running: running)
             let (link, forwarder) = try await open(
@@ -108,7 +108,7 @@ extension UpstreamLink {
                 logger: logger
             )
             links[origin.id] = link
-            forwarders.append(forwarder)
+            forwarders[origin.id] = forwarder
         }
         return (links, forwarders)
     }

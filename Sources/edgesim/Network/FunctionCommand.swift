@@ -102,8 +102,19 @@ struct RegistryClient {
         token = try? RegistryToken.load(stateDirectory: state.path)
     }
 
-    /// Sends a request; throws the registry's message when it refuses.
+    /// Sends a request; prints the registry's message and exits when it refuses.
     func send(_ method: HTTPMethod, _ path: String, body: Data? = nil, authorized: Bool = false) async throws -> Data {
+        let (status, data) = try await exchange(method, path, body: body, authorized: authorized)
+        guard (200..<300).contains(status) else {
+            let message = (try? JSONDecoder().decode(ErrorReply.self, from: data))?.error.message ?? String(decoding: data, as: UTF8.self)
+            Output.error("error: the registry refused (\(status)): \(message)")
+            throw ExitCode(1)
+        }
+        return data
+    }
+
+    /// Sends a request and returns whatever came back; throws only when nothing did.
+    func exchange(_ method: HTTPMethod, _ path: String, body: Data? = nil, authorized: Bool = false) async throws -> (Int, Data) {
         var headers: [(String, String)] = [("Content-Type", "application/json")]
         if authorized, let token { headers.append(("Authorization", "Bearer \(token)")) }
         let reply = try await ViewerClient.get(
@@ -115,13 +126,7 @@ struct RegistryClient {
             headers: headers,
             body: body.map { ByteBuffer(bytes: $0) }
         )
-        let data = Data(reply.body.readableBytesView)
-        guard (200..<300).contains(reply.status) else {
-            let message = (try? JSONDecoder().decode(ErrorReply.self, from: data))?.error.message ?? String(decoding: data, as: UTF8.self)
-            Output.error("error: the registry refused (\(reply.status)): \(message)")
-            throw ExitCode(1)
-        }
-        return data
+        return (reply.status, Data(reply.body.readableBytesView))
     }
 
     struct ErrorReply: Decodable {

@@ -33,6 +33,8 @@ public struct LaunchSettings: Sendable {
     public var rollout: Duration
     /// How long hubs and edges keep a version no epoch names (Lambda: a few hours).
     public var garbageDelay: Duration
+    /// Whether links carry their modelled delay (off: plain local connections).
+    public var emulatesLinks: Bool
 
     /// Creates settings.
     public init(
@@ -43,8 +45,10 @@ public struct LaunchSettings: Sendable {
         seed: UInt64 = 1,
         lambdaExecutionErrorStatus: Int = 500,
         rollout: Duration = .zero,
-        garbageDelay: Duration = Default.garbageDelay
+        garbageDelay: Duration = Default.garbageDelay,
+        emulatesLinks: Bool = true
     ) {
+        self.emulatesLinks = emulatesLinks
         self.rollout = rollout
         self.garbageDelay = garbageDelay
         self.lambdaExecutionErrorStatus = lambdaExecutionErrorStatus

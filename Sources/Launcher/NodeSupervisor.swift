@@ -89,6 +89,7 @@ struct NodeSupervisor: Sendable {
             ]
         }
         if plan.role == .edge || plan.role == .hub { arguments += ["--garbage-delay", "\(settings.garbageDelay.inSeconds) s"] }
+        if !settings.emulatesLinks { arguments.append("--no-link-latency") }
         if let assigned = await table.assignedPorts(plan.id) {
             arguments += ["--port", "\(assigned.port)", "--admin-port", "\(assigned.adminPort)"]
         } else {

@@ -29,6 +29,9 @@ public struct Topology: Sendable {
     public var distributions: [DistributionSpec]
     /// Per-link overrides of the latency model.
     public var links: [LinkOverride]
+    /// Whether links carry their modelled delay and impairments. Off, every link is a plain
+    /// local connection: for measuring edgesim itself, or propagation with no geography.
+    public var emulatesLinks = true
 
     /// Creates a topology from its parts. ``TopologyLoader`` is the usual way: it also validates.
     public init(
@@ -110,6 +113,9 @@ public struct Topology: Sendable {
             accessA: from.access,
             accessB: to.access
         )
+        guard emulatesLinks else {
+            return LinkProfile(kilometres: kilometres, rtt: .zero, jitter: .zero, loss: 0, bandwidth: nil, isOverridden: true)
+        }
         let override = override(between: a, and: b)
         let floor = latencyModel.fibreFloor(kilometres: kilometres)
         return LinkProfile(

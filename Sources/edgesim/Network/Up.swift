@@ -40,6 +40,9 @@ extension EdgeSim {
         @Option(help: "How long hubs and edges keep a function version no config epoch names.")
         var garbageDelay = DurationArgument(LaunchSettings.Default.garbageDelay)
 
+        @Flag(help: "Links carry no modelled delay or impairment: to measure edgesim itself, or propagation without geography.")
+        var noLinkLatency = false
+
         func validate() throws {
             guard [500, 503].contains(lambdaExecutionErrorStatus) else {
                 throw ValidationError("--lambda-execution-error-status must be 500 or 503")
@@ -56,7 +59,8 @@ extension EdgeSim {
                 seed: seed,
                 lambdaExecutionErrorStatus: lambdaExecutionErrorStatus,
                 rollout: rollout.value,
-                garbageDelay: garbageDelay.value
+                garbageDelay: garbageDelay.value,
+                emulatesLinks: !noLinkLatency
             )
             let logger = Logger(label: "edgesim.up") { StreamLogHandler.standardError(label: $0) }
             Output.line("starting \(topology.summary) from \(file)…")

@@ -41,6 +41,9 @@ struct NodeOptions: ParsableArguments {
     @Option(help: "How long a hub or an edge keeps a function version no config epoch names (\"3 h\").")
     var garbageDelay = DurationArgument(.seconds(3 * 3600))
 
+    @Flag(help: "Links carry no modelled delay or impairment (viewer links included).")
+    var noLinkLatency = false
+
     @Option(help: "The log level (trace, debug, info, notice, warning, error, critical).")
     var logLevel: Logger.Level = .info
 
@@ -67,10 +70,11 @@ struct NodeOptions: ParsableArguments {
     /// The topology, loaded and checked; its problems are printed as `file:line:col`.
     func loadTopology() throws -> Topology {
         let report = TopologyLoader.check(path: topology)
-        guard let loaded = report.topology else {
+        guard var loaded = report.topology else {
             for diagnostic in report.diagnostics { Output.error(diagnostic.description) }
             throw ExitCode(1)
         }
+        loaded.emulatesLinks = !noLinkLatency
         return loaded
     }
 

@@ -28,20 +28,33 @@ public final class ChangeSignal: Sendable {
         for waiter in woken { waiter.resume() }
     }
 
-    /// Returns once the generation is past `seen`, or after `timeout`, whichever is first.
+    /// Returns once the generation is past `seen`, after `timeout`, or when the task is
+    /// cancelled, whichever is first.
     public func wait(beyond seen: Int, timeout: Duration) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let id: Int? = state.withLock { state in
-                guard state.generation <= seen else { return nil }
-                state.nextWaiter += 1
-                state.waiters[state.nextWaiter] = continuation
-                return state.nextWaiter
-            }
-            guard let id else { return continuation.resume() }
-            Task {
-                try? await Task.sleep(for: timeout)
-                self.state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
-            }
+        let id = state.withLock { state -> Int in
+            state.nextWaiter += 1
+            return state.nextWaiter
         }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let waiting = state.withLock { state -> Bool in
+                    guard state.generation <= seen, !Task.isCancelled else { return false }
+                    state.waiters[id] = continuation
+                    return true
+                }
+                guard waiting else { return continuation.resume() }
+                Task {
+                    try? await Task.sleep(for: timeout)
+                    self.wake(id)
+                }
+            }
+        } onCancel: {
+            wake(id)
+        }
+    }
+
+    /// Resumes one waiter, if it is still waiting.
+    private func wake(_ id: Int) {
+        state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
     }
 }

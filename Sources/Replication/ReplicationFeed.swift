@@ -2,6 +2,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import ServiceLifecycle
+import Synchronization
 
 /// The serving half of replication, on the registry's API port and on each hub's traffic port
 /// (so edge↔hub replication crosses the same emulated link as the edge's cache misses):
@@ -24,7 +26,15 @@ public enum ReplicationFeed {
                 status: .ok,
                 headers: [.contentType: "application/x-ndjson", .cacheControl: "no-store"],
                 body: ResponseBody { writer in
-                    try await stream(from: source, after: after, into: &writer)
+                    // The stream never ends by itself: it ends when the follower goes, or when
+                    // this node shuts down (so shutdown does not wait for followers).
+                    let stopping = Mutex(false)
+                    try await withGracefulShutdownHandler {
+                        try await stream(from: source, after: after, into: &writer) { stopping.withLock { $0 } }
+                    } onGracefulShutdown: {
+                        stopping.withLock { $0 = true }
+                        source.changes.signal()
+                    }
                     try await writer.finish(nil)
                 }
             )
@@ -40,11 +50,16 @@ public enum ReplicationFeed {
     }
 
     /// Writes epochs and heartbeats until the follower goes away (a write then throws).
-    static func stream(from source: some ReplicationSource, after: Int, into writer: inout some ResponseBodyWriter) async throws {
+    static func stream(
+        from source: some ReplicationSource,
+        after: Int,
+        into writer: inout some ResponseBodyWriter,
+        stopping: () -> Bool
+    ) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var cursor = after
-        while !Task.isCancelled {
+        while !Task.isCancelled, !stopping() {
             let seen = source.changes.generation
             for epoch in await source.epochs(after: cursor) {
                 try await writer.write(line(FeedLine(epoch: epoch), encoder))

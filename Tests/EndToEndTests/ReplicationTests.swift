@@ -154,6 +154,28 @@ struct ReplicationTests {
         }
     }
 
+    @Test func versionsNoEpochNamesAreCollectedAfterTheDelay() async throws {
+        let folder = try ReplicationTopology.make()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await withNetwork(folder.appendingPathComponent("network.yaml").path, arguments: ["--garbage-delay", "1 s"]) { network in
+            let state = network.stateDirectory.path
+            let code = folder.appendingPathComponent("stamp2").path
+            let propagated = try CLI.run(["propagation", "--code", code, "--state-dir", state])
+            #expect(propagated.status == 0 && propagated.stdout.contains("every node switched"), "\(propagated.stdout)\(propagated.stderr)")
+            let replica = network.stateDirectory.appendingPathComponent("replica")
+            let old = ["NRT50/bundles/stamp/1.zip", "KIX50/functions/stamp-1", "ap-northeast-1/bundles/stamp/1.zip"]
+            let deadline = ContinuousClock.now + .seconds(20)
+            while ContinuousClock.now < deadline,
+                old.contains(where: { FileManager.default.fileExists(atPath: replica.appendingPathComponent($0).path) })
+            {
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            for path in old { #expect(!FileManager.default.fileExists(atPath: replica.appendingPathComponent(path).path), "\(path) was kept") }
+            #expect(FileManager.default.fileExists(atPath: replica.appendingPathComponent("KIX50/bundles/stamp/2.zip").path))
+            #expect(try await seen(network, "osaka-office") == Seen(epoch: "2", functions: "stamp:2", stamp: "v2 req=2"))
+        }
+    }
+
     /// What the load saw, and when to stop it.
     final class Load: Sendable {
         private let state = Mutex((stopped: false, results: [Seen]()))

@@ -43,7 +43,7 @@ struct PropagationResult: Codable {
 
     func table() -> String {
         var table = Table(
-            ["node", "role", "location", "hub", "after publish", "after associate", ""],
+            ["node", "role", "location", "hub", "after publish", "after associate", "refused"],
             alignments: [.left, .left, .left, .left, .right, .right, .left]
         )
         for node in nodes.sorted(by: { ($0.switchedAt ?? .infinity, $0.node) < ($1.switchedAt ?? .infinity, $1.node) }) {

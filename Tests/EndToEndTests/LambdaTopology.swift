@@ -49,11 +49,7 @@ enum LambdaTopology {
             "site/t/log": "logged\n", "site/vr/page.txt": "page\n",
             "fn/trouble/index.js": trouble, "fn/status/index.js": changesStatus, "fn/raises/handler.py": raises,
         ]
-        for (path, text) in files {
-            let url = folder.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url)
-        }
+        try folder.write(files: files)
         let examples = CLI.packageRoot.appendingPathComponent("examples/functions").path
         let yaml = """
             name: lambda-e2e

@@ -27,9 +27,6 @@ enum ReplicationTopology {
     /// Writes the site, version 1 of `stamp` and `network.yaml`; returns the folder.
     static func make() throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-replication-\(UUID().uuidString)")
-        try write(stamp(1), to: folder.appendingPathComponent("stamp1/index.js"))
-        try write(stamp(2), to: folder.appendingPathComponent("stamp2/index.js"))
-        try write("page\n", to: folder.appendingPathComponent("site/page.txt"))
         let yaml = """
             name: replication
             locations:
@@ -53,12 +50,7 @@ enum ReplicationTopology {
                 behaviors:
                   - { path: "*", origin: site, functions: { viewer-request: "stamp:1", viewer-response: "stamp:1" } }
             """
-        try write(yaml, to: folder.appendingPathComponent("network.yaml"))
+        try folder.write(files: ["stamp1/index.js": stamp(1), "stamp2/index.js": stamp(2), "site/page.txt": "page\n", "network.yaml": yaml])
         return folder
-    }
-
-    private static func write(_ text: String, to url: URL) throws {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url)
     }
 }

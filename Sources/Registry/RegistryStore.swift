@@ -196,11 +196,16 @@ public actor RegistryStore: ReplicationSource {
         guard let number = Int(qualifier), number > 0 else {
             throw RegistryError("'\(function)': '\(qualifier)' is not a version number (CloudFront refuses aliases)")
         }
-        guard version(name, number) != nil else {
+        guard let record = version(name, number) else {
             let known = catalog.versions.filter { $0.name == name }.map { "\($0.version)" }
             throw RegistryError(
                 known.isEmpty
                     ? "no function '\(name)' is published" : "\(name) has no version \(number) (published: \(known.joined(separator: ", ")))"
+            )
+        }
+        if record.size > change.event.maximumPackageBytes {
+            throw RegistryError(
+                "\(function)'s package is \(record.size) bytes; CloudFront allows \(change.event.maximumPackageBytes) for \(change.event.rawValue)"
             )
         }
         if change.includeBody, !change.event.isRequestEvent { throw RegistryError("include-body is only for viewer-request and origin-request") }

@@ -196,9 +196,9 @@ public final class ReplicationFollower: Service {
             do {
                 try await store.store(bundle: Data(body.readableBytesView), of: version, publicKey: settings.publicKey)
             } catch {
-                logger.error("\(error)")
-                await reporter.update { report in
-                    if !report.refused.contains(error.description) { report.refused.append(error.description) }
+                if !(await reporter.current.refused.contains(error.description)) {
+                    logger.error("\(error)")
+                    await reporter.update { $0.refused.append(error.description) }
                 }
                 throw error
             }

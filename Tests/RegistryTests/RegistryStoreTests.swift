@@ -73,6 +73,22 @@ import Topology
         #expect(await store.config.epoch == 0)
     }
 
+    @Test func aPackageTooLargeForItsEventIsRefusedAtAssociation() async throws {
+        let (directory, code) = try Self.scratch()
+        var generator = SystemRandomNumberGenerator()
+        let noise = Data((0..<(1 << 20) + 4096).map { _ in UInt8.random(in: 0...255, using: &generator) })  // does not compress
+        try noise.write(to: URL(fileURLWithPath: code).appendingPathComponent("model.bin"))
+        let store = try RegistryStore(directory: directory)
+        _ = try await store.publish(name: "big", code: code, runtime: "nodejs", handler: "index.handler")
+        await #expect {
+            try await store.associate(distribution: "E1", behavior: "*", event: .viewerRequest, function: "big:1")
+        } throws: { error in
+            "\(error)".contains("CloudFront allows 1048576 for viewer-request")
+        }
+        try await store.associate(distribution: "E1", behavior: "*", event: .originRequest, function: "big:1")
+        #expect(await store.config.epoch == 1)
+    }
+
     @Test func aNewAssociationReplacesTheSlotAndBumpsTheEpoch() async throws {
         let (directory, code) = try Self.scratch()
         let store = try RegistryStore(directory: directory)

@@ -6,7 +6,7 @@ extension FunctionCode {
     /// The largest deployment package for the events a function serves (spec §4): 1 MB when any
     /// is viewer-facing, 50 MB otherwise.
     public static func packageLimit(for events: Set<EventType>) -> Int {
-        events.contains(where: \.isViewerFacing) ? 1 << 20 : 50 << 20
+        events.map(\.maximumPackageBytes).min() ?? EventType.originRequest.maximumPackageBytes
     }
 
     /// Makes a topology function ready to run at an edge: a .zip is checked against the package

@@ -17,6 +17,10 @@ public enum EventType: String, Codable, Hashable, Sendable, CaseIterable, Compar
     /// The largest memory a function may have for this event, in megabytes.
     public var maximumMemoryMegabytes: Int { isViewerFacing ? 128 : 10_240 }
 
+    /// The largest deployment package for this event, in bytes (spec §4): 1 MB for viewer
+    /// events, 50 MB for origin events.
+    public var maximumPackageBytes: Int { isViewerFacing ? 1 << 20 : 50 << 20 }
+
     public static func < (lhs: Self, rhs: Self) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }

@@ -176,6 +176,28 @@ struct ReplicationTests {
         }
     }
 
+    @Test func propagationConvergesThroughEachFault() async throws {
+        let folder = try ReplicationTopology.make()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await withNetwork(folder.appendingPathComponent("network.yaml").path) { network in
+            let state = network.stateDirectory.path
+            let json = network.stateDirectory.appendingPathComponent("propagation.json").path
+            for (fault, expected) in [
+                (["--kill-edge", "KIX50"], "killed KIX50"),
+                (["--partition-hub", "ap-northeast-1", "--partition-seconds", "1"], "partitioned ap-northeast-1"),
+                (["--kill-registry"], "2 of 2 edges served while the registry was down"),
+            ] {
+                let run = try CLI.run(["propagation", "--state-dir", state, "--json", json, "--timeout", "60"] + fault, timeout: .seconds(90))
+                #expect(run.status == 0 && run.stdout.contains("every node switched.") && run.stdout.contains(expected), "\(run.stdout)\(run.stderr)")
+                let result = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+                let nodes = result?["nodes"] as? [[String: Any]] ?? []
+                #expect(nodes.count == 3 && nodes.allSatisfy { $0["switchedAt"] is Double }, "\(nodes)")
+                try network.reload()
+            }
+            #expect(try await seen(network, "osaka-office").epoch == "4")
+        }
+    }
+
     /// What the load saw, and when to stop it.
     final class Load: Sendable {
         private let state = Mutex((stopped: false, results: [Seen]()))

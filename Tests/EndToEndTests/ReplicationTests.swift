@@ -176,6 +176,39 @@ struct ReplicationTests {
         }
     }
 
+    @Test func aSlowRolloutHoldsEachEdgeOnTheOldConfigForItsShareOfTheWindow() async throws {
+        let folder = try ReplicationTopology.make()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Each edge's share of the window is fixed by its id and the epoch: NRT50 waits 67% of it
+        // for epoch 2, long enough to watch it hold epoch 2 on disk while serving epoch 1.
+        try await withNetwork(folder.appendingPathComponent("network.yaml").path, arguments: ["--rollout", "4 s"]) { network in
+            let state = network.stateDirectory.path
+            let code = folder.appendingPathComponent("stamp2").path
+            _ = try CLI.run([
+                "function", "publish", "stamp", "--code", code, "--runtime", "nodejs", "--handler", "index.handler", "--state-dir", state,
+            ])
+            let associated = try CLI.run([
+                "associate", "E2REPLICATION1", "--event", "viewer-request", "--event", "viewer-response", "--function", "stamp:2", "--state-dir",
+                state,
+            ])
+            #expect(associated.status == 0, "\(associated.stderr)")
+            var held = false
+            let deadline = ContinuousClock.now + .seconds(10)
+            while ContinuousClock.now < deadline, !held {
+                let status = try CLI.run(["deployment", "--json", "--state-dir", state])
+                let root = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+                let nrt = (root?["nodes"] as? [[String: Any]])?.first { $0["node"] as? String == "NRT50" }
+                held = nrt?["storedEpoch"] as? Int == 2 && nrt?["epoch"] as? Int == 1 && nrt?["status"] as? String == "InProgress"
+                if held { #expect(try await seen(network, "tokyo-home").stamp == "v1 req=1") }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(held, "NRT50 never held epoch 2 while running epoch 1")
+            let watched = try CLI.run(["deployment", "--watch", "--timeout", "30", "--state-dir", state])
+            #expect(watched.status == 0, "\(watched.stdout)\(watched.stderr)")
+            #expect(try await seen(network, "tokyo-home") == Seen(epoch: "2", functions: "stamp:2", stamp: "v2 req=2"))
+        }
+    }
+
     @Test func propagationConvergesThroughEachFault() async throws {
         let folder = try ReplicationTopology.make()
         defer { try? FileManager.default.removeItem(at: folder) }

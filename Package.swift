@@ -40,6 +40,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
@@ -107,6 +108,13 @@ let package = Package(
             dependencies: ["Topology", "CDNCore", httpTypes, hummingbird, logging, nioCore, serviceLifecycle],
             swiftSettings: swiftSettings
         ),
+        /// `edgesim measure`: load from viewer locations, latency histograms, the stage breakdown,
+        /// and the HTML report.
+        .target(
+            name: "Measure",
+            dependencies: ["Topology", "CDNCore", nioCore, nioHTTP1, .product(name: "Histogram", package: "hdrhistogram-swift")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Launcher",
             dependencies: ["Topology", "CDNCore", logging, nioCore, serviceLifecycle, subprocess, systemPackage],
@@ -115,7 +123,7 @@ let package = Package(
         .executableTarget(
             name: "edgesim",
             dependencies: [
-                "Topology", "CDNCore", "EdgeNode", "RegionalHub", "StaticOrigin", "Launcher", "LambdaRuntime", "Registry", "Replication", argumentParser, logging, nioCore, nioHTTP1,
+                "Topology", "CDNCore", "EdgeNode", "RegionalHub", "StaticOrigin", "Launcher", "LambdaRuntime", "Registry", "Replication", "Measure", argumentParser, logging, nioCore, nioHTTP1,
                 serviceLifecycle, unixSignals,
             ],
             swiftSettings: swiftSettings

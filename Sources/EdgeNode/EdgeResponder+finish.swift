@@ -15,6 +15,8 @@ struct Exchange: Sendable {
     var epoch: Int
     /// The function versions that ran for it, in order.
     var functionsRun: [String] = []
+    /// How long each trigger stage's function took, in the order they ran.
+    var stageTimes: [(String, Duration)] = []
 }
 
 extension EdgeResponder {
@@ -71,6 +73,8 @@ extension EdgeResponder {
         case nil: break
         }
         let total = ContinuousClock.now - exchange.started
+        // Each function's stage, inside the time of the node part that ran it.
+        for (stage, duration) in exchange.stageTimes { timing.add(stage, duration: duration) }
         guard let answer else {
             timing.add("edge", duration: total)
             return timing
@@ -83,8 +87,11 @@ extension EdgeResponder {
             default: "Origin"
             }
         timing.add("cdn-hit-layer", detail: layer)
-        let upstream = answer.upstreamTime ?? .zero
-        timing.add("edge", duration: total - upstream)
+        // The origin stages run inside the upstream fetch: their time is taken out of the hub's
+        // (or the origin's) share, so every part is counted once.
+        let originStages = exchange.stageTimes.filter { $0.0.hasPrefix("origin-") }.reduce(Duration.zero) { $0 + $1.1 }
+        let upstream = answer.upstreamTime.map { $0 - originStages } ?? .zero
+        timing.add("edge", duration: total - upstream - originStages)
         if answer.upstreamTime != nil, hubResult == nil {
             timing.add("origin", duration: upstream)  // straight to the origin, past the hub
         } else if answer.upstreamTime != nil {

@@ -60,8 +60,10 @@ struct EdgeResponder: HTTPResponder {
 
         // 3. viewer-request: may change the request (and so the cache key) or answer it; a
         //    generated response is not cached and skips viewer-response.
+        let viewerRequestStarted = ContinuousClock.now
         let viewerRequestOutcome = await triggers.viewerRequest(&viewerRequest, distribution: distribution, behavior: behavior)
         exchange.functionsRun = viewerRequest.functionsRun
+        if !viewerRequest.functionsRun.isEmpty { exchange.stageTimes.append(("viewer-request", .now - viewerRequestStarted)) }
         switch viewerRequestOutcome {
         case .proceed: break
         case .respond(let generated): return finish(generated, result: "LambdaGeneratedResponse", exchange)
@@ -106,14 +108,19 @@ struct EdgeResponder: HTTPResponder {
         // 5. viewer-response: on hits and misses, never for a status of 400 or more. The origin
         //    stages' functions ran for this request only if it fetched.
         var response = answer.response
-        if answer.result != .miss { response.headers[.edgesimFunctionsRun] = nil }
-        if response.status.code < 400,
-            let failure = await triggers.viewerResponse(&response, request: viewerRequest, distribution: distribution, behavior: behavior)
-        {
-            exchange.functionsRun += response.functionsRun
-            return fail(failure, exchange)
+        if answer.result == .miss {
+            exchange.stageTimes += response.stageTimes
+        } else {
+            response.headers[.edgesimFunctionsRun] = nil
         }
+        let ranUpstream = response.functionsRun.count
+        let viewerResponseStarted = ContinuousClock.now
+        let viewerResponseFailure =
+            response.status.code < 400
+            ? await triggers.viewerResponse(&response, request: viewerRequest, distribution: distribution, behavior: behavior) : nil
+        if response.functionsRun.count > ranUpstream { exchange.stageTimes.append(("viewer-response", .now - viewerResponseStarted)) }
         exchange.functionsRun += response.functionsRun
+        if let failure = viewerResponseFailure { return fail(failure, exchange) }
 
         // 6. CloudFront's own headers, then the viewer's conditional request.
         let generatedNow = answer.result == .miss && answer.response.headers[.edgesimGenerated] != nil
@@ -145,10 +152,14 @@ struct EdgeResponder: HTTPResponder {
             )
             if throughHub { request.headers = request.headers.removingConditionals() }
             for field in validators { request.headers[field.name] = field.value }
-            switch await triggers.originRequest(&request, distribution: distribution, behavior: behavior) {
+            let originRequestStarted = ContinuousClock.now
+            let originRequestOutcome = await triggers.originRequest(&request, distribution: distribution, behavior: behavior)
+            let originRequestTime = ContinuousClock.now - originRequestStarted
+            switch originRequestOutcome {
             case .proceed: break
             case .respond(var generated):  // cached; origin-response does not run
                 generated.noteFunctionsRun(request.functionsRun)
+                generated.noteStageTime("origin-request", originRequestTime)
                 return generated
             case .fail(let failure): throw failure
             }
@@ -172,10 +183,15 @@ struct EdgeResponder: HTTPResponder {
                 response = try await client.send(request.method, port: originLink.port, target: request.target, fields: request.headers, body: body)
             }
             response.headers[.edgesimFunctionsRun] = nil
+            response.headers[.edgesimStageTimes] = nil
             response.noteFunctionsRun(request.functionsRun)
-            if let failure = await triggers.originResponse(&response, request: request, distribution: distribution, behavior: behavior) {
-                throw failure
+            if !request.functionsRun.isEmpty { response.noteStageTime("origin-request", originRequestTime) }
+            let originResponseStarted = ContinuousClock.now
+            let originResponseFailure = await triggers.originResponse(&response, request: request, distribution: distribution, behavior: behavior)
+            if response.functionsRun.count > request.functionsRun.count {
+                response.noteStageTime("origin-response", .now - originResponseStarted)
             }
+            if let failure = originResponseFailure { throw failure }
             return response
         }
     }

@@ -10,7 +10,8 @@ struct EdgeSim: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Validate.self, RouteCommand.self, Up.self, Down.self, Status.self, Invalidate.self, Logs.self, Demo.self,
-            FunctionCommand.self, Associate.self, DeploymentCommand.self, PropagationCommand.self, EdgeCommand.self, HubCommand.self,
+            FunctionCommand.self, Associate.self, DeploymentCommand.self, PropagationCommand.self, MeasureCommand.self, EdgeCommand.self,
+            HubCommand.self,
             OriginCommand.self, RegistryCommand.self,
         ]
     )

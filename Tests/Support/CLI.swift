@@ -31,6 +31,11 @@ public enum CLI {
 
     /// Runs `edgesim` with arguments in the package root, killing it if it outlives `timeout`.
     public static func run(_ arguments: [String], timeout: Duration = .seconds(60)) throws -> Result {
+        try run(external: executable.path, arguments, timeout: timeout)
+    }
+
+    /// Runs another program (a browser, a DNS client) the same way.
+    public static func run(external program: String, _ arguments: [String], timeout: Duration = .seconds(60)) throws -> Result {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -41,7 +46,7 @@ public enum CLI {
         let out = try FileHandle(forWritingTo: outURL)
         let err = try FileHandle(forWritingTo: errURL)
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         process.currentDirectoryURL = packageRoot
         process.standardOutput = out
@@ -53,7 +58,7 @@ public enum CLI {
         if process.isRunning {
             process.terminate()
             process.waitUntilExit()
-            Issue.record("edgesim \(arguments.joined(separator: " ")) did not finish within \(timeout)")
+            Issue.record("\(program) \(arguments.joined(separator: " ")) did not finish within \(timeout)")
         }
         process.waitUntilExit()
         try out.close()

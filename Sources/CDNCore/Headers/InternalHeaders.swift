@@ -22,6 +22,9 @@ extension HTTPField.Name {
     /// Edge: the function versions that made a response upstream of the cache (origin-request,
     /// origin-response), so a miss can name them and a hit does not.
     public static let edgesimFunctionsRun = Self("X-Edgesim-Functions-Run")!
+    /// Edge: how long the origin stages' functions took (`origin-request=0.52, …`, ms), read
+    /// like ``edgesimFunctionsRun`` only on a miss.
+    public static let edgesimStageTimes = Self("X-Edgesim-Stage-Times")!
     /// Edge → viewer: the function versions that ran for this response, each once, in the order
     /// they first ran (`auth:2, security-headers:1`).
     public static let edgesimFunctions = Self("Edgesim-Functions")!

@@ -1,18 +1,15 @@
 import ArgumentParser
-import CDNCore
 import Foundation
-import Launcher
-import Logging
-import ServiceLifecycle
+import Measure
 import Topology
-import UnixSignals
 
 extension EdgeSim {
     /// `edgesim demo`: starts a topology, sends requests from viewers around the world, shows
-    /// what each saw, and stops.
+    /// what each saw, measures every one of them for a few seconds, writes the HTML report, and
+    /// stops.
     struct Demo: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Start the global topology, send each viewer's requests through its nearest edge, print what they saw, and stop."
+            abstract: "Start the global topology, send each viewer's requests through its nearest edge, measure them, and stop."
         )
 
         @Option(help: "The topology to run.", completion: .file(extensions: ["yaml", "yml"]))
@@ -24,41 +21,37 @@ extension EdgeSim {
         @Option(help: "How many viewer locations to send from (spread over the file); 0 for all.")
         var viewers = 12
 
-        @Option(help: "Where the demo's network keeps its state (removed afterwards).", completion: .directory)
-        var stateDir = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-demo-\(getpid())").path
+        @Option(help: "How long to measure each viewer location after the first two requests.")
+        var measure = DurationArgument(.seconds(3))
+
+        @Option(help: "Where to write the measurement's HTML report.")
+        var report = "edgesim-demo.html"
 
         func run() async throws {
             let loaded = try NodeOptions.load(topology)
-            let settings = LaunchSettings(topologyFile: topology, stateDirectory: stateDir, executable: LaunchSettings.currentExecutable)
-            var logger = Logger(label: "edgesim.demo") { StreamLogHandler.standardError(label: $0) }
-            logger.logLevel = .warning
-            Output.line("starting \(loaded.summary) as \(1 + loaded.hubs.count + loaded.edges.count + loaded.origins.count) processes…")
-            let started = ContinuousClock.now
-            let stopper = GroupStopper()
             let chosen = Self.spread(loaded.viewers, count: viewers)
-            let path = path
-            let launcher = Launcher(topology: loaded, settings: settings, logger: logger) { state in
-                Output.line(
-                    "ready in \(String(format: "%.1f", (ContinuousClock.now - started).inMilliseconds / 1000)) s; each viewer asks twice for \(path)…\n"
-                )
-                let rows = await DemoRun.requests(state: state, viewers: chosen, path: path)
-                Output.line(DemoRun.table(rows))
-                Output.line(
-                    "\nthe first request crosses every tier (Miss); the second is an edge Hit. `edgesim up \(loaded.file ?? "FILE")` keeps a network running."
-                )
-                await stopper.stop()
-            }
-            let group = ServiceGroup(
-                configuration: .init(
-                    services: [.init(service: launcher, successTerminationBehavior: .gracefullyShutdownGroup)],
-                    gracefulShutdownSignals: [.sigterm, .sigint],
-                    logger: logger
-                )
+            let (path, report) = (path, report)
+            let settings = MeasureSettings(
+                paths: [path],
+                viewers: chosen.map(\.id),
+                extent: .duration(measure.value),
+                concurrency: 1,
+                pacing: .closed,
+                warmup: 0
             )
-            await stopper.attach(group)
-            try await group.run()
-            try? FileManager.default.removeItem(atPath: stateDir)
-            Output.line("stopped every node.")
+            let result = try await TemporaryNetwork.run(loaded, file: topology) { state in
+                Output.line("each viewer asks twice for \(path)…\n")
+                Output.line(DemoRun.table(await DemoRun.requests(state: state, viewers: chosen, path: path)))
+                Output.line("\nthe first request crosses every tier (Miss); the second is an edge Hit.\n")
+                Output.line(
+                    "now each viewer asks again and again for \(String(format: "%g", settings.extent.seconds)) s on one keep-alive connection…"
+                )
+                return try await MeasureCommand.measure(state: state, topology: loaded, settings: settings)
+            }
+            if let result {
+                try Data(MeasureReport.html(result).utf8).write(to: URL(fileURLWithPath: report))
+                Output.line("\nthe report is in \(report) (open it in a browser). `edgesim up \(loaded.file ?? "FILE")` keeps a network running.")
+            }
         }
 
         /// Viewers spread evenly over the file's list.
@@ -67,13 +60,4 @@ extension EdgeSim {
             return (0..<count).map { viewers[$0 * viewers.count / count] }
         }
     }
-}
-
-/// Stops a service group from inside one of its services, once it exists.
-actor GroupStopper {
-    private var group: ServiceGroup?
-
-    func attach(_ group: ServiceGroup) { self.group = group }
-
-    func stop() async { await group?.triggerGracefulShutdown() }
 }

@@ -1,0 +1,88 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A keep-alive HTTP/1.1 connection from a viewer location: it binds the viewer's loopback
+/// source address (so the edge applies that location's link) and carries one request after
+/// another, as a browser's connection does. The first request pays the handshake; later ones
+/// pay only the round trip.
+///
+/// ```swift
+/// try await ViewerConnection.open(port: edge.port, from: "127.0.1.1") { connection in
+///     let reply = try await connection.send(path: "/", hostHeader: "d1.cloudfront.net")
+/// }
+/// ```
+public struct ViewerConnection: ~Copyable {
+    private var inbound: NIOAsyncChannelInboundStream<HTTPClientResponsePart>.AsyncIterator
+    private let outbound: NIOAsyncChannelOutboundWriter<HTTPClientRequestPart>
+    private let authority: String
+    /// Whether the server asked to close, so the connection cannot carry another request.
+    public private(set) var isClosing = false
+
+    /// Opens a connection, runs the body with it, and closes it.
+    /// - Parameters:
+    ///   - host: The edge's address.
+    ///   - port: The edge's port.
+    ///   - source: The viewer's source address; `nil` to let the system pick.
+    ///   - body: What to do with the connection.
+    /// - Throws: When the connection cannot be made, or what the body throws.
+    public static func open<Result: Sendable>(
+        host: String = "127.0.0.1",
+        port: Int,
+        from source: String?,
+        _ body: (inout ViewerConnection) async throws -> Result
+    ) async throws -> Result {
+        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connectTimeout(.seconds(10))
+        if let source { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: source, port: 0)) }
+        let channel = try await bootstrap.connect(host: host, port: port) { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
+            }
+        }
+        return try await channel.executeThenClose { inbound, outbound in
+            var connection = ViewerConnection(inbound: inbound.makeAsyncIterator(), outbound: outbound, authority: "\(host):\(port)")
+            return try await body(&connection)
+        }
+    }
+
+    /// Sends one request and reads its whole response.
+    /// - Parameters:
+    ///   - method: The method.
+    ///   - path: The path and query.
+    ///   - hostHeader: The `Host` to send (the distribution's domain).
+    ///   - headers: Extra header fields.
+    /// - Returns: The reply; `elapsed` runs from writing the request to the last byte.
+    /// - Throws: When the connection breaks before the response ends.
+    public mutating func send(
+        method: HTTPMethod = .GET,
+        path: String,
+        hostHeader: String? = nil,
+        headers: [(String, String)] = []
+    ) async throws -> ViewerClient.Reply {
+        let started = ContinuousClock.now
+        var fields = HTTPHeaders([("Host", hostHeader ?? authority), ("User-Agent", "edgesim-viewer")])
+        fields.add(contentsOf: headers)
+        try await outbound.write(.head(HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: fields)))
+        try await outbound.write(.end(nil))
+        var reply = ViewerClient.Reply(status: 0, headers: [:], body: ByteBuffer(), elapsed: .zero, timeToFirstByte: .zero)
+        while let part = try await inbound.next() {
+            switch part {
+            case .head(let head):
+                reply.status = Int(head.status.code)
+                reply.headers = head.headers
+                reply.timeToFirstByte = .now - started
+                if !head.isKeepAlive { isClosing = true }
+            case .body(var buffer):
+                reply.body.writeBuffer(&buffer)
+            case .end:
+                reply.elapsed = .now - started
+                return reply
+            }
+        }
+        isClosing = true
+        throw ViewerClientError(message: "the connection to \(authority) closed before the response ended")
+    }
+}

@@ -1,0 +1,42 @@
+import Histogram
+import Topology
+
+/// Everything one location's samples add up to: latency histograms (HdrHistogram, in
+/// microseconds), outcomes, hits, and the sum of each stage's time.
+struct LocationRecorder: Sendable {
+    private(set) var latency = Histogram<UInt64>(highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: .three)
+    /// The viewer↔edge link's share of each answered request: the measured round trip.
+    private(set) var viewerLink = Histogram<UInt64>(highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: .three)
+    private(set) var outcomes: [Sample.Outcome: Int] = [:]
+    private(set) var hits = 0
+    private(set) var answered = 0
+    private(set) var stageSums = StageTimes()
+    private(set) var edges: [String: Int] = [:]
+
+    mutating func record(_ sample: Sample) {
+        latency.record(UInt64(max(0, sample.latency.inMilliseconds * 1000)))
+        outcomes[sample.outcome, default: 0] += 1
+        guard sample.outcome != .transport else { return }
+        answered += 1
+        if sample.isHit { hits += 1 }
+        if let edge = sample.edge { edges[edge, default: 0] += 1 }
+        stageSums.add(sample.stages)
+        viewerLink.record(UInt64(max(0, sample.stages.viewerLink * 1000)))
+    }
+
+    /// Merges another recorder's samples (one per connection, merged at the end).
+    mutating func merge(_ other: LocationRecorder) {
+        latency.add(other.latency)
+        viewerLink.add(other.viewerLink)
+        for (outcome, count) in other.outcomes { outcomes[outcome, default: 0] += count }
+        hits += other.hits
+        answered += other.answered
+        stageSums.add(other.stageSums)
+        for (edge, count) in other.edges { edges[edge, default: 0] += count }
+    }
+
+    var count: Int { Int(latency.totalCount) }
+
+    /// Milliseconds at a percentile of the latency.
+    func percentile(_ p: Double) -> Double { count == 0 ? 0 : Double(latency.valueAtPercentile(p)) / 1000 }
+}

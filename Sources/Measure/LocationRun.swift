@@ -1,0 +1,92 @@
+import CDNCore
+import Synchronization
+
+/// The load from one viewer location: a warm-up on one connection, then `concurrency`
+/// keep-alive connections that take tickets until the run is over. Each connection records
+/// into its own recorder; they are merged at the end.
+enum LocationRun {
+    static func run(_ target: MeasureTarget, settings: MeasureSettings, progress: MeasureProgress) async -> LocationRecorder {
+        await warmUp(target, settings: settings)
+        let tickets = Tickets(extent: settings.extent, pacing: settings.pacing)
+        return await withTaskGroup(of: LocationRecorder.self) { group in
+            for _ in 0..<max(1, settings.concurrency) {
+                group.addTask { await connection(target, settings: settings, tickets: tickets, progress: progress) }
+            }
+            var merged = LocationRecorder()
+            for await recorder in group { merged.merge(recorder) }
+            return merged
+        }
+    }
+
+    /// Requests that fill the caches along the way and are not counted.
+    private static func warmUp(_ target: MeasureTarget, settings: MeasureSettings) async {
+        guard settings.warmup > 0 else { return }
+        _ = try? await ViewerConnection.open(host: target.edgeHost, port: target.edgePort, from: target.address) { connection in
+            for index in 0..<settings.warmup {
+                _ = try await connection.send(path: settings.paths[index % settings.paths.count], hostHeader: target.domain)
+                if connection.isClosing { break }
+            }
+        }
+    }
+
+    /// One connection's share: reopened whenever the edge closes it or it breaks.
+    private static func connection(
+        _ target: MeasureTarget,
+        settings: MeasureSettings,
+        tickets: Tickets,
+        progress: MeasureProgress
+    ) async -> LocationRecorder {
+        var recorder = LocationRecorder()
+        var pending: Tickets.Ticket? = await tickets.next()
+        while let first = pending {
+            var inFlight = first
+            do {
+                pending = try await ViewerConnection.open(host: target.edgeHost, port: target.edgePort, from: target.address) { connection in
+                    var ticket: Tickets.Ticket? = first
+                    while let current = ticket {
+                        inFlight = current
+                        let path = settings.paths[current.index % settings.paths.count]
+                        let reply = try await connection.send(path: path, hostHeader: target.domain)
+                        let sample = Sample(reply: reply, latency: .now - current.due)
+                        recorder.record(sample)
+                        progress.count(target.viewer, failed: sample.outcome != .success && sample.outcome != .redirect)
+                        ticket = await tickets.next()
+                        if connection.isClosing { return ticket }
+                    }
+                    return nil
+                }
+            } catch {
+                // The request in flight got no answer: it counts, as a transport error.
+                recorder.record(Sample(failureAfter: .now - inFlight.due))
+                progress.count(target.viewer, failed: true)
+                try? await Task.sleep(for: .milliseconds(20))
+                pending = await tickets.next()
+            }
+        }
+        return recorder
+    }
+}
+
+/// Counts done and failed requests per location while a run goes, for the progress display.
+public final class MeasureProgress: Sendable {
+    public struct Count: Sendable {
+        public var done = 0
+        public var failed = 0
+
+        public init() {}
+    }
+
+    private let counts = Mutex<[String: Count]>([:])
+
+    public init() {}
+
+    func count(_ viewer: String, failed: Bool) {
+        counts.withLock { counts in
+            counts[viewer, default: Count()].done += 1
+            if failed { counts[viewer, default: Count()].failed += 1 }
+        }
+    }
+
+    /// The counts so far, by viewer.
+    public var snapshot: [String: Count] { counts.withLock { $0 } }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Histogram
+
+/// What a measurement found, per viewer location, in a form JSON, CSV, tables and the HTML
+/// report all read.
+public struct MeasureResult: Sendable, Codable {
+    /// One location's results.
+    public struct Location: Sendable, Codable {
+        public var target: MeasureTarget
+        /// The edge that answered most (the one routing gave, unless it failed over).
+        public var servedBy: String
+        public var requests: Int
+        /// Requests by outcome: `2xx`, `3xx`, `4xx`, `5xx`, `transport`.
+        public var outcomes: [String: Int]
+        /// The share of answered requests the edge's cache answered.
+        public var hitRatio: Double
+        /// Latency in milliseconds.
+        public var p50: Double
+        public var p90: Double
+        public var p99: Double
+        public var max: Double
+        public var mean: Double
+        /// The measured viewer↔edge time (p50 of each request's link share), beside the model's.
+        public var measuredRTT: Double
+        /// The mean time of each stage, in milliseconds; they add up to ``mean``.
+        public var stages: StageTimes
+        /// The latency distribution: (percentile, milliseconds) pairs for the report.
+        public var distribution: [[Double]]
+
+        /// Requests that did not get a 2xx or 3xx.
+        public var errors: Int { requests - (outcomes["2xx"] ?? 0) - (outcomes["3xx"] ?? 0) }
+    }
+
+    /// A node on the report's map.
+    public struct Place: Sendable, Codable {
+        public var id: String
+        /// `edge` or `hub`.
+        public var role: String
+        public var latitude: Double
+        public var longitude: Double
+        /// An edge's hub.
+        public var hub: String?
+    }
+
+    /// When it ran.
+    public var startedAt: Date
+    /// How long it ran, in seconds.
+    public var seconds: Double
+    /// The topology's name.
+    public var topology: String
+    public var settings: MeasureSettings
+    public var locations: [Location]
+    /// The topology's edges and hubs, for the map.
+    public var places: [Place]
+
+    /// Requests per second over the whole run.
+    public var rate: Double { seconds > 0 ? Double(locations.reduce(0) { $0 + $1.requests }) / seconds : 0 }
+}
+
+extension MeasureResult.Location {
+    init(target: MeasureTarget, recorder: LocationRecorder) {
+        self.target = target
+        servedBy = recorder.edges.max { $0.value < $1.value }?.key ?? target.edge
+        requests = recorder.count
+        outcomes = Dictionary(uniqueKeysWithValues: recorder.outcomes.map { ($0.key.rawValue, $0.value) })
+        hitRatio = recorder.answered == 0 ? 0 : Double(recorder.hits) / Double(recorder.answered)
+        p50 = recorder.percentile(50)
+        p90 = recorder.percentile(90)
+        p99 = recorder.percentile(99)
+        max = recorder.count == 0 ? 0 : Double(recorder.latency.max) / 1000
+        mean = recorder.count == 0 ? 0 : recorder.latency.mean / 1000
+        measuredRTT = recorder.answered == 0 ? 0 : Double(recorder.viewerLink.valueAtPercentile(50)) / 1000
+        stages = recorder.stageSums.divided(by: recorder.answered)
+        distribution = [0, 10, 25, 50, 75, 90, 95, 99, 99.9, 100].map { [$0, recorder.percentile($0)] }
+    }
+}

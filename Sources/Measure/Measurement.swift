@@ -1,0 +1,88 @@
+import CDNCore
+import Foundation
+import Topology
+
+/// A measurement of a running network: every chosen viewer location at once, each through the
+/// edge routing gives it, over its emulated link.
+///
+/// ```swift
+/// let targets = try Measurement.targets(state: state, topology: topology, viewers: ["tokyo-home"])
+/// let result = await Measurement.run(targets, settings: settings, topology: topology.name)
+/// print(result.locations[0].p50)
+/// ```
+public enum Measurement {
+    /// The locations to measure from, as the running network routes them.
+    /// - Parameters:
+    ///   - state: The running network.
+    ///   - topology: Its topology, for the viewers' coordinates.
+    ///   - viewers: The viewer ids; empty for all.
+    /// - Throws: ``MeasureError`` naming a viewer that is unknown or has no edge.
+    public static func targets(state: NetworkState, topology: Topology, viewers: [String]) throws -> [MeasureTarget] {
+        let chosen = viewers.isEmpty ? state.viewers.map(\.id) : viewers
+        return try chosen.map { id in
+            guard let viewer = state.viewers.first(where: { $0.id == id }), let spec = topology.viewers.first(where: { $0.id == id }) else {
+                let known = state.viewers.map(\.id).joined(separator: ", ")
+                throw MeasureError("there is no viewer '\(id)' in the running network (it has: \(known))")
+            }
+            guard let edgeID = viewer.edge, let edge = state.node(edgeID) else {
+                throw MeasureError("viewer '\(id)' has no edge to go to: no distribution's edge is reachable from it")
+            }
+            return MeasureTarget(
+                viewer: id,
+                location: viewer.location,
+                latitude: spec.location.coordinate.latitude,
+                longitude: spec.location.coordinate.longitude,
+                address: viewer.address,
+                edge: edgeID,
+                edgeHost: edge.host == "0.0.0.0" ? "127.0.0.1" : edge.host,
+                edgePort: edge.port,
+                domain: state.distributions.first?.domain,
+                modelledRTT: viewer.rttMilliseconds ?? 0
+            )
+        }
+    }
+
+    /// Runs the load from every location at once.
+    /// - Parameters:
+    ///   - targets: The locations.
+    ///   - settings: Paths, extent, concurrency, pacing, warm-up.
+    ///   - topology: The topology, for the result's name and map.
+    ///   - progress: Counts as requests complete, for a live display.
+    /// - Returns: Each location's results, in the targets' order.
+    public static func run(
+        _ targets: [MeasureTarget],
+        settings: MeasureSettings,
+        topology: Topology,
+        progress: MeasureProgress = MeasureProgress()
+    ) async -> MeasureResult {
+        let startedAt = Date()
+        let started = ContinuousClock.now
+        let recorders = await withTaskGroup(of: (Int, LocationRecorder).self) { group in
+            for (index, target) in targets.enumerated() {
+                group.addTask { (index, await LocationRun.run(target, settings: settings, progress: progress)) }
+            }
+            var recorders: [Int: LocationRecorder] = [:]
+            for await (index, recorder) in group { recorders[index] = recorder }
+            return recorders
+        }
+        return MeasureResult(
+            startedAt: startedAt,
+            seconds: (ContinuousClock.now - started).inMilliseconds / 1000,
+            topology: topology.name,
+            settings: settings,
+            locations: targets.indices.map { MeasureResult.Location(target: targets[$0], recorder: recorders[$0] ?? LocationRecorder()) },
+            places: topology.edges.map {
+                .init(id: $0.id, role: "edge", latitude: $0.location.coordinate.latitude, longitude: $0.location.coordinate.longitude, hub: $0.hub)
+            }
+                + topology.hubs.map {
+                    .init(id: $0.id, role: "hub", latitude: $0.location.coordinate.latitude, longitude: $0.location.coordinate.longitude, hub: nil)
+                }
+        )
+    }
+}
+
+/// A measurement that cannot run as asked, said plainly.
+public struct MeasureError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

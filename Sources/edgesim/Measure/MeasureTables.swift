@@ -1,0 +1,40 @@
+import Foundation
+import Measure
+
+/// The terminal tables of a measurement.
+enum MeasureTables {
+    /// One row per location: who served it, how it went, how fast, and the model beside it.
+    static func locations(_ result: MeasureResult) -> String {
+        var table = Table(
+            ["viewer", "location", "edge", "requests", "errors", "hits", "p50", "p90", "p99", "max", "modelled RTT", "measured RTT"],
+            alignments: [.left, .left, .left, .right, .right, .right, .right, .right, .right, .right, .right, .right]
+        )
+        for location in result.locations.sorted(by: { $0.p50 < $1.p50 }) {
+            table.add([
+                location.target.viewer, location.target.location, location.servedBy, "\(location.requests)", errors(location),
+                "\(Int((location.hitRatio * 100).rounded()))%", ms(location.p50), ms(location.p90), ms(location.p99), ms(location.max),
+                ms(location.target.modelledRTT), ms(location.measuredRTT),
+            ])
+        }
+        let total = result.locations.reduce(0) { $0 + $1.requests }
+        return table.render() + "\n\(total) requests in \(String(format: "%.1f", result.seconds)) s (\(Int(result.rate.rounded())) per second)"
+    }
+
+    /// Where the time goes: each stage's mean per location, in milliseconds.
+    static func stages(_ result: MeasureResult) -> String {
+        let used = StageTimes.labels.filter { label in result.locations.contains { $0.stages[keyPath: label.1] >= 0.005 } }
+        var table = Table(["viewer", "mean"] + used.map(\.0), alignments: [.left] + Array(repeating: .right, count: used.count + 1))
+        for location in result.locations.sorted(by: { $0.p50 < $1.p50 }) {
+            table.add([location.target.viewer, ms(location.mean)] + used.map { ms(location.stages[keyPath: $0.1]) })
+        }
+        return "where the time goes (mean per request):\n" + table.render()
+    }
+
+    private static func errors(_ location: MeasureResult.Location) -> String {
+        guard location.errors > 0 else { return "0" }
+        let kinds = location.outcomes.filter { !["2xx", "3xx"].contains($0.key) && $0.value > 0 }.sorted { $0.key < $1.key }
+        return "\(location.errors) (" + kinds.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ")"
+    }
+
+    private static func ms(_ value: Double) -> String { formatMilliseconds(.nanoseconds(Int64(value * 1e6))) }
+}

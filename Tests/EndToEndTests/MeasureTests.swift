@@ -1,0 +1,130 @@
+import CDNCore
+import EdgesimTestSupport
+import Foundation
+import Testing
+
+/// `edgesim measure` against a real network on the minimal topology: every viewer gets results
+/// through the edge `route` names, the measured round trip follows the model, the breakdown adds
+/// up, JSON and CSV agree, open-loop pacing sends what it should, and the report renders in a
+/// real browser.
+@Suite(.serialized, .timeLimit(.minutes(3)))
+struct MeasureTests {
+    static let topology = CLI.packageRoot.appendingPathComponent("topologies/minimal.yaml").path
+
+    @Test func everyViewerIsMeasuredThroughItsRoutedEdgeAndTheOutputsAgree() async throws {
+        try await withNetwork(Self.topology) { network in
+            let folder = network.stateDirectory
+            let (json, csv, report) = (
+                folder.appendingPathComponent("m.json"), folder.appendingPathComponent("m.csv"), folder.appendingPathComponent("m.html")
+            )
+            let run = try CLI.run([
+                "measure", "--state-dir", folder.path, "--requests", "60", "--concurrency", "2", "--json", json.path, "--csv", csv.path,
+                "--report", report.path,
+            ])
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout.contains("where the time goes"), "\(run.stdout)")
+            let result = try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any]
+            let locations = try #require(result?["locations"] as? [[String: Any]])
+
+            // Every viewer, through the edge routing names.
+            let routed = try CLI.run(["route", Self.topology, "--from", "all", "--json"])
+            let routes = try #require(try JSONSerialization.jsonObject(with: Data(routed.stdout.utf8)) as? [[String: Any]])
+            let expected = Dictionary(uniqueKeysWithValues: routes.map { ($0["viewer"] as? String ?? "", $0["edge"] as? String ?? "") })
+            #expect(locations.count == expected.count)
+            for location in locations {
+                let target = location["target"] as? [String: Any] ?? [:]
+                let viewer = target["viewer"] as? String ?? ""
+                #expect(location["servedBy"] as? String == expected[viewer], "\(viewer)")
+                #expect(location["requests"] as? Int == 60 && (location["outcomes"] as? [String: Int])?["2xx"] == 60, "\(location)")
+
+                // The round trip follows the model: the link adds exactly the modelled delay, and
+                // what is left is both sides' processing on loopback (about 2 ms in a debug build
+                // on a shared 2-core machine), so 10% and 5 ms of headroom above, none below.
+                let modelled = target["modelledRTT"] as? Double ?? 0
+                let measured = location["measuredRTT"] as? Double ?? 0
+                #expect(measured >= modelled * 0.98 && measured <= modelled * 1.1 + 5, "\(viewer): measured \(measured) ms, modelled \(modelled) ms")
+
+                // The stages add up to the mean (the histogram's mean is good to 0.1%).
+                let stages = location["stages"] as? [String: Double] ?? [:]
+                let mean = location["mean"] as? Double ?? 0
+                #expect(abs(stages.values.reduce(0, +) - mean) <= mean * 0.005 + 0.05, "\(viewer): \(stages) vs \(mean)")
+            }
+
+            // The CSV says what the JSON says.
+            let rows = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n").map { Self.cells(String($0)) }
+            let header = try #require(rows.first)
+            #expect(rows.count == locations.count + 1)
+            for row in rows.dropFirst() {
+                let fields = Dictionary(uniqueKeysWithValues: zip(header, row))
+                let location = try #require(locations.first { ($0["target"] as? [String: Any])?["viewer"] as? String == fields["viewer"] })
+                for (column, key) in [("p50_ms", "p50"), ("p99_ms", "p99"), ("mean_ms", "mean"), ("measured_rtt_ms", "measuredRTT")] {
+                    let fromJSON = location[key] as? Double ?? -1
+                    #expect(abs((Double(fields[column] ?? "") ?? -2) - fromJSON) < 0.001, "\(column)")
+                }
+                #expect(fields["edge"] == location["servedBy"] as? String && fields["requests"] == "60")
+            }
+
+            // The report, drawn by a real browser.
+            let dom = try Self.render(report)
+            #expect(dom.contains("data-rendered=\"yes\""), "the page's script did not run")
+            #expect(dom.contains("<span id=\"viewer-count\">\(expected.count)</span>"), "the map does not show every viewer")
+            for viewer in expected.keys { #expect(dom.contains(viewer)) }
+            #expect(dom.contains("class=\"stage\"") && dom.contains("class=\"distribution\""))
+        }
+    }
+
+    @Test func openLoopSendsOnScheduleWhateverTheAnswers() async throws {
+        try await withNetwork(Self.topology) { network in
+            let json = network.stateDirectory.appendingPathComponent("open.json")
+            let run = try CLI.run([
+                "measure", "--state-dir", network.stateDirectory.path, "--from", "osaka-office", "--rate", "40", "--duration", "1 s",
+                "--json", json.path,
+            ])
+            #expect(run.status == 0, "\(run.stderr)")
+            let result = try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any]
+            let locations = result?["locations"] as? [[String: Any]] ?? []
+            #expect(locations.count == 1)
+            #expect(locations.first?["requests"] as? Int == 40, "40 per second for 1 s: \(locations)")
+        }
+    }
+
+    @Test func badOptionsAreRefusedWithTheReason() throws {
+        let both = try CLI.run(["measure", "--requests", "5", "--duration", "1 s"])
+        #expect(both.status != 0 && both.stderr.contains("not both"))
+        let path = try CLI.run(["measure", "--path", "index.html"])
+        #expect(path.status != 0 && path.stderr.contains("must start with /"))
+        let nowhere = try CLI.run(["measure", "--state-dir", "/nonexistent-edgesim"])
+        #expect(nowhere.status != 0 && !nowhere.stderr.isEmpty)
+    }
+
+    /// The page as headless Chromium leaves it after running its script.
+    static func render(_ page: URL) throws -> String {
+        guard let browser = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: FileManager.default.isExecutableFile) else {
+            throw NetworkError("the report test needs Chromium (Debian: apt-get install chromium); .ci/run installs it")
+        }
+        let result = try CLI.run(
+            external: browser,
+            ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", page.absoluteString],
+            timeout: .seconds(90)
+        )
+        return result.stdout
+    }
+
+    /// A CSV line's cells (quoted cells may hold commas).
+    static func cells(_ line: String) -> [String] {
+        var cells: [String] = []
+        var current = ""
+        var quoted = false
+        for character in line {
+            if character == "\"" {
+                quoted.toggle()
+            } else if character == ",", !quoted {
+                cells.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        return cells + [current]
+    }
+}

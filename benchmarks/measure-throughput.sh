@@ -29,7 +29,7 @@ domain=$(python3 -c "import json; d=json.load(open('$work/state/network.json'));
 for connections in 1 8 32; do
     "$bin" measure --state-dir "$work/state" --from tokyo-home --duration "$seconds s" --concurrency "$connections" \
         --warmup 10 --json "$work/measure-$connections.json" >/dev/null
-    wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "Host: $domain" "http://127.0.0.1:$edge_port/" >"$work/wrk-$connections.txt"
+    wrk -t"$(( connections < 2 ? 1 : 2 ))" -c"$connections" -d"${seconds}s" --latency -H "Host: $domain" "http://127.0.0.1:$edge_port/" >"$work/wrk-$connections.txt"
 done
 
 python3 - "$work" "$seconds" <<'PY'

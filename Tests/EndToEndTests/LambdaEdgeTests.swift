@@ -47,6 +47,9 @@ struct LambdaEdgeTests {
             let a = try await Self.ask(network, "/experiment")
             #expect(String(buffer: a.body) == "variant a\n")
             #expect(try await Self.ask(network, "/experiment", headers: [("Cookie", "experiment=b")]).header("X-Cache") == "Hit from cloudfront")
+            // The function's stage is timed, and the response names the version that ran.
+            #expect(a.header("Server-Timing")?.contains("viewer-request;dur=") == true, "\(a.headers)")
+            #expect(a.header("Edgesim-Functions") == "ab-test:1")
         }
     }
 
@@ -90,8 +93,11 @@ struct LambdaEdgeTests {
             let first = try await Self.ask(network, "/secure/page.txt")
             #expect(first.header("Strict-Transport-Security")?.hasPrefix("max-age=63072000") == true)
             #expect(first.header("Referrer-Policy") == "same-origin")
+            #expect(first.header("Server-Timing")?.contains("origin-response;dur=") == true, "\(first.headers)")
+            #expect(first.header("Edgesim-Functions") == "security:1")
             let second = try await Self.ask(network, "/secure/page.txt")
             #expect(second.header("X-Cache") == "Hit from cloudfront")
+            #expect(second.header("Server-Timing")?.contains("origin-response") == false && second.header("Edgesim-Functions") == nil)
             #expect(second.header("X-Frame-Options") == "DENY")
         }
     }

@@ -17,7 +17,14 @@ enum MeasureTables {
             ])
         }
         let total = result.locations.reduce(0) { $0 + $1.requests }
-        return table.render() + "\n\(total) requests in \(String(format: "%.1f", result.seconds)) s (\(Int(result.rate.rounded())) per second)"
+        var text = table.render() + "\n\(total) requests in \(String(format: "%.1f", result.seconds)) s (\(Int(result.rate.rounded())) per second)"
+        let excess = result.locations.filter { $0.requests > 0 }.map { $0.measuredRTT - $0.target.modelledRTT }.sorted()
+        if !excess.isEmpty, excess[excess.count / 2] > 3 {
+            text += "\nnote: measured round trips exceed the model by \(ms(excess[excess.count / 2])) at the median: every node and the load share "
+            text += "\(ProcessInfo.processInfo.activeProcessorCount) cores, and they are short of CPU for this load. "
+            text += "Measure fewer locations at once, lower --concurrency, or use a release build."
+        }
+        return text
     }
 
     /// Where the time goes: each stage's mean per location, in milliseconds.

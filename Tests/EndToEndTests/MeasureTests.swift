@@ -88,6 +88,43 @@ struct MeasureTests {
         }
     }
 
+    @Test func whatIfAnEdgeMovesComparesBothNetworks() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-whatif-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let json = folder.appendingPathComponent("what-if.json").path
+        // Osaka loses KIX50 and gains ITM50 (Itami) beside it: the Osaka viewer moves to it,
+        // Tokyo stays with NRT50.
+        let run = try CLI.run(
+            [
+                "measure", Self.topology, "--requests", "20", "--without-edge", "KIX50", "--with-edge", "ITM50@34.78,135.44", "--json", json,
+            ],
+            timeout: .seconds(150)
+        )
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("KIX50 → ITM50"), "\(run.stdout)")
+        let comparison = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+        let rows = comparison?["rows"] as? [[String: Any]] ?? []
+        let edges = Dictionary(
+            uniqueKeysWithValues: rows.map { ($0["viewer"] as? String ?? "", ($0["edgeBefore"] as? String, $0["edgeAfter"] as? String)) }
+        )
+        #expect(edges["osaka-office"]?.0 == "KIX50" && edges["osaka-office"]?.1 == "ITM50")
+        #expect(edges["tokyo-home"]?.0 == "NRT50" && edges["tokyo-home"]?.1 == "NRT50")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: CLI.packageRoot.appendingPathComponent("topologies").path)
+        #expect(!leftovers.contains { $0.contains("what-if") }, "the edited topology was left behind")
+
+        // Two saved runs compare without measuring anything.
+        let (a, b) = (folder.appendingPathComponent("a.json").path, folder.appendingPathComponent("b.json").path)
+        try await withNetwork(Self.topology) { network in
+            for file in [a, b] {
+                let measured = try CLI.run(["measure", "--state-dir", network.stateDirectory.path, "--requests", "10", "--json", file])
+                #expect(measured.status == 0, "\(measured.stderr)")
+            }
+        }
+        let compared = try CLI.run(["measure", "--compare", a, "--compare", b])
+        #expect(compared.status == 0 && compared.stdout.contains("tokyo-home") && compared.stdout.contains("osaka-office"), "\(compared.stdout)")
+    }
+
     @Test func badOptionsAreRefusedWithTheReason() throws {
         let both = try CLI.run(["measure", "--requests", "5", "--duration", "1 s"])
         #expect(both.status != 0 && both.stderr.contains("not both"))
@@ -95,6 +132,12 @@ struct MeasureTests {
         #expect(path.status != 0 && path.stderr.contains("must start with /"))
         let nowhere = try CLI.run(["measure", "--state-dir", "/nonexistent-edgesim"])
         #expect(nowhere.status != 0 && !nowhere.stderr.isEmpty)
+        let whatIf = try CLI.run(["measure", "--without-edge", "KIX50"])
+        #expect(whatIf.status != 0 && whatIf.stderr.contains("need a topology FILE"))
+        let place = try CLI.run(["measure", Self.topology, "--with-edge", "ITM50@north"])
+        #expect(place.status != 0 && place.stderr.contains("ID@LAT,LON"))
+        let missing = try CLI.run(["measure", Self.topology, "--without-edge", "XYZ50"])
+        #expect(missing.status != 0 && missing.stderr.contains("no edge 'XYZ50'"), "\(missing.stderr)")
     }
 
     /// The page as headless Chromium leaves it after running its script.

@@ -30,6 +30,11 @@ extension EdgeSim {
         @Option(help: "Write the whole result as JSON.") var json: String?
         @Option(help: "Write one CSV row per location.") var csv: String?
         @Option(help: "Write a self-contained HTML report.") var report: String?
+        @Option(help: "Compare two earlier runs' JSON: give it twice (before, then after); nothing is measured.") var compare: [String] = []
+        @Option(help: "With FILE: measure this topology too, the same way, and compare.") var against: String?
+        @Option(help: "With FILE: what if this edge were gone? Measures both and compares. Repeatable.") var withoutEdge: [String] = []
+        @Option(help: "With FILE: what if there were an edge ID@LAT,LON (behind the nearest hub, or ID@LAT,LON/HUB)? Repeatable.")
+        var withEdge: [String] = []
         @OptionGroup var state: StateDirectoryOption
 
         func validate() throws {
@@ -39,6 +44,35 @@ extension EdgeSim {
             if let rate, !(rate > 0 && rate <= 100_000) { throw ValidationError("--rate must be above 0 and at most 100000") }
             if warmup < 0 { throw ValidationError("--warmup cannot be negative") }
             if path.contains(where: { !$0.hasPrefix("/") }) { throw ValidationError("every --path must start with /") }
+            if !compare.isEmpty, compare.count != 2 { throw ValidationError("--compare takes two JSON files: before, then after") }
+            let whatIf = against != nil || !withoutEdge.isEmpty || !withEdge.isEmpty
+            if whatIf, file == nil { throw ValidationError("--against, --without-edge and --with-edge need a topology FILE to start from") }
+            if whatIf || !compare.isEmpty, report != nil || csv != nil {
+                throw ValidationError("--report and --csv describe one run; a comparison writes --json")
+            }
+            _ = try edits()
+        }
+
+        /// The what-if changes, parsed.
+        func edits() throws -> [TopologyEdit.Change] {
+            var changes = withoutEdge.map { TopologyEdit.Change.removeEdge($0) }
+            for text in withEdge {
+                let parts = text.split(separator: "@", maxSplits: 1)
+                let place = parts.count == 2 ? parts[1].split(separator: "/", maxSplits: 1) : []
+                let coordinates = place.first?.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) } ?? []
+                guard parts.count == 2, coordinates.count == 2, (-90...90).contains(coordinates[0]), (-180...180).contains(coordinates[1]) else {
+                    throw ValidationError("--with-edge '\(text)' is not ID@LAT,LON or ID@LAT,LON/HUB (e.g. LIS50@38.77,-9.13)")
+                }
+                changes.append(
+                    .addEdge(
+                        id: String(parts[0]),
+                        latitude: coordinates[0],
+                        longitude: coordinates[1],
+                        hub: place.count == 2 ? String(place[1]) : nil
+                    )
+                )
+            }
+            return changes
         }
 
         func run() async throws {
@@ -50,6 +84,14 @@ extension EdgeSim {
                 pacing: rate.map { .open(perSecond: $0) } ?? .closed,
                 warmup: warmup
             )
+            if compare.count == 2 {
+                let before = try MeasureResult.read(Data(contentsOf: URL(fileURLWithPath: compare[0])))
+                let after = try MeasureResult.read(Data(contentsOf: URL(fileURLWithPath: compare[1])))
+                return try show(MeasureComparison(before: (compare[0], before), after: (compare[1], after)))
+            }
+            if let file, against != nil || !withoutEdge.isEmpty || !withEdge.isEmpty {
+                return try await whatIf(file, settings: settings)
+            }
             let result: MeasureResult?
             if let file {
                 let topology = try NodeOptions.load(file)
@@ -76,6 +118,48 @@ extension EdgeSim {
             Output.line("")
             Output.line(MeasureTables.stages(result))
             return result
+        }
+
+        /// Measures FILE, then the other topology (or FILE changed), and compares.
+        private func whatIf(_ file: String, settings: MeasureSettings) async throws {
+            let first = try NodeOptions.load(file)
+            var second = (file: against ?? "", label: against ?? "")
+            var scratch: String?
+            if against == nil {
+                let changes = try edits()
+                let text = try TopologyEdit.apply(changes, to: String(contentsOfFile: file, encoding: .utf8), topology: first)
+                // Beside the original, so its relative paths (sites, function code) still resolve.
+                let url = URL(fileURLWithPath: file)
+                let path = url.deletingLastPathComponent().appendingPathComponent(
+                    ".\(url.deletingPathExtension().lastPathComponent).what-if-\(getpid()).yaml"
+                ).path
+                try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+                scratch = path
+                second = (path, changes.map(\.description).joined(separator: ", "))
+            }
+            defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
+            let other = try NodeOptions.load(second.file)
+            Output.line("1/2: \(file)")
+            let before = try await TemporaryNetwork.run(first, file: file) { state in
+                try await Self.measure(state: state, topology: first, settings: settings)
+            }
+            Output.line("\n2/2: \(second.label)")
+            let after = try await TemporaryNetwork.run(other, file: second.file) { state in
+                try await Self.measure(state: state, topology: other, settings: settings)
+            }
+            guard let before, let after else { throw ExitCode(1) }
+            try show(MeasureComparison(before: (file, before), after: (second.label, after)))
+        }
+
+        private func show(_ comparison: MeasureComparison) throws {
+            Output.line("")
+            Output.line(MeasureTables.comparison(comparison))
+            if let json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                try encoder.encode(comparison).write(to: URL(fileURLWithPath: json))
+                Output.line("wrote \(json)")
+            }
         }
 
         private func write(_ result: MeasureResult) throws {

@@ -37,6 +37,25 @@ enum MeasureTables {
         return "where the time goes (mean per request):\n" + table.render()
     }
 
+    /// Two runs, location by location, biggest improvement first.
+    static func comparison(_ comparison: MeasureComparison) -> String {
+        var table = Table(
+            ["viewer", "location", "edge", "p50 before", "p50 after", "change", "p99 before", "p99 after"],
+            alignments: [.left, .left, .left, .right, .right, .right, .right, .right]
+        )
+        for row in comparison.rows {
+            let edge = row.edgeBefore == row.edgeAfter ? row.edgeBefore : "\(row.edgeBefore) → \(row.edgeAfter)"
+            let sign = row.p50Change > 0 ? "+" : ""
+            let change = "\(sign)\(ms(row.p50Change)) (\(sign)\(Int((row.p50ChangeRatio * 100).rounded()))%)"
+            table.add([row.viewer, row.location, edge, ms(row.p50Before), ms(row.p50After), change, ms(row.p99Before), ms(row.p99After)])
+        }
+        let summary = comparison.summary
+        var text = "before: \(comparison.before)\nafter:  \(comparison.after)\n" + table.render()
+        text += "\n\(summary.faster) locations faster, \(summary.slower) slower, \(summary.same) about the same (a change counts past 1 ms and 10%)"
+        if !comparison.unmatched.isEmpty { text += "\nmeasured in only one run: \(comparison.unmatched.joined(separator: ", "))" }
+        return text
+    }
+
     private static func errors(_ location: MeasureResult.Location) -> String {
         guard location.errors > 0 else { return "0" }
         let kinds = location.outcomes.filter { !["2xx", "3xx"].contains($0.key) && $0.value > 0 }.sorted { $0.key < $1.key }

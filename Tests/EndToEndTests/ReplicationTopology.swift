@@ -1,5 +1,6 @@
 import EdgesimTestSupport
 import Foundation
+import Testing
 
 /// Two edges behind one hub and the registry, with one function, `stamp`, at both viewer
 /// stages of every request: viewer-request stamps the request with its version, viewer-response
@@ -22,6 +23,23 @@ enum ReplicationTopology {
             return cf.response;
         };
         """
+    }
+
+    /// Publishes `stamp2/` as version 2 of `stamp`.
+    static func publishVersion2(_ folder: URL, state: String) throws {
+        let code = folder.appendingPathComponent("stamp2").path
+        let published = try CLI.run([
+            "function", "publish", "stamp", "--code", code, "--runtime", "nodejs", "--handler", "index.handler", "--state-dir", state,
+        ])
+        #expect(published.stdout.contains("stamp:2"), "\(published.stderr)")
+    }
+
+    /// Associates `stamp:2` with both viewer stages, as one config epoch.
+    static func associateVersion2(state: String) throws {
+        let associated = try CLI.run([
+            "associate", "E2REPLICATION1", "--event", "viewer-request", "--event", "viewer-response", "--function", "stamp:2", "--state-dir", state,
+        ])
+        #expect(associated.status == 0, "\(associated.stderr)")
     }
 
     /// Writes the site, version 1 of `stamp` and `network.yaml`; returns the folder.

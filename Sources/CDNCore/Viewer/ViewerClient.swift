@@ -75,6 +75,7 @@ public enum ViewerClient {
         }
     }
 
+    /// One request on a connection of its own, timed from the start of the connect.
     private static func exchange(
         method: HTTPMethod,
         host: String,
@@ -86,38 +87,18 @@ public enum ViewerClient {
         body: ByteBuffer?
     ) async throws -> Reply {
         let started = ContinuousClock.now
-        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .connectTimeout(.seconds(10))
-        if let source { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: source, port: 0)) }
-        let channel = try await bootstrap.connect(host: host, port: port) { channel in
-            channel.eventLoop.makeCompletedFuture {
-                try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
-            }
-        }
-        return try await channel.executeThenClose { inbound, outbound in
-            var fields = HTTPHeaders([("Host", hostHeader ?? "\(host):\(port)"), ("User-Agent", "edgesim-viewer"), ("Connection", "close")])
-            fields.add(contentsOf: headers)
-            if let body { fields.add(name: "Content-Length", value: "\(body.readableBytes)") }
-            try await outbound.write(.head(HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: fields)))
-            if let body { try await outbound.write(.body(.byteBuffer(body))) }
-            try await outbound.write(.end(nil))
-            var reply = Reply(status: 0, headers: [:], body: ByteBuffer(), elapsed: .zero, timeToFirstByte: .zero)
-            for try await part in inbound {
-                switch part {
-                case .head(let head):
-                    reply.status = Int(head.status.code)
-                    reply.headers = head.headers
-                    reply.timeToFirstByte = .now - started
-                case .body(var buffer):
-                    reply.body.writeBuffer(&buffer)
-                case .end:
-                    reply.elapsed = .now - started
-                    return reply
-                }
-            }
-            throw ViewerClientError(message: "the connection to \(host):\(port) closed before the response ended")
+        return try await ViewerConnection.open(host: host, port: port, from: source) { connection in
+            let connected = ContinuousClock.now
+            var reply = try await connection.send(
+                method: method,
+                path: path,
+                hostHeader: hostHeader,
+                headers: [("Connection", "close")] + headers,
+                body: body
+            )
+            reply.elapsed += connected - started
+            reply.timeToFirstByte += connected - started
+            return reply
         }
     }
 }

@@ -54,18 +54,22 @@ public struct ViewerConnection: ~Copyable {
     ///   - path: The path and query.
     ///   - hostHeader: The `Host` to send (the distribution's domain).
     ///   - headers: Extra header fields.
+    ///   - body: The request body, if any.
     /// - Returns: The reply; `elapsed` runs from writing the request to the last byte.
     /// - Throws: When the connection breaks before the response ends.
     public mutating func send(
         method: HTTPMethod = .GET,
         path: String,
         hostHeader: String? = nil,
-        headers: [(String, String)] = []
+        headers: [(String, String)] = [],
+        body: ByteBuffer? = nil
     ) async throws -> ViewerClient.Reply {
         let started = ContinuousClock.now
         var fields = HTTPHeaders([("Host", hostHeader ?? authority), ("User-Agent", "edgesim-viewer")])
         fields.add(contentsOf: headers)
+        if let body { fields.add(name: "Content-Length", value: "\(body.readableBytes)") }
         try await outbound.write(.head(HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: fields)))
+        if let body { try await outbound.write(.body(.byteBuffer(body))) }
         try await outbound.write(.end(nil))
         var reply = ViewerClient.Reply(status: 0, headers: [:], body: ByteBuffer(), elapsed: .zero, timeToFirstByte: .zero)
         while let part = try await inbound.next() {

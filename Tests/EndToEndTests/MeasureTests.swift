@@ -143,6 +143,8 @@ struct MeasureTests {
         #expect(nowhere.status != 0 && !nowhere.stderr.isEmpty)
         let whatIf = try CLI.run(["measure", "--without-edge", "KIX50"])
         #expect(whatIf.status != 0 && whatIf.stderr.contains("need a topology FILE"))
+        let mixed = try CLI.run(["measure", "--compare", "a.json", "--compare", Self.topology])
+        #expect(mixed.status != 0 && mixed.stderr.contains("not one of each"))
         let place = try CLI.run(["measure", Self.topology, "--with-edge", "ITM50@north"])
         #expect(place.status != 0 && place.stderr.contains("ID@LAT,LON"))
         let missing = try CLI.run(["measure", Self.topology, "--without-edge", "XYZ50"])

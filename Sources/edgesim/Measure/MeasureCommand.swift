@@ -30,8 +30,8 @@ extension EdgeSim {
         @Option(help: "Write the whole result as JSON.") var json: String?
         @Option(help: "Write one CSV row per location.") var csv: String?
         @Option(help: "Write a self-contained HTML report.") var report: String?
-        @Option(help: "Compare two earlier runs' JSON: give it twice (before, then after); nothing is measured.") var compare: [String] = []
-        @Option(help: "With FILE: measure this topology too, the same way, and compare.") var against: String?
+        @Option(help: "Compare two runs' JSON, or two topologies (each measured the same way): give it twice, before then after.")
+        var compare: [String] = []
         @Option(help: "With FILE: what if this edge were gone? Measures both and compares. Repeatable.") var withoutEdge: [String] = []
         @Option(help: "With FILE: what if there were an edge ID@LAT,LON (behind the nearest hub, or ID@LAT,LON/HUB)? Repeatable.")
         var withEdge: [String] = []
@@ -44,9 +44,14 @@ extension EdgeSim {
             if let rate, !(rate > 0 && rate <= 100_000) { throw ValidationError("--rate must be above 0 and at most 100000") }
             if warmup < 0 { throw ValidationError("--warmup cannot be negative") }
             if path.contains(where: { !$0.hasPrefix("/") }) { throw ValidationError("every --path must start with /") }
-            if !compare.isEmpty, compare.count != 2 { throw ValidationError("--compare takes two JSON files: before, then after") }
-            let whatIf = against != nil || !withoutEdge.isEmpty || !withEdge.isEmpty
-            if whatIf, file == nil { throw ValidationError("--against, --without-edge and --with-edge need a topology FILE to start from") }
+            if !compare.isEmpty, compare.count != 2 {
+                throw ValidationError("--compare takes two files, before then after: two runs' JSON, or two topologies")
+            }
+            if compare.count == 2, Set(compare.map(Self.isTopology)).count != 1 {
+                throw ValidationError("--compare takes two runs' JSON or two topologies, not one of each")
+            }
+            let whatIf = !withoutEdge.isEmpty || !withEdge.isEmpty
+            if whatIf, file == nil { throw ValidationError("--without-edge and --with-edge need a topology FILE to start from") }
             if whatIf || !compare.isEmpty, report != nil || csv != nil {
                 throw ValidationError("--report and --csv describe one run; a comparison writes --json")
             }
@@ -84,12 +89,15 @@ extension EdgeSim {
                 pacing: rate.map { .open(perSecond: $0) } ?? .closed,
                 warmup: warmup
             )
+            if compare.count == 2, compare.allSatisfy(Self.isTopology) {
+                return try await compareTopologies(compare[0], compare[1], settings: settings)
+            }
             if compare.count == 2 {
                 let before = try MeasureResult.read(Data(contentsOf: URL(fileURLWithPath: compare[0])))
                 let after = try MeasureResult.read(Data(contentsOf: URL(fileURLWithPath: compare[1])))
                 return try show(MeasureComparison(before: (compare[0], before), after: (compare[1], after)))
             }
-            if let file, against != nil || !withoutEdge.isEmpty || !withEdge.isEmpty {
+            if let file, !withoutEdge.isEmpty || !withEdge.isEmpty {
                 return try await whatIf(file, settings: settings)
             }
             let result: MeasureResult?
@@ -120,35 +128,40 @@ extension EdgeSim {
             return result
         }
 
-        /// Measures FILE, then the other topology (or FILE changed), and compares.
+        static func isTopology(_ path: String) -> Bool { path.hasSuffix(".yaml") || path.hasSuffix(".yml") }
+
+        /// Measures FILE, then FILE changed, and compares.
         private func whatIf(_ file: String, settings: MeasureSettings) async throws {
-            let first = try NodeOptions.load(file)
-            var second = (file: against ?? "", label: against ?? "")
-            var scratch: String?
-            if against == nil {
-                let changes = try edits()
-                let text = try TopologyEdit.apply(changes, to: String(contentsOfFile: file, encoding: .utf8), topology: first)
-                // Beside the original, so its relative paths (sites, function code) still resolve.
-                let url = URL(fileURLWithPath: file)
-                let path = url.deletingLastPathComponent().appendingPathComponent(
-                    ".\(url.deletingPathExtension().lastPathComponent).what-if-\(getpid()).yaml"
-                ).path
-                try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-                scratch = path
-                second = (path, changes.map(\.description).joined(separator: ", "))
+            let changes = try edits()
+            let text = try TopologyEdit.apply(changes, to: String(contentsOfFile: file, encoding: .utf8), topology: try NodeOptions.load(file))
+            // Beside the original, so its relative paths (sites, function code) still resolve.
+            let url = URL(fileURLWithPath: file)
+            let scratch = url.deletingLastPathComponent().appendingPathComponent(
+                ".\(url.deletingPathExtension().lastPathComponent).what-if-\(getpid()).yaml"
+            ).path
+            try Data(text.utf8).write(to: URL(fileURLWithPath: scratch))
+            defer { try? FileManager.default.removeItem(atPath: scratch) }
+            try await compareTopologies(file, scratch, settings: settings, label: changes.map(\.description).joined(separator: ", "))
+        }
+
+        /// Measures two topologies the same way, one after the other, and compares them.
+        private func compareTopologies(_ first: String, _ second: String, settings: MeasureSettings, label: String? = nil) async throws {
+            var results: [MeasureResult] = []
+            for (index, file) in [first, second].enumerated() {
+                let topology = try NodeOptions.load(file)
+                Output.line("\n\(index + 1)/2: \(index == 1 ? label ?? file : file)")
+                guard
+                    let result = try await TemporaryNetwork.run(
+                        topology,
+                        file: file,
+                        { state in
+                            try await Self.measure(state: state, topology: topology, settings: settings)
+                        }
+                    )
+                else { throw ExitCode(1) }
+                results.append(result)
             }
-            defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
-            let other = try NodeOptions.load(second.file)
-            Output.line("1/2: \(file)")
-            let before = try await TemporaryNetwork.run(first, file: file) { state in
-                try await Self.measure(state: state, topology: first, settings: settings)
-            }
-            Output.line("\n2/2: \(second.label)")
-            let after = try await TemporaryNetwork.run(other, file: second.file) { state in
-                try await Self.measure(state: state, topology: other, settings: settings)
-            }
-            guard let before, let after else { throw ExitCode(1) }
-            try show(MeasureComparison(before: (file, before), after: (second.label, after)))
+            try show(MeasureComparison(before: (first, results[0]), after: (label ?? second, results[1])))
         }
 
         private func show(_ comparison: MeasureComparison) throws {

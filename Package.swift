@@ -108,6 +108,8 @@ let package = Package(
             dependencies: ["Topology", "CDNCore", httpTypes, hummingbird, logging, nioCore, serviceLifecycle],
             swiftSettings: swiftSettings
         ),
+        /// GeoDNS: the DNS wire format and a UDP/TCP server that answers through a lookup.
+        .target(name: "GeoDNS", dependencies: [logging, nioCore, nioPosix, serviceLifecycle], swiftSettings: swiftSettings),
         /// `edgesim measure`: load from viewer locations, latency histograms, the stage breakdown,
         /// and the HTML report.
         .target(
@@ -129,6 +131,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TopologyTests", dependencies: ["Topology"], swiftSettings: swiftSettings),
+        .testTarget(name: "GeoDNSTests", dependencies: ["GeoDNS", logging, nioCore, nioPosix], swiftSettings: swiftSettings),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Replication", "Topology"], swiftSettings: swiftSettings),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "Topology", httpTypes], swiftSettings: swiftSettings),
         .testTarget(

@@ -13,7 +13,12 @@ public enum DNSMessage {
 
     /// Response codes used here.
     public enum ResponseCode: UInt8, Sendable {
-        case noError = 0, formatError = 1, serverFailure = 2, nameError = 3, notImplemented = 4, refused = 5
+        case noError = 0
+        case formatError = 1
+        case serverFailure = 2
+        case nameError = 3
+        case notImplemented = 4
+        case refused = 5
     }
 
     /// A client's subnet as EDNS Client Subnet carries it.

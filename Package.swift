@@ -109,7 +109,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         /// GeoDNS: the DNS wire format and a UDP/TCP server that answers through a lookup.
-        .target(name: "GeoDNS", dependencies: [logging, nioCore, nioPosix, serviceLifecycle], swiftSettings: swiftSettings),
+        .target(name: "GeoDNS", dependencies: ["Topology", "CDNCore", logging, nioCore, nioPosix, serviceLifecycle], swiftSettings: swiftSettings),
         /// `edgesim measure`: load from viewer locations, latency histograms, the stage breakdown,
         /// and the HTML report.
         .target(
@@ -125,7 +125,7 @@ let package = Package(
         .executableTarget(
             name: "edgesim",
             dependencies: [
-                "Topology", "CDNCore", "EdgeNode", "RegionalHub", "StaticOrigin", "Launcher", "LambdaRuntime", "Registry", "Replication", "Measure", argumentParser, logging, nioCore, nioHTTP1,
+                "Topology", "CDNCore", "EdgeNode", "RegionalHub", "StaticOrigin", "Launcher", "LambdaRuntime", "Registry", "Replication", "Measure", "GeoDNS", argumentParser, logging, nioCore, nioHTTP1,
                 serviceLifecycle, unixSignals,
             ],
             swiftSettings: swiftSettings

@@ -30,6 +30,7 @@ trap cleanup EXIT
 for _ in $(seq 1 300); do [ -f "$state/network.json" ] && break; sleep 0.1; done
 port_of() { python3 -c "import json,sys; d=json.load(open('$state/network.json')); print([n for n in d['nodes'] if n['id']==sys.argv[1]][0]['port'])" "$1"; }
 edge_port="$(port_of NRT50)"
+edge_host=$(python3 -c "import json; d=json.load(open('$state/network.json')); print([n for n in d['nodes'] if n['id']=='NRT50'][0]['host'])")
 origin_port="$(port_of site)"
 
 # nginx: a caching reverse proxy to the same built-in origin, the same 60 s TTL.
@@ -82,7 +83,7 @@ print(json.dumps({"server": name, "requests_per_second": float(re.search(r"Reque
 PY
 }
 {
-    run edgesim "http://127.0.0.1:$edge_port/index.html"
+    run edgesim "http://$edge_host:$edge_port/index.html"
     run nginx "http://127.0.0.1:$nginx_port/index.html"
 } >"$work/rows.jsonl"
 

@@ -27,6 +27,7 @@ cleanup() {
 trap cleanup EXIT
 for _ in $(seq 1 300); do [ -f "$work/state/network.json" ] && break; sleep 0.1; done
 edge_port=$(python3 -c "import json; d=json.load(open('$work/state/network.json')); print([n for n in d['nodes'] if n['id']=='NRT50'][0]['port'])")
+edge_host=$(python3 -c "import json; d=json.load(open('$work/state/network.json')); print([n for n in d['nodes'] if n['id']=='NRT50'][0]['host'])")
 node_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 node benchmarks/lambda/in-process-server.js "$node_port" &
 node_pid=$!
@@ -48,8 +49,8 @@ print(json.dumps({"case": name, "requests_per_second": float(re.search(r"Request
 PY
 }
 {
-    run "edge, no function" "http://127.0.0.1:$edge_port/index.html"
-    run "edge, trivial viewer-request" "http://127.0.0.1:$edge_port/fn/index.html"
+    run "edge, no function" "http://$edge_host:$edge_port/index.html"
+    run "edge, trivial viewer-request" "http://$edge_host:$edge_port/fn/index.html"
     run "node in-process" "http://127.0.0.1:$node_port/fn/index.html"
 } >"$work/rows.jsonl"
 cat "$work"/state/cloudwatch/*/aws/lambda/us-east-1.trivial/*.log | grep -o 'Init Duration: [0-9.]*' | awk '{print $3}' >"$work/cold.txt" || true

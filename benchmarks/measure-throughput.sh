@@ -24,12 +24,13 @@ cleanup() {
 trap cleanup EXIT
 for _ in $(seq 1 300); do [ -f "$work/state/network.json" ] && break; sleep 0.1; done
 edge_port=$(python3 -c "import json; d=json.load(open('$work/state/network.json')); print([n for n in d['nodes'] if n['id']=='NRT50'][0]['port'])")
+edge_host=$(python3 -c "import json; d=json.load(open('$work/state/network.json')); print([n for n in d['nodes'] if n['id']=='NRT50'][0]['host'])")
 domain=$(python3 -c "import json; d=json.load(open('$work/state/network.json')); print(d['distributions'][0]['domain'])")
 
 for connections in 1 8 32; do
     "$bin" measure --state-dir "$work/state" --from tokyo-home --duration "$seconds s" --concurrency "$connections" \
         --warmup 10 --json "$work/measure-$connections.json" >/dev/null
-    wrk -t"$(( connections < 2 ? 1 : 2 ))" -c"$connections" -d"${seconds}s" --latency -H "Host: $domain" "http://127.0.0.1:$edge_port/" >"$work/wrk-$connections.txt"
+    wrk -t"$(( connections < 2 ? 1 : 2 ))" -c"$connections" -d"${seconds}s" --latency -H "Host: $domain" "http://$edge_host:$edge_port/" >"$work/wrk-$connections.txt"
 done
 
 python3 - "$work" "$seconds" <<'PY'

@@ -43,6 +43,20 @@ public final class DNSServer: Service {
     ///   - logger: Where dropped packets are logged (at debug).
     /// - Throws: When either cannot bind.
     public static func bind(host: String, port: Int, lookup: @escaping Lookup, logger: Logger) async throws -> DNSServer {
+        // With port 0 the kernel picks UDP's port without regard to TCP, so that port may be
+        // taken for TCP: try again with another.
+        var attempts = 0
+        while true {
+            attempts += 1
+            do {
+                return try await bindOnce(host: host, port: port, lookup: lookup, logger: logger)
+            } catch let error as IOError where port == 0 && attempts < 20 {
+                logger.debug("the port UDP got is taken for TCP (\(error)); trying another")
+            }
+        }
+    }
+
+    private static func bindOnce(host: String, port: Int, lookup: @escaping Lookup, logger: Logger) async throws -> DNSServer {
         let group = MultiThreadedEventLoopGroup.singleton
         let udp = try await DatagramBootstrap(group: group)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)

@@ -33,7 +33,8 @@ public struct Launcher: Service {
     public func run() async throws {
         try prepareStateDirectory()
         let table = NodeTable()
-        let tiers = NodePlan.tiers(of: topology)
+        let sharing = topology.edges.filter { $0.listen.port == ListenAddress.Default.port }.compactMap { topology.edgeHosts[$0.id] }
+        let tiers = NodePlan.tiers(of: topology, edgePort: try SharedPort.find(on: sharing))
         let hosts = Dictionary(uniqueKeysWithValues: tiers.joined().map { ($0.id, $0.host) })
         defer { NetworkState.remove(from: settings.stateDirectory) }
         try await withThrowingDiscardingTaskGroup { group in

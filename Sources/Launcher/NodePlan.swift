@@ -18,9 +18,14 @@ struct NodePlan: Sendable {
     /// The ids of the nodes it connects to, which must be ready before it starts.
     var upstreams: [String]
 
-    /// The processes of a topology in start order: the registry, origins, hubs, then edges, each
-    /// tier waiting for the one before.
-    static func tiers(of topology: Topology) -> [[NodePlan]] {
+    /// The processes of a topology in start order: the registry, origins, hubs, edges, then the
+    /// GeoDNS server, each tier waiting for the one before.
+    /// - Parameters:
+    ///   - topology: The topology.
+    ///   - edgePort: The port every edge without a port of its own listens on (each on its own
+    ///     address), so one DNS name with one port reaches whichever edge the answer names.
+    static func tiers(of topology: Topology, edgePort: Int = 0) -> [[NodePlan]] {
+        let edgeHosts = topology.edgeHosts
         let staticOrigins = topology.origins.filter { if case .staticFolder = $0.kind { true } else { false } }
         let originIDs = staticOrigins.map(\.id)
         let origins = staticOrigins.map { origin in
@@ -41,8 +46,8 @@ struct NodePlan: Sendable {
                 id: edge.id,
                 role: .edge,
                 location: edge.location.label,
-                host: edge.listen.host,
-                port: edge.listen.port,
+                host: edgeHosts[edge.id] ?? edge.listen.host,
+                port: edge.listen.port == ListenAddress.Default.port ? edgePort : edge.listen.port,
                 hub: edge.hub,
                 upstreams: [edge.hub, RegistrySpec.id] + originIDs
             )
@@ -55,6 +60,15 @@ struct NodePlan: Sendable {
             port: topology.registry.listen.port,
             upstreams: []
         )
-        return [[registry], origins, hubs, edges].filter { !$0.isEmpty }
+        // GeoDNS last: it checks the edges' health from the start.
+        let dns = NodePlan(
+            id: "dns",
+            role: .dns,
+            location: topology.registry.location.label,
+            host: ListenAddress.Default.host,
+            port: 0,
+            upstreams: topology.edges.map(\.id)
+        )
+        return [[registry], origins, hubs, edges, topology.edges.isEmpty ? [] : [dns]].filter { !$0.isEmpty }
     }
 }

@@ -96,7 +96,8 @@ struct NodeSupervisor: Sendable {
             arguments += ["--port", "\(plan.port)"]
         }
         for upstream in plan.upstreams {
-            guard let port = await table.port(of: upstream) else { continue }
+            // The DNS server checks the edges' health: it gets their admin ports.
+            guard let port = plan.role == .dns ? await table.adminPort(of: upstream) : await table.port(of: upstream) else { continue }
             let host = hosts[upstream].map { $0 == "0.0.0.0" || $0 == "::" ? "127.0.0.1" : $0 } ?? "127.0.0.1"
             arguments += ["--upstream", "\(upstream)=\(host.contains(":") ? "[\(host)]" : host):\(port)"]
         }

@@ -159,7 +159,14 @@ struct DataPlaneTests {
         try await withNetwork(try TestTopology.make().path) { network in
             let edge = try network.node("NRT50")
             let viewer = try #require(network.state.viewer("tokyo-home"))
-            let reply = try await ViewerClient.get(method: .POST, port: edge.port, path: "/form", from: viewer.address, body: .init(string: "a=1"))
+            let reply = try await ViewerClient.get(
+                method: .POST,
+                host: edge.host,
+                port: edge.port,
+                path: "/form",
+                from: viewer.address,
+                body: .init(string: "a=1")
+            )
             #expect(reply.header("X-Cache") == "Error from cloudfront")  // the static origin has no POST route: 404
             let timing = reply.header("Server-Timing") ?? ""
             #expect(!timing.contains("hub;") && timing.contains("origin;dur="), "\(timing)")
@@ -172,15 +179,16 @@ struct DataPlaneTests {
         try await withNetwork(try TestTopology.make().path) { network in
             let edge = try network.node("NRT50")
             let large = try await ViewerClient.get(
+                host: edge.host,
                 port: edge.port,
                 path: "/index.html",
                 from: nil,
                 headers: [("X-Padding", String(repeating: "p", count: 25_000))]
             )
             #expect(large.status == 413)
-            let longURL = try await ViewerClient.get(port: edge.port, path: "/" + String(repeating: "u", count: 9_000), from: nil)
+            let longURL = try await ViewerClient.get(host: edge.host, port: edge.port, path: "/" + String(repeating: "u", count: 9_000), from: nil)
             #expect(longURL.status == 413)
-            let garbage = try await RawConnection.exchange("NOT HTTP AT ALL\r\n\r\n", port: edge.port)
+            let garbage = try await RawConnection.exchange("NOT HTTP AT ALL\r\n\r\n", host: edge.host, port: edge.port)
             #expect(garbage.hasPrefix("HTTP/1.1 400"), "\(garbage)")
             #expect(try await network.request("/index.html", from: "tokyo-home").status == 200)
         }

@@ -27,6 +27,7 @@ struct LambdaEdgeTests {
         let viewer = try #require(network.state.viewer("tokyo-home"))
         return try await ViewerClient.get(
             method: method,
+            host: edge.host,
             port: edge.port,
             path: path,
             from: viewer.address,

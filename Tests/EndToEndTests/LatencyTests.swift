@@ -10,8 +10,9 @@ struct LatencyTests {
     /// handshake and the request — on top of what the edge itself takes. The edge's own time
     /// is measured the same way from an address that is no viewer (no link applied), so the
     /// comparison holds on a slow or busy machine. The model is a floor no request undercuts
-    /// (NIO timers do not fire early); above it we allow 10% plus 15 ms of scheduling noise,
-    /// far below the 230 ms being checked.
+    /// (NIO timers do not fire early). Above it, the fastest of each kind is compared — the one
+    /// that waited least for a CPU shared with every other test's network — with 10% plus 15 ms
+    /// of scheduling noise allowed, far below the 230 ms being checked.
     @Test func aFarViewerFeelsTwoModelledRoundTripsOnANewConnection() async throws {
         try await withNetwork(try TestTopology.make().path) { network in
             let viewer = try #require(network.state.viewer("sydney-home"))
@@ -21,13 +22,13 @@ struct LatencyTests {
 
             var shaped: [Double] = []
             var local: [Double] = []
-            for _ in 0..<5 {
+            for _ in 0..<8 {
                 let far = try await network.request("/index.html", from: "sydney-home")
                 #expect(far.header("X-Cache") == "Hit from cloudfront")
                 shaped.append(far.elapsed.inMilliseconds)
-                local.append(try await ViewerClient.get(port: edge.port, path: "/index.html", from: nil).elapsed.inMilliseconds)
+                local.append(try await ViewerClient.get(host: edge.host, port: edge.port, path: "/index.html", from: nil).elapsed.inMilliseconds)
             }
-            let added = median(shaped) - median(local)
+            let added = shaped.min()! - local.min()!
             let expected = 2 * rtt
             #expect(shaped.min()! >= expected, "\(shaped) ms measured, the model says at least \(expected) ms")
             #expect(added <= expected * 1.1 + 15, "added \(added) ms, the model says \(expected) ms")

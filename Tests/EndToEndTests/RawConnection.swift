@@ -4,11 +4,11 @@ import NIOPosix
 /// Sends raw bytes to a server and reads everything it answers until it closes the connection:
 /// for requests no HTTP client would send.
 enum RawConnection {
-    static func exchange(_ bytes: String, port: Int, timeout: Duration = .seconds(10)) async throws -> String {
+    static func exchange(_ bytes: String, host: String = "127.0.0.1", port: Int, timeout: Duration = .seconds(10)) async throws -> String {
         try await withThrowingTaskGroup(of: String.self) { group in
             group.addTask {
                 let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                    .connect(host: "127.0.0.1", port: port) { channel in
+                    .connect(host: host, port: port) { channel in
                         channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
                     }
                 return try await channel.executeThenClose { inbound, outbound in

@@ -36,12 +36,12 @@ struct ReplicationTests {
                         }
                     }
                 }
-                try await Task.sleep(for: .milliseconds(300))
+                try await load.waitFor(epoch: "1")
                 try ReplicationTopology.publishVersion2(folder, state: state)
                 try ReplicationTopology.associateVersion2(state: state)
                 let watched = try CLI.run(["deployment", "--watch", "--timeout", "30", "--state-dir", state])
                 #expect(watched.status == 0 && watched.stdout.contains("Deployed (3/3 nodes switched)"), "\(watched.stdout)\(watched.stderr)")
-                try await Task.sleep(for: .milliseconds(300))
+                try await load.waitFor(epoch: "2")
                 load.stop()
                 try await group.waitForAll()
             }
@@ -213,6 +213,14 @@ struct ReplicationTests {
         var results: [Seen] { state.withLock { $0.results } }
         func record(_ seen: Seen) { state.withLock { $0.results.append(seen) } }
         func stop() { state.withLock { $0.stopped = true } }
+
+        /// Waits (up to 30 s) until the load has seen a response of an epoch.
+        func waitFor(epoch: String) async throws {
+            let deadline = ContinuousClock.now + .seconds(30)
+            while ContinuousClock.now < deadline, !results.contains(where: { $0.epoch == epoch }) {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
     }
 
     private func seen(_ network: RunningNetwork, _ viewer: String) async throws -> Seen {

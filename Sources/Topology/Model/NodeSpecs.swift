@@ -12,7 +12,7 @@ public protocol NodeSpec: Sendable {
 
 /// The part a node plays in the network.
 public enum NodeRole: String, Hashable, Sendable, CaseIterable {
-    case edge, hub, origin, registry
+    case edge, hub, origin, registry, dns
 }
 
 /// An edge location (a CloudFront POP): serves viewers and runs their functions.

@@ -25,3 +25,21 @@ extension Topology {
         return byAddress
     }
 }
+
+extension Topology {
+    /// The loopback address an edge listens on when its topology does not say: 127.0.64.1,
+    /// 127.0.64.2, … then 127.0.65.1 and on. Each edge has its own address (on one shared port),
+    /// so a DNS answer can name an edge, as CloudFront's does.
+    public static func defaultEdgeAddress(index: Int) -> String {
+        "127.0.\(64 + index / 254).\(1 + index % 254)"
+    }
+
+    /// Where each edge listens, by id: its own `listen:` host, or its default address.
+    public var edgeHosts: [String: String] {
+        Dictionary(
+            uniqueKeysWithValues: edges.enumerated().map { index, edge in
+                (edge.id, edge.listen.host == ListenAddress.Default.host ? Self.defaultEdgeAddress(index: index) : edge.listen.host)
+            }
+        )
+    }
+}

@@ -1,0 +1,45 @@
+import Topology
+
+/// The GeoDNS decision: a distribution's domain is answered with the address of the healthy
+/// edge nearest the asking viewer — found by the query's EDNS Client Subnet when it has one,
+/// else by its source address — exactly as `Topology.route` ranks edges. Other names get
+/// NXDOMAIN.
+public struct GeoRouter: Sendable {
+    /// The time to live of an answer: short, so a failed edge's viewers move within a second.
+    public static let ttl: UInt32 = 1
+
+    let topology: Topology
+    let viewers: [String: ViewerSpec]
+    let distributions: [String: DistributionSpec]
+    let edgeAddresses: [String: [UInt8]]
+
+    /// A router for a topology.
+    public init(topology: Topology) {
+        self.topology = topology
+        viewers = topology.viewersByAddress
+        distributions = Dictionary(topology.distributions.map { ($0.domainName.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        edgeAddresses = topology.edgeHosts.compactMapValues { host in
+            let parts = host.split(separator: ".").compactMap { UInt8($0) }
+            return parts.count == 4 ? parts : nil
+        }
+    }
+
+    /// The answer to a query from a source address, with some edges out of routing.
+    public func answer(_ query: DNSMessage.Query, source: String, unhealthy: Set<String>) -> DNSServer.Answer {
+        guard let distribution = distributions[query.name] else { return .nameError }
+        guard query.type == DNSMessage.RecordType.a || query.type == DNSMessage.RecordType.any else { return .noData }
+        guard let edge = edge(for: query.clientSubnet?.ipv4 ?? source, serving: distribution, unhealthy: unhealthy),
+            let address = edgeAddresses[edge]
+        else { return .noData }
+        return .addresses([address], ttl: Self.ttl)
+    }
+
+    /// The edge for a viewer address: the nearest healthy one serving the distribution; for an
+    /// address no viewer has, the first healthy edge in the file's order.
+    public func edge(for address: String, serving distribution: DistributionSpec, unhealthy: Set<String>) -> String? {
+        if let viewer = viewers[address] {
+            return topology.rankedEdges(from: viewer.id, serving: distribution, excluding: unhealthy).first?.edge
+        }
+        return distribution.edges.first { !unhealthy.contains($0) }
+    }
+}

@@ -1,0 +1,73 @@
+import CDNCore
+import EdgesimTestSupport
+import Foundation
+import Testing
+
+/// The GeoDNS server `edgesim up` starts, asked with Debian's `dig` as a user would: each viewer
+/// location's answer is its nearest edge, by source address or by EDNS Client Subnet, over UDP
+/// and TCP; other names are NXDOMAIN; and an edge that stops answering leaves the answers, then
+/// comes back.
+@Suite(.serialized, .timeLimit(.minutes(3)))
+struct GeoDNSTests {
+    static let minimal = CLI.packageRoot.appendingPathComponent("topologies/minimal.yaml").path
+
+    @Test func everyViewerIsAnsweredWithItsNearestEdge() async throws {
+        let topology = try GeoDNSTopology.make()
+        defer { try? FileManager.default.removeItem(at: topology.deletingLastPathComponent()) }
+        try await withNetwork(topology.path) { network in
+            let dns = try network.node("dns")
+            let domain = try #require(network.state.distributions.first?.domain)
+            let routed = try CLI.run(["route", topology.path, "--from", "all", "--json"])
+            let routes = try #require(try JSONSerialization.jsonObject(with: Data(routed.stdout.utf8)) as? [[String: Any]])
+            #expect(routes.count == network.state.viewers.count)
+            for route in routes {
+                let viewer = try #require(route["viewer"] as? String)
+                let edge = try #require(route["edge"] as? String)
+                // Exhaustively: no edge of the distribution is nearer than the one routing names.
+                let rtt = (route["hops"] as? [[String: Any]])?.first?["rtt_ms"] as? Double ?? .infinity
+                for alternative in route["alternatives"] as? [[String: Any]] ?? [] {
+                    #expect(rtt <= alternative["rtt_ms"] as? Double ?? .infinity, "\(viewer): \(alternative) is nearer than \(edge)")
+                }
+                let address = try #require(network.state.viewer(viewer)?.address)
+                let answer = try Self.dig(dns.port, domain, "-b", address)
+                #expect(answer == [try network.node(edge).host], "\(viewer) from \(address) got \(answer), routing says \(edge)")
+            }
+            // By EDNS Client Subnet, from an address that is no viewer's; over TCP too.
+            let sydney = try #require(network.state.viewer("perth"))
+            #expect(try Self.dig(dns.port, domain, "+subnet=\(sydney.address)/32") == [try network.node(sydney.edge ?? "").host])
+            #expect(try Self.dig(dns.port, domain, "+tcp", "-b", sydney.address) == [try network.node(sydney.edge ?? "").host])
+            let nx = try CLI.run(external: "/usr/bin/dig", ["@127.0.0.1", "-p", "\(dns.port)", "nope.example.test"])
+            #expect(nx.stdout.contains("status: NXDOMAIN"), "\(nx.stdout)")
+        }
+    }
+
+    @Test func anEdgeThatStopsAnsweringLeavesTheAnswersAndComesBack() async throws {
+        try await withNetwork(Self.minimal) { network in
+            let dns = try network.node("dns")
+            let domain = try #require(network.state.distributions.first?.domain)
+            let (osaka, kix, nrt) = (try #require(network.state.viewer("osaka-office")), try network.node("KIX50"), try network.node("NRT50"))
+            #expect(try Self.dig(dns.port, domain, "-b", osaka.address) == [kix.host])
+            kill(kix.pid, SIGSTOP)  // hung, not dead: the supervisor does not restart it
+            defer { kill(kix.pid, SIGCONT) }
+            #expect(try await Self.until(dns.port, domain, from: osaka.address, answers: nrt.host), "Osaka never moved to NRT50")
+            kill(kix.pid, SIGCONT)
+            #expect(try await Self.until(dns.port, domain, from: osaka.address, answers: kix.host), "Osaka never came back to KIX50")
+        }
+    }
+
+    /// The A records `dig +short` prints.
+    static func dig(_ port: Int, _ name: String, _ options: String...) throws -> [String] {
+        let result = try CLI.run(external: "/usr/bin/dig", ["@127.0.0.1", "-p", "\(port)", name, "+short", "+tries=1", "+time=2"] + options)
+        return result.stdout.split(separator: "\n").map(String.init)
+    }
+
+    /// Asks every 100 ms (for up to 10 s) until the answer is one address.
+    static func until(_ port: Int, _ name: String, from source: String, answers address: String) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if try dig(port, name, "-b", source) == [address] { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+}

@@ -26,7 +26,12 @@ enum NetworkTables {
                 viewer.rttMilliseconds.map { formatMilliseconds(.nanoseconds(Int64($0 * 1e6))) } ?? "—", curl,
             ])
         }
-        return table.render()
+        var text = table.render()
+        if let dns = state.node("dns"), let first = state.viewers.first, !domain.isEmpty {
+            text += "\nGeoDNS on \(dns.host):\(dns.port) (UDP and TCP) answers each viewer with its nearest healthy edge: "
+            text += "dig @\(dns.host) -p \(dns.port) \(domain) -b \(first.address)"
+        }
+        return text
     }
 
     /// Runs services in one group that stops gracefully on SIGINT or SIGTERM.

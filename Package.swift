@@ -114,7 +114,7 @@ let package = Package(
         /// and the HTML report.
         .target(
             name: "Measure",
-            dependencies: ["Topology", "CDNCore", nioCore, nioHTTP1, .product(name: "Histogram", package: "hdrhistogram-swift")],
+            dependencies: ["Topology", "CDNCore", "GeoDNS", nioCore, nioHTTP1, .product(name: "Histogram", package: "hdrhistogram-swift")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -4,12 +4,12 @@ import ServiceLifecycle
 import Synchronization
 
 /// Which edges answer, checked continuously: each edge's `GET /health` every 200 ms with a
-/// 300 ms timeout. Two failures in a row take an edge out of routing (within about 0.6 s of it
-/// going quiet); one success brings it back.
+/// 400 ms timeout. Two failures in a row take an edge out of routing (within about a second of
+/// it going quiet, sooner when it refuses connections); one success brings it back.
 public final class EdgeHealth: Service {
     /// How often and how patiently.
     public static let interval = Duration.milliseconds(200)
-    public static let timeout = Duration.milliseconds(300)
+    public static let timeout = Duration.milliseconds(400)
     public static let failuresToLeave = 2
 
     private let admins: [String: (host: String, port: Int)]

@@ -35,11 +35,14 @@ public struct GeoRouter: Sendable {
     }
 
     /// The edge for a viewer address: the nearest healthy one serving the distribution; for an
-    /// address no viewer has, the first healthy edge in the file's order.
+    /// address no viewer has, the first healthy edge in the file's order. When no edge of the
+    /// distribution is healthy, health is ignored (failing open, as DNS load balancers do): a
+    /// guess beats no answer.
     public func edge(for address: String, serving distribution: DistributionSpec, unhealthy: Set<String>) -> String? {
+        let excluded = distribution.edges.allSatisfy(unhealthy.contains) ? [] : unhealthy
         if let viewer = viewers[address] {
-            return topology.rankedEdges(from: viewer.id, serving: distribution, excluding: unhealthy).first?.edge
+            return topology.rankedEdges(from: viewer.id, serving: distribution, excluding: excluded).first?.edge
         }
-        return distribution.edges.first { !unhealthy.contains($0) }
+        return distribution.edges.first { !excluded.contains($0) }
     }
 }

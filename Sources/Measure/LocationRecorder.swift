@@ -12,10 +12,15 @@ struct LocationRecorder: Sendable {
     private(set) var answered = 0
     private(set) var stageSums = StageTimes()
     private(set) var edges: [String: Int] = [:]
+    /// Per second of the run: requests by the edge that answered, or `error`.
+    private(set) var timeline: [Int: [String: Int]] = [:]
 
     mutating func record(_ sample: Sample) {
         latency.record(UInt64(max(0, sample.latency.inMilliseconds * 1000)))
         outcomes[sample.outcome, default: 0] += 1
+        let second = max(0, Int(sample.offset.components.seconds))
+        let who = sample.outcome == .transport || sample.outcome == .serverError ? "error" : sample.edge ?? "?"
+        timeline[second, default: [:]][who, default: 0] += 1
         guard sample.outcome != .transport else { return }
         answered += 1
         if sample.isHit { hits += 1 }
@@ -33,6 +38,9 @@ struct LocationRecorder: Sendable {
         answered += other.answered
         stageSums.add(other.stageSums)
         for (edge, count) in other.edges { edges[edge, default: 0] += count }
+        for (second, counts) in other.timeline {
+            for (who, count) in counts { timeline[second, default: [:]][who, default: 0] += count }
+        }
     }
 
     var count: Int { Int(latency.totalCount) }

@@ -1,16 +1,34 @@
 import CDNCore
+import GeoDNS
 import Synchronization
 
 /// The load from one viewer location: a warm-up on one connection, then `concurrency`
 /// keep-alive connections that take tickets until the run is over. Each connection records
 /// into its own recorder; they are merged at the end.
+///
+/// Each connection asks the GeoDNS server for its edge when it opens, as a browser's resolver
+/// would, so an edge that leaves routing loses its viewers at their next connection; a response
+/// that does not come within ``responseTimeout`` fails its request and closes the connection.
 enum LocationRun {
+    /// How long one response may take.
+    static let responseTimeout = Duration.seconds(2)
+
+    /// The edge's address for a new connection: the GeoDNS answer, or the routed edge.
+    static func edgeHost(_ target: MeasureTarget) async -> String {
+        guard let resolver = target.resolver, let domain = target.domain, let colon = resolver.lastIndex(of: ":"),
+            let port = Int(resolver[resolver.index(after: colon)...])
+        else { return target.edgeHost }
+        let answer = try? await DNSClient.resolve(domain, server: String(resolver[..<colon]), port: port, from: target.address)
+        return answer?.first ?? target.edgeHost
+    }
+
     static func run(_ target: MeasureTarget, settings: MeasureSettings, progress: MeasureProgress) async -> LocationRecorder {
         await warmUp(target, settings: settings)
-        let tickets = Tickets(extent: settings.extent, pacing: settings.pacing)
+        let started = ContinuousClock.now
+        let tickets = Tickets(extent: settings.extent, pacing: settings.pacing, start: started)
         return await withTaskGroup(of: LocationRecorder.self) { group in
             for _ in 0..<max(1, settings.concurrency) {
-                group.addTask { await connection(target, settings: settings, tickets: tickets, progress: progress) }
+                group.addTask { await connection(target, settings: settings, tickets: tickets, progress: progress, started: started) }
             }
             var merged = LocationRecorder()
             for await recorder in group { merged.merge(recorder) }
@@ -21,7 +39,7 @@ enum LocationRun {
     /// Requests that fill the caches along the way and are not counted.
     private static func warmUp(_ target: MeasureTarget, settings: MeasureSettings) async {
         guard settings.warmup > 0 else { return }
-        _ = try? await ViewerConnection.open(host: target.edgeHost, port: target.edgePort, from: target.address) { connection in
+        _ = try? await ViewerConnection.open(host: await edgeHost(target), port: target.edgePort, from: target.address) { connection in
             for index in 0..<settings.warmup {
                 _ = try await connection.send(path: settings.paths[index % settings.paths.count], hostHeader: target.domain)
                 if connection.isClosing { break }
@@ -34,30 +52,44 @@ enum LocationRun {
         _ target: MeasureTarget,
         settings: MeasureSettings,
         tickets: Tickets,
-        progress: MeasureProgress
+        progress: MeasureProgress,
+        started: ContinuousClock.Instant
     ) async -> LocationRecorder {
         var recorder = LocationRecorder()
         var pending: Tickets.Ticket? = await tickets.next()
         while let first = pending {
             var inFlight = first
             do {
-                pending = try await ViewerConnection.open(host: target.edgeHost, port: target.edgePort, from: target.address) { connection in
+                // A connection follows its resolver as a browser does: it asks again once the
+                // answer's second is up, and moves when the answer moves.
+                var host = await edgeHost(target)
+                var resolvedAt = ContinuousClock.now
+                pending = try await ViewerConnection.open(host: host, port: target.edgePort, from: target.address, responseTimeout: responseTimeout) {
+                    connection in
                     var ticket: Tickets.Ticket? = first
                     while let current = ticket {
                         inFlight = current
                         let path = settings.paths[current.index % settings.paths.count]
                         let reply = try await connection.send(path: path, hostHeader: target.domain)
-                        let sample = Sample(reply: reply, latency: .now - current.due)
+                        let sample = Sample(reply: reply, latency: .now - current.due, at: current.due - started)
                         recorder.record(sample)
                         progress.count(target.viewer, failed: sample.outcome != .success && sample.outcome != .redirect)
                         ticket = await tickets.next()
                         if connection.isClosing { return ticket }
+                        if target.resolver != nil, ContinuousClock.now - resolvedAt >= .seconds(1) {
+                            let answer = await edgeHost(target)
+                            resolvedAt = .now
+                            if answer != host {
+                                host = answer
+                                return ticket
+                            }
+                        }
                     }
                     return nil
                 }
             } catch {
                 // The request in flight got no answer: it counts, as a transport error.
-                recorder.record(Sample(failureAfter: .now - inFlight.due))
+                recorder.record(Sample(failureAfter: .now - inFlight.due, at: inFlight.due - started))
                 progress.count(target.viewer, failed: true)
                 try? await Task.sleep(for: .milliseconds(20))
                 pending = await tickets.next()

@@ -9,6 +9,11 @@ public struct MeasureResult: Sendable, Codable {
         public var target: MeasureTarget
         /// The edge that answered most (the one routing gave, unless it failed over).
         public var servedBy: String
+        /// Answered requests by the edge that answered them (more than one after a failover).
+        public var edges: [String: Int]
+        /// Per second of the run, requests by the edge that answered them, or `error`: where a
+        /// failover shows.
+        public var timeline: [[String: Int]]
         public var requests: Int
         /// Requests by outcome: `2xx`, `3xx`, `4xx`, `5xx`, `transport`.
         public var outcomes: [String: Int]
@@ -61,6 +66,9 @@ extension MeasureResult.Location {
     init(target: MeasureTarget, recorder: LocationRecorder) {
         self.target = target
         servedBy = recorder.edges.max { $0.value < $1.value }?.key ?? target.edge
+        edges = recorder.edges
+        let last = recorder.timeline.keys.max() ?? -1
+        timeline = last < 0 ? [] : (0...last).map { recorder.timeline[$0] ?? [:] }
         requests = recorder.count
         outcomes = Dictionary(uniqueKeysWithValues: recorder.outcomes.map { ($0.key.rawValue, $0.value) })
         hitRatio = recorder.answered == 0 ? 0 : Double(recorder.hits) / Double(recorder.answered)

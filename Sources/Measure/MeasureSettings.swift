@@ -67,6 +67,9 @@ public struct MeasureTarget: Sendable, Codable {
     public var domain: String?
     /// The modelled viewer↔edge round trip, in milliseconds.
     public var modelledRTT: Double
+    /// The GeoDNS server (`host:port`) each connection asks for its edge, as a viewer's resolver
+    /// would, so live health moves the location; `nil` keeps to ``edgeHost``.
+    public var resolver: String?
 
     /// Creates a target.
     public init(
@@ -79,8 +82,10 @@ public struct MeasureTarget: Sendable, Codable {
         edgeHost: String,
         edgePort: Int,
         domain: String?,
-        modelledRTT: Double
+        modelledRTT: Double,
+        resolver: String? = nil
     ) {
+        self.resolver = resolver
         self.viewer = viewer
         self.location = location
         self.latitude = latitude

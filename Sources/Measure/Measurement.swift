@@ -37,7 +37,8 @@ public enum Measurement {
                 edgeHost: edge.host == "0.0.0.0" ? "127.0.0.1" : edge.host,
                 edgePort: edge.port,
                 domain: state.distributions.first?.domain,
-                modelledRTT: viewer.rttMilliseconds ?? 0
+                modelledRTT: viewer.rttMilliseconds ?? 0,
+                resolver: state.node("dns").map { "\($0.host):\($0.port)" }
             )
         }
     }

@@ -22,10 +22,13 @@ struct Sample: Sendable {
     var edge: String?
     /// Where the time went, by stage.
     var stages: StageTimes
+    /// When the request was due, from the start of the location's run.
+    var offset: Duration
 
     /// A sample from a reply and the time it took.
-    init(reply: ViewerClient.Reply, latency: Duration) {
+    init(reply: ViewerClient.Reply, latency: Duration, at offset: Duration) {
         self.latency = latency
+        self.offset = offset
         outcome =
             switch reply.status {
             case 200..<300: .success
@@ -39,8 +42,9 @@ struct Sample: Sendable {
     }
 
     /// A request that got no response.
-    init(failureAfter latency: Duration) {
+    init(failureAfter latency: Duration, at offset: Duration) {
         self.latency = latency
+        self.offset = offset
         outcome = .transport
         stages = StageTimes()
     }

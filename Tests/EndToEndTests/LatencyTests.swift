@@ -36,14 +36,16 @@ struct LatencyTests {
     }
 
     /// Nearer viewers feel less: the order of measured latencies follows the order of modelled ones.
+    /// Each viewer's fastest of six requests is compared: the one that waited least for a CPU
+    /// shared with every other test's network.
     @Test func measuredLatencyFollowsTheModelAcrossViewers() async throws {
         try await withNetwork(try TestTopology.make().path) { network in
             var measured: [(modelled: Double, measured: Double)] = []
             for viewer in network.state.viewers {
                 _ = try await network.request("/index.html", from: viewer.id)
                 var samples: [Double] = []
-                for _ in 0..<3 { samples.append(try await network.request("/index.html", from: viewer.id).elapsed.inMilliseconds) }
-                measured.append((try #require(viewer.rttMilliseconds), median(samples)))
+                for _ in 0..<6 { samples.append(try await network.request("/index.html", from: viewer.id).elapsed.inMilliseconds) }
+                measured.append((try #require(viewer.rttMilliseconds), samples.min() ?? 0))
             }
             let ordered = measured.sorted { $0.modelled < $1.modelled }
             #expect(ordered.map(\.measured) == ordered.map(\.measured).sorted(), "\(ordered)")

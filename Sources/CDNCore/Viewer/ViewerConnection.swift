@@ -24,12 +24,15 @@ public struct ViewerConnection: ~Copyable {
     ///   - host: The edge's address.
     ///   - port: The edge's port.
     ///   - source: The viewer's source address; `nil` to let the system pick.
+    ///   - responseTimeout: How long a response may take before the connection is closed (and
+    ///     the request fails); `nil` waits as long as it takes.
     ///   - body: What to do with the connection.
     /// - Throws: When the connection cannot be made, or what the body throws.
     public static func open<Result: Sendable>(
         host: String = "127.0.0.1",
         port: Int,
         from source: String?,
+        responseTimeout: Duration? = nil,
         _ body: (inout ViewerConnection) async throws -> Result
     ) async throws -> Result {
         var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -39,6 +42,16 @@ public struct ViewerConnection: ~Copyable {
         let channel = try await bootstrap.connect(host: host, port: port) { channel in
             channel.eventLoop.makeCompletedFuture {
                 try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                if let responseTimeout {
+                    try channel.pipeline.syncOperations.addHandler(
+                        ResponseDeadline(
+                            limit: .nanoseconds(
+                                Int64(responseTimeout.components.seconds) * 1_000_000_000
+                                    + Int64(responseTimeout.components.attoseconds / 1_000_000_000)
+                            )
+                        )
+                    )
+                }
                 return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
             }
         }
@@ -88,5 +101,41 @@ public struct ViewerConnection: ~Copyable {
         }
         isClosing = true
         throw ViewerClientError(message: "the connection to \(authority) closed before the response ended")
+    }
+}
+
+/// Closes a connection whose response does not end within a limit of its request: a hung
+/// server then costs one failed request, not a stuck client.
+final class ResponseDeadline: ChannelDuplexHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias InboundOut = HTTPClientResponsePart
+    typealias OutboundIn = HTTPClientRequestPart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    private let limit: TimeAmount
+    private var timer: Scheduled<Void>?
+
+    init(limit: TimeAmount) { self.limit = limit }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .head = unwrapOutboundIn(data) {
+            timer?.cancel()
+            let channel = context.channel
+            timer = context.eventLoop.scheduleTask(in: limit) { channel.close(promise: nil) }
+        }
+        context.write(data, promise: promise)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .end = unwrapInboundIn(data) {
+            timer?.cancel()
+            timer = nil
+        }
+        context.fireChannelRead(data)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timer?.cancel()
+        context.fireChannelInactive()
     }
 }

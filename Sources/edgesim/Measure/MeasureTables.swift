@@ -11,7 +11,7 @@ enum MeasureTables {
         )
         for location in result.locations.sorted(by: { $0.p50 < $1.p50 }) {
             table.add([
-                location.target.viewer, location.target.location, location.servedBy, "\(location.requests)", errors(location),
+                location.target.viewer, location.target.location, edges(location), "\(location.requests)", errors(location),
                 "\(Int((location.hitRatio * 100).rounded()))%", ms(location.p50), ms(location.p90), ms(location.p99), ms(location.max),
                 ms(location.target.modelledRTT), ms(location.measuredRTT),
             ])
@@ -54,6 +54,12 @@ enum MeasureTables {
         text += "\n\(summary.faster) locations faster, \(summary.slower) slower, \(summary.same) about the same (a change counts past 1 ms and 10%)"
         if !comparison.unmatched.isEmpty { text += "\nmeasured in only one run: \(comparison.unmatched.joined(separator: ", "))" }
         return text
+    }
+
+    /// The edge that served a location, and any other it moved to, with their counts.
+    private static func edges(_ location: MeasureResult.Location) -> String {
+        let others = location.edges.filter { $0.key != location.servedBy }.sorted { $0.value > $1.value }
+        return ([location.servedBy] + others.map { "\($0.key) ×\($0.value)" }).joined(separator: ", ")
     }
 
     private static func errors(_ location: MeasureResult.Location) -> String {

@@ -1,14 +1,20 @@
 import ArgumentParser
+import CDNCore
 import Foundation
+import GeoDNS
 import Topology
 
 extension EdgeSim {
     /// `edgesim route FILE --from VIEWER`: where a viewer's request goes, hop by hop.
-    struct RouteCommand: ParsableCommand {
+    struct RouteCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "route",
             abstract: "Show the edge each viewer reaches, its hub and origin, and the modelled RTT of every hop.",
-            discussion: "A viewer reaches the edge with the lowest modelled RTT among those serving the distribution."
+            discussion: """
+                A viewer reaches the edge with the lowest modelled RTT among those serving the distribution. With --live, \
+                the running network's GeoDNS server is asked from each viewer's address, so edges out of routing (failed \
+                health checks) are passed over, as viewers' own lookups pass them over.
+                """
         )
 
         @Argument(help: "The topology file.", completion: .file(extensions: ["yaml", "yml"]))
@@ -26,7 +32,12 @@ extension EdgeSim {
         @Flag(help: "Print JSON for scripts instead of a table.")
         var json = false
 
-        func run() throws {
+        @Flag(help: "Route as the running network's GeoDNS does now, live health included.")
+        var live = false
+
+        @OptionGroup var state: StateDirectoryOption
+
+        func run() async throws {
             let topology: Topology
             do {
                 topology = try TopologyLoader.load(path: file)
@@ -37,8 +48,11 @@ extension EdgeSim {
             let viewers = viewer == "all" ? topology.viewers.map(\.id) : [viewer]
             var routes: [Route] = []
             do {
-                for id in viewers { routes.append(try topology.route(viewer: id, distribution: distribution, path: path)) }
-            } catch {
+                for id in viewers {
+                    let excluding = live ? try await Self.outOfRouting(for: id, topology: topology, distribution: distribution, state: state) : []
+                    routes.append(try topology.route(viewer: id, distribution: distribution, path: path, excluding: excluding))
+                }
+            } catch let error as RoutingError {
                 Output.error("\(file): error: \(error)")
                 throw ExitCode(1)
             }
@@ -49,6 +63,25 @@ extension EdgeSim {
             } else {
                 Output.line(Self.summary(routes))
             }
+        }
+
+        /// The edges nearer a viewer than the one the running GeoDNS answers with: they are out of
+        /// routing now.
+        static func outOfRouting(
+            for viewer: String,
+            topology: Topology,
+            distribution: String?,
+            state: StateDirectoryOption
+        ) async throws -> Set<String> {
+            let network = try state.load()
+            guard let dns = network.node("dns") else { throw ValidationError("the running network has no GeoDNS server") }
+            guard let spec = distribution.flatMap(topology.distribution) ?? topology.distributions.first,
+                let address = network.viewer(viewer)?.address
+            else { return [] }
+            let answer = try await DNSClient.resolve(spec.domainName, server: dns.host, port: dns.port, from: address)
+            guard let edge = network.nodes.first(where: { $0.role == "edge" && answer.contains($0.host) })?.id else { return [] }
+            let ranked = topology.rankedEdges(from: viewer, serving: spec).map(\.edge)
+            return Set(ranked.prefix { $0 != edge })
         }
 
         /// One viewer's route: each hop on its own line, then the runners-up.

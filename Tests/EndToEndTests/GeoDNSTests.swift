@@ -50,6 +50,11 @@ struct GeoDNSTests {
             kill(kix.pid, SIGSTOP)  // hung, not dead: the supervisor does not restart it
             defer { kill(kix.pid, SIGCONT) }
             #expect(try await Self.until(dns.port, domain, from: osaka.address, answers: nrt.host), "Osaka never moved to NRT50")
+            // `route --live` routes as the DNS does now; plain `route` keeps to the model.
+            let live = try CLI.run(["route", Self.minimal, "--from", "osaka-office", "--live", "--state-dir", network.stateDirectory.path, "--json"])
+            #expect(live.status == 0 && live.stdout.contains("\"edge\" : \"NRT50\""), "\(live.stdout)\(live.stderr)")
+            let modelled = try CLI.run(["route", Self.minimal, "--from", "osaka-office", "--json"])
+            #expect(modelled.stdout.contains("\"edge\" : \"KIX50\""), "\(modelled.stdout)")
             kill(kix.pid, SIGCONT)
             #expect(try await Self.until(dns.port, domain, from: osaka.address, answers: kix.host), "Osaka never came back to KIX50")
         }

@@ -74,7 +74,8 @@ public enum EdgeNode {
             client: client,
             config: active,
             metrics: metrics,
-            via: CloudFrontIDs.via(host: CloudFrontIDs.viaHost())
+            via: CloudFrontIDs.via(host: CloudFrontIDs.viaHost()),
+            shedder: LoadShedder(limit: settings.maximumInFlight)
         )
         let listeners = NodeListeners.make(
             responder: responder,

@@ -24,8 +24,24 @@ struct EdgeResponder: HTTPResponder {
     let config: ActiveConfig
     let metrics: NodeMetrics
     let via: String
+    /// Past its limit of requests in flight, the edge answers 503 at once.
+    let shedder: LoadShedder
 
     func respond(to request: Request, context: Context) async throws -> Response {
+        // 0. An edge past its limit of requests in flight sheds the load instead of queueing it.
+        guard shedder.admit() else {
+            metrics.recordError("overloaded")
+            let shed = Exchange(started: .now, requestID: CloudFrontIDs.requestID(), isHead: request.method == .head, epoch: config.current.epoch)
+            var page = ErrorPage.response(
+                status: .serviceUnavailable,
+                reason: "This edge is overloaded: too many requests at once. Try again shortly.",
+                requestID: shed.requestID
+            )
+            page.headers[.retryAfter] = "1"
+            return finish(page, result: "Error", shed)
+        }
+        defer { shedder.release() }
+
         // The config epoch this request runs under, start to finish (an atomic switch).
         let config = config.current
         let triggers = config.triggers

@@ -9,6 +9,8 @@ public struct EdgeSettings: Sendable {
         public static let cacheCapacity = 256 << 20
         /// CloudFront's documented status for a function's execution error.
         public static let executionErrorStatus = 500
+        /// Requests an edge works on at once before it sheds the rest with 503.
+        public static let maximumInFlight = 1024
     }
 
     /// The edge's id in the topology (a POP id, `NRT50`).
@@ -41,6 +43,8 @@ public struct EdgeSettings: Sendable {
     public var rollout: Duration
     /// How long a version no epoch names stays in the replica.
     public var garbageDelay: Duration
+    /// Requests worked on at once before the rest are shed with 503.
+    public var maximumInFlight: Int
 
     /// Creates settings.
     public init(
@@ -57,8 +61,10 @@ public struct EdgeSettings: Sendable {
         executionErrorStatus: Int = Default.executionErrorStatus,
         registryAddress: SocketAddress? = nil,
         rollout: Duration = .zero,
-        garbageDelay: Duration = .seconds(3 * 3600)
+        garbageDelay: Duration = .seconds(3 * 3600),
+        maximumInFlight: Int = Default.maximumInFlight
     ) {
+        self.maximumInFlight = maximumInFlight
         self.registryAddress = registryAddress
         self.rollout = rollout
         self.garbageDelay = garbageDelay

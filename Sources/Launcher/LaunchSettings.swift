@@ -35,6 +35,8 @@ public struct LaunchSettings: Sendable {
     public var garbageDelay: Duration
     /// Whether links carry their modelled delay (off: plain local connections).
     public var emulatesLinks: Bool
+    /// Each edge's limit of requests in flight before it sheds load with 503.
+    public var edgeMaximumInFlight = 1024
 
     /// Creates settings.
     public init(

@@ -86,6 +86,7 @@ struct NodeSupervisor: Sendable {
         if plan.role == .edge {
             arguments += [
                 "--lambda-execution-error-status", "\(settings.lambdaExecutionErrorStatus)", "--rollout", "\(settings.rollout.inSeconds) s",
+                "--max-in-flight", "\(settings.edgeMaximumInFlight)",
             ]
         }
         if plan.role == .edge || plan.role == .hub { arguments += ["--garbage-delay", "\(settings.garbageDelay.inSeconds) s"] }

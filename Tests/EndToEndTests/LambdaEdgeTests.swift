@@ -10,10 +10,10 @@ import Testing
 /// each test, to keep cold starts few.
 @Suite(.serialized, .timeLimit(.minutes(5)))
 struct LambdaEdgeTests {
-    static func run(_ body: (RunningNetwork) async throws -> Void) async throws {
+    static func run(arguments: [String] = [], _ body: (RunningNetwork) async throws -> Void) async throws {
         let echo = try PythonHTTPServer.start()
         defer { echo.stop() }
-        try await withNetwork(try LambdaTopology.make(echo: echo.port).path) { network in try await body(network) }
+        try await withNetwork(try LambdaTopology.make(echo: echo.port).path, arguments: arguments) { network in try await body(network) }
     }
 
     static func ask(
@@ -172,6 +172,24 @@ struct LambdaEdgeTests {
             #expect((statuses["503 LambdaLimitExceeded from cloudfront"] ?? 0) > 0, "\(statuses)")
             #expect((statuses["404 Error from cloudfront"] ?? 0) >= 4, "\(statuses)")
             #expect(try await Self.ask(network, "/t/context").status == 200)
+        }
+    }
+
+    @Test func anEdgePastItsLimitShedsLoadWith503AndKeepsServing() async throws {
+        try await Self.run(arguments: ["--edge-max-in-flight", "2"]) { network in
+            let statuses = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<12 {
+                    group.addTask {
+                        let reply = try await Self.ask(network, "/t/slow")
+                        return "\(reply.status) \(reply.header("X-Cache") ?? "") \(reply.header("Retry-After") ?? "-")"
+                    }
+                }
+                return try await group.reduce(into: [String: Int]()) { $0[$1, default: 0] += 1 }
+            }
+            #expect((statuses["503 Error from cloudfront 1"] ?? 0) > 0, "\(statuses)")
+            #expect(statuses.filter { !$0.key.hasPrefix("503") }.values.reduce(0, +) >= 2, "the two in its limit are served: \(statuses)")
+            #expect(try await Self.ask(network, "/t/context").status == 200)
+            #expect(try await network.counter("edgesim_errors_total", of: "NRT50") > 0)
         }
     }
 

@@ -43,6 +43,9 @@ extension EdgeSim {
         @Flag(help: "Links carry no modelled delay or impairment: to measure edgesim itself, or propagation without geography.")
         var noLinkLatency = false
 
+        @Option(help: "Each edge's limit of requests in flight: past it, the edge sheds requests with 503 instead of queueing them.")
+        var edgeMaxInFlight = 1024
+
         func validate() throws {
             guard [500, 503].contains(lambdaExecutionErrorStatus) else {
                 throw ValidationError("--lambda-execution-error-status must be 500 or 503")
@@ -51,7 +54,7 @@ extension EdgeSim {
 
         func run() async throws {
             let topology = try NodeOptions.load(file)
-            let settings = LaunchSettings(
+            var settings = LaunchSettings(
                 topologyFile: file,
                 stateDirectory: state.path,
                 executable: LaunchSettings.currentExecutable,
@@ -62,15 +65,17 @@ extension EdgeSim {
                 garbageDelay: garbageDelay.value,
                 emulatesLinks: !noLinkLatency
             )
+            settings.edgeMaximumInFlight = edgeMaxInFlight
+            let launch = settings
             let logger = Logger(label: "edgesim.up") { StreamLogHandler.standardError(label: $0) }
             Output.line("starting \(topology.summary) from \(file)…")
             let started = ContinuousClock.now
-            let launcher = Launcher(topology: topology, settings: settings, logger: logger) { state in
+            let launcher = Launcher(topology: topology, settings: launch, logger: logger) { state in
                 Output.line("")
                 Output.line(NetworkTables.nodes(state))
                 Output.line(NetworkTables.viewers(state))
                 Output.line(
-                    "ready in \(String(format: "%.1f", (ContinuousClock.now - started).inMilliseconds / 1000)) s; state in \(settings.stateDirectory). Ctrl-C or `edgesim down` stops it."
+                    "ready in \(String(format: "%.1f", (ContinuousClock.now - started).inMilliseconds / 1000)) s; state in \(launch.stateDirectory). Ctrl-C or `edgesim down` stops it."
                 )
             }
             try await NetworkTables.runGroup([launcher], logger: logger)

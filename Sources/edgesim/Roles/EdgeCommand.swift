@@ -14,6 +14,7 @@ extension EdgeSim {
         @OptionGroup var options: NodeOptions
 
         func validate() throws {
+            guard options.maxInFlight >= 1 else { throw ValidationError("--max-in-flight must be at least 1") }
             guard [500, 503].contains(options.lambdaExecutionErrorStatus) else {
                 throw ValidationError("--lambda-execution-error-status must be 500 or 503")
             }
@@ -38,7 +39,8 @@ extension EdgeSim {
                 executionErrorStatus: options.lambdaExecutionErrorStatus,
                 registryAddress: try options.registryAddress(),
                 rollout: options.rollout.value,
-                garbageDelay: options.garbageDelay.value
+                garbageDelay: options.garbageDelay.value,
+                maximumInFlight: options.maxInFlight
             )
             let services = try await EdgeNode.build(settings, onReady: options.announce, logger: logger)
             try await options.run(services, logger: logger)

@@ -41,6 +41,9 @@ struct NodeOptions: ParsableArguments {
     @Option(help: "How long a hub or an edge keeps a function version no config epoch names (\"3 h\").")
     var garbageDelay = DurationArgument(.seconds(3 * 3600))
 
+    @Option(help: "An edge's limit of requests in flight: past it, requests are shed with 503.")
+    var maxInFlight = 1024
+
     @Flag(help: "Links carry no modelled delay or impairment (viewer links included).")
     var noLinkLatency = false
 

@@ -72,7 +72,7 @@ public struct StageTimes: Sendable, Codable, Equatable {
     public var origin = 0.0
 
     /// The stages in display order, with their labels.
-    public static var labels: [(String, KeyPath<StageTimes, Double>)] {
+    public static var labels: [(String, WritableKeyPath<StageTimes, Double>)] {
         [
             ("viewer↔edge", \.viewerLink), ("edge", \.edge), ("viewer-request", \.viewerRequest), ("origin-request", \.originRequest),
             ("edge↔hub", \.hub), ("hub↔origin", \.origin), ("origin-response", \.originResponse), ("viewer-response", \.viewerResponse),
@@ -98,29 +98,14 @@ public struct StageTimes: Sendable, Codable, Equatable {
 
     /// Adds another request's times (for means).
     mutating func add(_ other: StageTimes) {
-        viewerLink += other.viewerLink
-        edge += other.edge
-        viewerRequest += other.viewerRequest
-        originRequest += other.originRequest
-        originResponse += other.originResponse
-        viewerResponse += other.viewerResponse
-        hub += other.hub
-        origin += other.origin
+        for (_, stage) in Self.labels { self[keyPath: stage] += other[keyPath: stage] }
     }
 
     /// Every stage divided by a count.
     func divided(by count: Int) -> StageTimes {
         guard count > 0 else { return self }
         var mean = self
-        let n = Double(count)
-        mean.viewerLink /= n
-        mean.edge /= n
-        mean.viewerRequest /= n
-        mean.originRequest /= n
-        mean.originResponse /= n
-        mean.viewerResponse /= n
-        mean.hub /= n
-        mean.origin /= n
+        for (_, stage) in Self.labels { mean[keyPath: stage] /= Double(count) }
         return mean
     }
 }

@@ -10,28 +10,20 @@ cd "$(dirname "$0")/.."
 duration="${1:-10}"
 connections="${2:-32}"
 work="$(mktemp -d)"
-state="$work/state"
 results="benchmarks/results"
-mkdir -p "$results"
+. benchmarks/network.sh
 
-swift build -c release >/dev/null
-bin="$(swift build -c release --show-bin-path)/edgesim"
-
-"$bin" up topologies/minimal.yaml --state-dir "$state" >"$work/up.log" 2>&1 &
-up=$!
 nginx_pid=""
 cleanup() {
     [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null || true
-    kill "$up" 2>/dev/null || true
-    wait "$up" 2>/dev/null || true
+    stop_network
     rm -rf "$work"
 }
 trap cleanup EXIT
-for _ in $(seq 1 300); do [ -f "$state/network.json" ] && break; sleep 0.1; done
-port_of() { python3 -c "import json,sys; d=json.load(open('$state/network.json')); print([n for n in d['nodes'] if n['id']==sys.argv[1]][0]['port'])" "$1"; }
-edge_port="$(port_of NRT50)"
-edge_host=$(python3 -c "import json; d=json.load(open('$state/network.json')); print([n for n in d['nodes'] if n['id']=='NRT50'][0]['host'])")
-origin_port="$(port_of site)"
+start_network topologies/minimal.yaml
+edge_port="$(node_field NRT50 port)"
+edge_host="$(node_field NRT50 host)"
+origin_port="$(node_field site port)"
 
 # nginx: a caching reverse proxy to the same built-in origin, the same 60 s TTL.
 nginx_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

@@ -12,22 +12,17 @@ cd "$(dirname "$0")/.."
 duration="${1:-10}"
 connections="${2:-8}"
 work="$(mktemp -d)"
-mkdir -p benchmarks/results
-swift build -c release >/dev/null
-bin="$(swift build -c release --show-bin-path)/edgesim"
-"$bin" up benchmarks/lambda/topology.yaml --state-dir "$work/state" >"$work/up.log" 2>&1 &
-up=$!
+. benchmarks/network.sh
 node_pid=""
 cleanup() {
     [ -n "$node_pid" ] && kill "$node_pid" 2>/dev/null || true
-    kill "$up" 2>/dev/null || true
-    wait "$up" 2>/dev/null || true
+    stop_network
     rm -rf "$work"
 }
 trap cleanup EXIT
-for _ in $(seq 1 300); do [ -f "$work/state/network.json" ] && break; sleep 0.1; done
-edge_port=$(python3 -c "import json; d=json.load(open('$work/state/network.json')); print([n for n in d['nodes'] if n['id']=='NRT50'][0]['port'])")
-edge_host=$(python3 -c "import json; d=json.load(open('$work/state/network.json')); print([n for n in d['nodes'] if n['id']=='NRT50'][0]['host'])")
+start_network benchmarks/lambda/topology.yaml
+edge_port="$(node_field NRT50 port)"
+edge_host="$(node_field NRT50 host)"
 node_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 node benchmarks/lambda/in-process-server.js "$node_port" &
 node_pid=$!

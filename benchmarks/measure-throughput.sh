@@ -11,21 +11,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-10}"
 work="$(mktemp -d)"
-mkdir -p benchmarks/results
-swift build -c release >/dev/null 2>&1
-bin="$(swift build -c release --show-bin-path 2>/dev/null)/edgesim"
-"$bin" up topologies/minimal.yaml --state-dir "$work/state" --no-link-latency >"$work/up.log" 2>&1 &
-up=$!
+. benchmarks/network.sh
 cleanup() {
-    kill "$up" 2>/dev/null || true
-    wait "$up" 2>/dev/null || true
+    stop_network
     rm -rf "$work"
 }
 trap cleanup EXIT
-for _ in $(seq 1 300); do [ -f "$work/state/network.json" ] && break; sleep 0.1; done
-edge_port=$(python3 -c "import json; d=json.load(open('$work/state/network.json')); print([n for n in d['nodes'] if n['id']=='NRT50'][0]['port'])")
-edge_host=$(python3 -c "import json; d=json.load(open('$work/state/network.json')); print([n for n in d['nodes'] if n['id']=='NRT50'][0]['host'])")
-domain=$(python3 -c "import json; d=json.load(open('$work/state/network.json')); print(d['distributions'][0]['domain'])")
+start_network topologies/minimal.yaml --no-link-latency
+edge_port="$(node_field NRT50 port)"
+edge_host="$(node_field NRT50 host)"
+domain="$(distribution_domain)"
 
 for connections in 1 8 32; do
     "$bin" measure --state-dir "$work/state" --from tokyo-home --duration "$seconds s" --concurrency "$connections" \

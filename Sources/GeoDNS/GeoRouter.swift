@@ -1,9 +1,9 @@
 import Topology
 
 /// The GeoDNS decision: a distribution's domain is answered with the address of the healthy
-/// edge nearest the asking viewer — found by the query's EDNS Client Subnet when it has one,
-/// else by its source address — exactly as `Topology.route` ranks edges. Other names get
-/// NXDOMAIN.
+/// edge the distribution's routing policy picks for the asking viewer — found by the query's
+/// EDNS Client Subnet when it has one, else by its source address — exactly as `Topology.route`
+/// picks it. Other names get NXDOMAIN.
 public struct GeoRouter: Sendable {
     /// The time to live of an answer: short, so a failed edge's viewers move within a second.
     public static let ttl: UInt32 = 1
@@ -34,14 +34,14 @@ public struct GeoRouter: Sendable {
         return .addresses([address], ttl: Self.ttl)
     }
 
-    /// The edge for a viewer address: the nearest healthy one serving the distribution; for an
+    /// The edge for a viewer address: the first healthy one of the policy's order; for an
     /// address no viewer has, the first healthy edge in the file's order. When no edge of the
     /// distribution is healthy, health is ignored (failing open, as DNS load balancers do): a
     /// guess beats no answer.
     public func edge(for address: String, serving distribution: DistributionSpec, unhealthy: Set<String>) -> String? {
         let excluded = distribution.edges.allSatisfy(unhealthy.contains) ? [] : unhealthy
         if let viewer = viewers[address] {
-            return topology.rankedEdges(from: viewer.id, serving: distribution, excluding: excluded).first?.edge
+            return topology.routedEdges(from: viewer.id, serving: distribution, excluding: excluded).first?.edge
         }
         return distribution.edges.first { !excluded.contains($0) }
     }

@@ -124,7 +124,8 @@ public struct Launcher: Service {
     private func networkState(tiers: [[NodePlan]], table: NodeTable) async -> NetworkState {
         let nodes = await table.records(Array(tiers.joined()), settings: settings)
         let viewers = topology.viewers.map { viewer in
-            let route = try? topology.route(viewer: viewer.id)
+            // The first distribution's route: where `curl` from this viewer to it goes.
+            let route = try? topology.route(viewer: viewer.id, distribution: topology.distributions.first?.id)
             return NetworkState.Viewer(
                 id: viewer.id,
                 address: topology.address(of: viewer.id) ?? "",

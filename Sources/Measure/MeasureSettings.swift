@@ -35,9 +35,20 @@ public struct MeasureSettings: Sendable, Codable {
     public var pacing: Pacing
     /// Requests per location sent first and not counted (they fill the caches).
     public var warmup: Int
+    /// The distribution asked for (id or domain); the topology's first when `nil`.
+    public var distribution: String?
 
     /// Creates settings.
-    public init(paths: [String], viewers: [String], extent: Extent, concurrency: Int, pacing: Pacing, warmup: Int) {
+    public init(
+        paths: [String],
+        viewers: [String],
+        extent: Extent,
+        concurrency: Int,
+        pacing: Pacing,
+        warmup: Int,
+        distribution: String? = nil
+    ) {
+        self.distribution = distribution
         self.paths = paths
         self.viewers = viewers
         self.extent = extent

@@ -11,33 +11,41 @@ import Topology
 /// print(result.locations[0].p50)
 /// ```
 public enum Measurement {
-    /// The locations to measure from, as the running network routes them.
+    /// The locations to measure from, each starting at the edge the distribution's routing
+    /// policy gives it (the GeoDNS answers then move it as health changes).
     /// - Parameters:
     ///   - state: The running network.
-    ///   - topology: Its topology, for the viewers' coordinates.
+    ///   - topology: Its topology, for the viewers' coordinates and routing.
     ///   - viewers: The viewer ids; empty for all.
-    /// - Throws: ``MeasureError`` naming a viewer that is unknown or has no edge.
-    public static func targets(state: NetworkState, topology: Topology, viewers: [String]) throws -> [MeasureTarget] {
+    ///   - distribution: The distribution's id or domain; the topology's first when `nil`.
+    /// - Throws: ``MeasureError`` naming a viewer or distribution that is unknown, or a viewer
+    ///   with no edge.
+    public static func targets(state: NetworkState, topology: Topology, viewers: [String], distribution: String? = nil) throws -> [MeasureTarget] {
+        let named = distribution.map { topology.distribution($0) } ?? topology.distributions.first
+        guard let spec = named else {
+            let known = topology.distributions.map(\.id).joined(separator: ", ")
+            throw MeasureError("there is no distribution '\(distribution ?? "")' in the running network (it has: \(known))")
+        }
         let chosen = viewers.isEmpty ? state.viewers.map(\.id) : viewers
         return try chosen.map { id in
-            guard let viewer = state.viewers.first(where: { $0.id == id }), let spec = topology.viewers.first(where: { $0.id == id }) else {
+            guard let viewer = state.viewers.first(where: { $0.id == id }), let place = topology.viewer(id) else {
                 let known = state.viewers.map(\.id).joined(separator: ", ")
                 throw MeasureError("there is no viewer '\(id)' in the running network (it has: \(known))")
             }
-            guard let edgeID = viewer.edge, let edge = state.node(edgeID) else {
-                throw MeasureError("viewer '\(id)' has no edge to go to: no distribution's edge is reachable from it")
+            guard let route = try? topology.route(viewer: id, distribution: spec.id), let edge = state.node(route.edge.id) else {
+                throw MeasureError("viewer '\(id)' has no edge to go to: no edge of \(spec.id) is reachable from it")
             }
             return MeasureTarget(
                 viewer: id,
                 location: viewer.location,
-                latitude: spec.location.coordinate.latitude,
-                longitude: spec.location.coordinate.longitude,
+                latitude: place.location.coordinate.latitude,
+                longitude: place.location.coordinate.longitude,
                 address: viewer.address,
-                edge: edgeID,
+                edge: edge.id,
                 edgeHost: edge.host == "0.0.0.0" ? "127.0.0.1" : edge.host,
                 edgePort: edge.port,
-                domain: state.distributions.first?.domain,
-                modelledRTT: viewer.rttMilliseconds ?? 0,
+                domain: spec.domainName,
+                modelledRTT: route.hops.first?.rtt.inMilliseconds ?? 0,
                 resolver: state.node("dns").map { "\($0.host):\($0.port)" }
             )
         }

@@ -5,6 +5,7 @@ import NIOCore
 import NIOHTTP1
 import ServiceLifecycle
 import Synchronization
+import Topology
 
 /// The following half of replication, in each hub (from the registry) and each edge (from its
 /// hub): one persistent stream from upstream, resumed from the newest epoch the node holds.
@@ -273,8 +274,7 @@ public final class ReplicationFollower: Service {
         guard settings.rollout > .zero else { return .zero }
         let (arrived, synced) = progress.withLock { ($0.arrived[epoch], $0.syncedAt) }
         guard let arrived, let synced, epoch > synced else { return .zero }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in "\(settings.node)#\(epoch)".utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let hash = StableHash.fnv1a("\(settings.node)#\(epoch)")
         let share = settings.rollout * (Double(hash % 10_000) / 10_000)
         return max(.zero, arrived + share - .now)
     }

@@ -11,7 +11,9 @@ extension EdgeSim {
             commandName: "route",
             abstract: "Show the edge each viewer reaches, its hub and origin, and the modelled RTT of every hop.",
             discussion: """
-                A viewer reaches the edge with the lowest modelled RTT among those serving the distribution. With --live, \
+                A viewer reaches the edge the distribution's routing policy picks: by default the one with the lowest \
+                modelled RTT among those serving it (its price class included), or the one nearest the viewer's resolver, \
+                or, for the viewers in an anycast-like share, the second-nearest. The 'why' column says which. With --live, \
                 the running network's GeoDNS server is asked from each viewer's address, so edges out of routing (failed \
                 health checks) are passed over, as viewers' own lookups pass them over.
                 """
@@ -49,8 +51,8 @@ extension EdgeSim {
             var routes: [Route] = []
             do {
                 for id in viewers {
-                    let excluding = live ? try await Self.outOfRouting(for: id, topology: topology, distribution: distribution, state: state) : []
-                    routes.append(try topology.route(viewer: id, distribution: distribution, path: path, excluding: excluding))
+                    let answered = live ? try await Self.answer(for: id, topology: topology, distribution: distribution, state: state) : nil
+                    routes.append(try topology.route(viewer: id, distribution: distribution, path: path, answered: answered))
                 }
             } catch let error as RoutingError {
                 Output.error("\(file): error: \(error)")
@@ -65,23 +67,20 @@ extension EdgeSim {
             }
         }
 
-        /// The edges nearer a viewer than the one the running GeoDNS answers with: they are out of
-        /// routing now.
-        static func outOfRouting(
+        /// The edge the running GeoDNS answers a viewer with now, asked from the viewer's address.
+        static func answer(
             for viewer: String,
             topology: Topology,
             distribution: String?,
             state: StateDirectoryOption
-        ) async throws -> Set<String> {
+        ) async throws -> String? {
             let network = try state.load()
             guard let dns = network.node("dns") else { throw ValidationError("the running network has no GeoDNS server") }
             guard let spec = distribution.flatMap(topology.distribution) ?? topology.distributions.first,
                 let address = network.viewer(viewer)?.address
-            else { return [] }
+            else { return nil }
             let answer = try await DNSClient.resolve(spec.domainName, server: dns.host, port: dns.port, from: address)
-            guard let edge = network.nodes.first(where: { $0.role == "edge" && answer.contains($0.host) })?.id else { return [] }
-            let ranked = topology.rankedEdges(from: viewer, serving: spec).map(\.edge)
-            return Set(ranked.prefix { $0 != edge })
+            return network.nodes.first { $0.role == "edge" && answer.contains($0.host) }?.id
         }
 
         /// One viewer's route: each hop on its own line, then the runners-up.
@@ -97,6 +96,7 @@ extension EdgeSim {
             }
             table.add(["total", "", "", "", formatMilliseconds(route.total)])
             lines.append(table.render())
+            lines += ["", "why \(route.edge.id): \(route.why) (routing: \(route.distribution.routing.summary))"]
             if !route.alternatives.isEmpty {
                 let next = route.alternatives.prefix(3).map { "\($0.edge) \(formatMilliseconds($0.rtt))" }.joined(separator: ", ")
                 lines += ["", "next nearest edges: \(next)"]
@@ -107,18 +107,21 @@ extension EdgeSim {
         /// Every viewer's route, one row each.
         static func summary(_ routes: [Route]) -> String {
             var table = Table(
-                ["viewer", "where", "edge", "hub", "origin", "viewer→edge", "edge→hub", "hub→origin", "total"],
-                alignments: [.left, .left, .left, .left, .left, .right, .right, .right, .right]
+                ["viewer", "where", "edge", "why", "hub", "origin", "viewer→edge", "edge→hub", "hub→origin", "total"],
+                alignments: [.left, .left, .left, .left, .left, .left, .right, .right, .right, .right]
             )
             for route in routes {
                 let rtts = route.hops.map { formatMilliseconds($0.rtt) }
                 table.add(
-                    [route.viewer.id, route.viewer.location.label, route.edge.id, route.hub.id, route.origin.id] + rtts + [
+                    [route.viewer.id, route.viewer.location.label, route.edge.id, route.reason.rawValue, route.hub.id, route.origin.id] + rtts + [
                         formatMilliseconds(route.total)
                     ]
                 )
             }
-            let header = routes.first.map { "\($0.distribution.id) \($0.distribution.domainName) — modelled round trips\n\n" } ?? ""
+            let header =
+                routes.first.map {
+                    "\($0.distribution.id) \($0.distribution.domainName) — routing: \($0.distribution.routing.summary) — modelled round trips\n\n"
+                } ?? ""
             return header + table.render()
         }
     }
@@ -139,6 +142,8 @@ struct RouteReport: Codable {
 
     var viewer: String
     var distribution: String
+    /// Why this edge: nearest, resolver, second-nearest or failover.
+    var reason: String
     var domain: String
     var path: String
     var behavior: String
@@ -152,6 +157,7 @@ struct RouteReport: Codable {
     init(_ route: Route, path: String) {
         viewer = route.viewer.id
         distribution = route.distribution.id
+        reason = route.reason.rawValue
         domain = route.distribution.domainName
         self.path = path
         behavior = route.behavior.pathPattern
@@ -175,4 +181,21 @@ struct RouteReport: Codable {
 extension Duration {
     /// Milliseconds to three decimals (microsecond precision), for JSON.
     var roundedMilliseconds: Double { (inMilliseconds * 1000).rounded() / 1000 }
+}
+
+extension Route {
+    /// Why the viewer reaches its edge, in a sentence's worth of words.
+    var why: String {
+        switch reason {
+        case .nearest:
+            distribution.routing.priceClass == .all
+                ? "the nearest edge" : "the nearest edge in \(distribution.routing.priceClass.rawValue)"
+        case .resolver:
+            "the edge nearest the viewer's resolver (\(viewer.resolver?.label ?? "?")), not the viewer"
+        case .secondNearest:
+            "the viewer is in the \(Int((distribution.routing.secondNearestShare * 100).rounded()))% anycast-like share sent to its second-nearest edge"
+        case .failover:
+            "the GeoDNS answer: the edges the policy prefers are out of routing"
+        }
+    }
 }

@@ -17,7 +17,7 @@ struct GeoDNSTests {
         try await withNetwork(topology.path) { network in
             let dns = try network.node("dns")
             let domain = try #require(network.state.distributions.first?.domain)
-            let routed = try CLI.run(["route", topology.path, "--from", "all", "--json"])
+            let routed = try CLI.run(["route", topology.path, "--distribution", "E2GEODNS00001", "--json"])
             let routes = try #require(try JSONSerialization.jsonObject(with: Data(routed.stdout.utf8)) as? [[String: Any]])
             #expect(routes.count == network.state.viewers.count)
             for route in routes {
@@ -38,6 +38,31 @@ struct GeoDNSTests {
             #expect(try Self.dig(dns.port, domain, "+tcp", "-b", sydney.address) == [try network.node(sydney.edge ?? "").host])
             let nx = try CLI.run(external: "/usr/bin/dig", ["@127.0.0.1", "-p", "\(dns.port)", "nope.example.test"])
             #expect(nx.stdout.contains("status: NXDOMAIN"), "\(nx.stdout)")
+        }
+    }
+
+    @Test func aDistributionsRoutingPolicyIsWhatTheDNSAnswers() async throws {
+        let topology = try GeoDNSTopology.make()
+        defer { try? FileManager.default.removeItem(at: topology.deletingLastPathComponent()) }
+        try await withNetwork(topology.path) { network in
+            let dns = try network.node("dns")
+            let domain = try #require(network.state.distributions.first { $0.id == "E2GEODNS00002" }?.domain)
+            let routed = try CLI.run(["route", topology.path, "--distribution", "E2GEODNS00002", "--json"])
+            let routes = try #require(try JSONSerialization.jsonObject(with: Data(routed.stdout.utf8)) as? [[String: Any]])
+            var reasons: [String: String] = [:]
+            for route in routes {
+                let viewer = try #require(route["viewer"] as? String)
+                let edge = try #require(route["edge"] as? String)
+                reasons[viewer] = route["reason"] as? String
+                #expect(!["GRU50", "SYD50"].contains(edge), "\(viewer) went to \(edge), outside PriceClass_200")
+                let address = try #require(network.state.viewer(viewer)?.address)
+                let answer = try Self.dig(dns.port, domain, "-b", address)
+                #expect(answer == [try network.node(edge).host], "\(viewer) from \(address) got \(answer), routing says \(edge)")
+            }
+            // Lagos's resolver is in London and Tokyo's in California; three of the twelve viewers
+            // are the anycast-like share.
+            #expect(reasons["lagos"] == "resolver" && reasons["tokyo"] == "resolver", "\(reasons)")
+            #expect(reasons.values.filter { $0 == "second-nearest" }.count == 3, "\(reasons)")
         }
     }
 

@@ -191,6 +191,48 @@ struct BrokenFile: CustomTestStringConvertible, Sendable {
             line: 2,
             token: "Asia/Tokio"
         ),
+        BrokenFile(
+            name: "price class with none of the edges",
+            lines: [18: "    origins: [site]\n    price_class: PriceClass_100"],
+            code: .unreachable,
+            line: 19,
+            token: "PriceClass_100"
+        ),
+        BrokenFile(
+            name: "price class over an edge with no country",
+            lines: [3: "  osaka: { lat: 34.6937, lon: 135.5023 }", 18: "    origins: [site]\n    price_class: PriceClass_200"],
+            code: .missingField,
+            line: 19,
+            token: "PriceClass_200"
+        ),
+        BrokenFile(
+            name: "unknown price class",
+            lines: [18: "    origins: [site]\n    price_class: PriceClass_300"],
+            code: .invalidValue,
+            line: 19,
+            token: "PriceClass_300"
+        ),
+        BrokenFile(
+            name: "unknown routing locator",
+            lines: [18: "    origins: [site]\n    routing: { locate_by: dns }"],
+            code: .invalidValue,
+            line: 19,
+            token: "dns"
+        ),
+        BrokenFile(
+            name: "malformed anycast share",
+            lines: [18: "    origins: [site]\n    routing: { second_nearest: lots }"],
+            code: .malformedUnit,
+            line: 19,
+            token: "lots"
+        ),
+        BrokenFile(
+            name: "resolver at an unknown location",
+            lines: [13: "  office: { location: osaka, resolver: tokio }"],
+            code: .unknownReference,
+            line: 13,
+            token: "tokio"
+        ),
     ]
 
     @Test(arguments: cases)

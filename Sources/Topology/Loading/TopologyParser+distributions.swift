@@ -11,7 +11,9 @@ extension TopologyParser {
             expected: IdentifierRules.distributionExpected
         )
         let what = "distribution '\(id)'"
-        guard let fields = try reader.fields(value, what: what, allowed: ["domain", "origins", "edges", "behaviors"]) else { return nil }
+        guard let fields = try reader.fields(value, what: what, allowed: ["domain", "origins", "edges", "price_class", "routing", "behaviors"]) else {
+            return nil
+        }
         let domain = try fields.string("domain", matching: IdentifierRules.domain, expected: IdentifierRules.domainExpected)
         if let domain, let other = distributions.first(where: { $0.domainName == domain }) {
             try report(.duplicateID, "\(what) has domain '\(domain)', which distribution '\(other.id)' already has", field: "domain", of: fields)
@@ -29,13 +31,16 @@ extension TopologyParser {
                 try reader.report(.unreachable, "\(what) lists no edges: no viewer could reach it", at: node)
             }
         }
+        let routing = try parseRouting(fields)
+        let servingEdges = try edgesInPriceClass(edgeIDs, routing.priceClass, of: fields)
         let behaviors = try parseBehaviors(fields, origins: originIDs, in: what)
         guard validID, let firstOrigin = originIDs.first, let behaviors else { return nil }
         return DistributionSpec(
             id: id,
             domainName: domain ?? Self.defaultDomain(for: id),
             origins: originIDs,
-            edges: edgeIDs,
+            edges: servingEdges,
+            routing: routing,
             behaviors: behaviors.isEmpty ? [CacheBehavior(origin: firstOrigin)] : behaviors,
             source: reader.location(keyNode)
         )
@@ -43,8 +48,7 @@ extension TopologyParser {
 
     /// A CloudFront-looking domain derived from the id, so a distribution needs no `domain:`.
     static func defaultDomain(for id: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in id.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let hash = StableHash.fnv1a(id)
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
         let suffix = (0..<13).map { index in alphabet[Int((hash >> UInt64(index * 4)) % 36)] }
         return "d\(String(suffix)).cloudfront.net"
@@ -187,5 +191,56 @@ extension TopologyParser {
             )
         }
         return .only(names.map(\.text))
+    }
+}
+
+extension TopologyParser {
+    /// `price_class:` and `routing: {locate_by, second_nearest}` of a distribution.
+    func parseRouting(_ fields: Fields) throws -> RoutingPolicy {
+        var policy = RoutingPolicy()
+        if let priceClass = try fields.choice("price_class", PriceClass.self) { policy.priceClass = priceClass }
+        guard let node = fields["routing"] else { return policy }
+        let what = "'routing' of \(fields.what)"
+        guard let routing = try reader.fields(node, what: what, allowed: ["locate_by", "second_nearest"]) else { return policy }
+        if let locator = try routing.choice("locate_by", RoutingPolicy.Locator.self) { policy.locateBy = locator }
+        if let share = try routing.quantity("second_nearest", Quantity.ratio) { policy.secondNearestShare = share }
+        if policy.locateBy == .resolver, !viewers.contains(where: { $0.resolver != nil }), let locator = routing["locate_by"] {
+            try reader.report(
+                .invalidValue,
+                "\(what) locates viewers by resolver, but no viewer has a 'resolver:': every viewer is routed as if by its own location",
+                at: locator,
+                severity: .warning
+            )
+        }
+        return policy
+    }
+
+    /// The listed edges that a price class includes, by each edge's country. An edge with no
+    /// country cannot be placed in a class, and a class that leaves no edge could serve no one:
+    /// both are errors at `price_class`.
+    func edgesInPriceClass(_ listed: [String], _ priceClass: PriceClass, of fields: Fields) throws -> [String] {
+        guard priceClass != .all, let node = fields["price_class"] else { return listed }
+        let listedEdges = listed.compactMap { id in edges.first { $0.id == id } }
+        let unplaced = listedEdges.filter { $0.location.country == nil }.map(\.id)
+        if !unplaced.isEmpty {
+            try reader.report(
+                .missingField,
+                "\(fields.what) has price class \(priceClass.rawValue), but edge\(unplaced.count == 1 ? "" : "s") \(unplaced.map { "'\($0)'" }.joined(separator: ", ")) "
+                    + "\(unplaced.count == 1 ? "has" : "have") no country: give \(unplaced.count == 1 ? "its location" : "their locations") a 'country:'",
+                at: node
+            )
+            return listed
+        }
+        let included = listedEdges.filter { priceClass.includes(country: $0.location.country ?? "") }.map(\.id)
+        if included.isEmpty {
+            let countries = Set(listedEdges.compactMap(\.location.country)).sorted().joined(separator: ", ")
+            try reader.report(
+                .unreachable,
+                "\(fields.what) has price class \(priceClass.rawValue), which includes none of its edges (in \(countries)): no viewer could reach it",
+                at: node
+            )
+            return listed
+        }
+        return included
     }
 }

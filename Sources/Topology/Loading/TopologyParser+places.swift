@@ -66,11 +66,12 @@ extension TopologyParser {
         return latitude == nil || longitude == nil ? nil : location
     }
 
-    /// A node's or viewer's `location:` — a named place, or a place written inline.
-    func location(of fields: Fields, owner: String) throws -> Location? {
-        guard let node = try fields.require("location") else { return nil }
+    /// A node's or viewer's `location:` (or a viewer's `resolver:`) — a named place, or a place
+    /// written inline.
+    func location(of fields: Fields, owner: String, key: String = "location", required: Bool = true) throws -> Location? {
+        guard let node = required ? try fields.require(key) : fields[key] else { return nil }
         if case .mapping = node { return try parseLocation(node, name: owner) }
-        guard let name = try reader.text(node, what: "'location' of \(fields.what)") else { return nil }
+        guard let name = try reader.text(node, what: "'\(key)' of \(fields.what)") else { return nil }
         guard let location = locations[name] else {
             guard !declaredLocations.contains(name) else { return nil }  // declared but broken: already reported
             try reader.report(
@@ -185,8 +186,10 @@ extension TopologyParser {
     /// One entry of `viewers:`.
     func parseViewer(id: String, keyNode: Node, value: Node) throws -> ViewerSpec? {
         let validID = try checkID(id, at: keyNode, role: "viewer", rule: IdentifierRules.name, expected: IdentifierRules.nameExpected)
-        guard let fields = try reader.fields(value, what: "viewer '\(id)'", allowed: ["location", "access", "address"]) else { return nil }
+        let allowed = ["location", "access", "address", "resolver"]
+        guard let fields = try reader.fields(value, what: "viewer '\(id)'", allowed: allowed) else { return nil }
         let location = try location(of: fields, owner: id)
+        let resolver = try self.location(of: fields, owner: "\(id)-resolver", key: "resolver", required: false)
         let access = try fields.quantity("access", Quantity.duration)
         let address = try fields.string("address")
         if let address, !IdentifierRules.isIPv4(address), !address.contains(":") {
@@ -198,7 +201,14 @@ extension TopologyParser {
             )
         }
         guard let location, validID else { return nil }
-        return ViewerSpec(id: id, location: location, access: access ?? latency.viewerAccess, address: address, source: reader.location(keyNode))
+        return ViewerSpec(
+            id: id,
+            location: location,
+            access: access ?? latency.viewerAccess,
+            address: address,
+            resolver: resolver,
+            source: reader.location(keyNode)
+        )
     }
 
     /// Two nodes cannot listen on the same fixed port of the same host.

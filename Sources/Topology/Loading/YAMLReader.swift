@@ -211,6 +211,17 @@ struct Fields {
         }
     }
 
+    /// One of an enumeration's raw values, with a suggestion when the text is near one.
+    func choice<T: RawRepresentable & CaseIterable>(_ key: String, _: T.Type) throws -> T? where T.RawValue == String {
+        guard let value = values[key], let text = try reader.text(value, what: "'\(key)' of \(what)") else { return nil }
+        if let choice = T(rawValue: text) { return choice }
+        let choices = T.allCases.map(\.rawValue)
+        let hint =
+            Suggestion.closest(to: text, among: choices).map { "; did you mean '\($0)'?" } ?? "; expected one of: \(choices.joined(separator: ", "))"
+        try reader.report(.invalidValue, "'\(key)' of \(what) is '\(text)'\(hint)", at: value)
+        return nil
+    }
+
     /// A quantity with a unit, parsed by one of ``Quantity``'s parsers.
     func quantity<T>(_ key: String, required: Bool = false, _ parse: (String) -> Result<T, QuantityError>) throws -> T? {
         guard let value = required ? try require(key) : values[key], let text = try reader.text(value, what: "'\(key)' of \(what)") else {

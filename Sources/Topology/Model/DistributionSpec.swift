@@ -10,8 +10,11 @@ public struct DistributionSpec: Hashable, Sendable {
     public var domainName: String
     /// The ids of its origins.
     public var origins: [String]
-    /// The ids of the edges that serve it; every edge when the topology does not say.
+    /// The ids of the edges that serve it, in file order: those the topology lists (every edge
+    /// when it does not say) that the routing policy's price class includes.
     public var edges: [String]
+    /// How viewers are sent to those edges.
+    public var routing: RoutingPolicy
     /// Its cache behaviors in matching order; the last is always the default (`*`).
     public var behaviors: [CacheBehavior]
     /// Where the distribution is declared.
@@ -23,6 +26,7 @@ public struct DistributionSpec: Hashable, Sendable {
         domainName: String,
         origins: [String],
         edges: [String],
+        routing: RoutingPolicy = .nearest,
         behaviors: [CacheBehavior],
         source: SourceLocation? = nil
     ) {
@@ -30,6 +34,7 @@ public struct DistributionSpec: Hashable, Sendable {
         self.domainName = domainName
         self.origins = origins
         self.edges = edges
+        self.routing = routing
         self.behaviors = behaviors
         self.source = source
     }

@@ -137,15 +137,27 @@ public struct ViewerSpec: Hashable, Sendable {
     public var access: Duration
     /// The loopback source address requests from this viewer use, if the topology fixes one.
     public var address: String?
+    /// Where the viewer's recursive DNS resolver is, when it is not near the viewer (a public
+    /// resolver abroad, a corporate one at headquarters). Distributions that route by resolver
+    /// send the viewer to the edge nearest this place.
+    public var resolver: Location?
     /// Where the viewer is declared.
     public var source: SourceLocation?
 
     /// Creates a viewer.
-    public init(id: String, location: Location, access: Duration, address: String? = nil, source: SourceLocation? = nil) {
+    public init(
+        id: String,
+        location: Location,
+        access: Duration,
+        address: String? = nil,
+        resolver: Location? = nil,
+        source: SourceLocation? = nil
+    ) {
         self.id = id
         self.location = location
         self.access = access
         self.address = address
+        self.resolver = resolver
         self.source = source
     }
 }

@@ -21,6 +21,18 @@ public struct Route: Hashable, Sendable {
         public var kilometres: Double
     }
 
+    /// Why the viewer reaches this edge rather than another.
+    public enum Reason: String, Hashable, Sendable {
+        /// It is the nearest edge serving the distribution (in its price class).
+        case nearest
+        /// It is the edge nearest the viewer's resolver (routing by resolver).
+        case resolver
+        /// The viewer is in the distribution's anycast-like share sent to the second-nearest edge.
+        case secondNearest = "second-nearest"
+        /// Nearer edges are out of routing (failed health checks), as the GeoDNS answered.
+        case failover
+    }
+
     /// The viewer the route starts at.
     public var viewer: ViewerSpec
     /// The distribution asked for.
@@ -37,6 +49,8 @@ public struct Route: Hashable, Sendable {
     public var hops: [Hop]
     /// The other edges that serve the distribution, nearest first.
     public var alternatives: [RankedEdge]
+    /// Why this edge.
+    public var reason: Reason
 
     /// The round trip from the viewer to the origin and back, through every hop.
     public var total: Duration { hops.reduce(.zero) { $0 + $1.rtt } }

@@ -22,27 +22,35 @@ extension Topology {
             .sorted { $0.rtt != $1.rtt ? $0.rtt < $1.rtt : $0.edge < $1.edge }
     }
 
-    /// The route a viewer's request takes: to the nearest edge that serves the distribution,
-    /// through its hub, to the origin of the behavior that matches the path.
+    /// The route a viewer's request takes: to the edge the distribution's routing policy picks
+    /// (by default the nearest that serves it), through its hub, to the origin of the behavior
+    /// that matches the path.
     /// - Parameters:
     ///   - viewer: The viewer's id.
     ///   - distribution: The distribution's id or domain; may be left out when there is only one.
     ///   - path: The request path, which picks the behavior and so the origin.
     ///   - excluding: Edges to leave out, for example the unhealthy ones.
+    ///   - answered: The edge a live GeoDNS answered with, when it is known; the route then goes
+    ///     there, and is a failover when the policy would have picked another.
     /// - Returns: The route, hop by hop.
     /// - Throws: ``RoutingError`` when the viewer or distribution is unknown or no edge is reachable.
     public func route(
         viewer: String,
         distribution: String? = nil,
         path: String = "/",
-        excluding: Set<String> = []
+        excluding: Set<String> = [],
+        answered: String? = nil
     ) throws(RoutingError) -> Route {
         guard let viewerSpec = self.viewer(viewer) else {
             throw RoutingError("unknown viewer '\(viewer)'\(Suggestion.phrase(for: viewer, among: viewers.map(\.id)))")
         }
         let distributionSpec = try resolveDistribution(distribution)
-        let ranked = rankedEdges(from: viewer, serving: distributionSpec, excluding: excluding)
-        guard let nearest = ranked.first, let edge = edge(nearest.edge), let hub = hub(edge.hub) else {
+        var (ranked, reason) = routing(from: viewer, serving: distributionSpec, excluding: excluding)
+        if let answered, let index = ranked.firstIndex(where: { $0.edge == answered }) {
+            if index > 0 { reason = .failover }
+            ranked.insert(ranked.remove(at: index), at: 0)
+        }
+        guard let chosen = ranked.first, let edge = edge(chosen.edge), let hub = hub(edge.hub) else {
             throw RoutingError("no edge serving \(distributionSpec.id) is reachable from viewer '\(viewer)'")
         }
         let behavior = distributionSpec.behavior(forPath: path)
@@ -60,7 +68,8 @@ extension Topology {
             hub: hub,
             origin: origin,
             hops: hops,
-            alternatives: Array(ranked.dropFirst())
+            alternatives: ranked.dropFirst().sorted { $0.rtt != $1.rtt ? $0.rtt < $1.rtt : $0.edge < $1.edge },
+            reason: reason
         )
     }
 

@@ -22,6 +22,7 @@ extension EdgeSim {
         var file: String?
         @Option(help: "A path to request; repeat to alternate between several.") var path: [String] = ["/"]
         @Option(help: "A viewer to measure from, or `all`; repeat for several.") var from: [String] = ["all"]
+        @Option(help: "The distribution's id or domain (default: the topology's first).") var distribution: String?
         @Option(help: "Requests per location (default 100, unless --duration).") var requests: Int?
         @Option(help: "How long to load each location instead (\"10 s\").") var duration: DurationArgument?
         @Option(help: "Connections per location.") var concurrency = 2
@@ -87,7 +88,8 @@ extension EdgeSim {
                 extent: duration.map { .duration($0.value) } ?? .requests(requests ?? 100),
                 concurrency: concurrency,
                 pacing: rate.map { .open(perSecond: $0) } ?? .closed,
-                warmup: warmup
+                warmup: warmup,
+                distribution: distribution
             )
             if compare.count == 2, compare.allSatisfy(Self.isTopology) {
                 return try await compareTopologies(compare[0], compare[1], settings: settings)
@@ -115,7 +117,7 @@ extension EdgeSim {
         }
 
         static func measure(state: NetworkState, topology: Topology, settings: MeasureSettings) async throws -> MeasureResult {
-            let targets = try Measurement.targets(state: state, topology: topology, viewers: settings.viewers)
+            let targets = try Measurement.targets(state: state, topology: topology, viewers: settings.viewers, distribution: settings.distribution)
             var chosen = settings
             chosen.viewers = targets.map(\.viewer)
             let settings = chosen

@@ -1,0 +1,68 @@
+extension Topology {
+    /// The edges a viewer is sent to under its distribution's routing policy, best first. The
+    /// GeoDNS answers with the first; `route` and `measure` take the same one.
+    ///
+    /// The candidates are the edges ``rankedEdges(from:serving:excluding:)`` gives (in the price
+    /// class, reachable, not excluded), with the round trip from the viewer. Routing by resolver
+    /// reorders them by nearness to the viewer's resolver; a viewer in the anycast-like share
+    /// then swaps the first two.
+    /// - Parameters:
+    ///   - viewer: The viewer's id.
+    ///   - distribution: The distribution.
+    ///   - excluding: Edges to leave out, for example the unhealthy ones.
+    /// - Returns: Edge ids with the viewer's round trips, in the order the policy prefers them.
+    public func routedEdges(
+        from viewer: String,
+        serving distribution: DistributionSpec,
+        excluding: Set<String> = []
+    ) -> [Route.RankedEdge] {
+        routing(from: viewer, serving: distribution, excluding: excluding).edges
+    }
+
+    /// The viewers a distribution sends to their second-nearest edge: its anycast-like share of
+    /// all viewers, rounded to whole viewers, chosen by a stable hash so every run and every
+    /// tool picks the same ones.
+    public func secondNearestViewers(of distribution: DistributionSpec) -> Set<String> {
+        let share = distribution.routing.secondNearestShare
+        guard share > 0 else { return [] }
+        let count = Int((share * Double(viewers.count)).rounded())
+        let order = viewers.map(\.id).sorted {
+            StableHash.fnv1a("\(distribution.id)/\($0)") < StableHash.fnv1a("\(distribution.id)/\($1)")
+        }
+        return Set(order.prefix(count))
+    }
+
+    /// The policy's order of edges for a viewer, and why the first comes first.
+    func routing(
+        from viewer: String,
+        serving distribution: DistributionSpec,
+        excluding: Set<String>
+    ) -> (edges: [Route.RankedEdge], reason: Route.Reason) {
+        var ranked = rankedEdges(from: viewer, serving: distribution, excluding: excluding)
+        var reason = Route.Reason.nearest
+        if distribution.routing.locateBy == .resolver, let resolver = self.viewer(viewer)?.resolver {
+            let nearest = ranked.first
+            ranked = ranked.map { (edge: $0, rtt: roundTrip(from: resolver, to: $0.edge)) }
+                .sorted { $0.rtt != $1.rtt ? $0.rtt < $1.rtt : $0.edge.edge < $1.edge.edge }
+                .map(\.edge)
+            if ranked.first != nearest { reason = .resolver }
+        }
+        if ranked.count > 1, secondNearestViewers(of: distribution).contains(viewer) {
+            ranked.swapAt(0, 1)
+            reason = .secondNearest
+        }
+        return (ranked, reason)
+    }
+
+    /// The modelled round trip from a place (a resolver) to an edge: distance only, since no
+    /// link override names a resolver.
+    private func roundTrip(from place: Location, to edge: String) -> Duration {
+        guard let edge = self.edge(edge) else { return .zero }
+        return latencyModel.roundTrip(
+            from: place.coordinate,
+            to: edge.location.coordinate,
+            accessA: .zero,
+            accessB: latencyModel.nodeAccess
+        )
+    }
+}

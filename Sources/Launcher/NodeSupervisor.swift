@@ -26,8 +26,10 @@ struct NodeSupervisor: Sendable {
             if Task.isShuttingDownGracefully || Task.isCancelled { return }
             await table.exited(plan.id, status: status, willRestart: true)
             if ContinuousClock.now - started > .seconds(30) { backoff = LaunchSettings.Default.initialBackoff }
-            logger.error("node \(plan.id) exited (\(status)); restarting in \(backoff)")
-            let wait = backoff
+            // `edgesim kill --down` asks for a real outage: no restart before its time is up.
+            let held = RestartHold(stateDirectory: settings.stateDirectory, node: plan.id).take()
+            let wait = max(backoff, held)
+            logger.error("node \(plan.id) exited (\(status)); restarting in \(wait)\(held > backoff ? " (held down by `edgesim kill --down`)" : "")")
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
             backoff = min(backoff * 2, LaunchSettings.Default.maximumBackoff)
         }

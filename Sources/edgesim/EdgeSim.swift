@@ -12,7 +12,7 @@ struct EdgeSim: AsyncParsableCommand {
             Validate.self, RouteCommand.self, Up.self, Down.self, Status.self, Invalidate.self, Logs.self, Demo.self,
             FunctionCommand.self, Associate.self, DeploymentCommand.self, PropagationCommand.self, MeasureCommand.self, EdgeCommand.self,
             HubCommand.self,
-            OriginCommand.self, RegistryCommand.self, DNSCommand.self,
+            OriginCommand.self, RegistryCommand.self, DNSCommand.self, KillCommand.self,
         ]
     )
 }

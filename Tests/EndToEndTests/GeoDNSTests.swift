@@ -4,9 +4,9 @@ import Foundation
 import Testing
 
 /// The GeoDNS server `edgesim up` starts, asked with Debian's `dig` as a user would: each viewer
-/// location's answer is its nearest edge, by source address or by EDNS Client Subnet, over UDP
-/// and TCP; other names are NXDOMAIN; and an edge that stops answering leaves the answers, then
-/// comes back.
+/// location's answer is the edge its distribution's routing policy gives it, by source address or
+/// by EDNS Client Subnet, over UDP and TCP; other names are NXDOMAIN; an edge that hangs, or is
+/// killed under load, leaves the answers, then comes back.
 @Suite(.serialized, .timeLimit(.minutes(3)))
 struct GeoDNSTests {
     static let minimal = CLI.packageRoot.appendingPathComponent("topologies/minimal.yaml").path
@@ -63,6 +63,21 @@ struct GeoDNSTests {
             // are the anycast-like share.
             #expect(reasons["lagos"] == "resolver" && reasons["tokyo"] == "resolver", "\(reasons)")
             #expect(reasons.values.filter { $0 == "second-nearest" }.count == 3, "\(reasons)")
+            // measure goes where the policy sends each viewer too.
+            let json = network.stateDirectory.appendingPathComponent("policy.json")
+            let measured = try CLI.run([
+                "measure", "--state-dir", network.stateDirectory.path, "--distribution", "E2GEODNS00002", "--from", "lagos", "--from", "tokyo",
+                "--requests", "5", "--json", json.path,
+            ])
+            #expect(measured.status == 0, "\(measured.stderr)")
+            let result = try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any]
+            for location in result?["locations"] as? [[String: Any]] ?? [] {
+                let viewer = (location["target"] as? [String: Any])?["viewer"] as? String ?? ""
+                let edge = routes.first { $0["viewer"] as? String == viewer }?["edge"] as? String
+                #expect(location["servedBy"] as? String == edge, "\(viewer): \(location["edges"] ?? "")")
+            }
+            let unknown = try CLI.run(["measure", "--state-dir", network.stateDirectory.path, "--distribution", "E2NOPE0001"])
+            #expect(unknown.status != 0 && unknown.stderr.contains("no distribution 'E2NOPE0001'"), "\(unknown.stderr)")
         }
     }
 
@@ -85,14 +100,12 @@ struct GeoDNSTests {
         }
     }
 
-    @Test func viewersFollowTheAnswersUnderLoadAndComeBack() async throws {
+    @Test func viewersLeaveAKilledEdgeUnderLoadAndComeBackWhenItReturns() async throws {
         try await withNetwork(Self.minimal) { network in
-            let kix = try network.node("KIX50")
             let json = network.stateDirectory.appendingPathComponent("failover.json")
             // Osaka sends 800 requests, 50 a second on a fixed schedule (open loop: a stall shows as
             // latency, and a count, not a time, so a slow machine cannot run out of load before
-            // the fault). Once they flow, KIX50 hangs until the DNS has moved Osaka to NRT50 and
-            // the load has followed, then wakes.
+            // the fault). Once they flow, KIX50 is killed (kill -9) and kept down for 3 s.
             let measure = Task.detached {
                 try CLI.run(
                     [
@@ -106,29 +119,31 @@ struct GeoDNSTests {
             while ContinuousClock.now < flowing, try await network.counter("edgesim_requests_total", of: "KIX50") < 20 {
                 try await Task.sleep(for: .milliseconds(50))
             }
-            let before = try await network.counter("edgesim_requests_total", of: "NRT50")
-            kill(kix.pid, SIGSTOP)
-            let moved = ContinuousClock.now + .seconds(20)
-            while ContinuousClock.now < moved, try await network.counter("edgesim_requests_total", of: "NRT50") - before < 20 {
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            kill(kix.pid, SIGCONT)
+            let killed = try CLI.run(["kill", "KIX50", "--down", "3 s", "--state-dir", network.stateDirectory.path])
+            #expect(killed.status == 0 && killed.stdout.contains("killed KIX50"), "\(killed.stdout)\(killed.stderr)")
             let run = try await measure.value
             #expect(run.status == 0, "\(run.stderr)")
             let result = try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any]
             let location = try #require((result?["locations"] as? [[String: Any]])?.first)
             let timeline = location["timeline"] as? [[String: Int]] ?? []
-            let edges = location["edges"] as? [String: Int] ?? [:]
             let errors = timeline.reduce(0) { $0 + ($1["error"] ?? 0) }
             let requests = location["requests"] as? Int ?? 0
-            // Osaka starts on KIX50, moves to NRT50 while KIX50 is silent, and comes back.
+            // Osaka starts on KIX50, is wholly on NRT50 once the DNS has noticed, and comes back
+            // to KIX50 after its restart.
             #expect(timeline.first?["KIX50", default: 0] ?? 0 > 0, "\(timeline)")
-            #expect(edges["NRT50", default: 0] > 0, "Osaka never moved to NRT50: \(timeline)")
+            let moved = try #require(timeline.firstIndex { $0.keys.sorted() == ["NRT50"] }, "Osaka never moved wholly to NRT50: \(timeline)")
             let lastOnNRT = timeline.lastIndex { $0["NRT50", default: 0] > 0 } ?? timeline.count
             #expect(timeline.dropFirst(lastOnNRT).contains { $0["KIX50", default: 0] > 0 }, "Osaka did not come back to KIX50: \(timeline)")
-            // Errors are the requests KIX50 held when it went quiet, before the viewers moved.
+            // Errors fall only in the detection window, before the move: none once Osaka is on
+            // NRT50, none when KIX50 comes back.
+            #expect(timeline.dropFirst(moved).allSatisfy { $0["error", default: 0] == 0 }, "errors after the move: \(timeline)")
             #expect(errors <= requests / 4, "\(errors) errors of \(requests): \(timeline)")
-            print("failover: \(errors) errors of \(requests) requests; per second: \(timeline)")
+            // The restart is the supervisor's, after the hold: KIX50 has one restart.
+            let state = try NetworkState.load(from: network.stateDirectory.path)
+            #expect(state.node("KIX50")?.restarts == 1)
+            print("kill -9 failover: \(errors) errors of \(requests) requests; per second: \(timeline)")
+            let unknown = try CLI.run(["kill", "NOPE50", "--state-dir", network.stateDirectory.path])
+            #expect(unknown.status != 0 && unknown.stderr.contains("no node 'NOPE50'"), "\(unknown.stderr)")
         }
     }
 

@@ -26,10 +26,15 @@ struct NodeSupervisor: Sendable {
             if Task.isShuttingDownGracefully || Task.isCancelled { return }
             await table.exited(plan.id, status: status, willRestart: true)
             if ContinuousClock.now - started > .seconds(30) { backoff = LaunchSettings.Default.initialBackoff }
-            // `edgesim kill --down` asks for a real outage: no restart before its time is up.
-            let held = RestartHold(stateDirectory: settings.stateDirectory, node: plan.id).take()
-            let wait = max(backoff, held)
-            logger.error("node \(plan.id) exited (\(status)); restarting in \(wait)\(held > backoff ? " (held down by `edgesim kill --down`)" : "")")
+            // `edgesim kill --down` asks for an outage of its own length: a deliberate kill is no
+            // crash loop, so it neither waits out nor grows the backoff.
+            if let held = RestartHold(stateDirectory: settings.stateDirectory, node: plan.id).take() {
+                logger.error("node \(plan.id) was killed (\(status)); restarting in \(held), as `edgesim kill --down` asked")
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: held) }
+                continue
+            }
+            logger.error("node \(plan.id) exited (\(status)); restarting in \(backoff)")
+            let wait = backoff
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
             backoff = min(backoff * 2, LaunchSettings.Default.maximumBackoff)
         }

@@ -28,11 +28,12 @@ public struct RestartHold: Sendable {
         try Durable.write(Data("\(until.timeIntervalSince1970)\n".utf8), to: path)
     }
 
-    /// How much longer the node must stay down, and removes the hold; zero when there is none.
-    public func take() -> Duration {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return .zero }
+    /// How much longer the node must stay down (zero when its time is already up), and removes
+    /// the hold; `nil` when there is none.
+    public func take() -> Duration? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
         try? FileManager.default.removeItem(atPath: path)
-        guard let until = Double(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { return .zero }
+        guard let until = Double(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
         return .milliseconds(max(0, Int(((until - Date().timeIntervalSince1970) * 1000).rounded())))
     }
 }

@@ -20,7 +20,7 @@ extension EdgeSim {
         @Argument(help: "The node's id (an edge, a hub, an origin, the registry).")
         var node: String
 
-        @Option(help: "How long the node stays down before it is restarted (\"5 s\"); at least `up`'s own backoff.")
+        @Option(help: "How long the node stays down before it is restarted (\"5 s\"); at once by default.")
         var down = DurationArgument(.zero)
 
         @OptionGroup var state: StateDirectoryOption
@@ -38,7 +38,7 @@ extension EdgeSim {
                 throw ValidationError("\(node) is not running now (it is down, or being restarted)")
             }
             let hold = RestartHold(stateDirectory: state.path, node: node)
-            if down.value > .zero { try hold.place(until: Date().addingTimeInterval(down.value.inSeconds)) }
+            try hold.place(until: Date().addingTimeInterval(down.value.inSeconds))
             guard kill(target.pid, SIGKILL) == 0 else {
                 _ = hold.take()
                 throw ValidationError("could not kill \(node) (pid \(target.pid)): \(String(cString: strerror(errno)))")

@@ -114,19 +114,32 @@ struct RegistryClient {
     }
 
     /// Sends a request and returns whatever came back; throws only when nothing did.
+    ///
+    /// A GET that gets no answer at all is sent again, twice at most, 250 ms apart: the registry
+    /// may be between processes (`up` restarts it within a quarter of a second), and a read is
+    /// safe to repeat. Writes are sent once, so a version is never published twice.
     func exchange(_ method: HTTPMethod, _ path: String, body: Data? = nil, authorized: Bool = false) async throws -> (Int, Data) {
         var headers: [(String, String)] = [("Content-Type", "application/json")]
         if authorized, let token { headers.append(("Authorization", "Bearer \(token)")) }
-        let reply = try await ViewerClient.get(
-            method: method,
-            host: node.host,
-            port: node.port,
-            path: path,
-            from: nil,
-            headers: headers,
-            body: body.map { ByteBuffer(bytes: $0) }
-        )
-        return (reply.status, Data(reply.body.readableBytesView))
+        let attempts = method == .GET ? 3 : 1
+        var attempt = 1
+        while true {
+            do {
+                let reply = try await ViewerClient.get(
+                    method: method,
+                    host: node.host,
+                    port: node.port,
+                    path: path,
+                    from: nil,
+                    headers: headers,
+                    body: body.map { ByteBuffer(bytes: $0) }
+                )
+                return (reply.status, Data(reply.body.readableBytesView))
+            } catch where attempt < attempts {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(250))
+            }
+        }
     }
 
     struct ErrorReply: Decodable {

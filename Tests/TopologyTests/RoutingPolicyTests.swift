@@ -103,6 +103,22 @@ import Testing
         #expect(again.secondNearestViewers(of: distribution) == topology.secondNearestViewers(of: distribution))
     }
 
+    @Test func aViewersPreferenceStaysPutWhenAnEdgeFails() throws {
+        // Everyone is in the anycast share: each viewer prefers its second-nearest, then its nearest.
+        let topology = try Self.global(with: "    routing: { second_nearest: 100% }\n")
+        let viewer = try #require(topology.viewer("tokyo"))
+        let byDistance = topology.edges.map { (id: $0.id, rtt: RoutingTests.expectedRTT(topology, viewer: viewer, edge: $0)) }
+            .sorted { $0.rtt != $1.rtt ? $0.rtt < $1.rtt : $0.id < $1.id }.map(\.id)
+        let preferred = try topology.route(viewer: "tokyo")
+        #expect(preferred.edge.id == byDistance[1] && preferred.reason == .secondNearest)
+        // Its second-nearest fails: it falls back to its nearest, not to its third.
+        let fallback = try topology.route(viewer: "tokyo", excluding: [byDistance[1]])
+        #expect(fallback.edge.id == byDistance[0] && fallback.reason == .failover)
+        // Its nearest fails: nothing changes for it.
+        let unmoved = try topology.route(viewer: "tokyo", excluding: [byDistance[0]])
+        #expect(unmoved.edge.id == byDistance[1] && unmoved.reason == .secondNearest)
+    }
+
     @Test func aLiveAnswerPastThePolicysChoiceIsAFailover() throws {
         let topology = try TopologyLoader.load(path: Fixtures.topology("minimal"))
         let normal = try topology.route(viewer: "tokyo-home", answered: "NRT50")

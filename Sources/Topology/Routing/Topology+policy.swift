@@ -3,9 +3,9 @@ extension Topology {
     /// GeoDNS answers with the first; `route` and `measure` take the same one.
     ///
     /// The candidates are the edges ``rankedEdges(from:serving:excluding:)`` gives (in the price
-    /// class, reachable, not excluded), with the round trip from the viewer. Routing by resolver
-    /// reorders them by nearness to the viewer's resolver; a viewer in the anycast-like share
-    /// then swaps the first two.
+    /// class, reachable), with the round trip from the viewer. Routing by resolver reorders them
+    /// by nearness to the viewer's resolver; a viewer in the anycast-like share then swaps the
+    /// first two. Excluded edges are left out last, so the others keep their order.
     /// - Parameters:
     ///   - viewer: The viewer's id.
     ///   - distribution: The distribution.
@@ -38,7 +38,10 @@ extension Topology {
         serving distribution: DistributionSpec,
         excluding: Set<String>
     ) -> (edges: [Route.RankedEdge], reason: Route.Reason) {
-        var ranked = rankedEdges(from: viewer, serving: distribution, excluding: excluding)
+        // The viewer's order of preference is fixed, as a resolver's or a BGP path's is; an
+        // excluded edge only drops out of it. So an anycast viewer whose second-nearest edge
+        // fails goes to its nearest, not to its third.
+        var ranked = rankedEdges(from: viewer, serving: distribution)
         var reason = Route.Reason.nearest
         if distribution.routing.locateBy == .resolver, let resolver = self.viewer(viewer)?.resolver {
             let nearest = ranked.first
@@ -51,6 +54,9 @@ extension Topology {
             ranked.swapAt(0, 1)
             reason = .secondNearest
         }
+        let preferred = ranked.first
+        ranked.removeAll { excluding.contains($0.edge) }
+        if ranked.first != preferred { reason = .failover }
         return (ranked, reason)
     }
 

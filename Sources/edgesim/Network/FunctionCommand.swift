@@ -135,7 +135,7 @@ struct RegistryClient {
                     body: body.map { ByteBuffer(bytes: $0) }
                 )
                 return (reply.status, Data(reply.body.readableBytesView))
-            } catch where attempt < attempts {
+            } catch  where attempt < attempts {
                 attempt += 1
                 try await Task.sleep(for: .milliseconds(250))
             }

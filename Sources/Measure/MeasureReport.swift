@@ -3,8 +3,8 @@ import Topology
 
 /// The measurement as one self-contained HTML page (no network needed to open it): the run's
 /// parameters, a world map drawn as SVG from the coordinates (viewers coloured by latency and
-/// joined to the edge that served them, edges, hubs), each location's latency distribution, and
-/// the per-stage breakdown as stacked bars.
+/// joined to the edge that served them, edges, hubs), each location's latency distribution, the
+/// per-stage breakdown as stacked bars, and which edge served each location second by second.
 public enum MeasureReport {
     /// The stage colours, in ``StageTimes/labels`` order.
     static let palette = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7"]
@@ -40,6 +40,8 @@ public enum MeasureReport {
             \(distribution(ordered))
             <h2>Where the time goes</h2>
             \(stages(ordered))
+            <h2>Which edge served, second by second</h2>
+            \(timeline(ordered))
             <script>
             // Marks the page as drawn by a browser, and counts what it drew.
             document.getElementById('viewer-count').textContent = document.querySelectorAll('svg .viewer').length;
@@ -70,20 +72,25 @@ public enum MeasureReport {
             + "\(total) requests in \(String(format: "%.1f", result.seconds)) s"
     }
 
-    /// An equirectangular world: graticule, hubs, edges, and each viewer coloured by its p50
-    /// and joined to the edge that served it.
+    /// An equirectangular map of the part of the world the network covers: graticule, hubs,
+    /// edges, and each viewer coloured by its p50 and joined to the edge that served it.
     private static func map(_ result: MeasureResult) -> String {
         let (width, height) = (1000.0, 500.0)
-        func x(_ longitude: Double) -> Double { (longitude + 180) / 360 * width }
-        func y(_ latitude: Double) -> Double { (90 - latitude) / 180 * height }
-        var svg = "<svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"100%\" role=\"img\" aria-label=\"world map\">"
+        let view = MapView(
+            points: result.places.map { ($0.latitude, $0.longitude) } + result.locations.map { ($0.target.latitude, $0.target.longitude) }
+        )
+        func x(_ longitude: Double) -> Double { (longitude - view.west) / (view.east - view.west) * width }
+        func y(_ latitude: Double) -> Double { (view.north - latitude) / (view.north - view.south) * height }
+        var svg = "<svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"100%\" role=\"img\" aria-label=\"map\">"
         svg += "<rect width=\"\(Int(width))\" height=\"\(Int(height))\" fill=\"#eef3f8\"/>"
-        for longitude in stride(from: -150.0, through: 150, by: 30) {
+        for longitude in stride(from: (view.west / view.step).rounded(.up) * view.step, through: view.east, by: view.step) {
             svg += "<line x1=\"\(f(x(longitude)))\" y1=\"0\" x2=\"\(f(x(longitude)))\" y2=\"\(Int(height))\" stroke=\"#d5dde6\"/>"
+            svg += "<text x=\"\(f(x(longitude) + 3))\" y=\"\(Int(height) - 4)\" fill=\"#8a99a8\">\(MapView.degrees(longitude, "E", "W"))</text>"
         }
-        for latitude in stride(from: -60.0, through: 60, by: 30) {
+        for latitude in stride(from: (view.south / view.step).rounded(.up) * view.step, through: view.north, by: view.step) {
             let stroke = latitude == 0 ? "#b9c5d2" : "#d5dde6"
             svg += "<line x1=\"0\" y1=\"\(f(y(latitude)))\" x2=\"\(Int(width))\" y2=\"\(f(y(latitude)))\" stroke=\"\(stroke)\"/>"
+            svg += "<text x=\"3\" y=\"\(f(y(latitude) - 3))\" fill=\"#8a99a8\">\(MapView.degrees(latitude, "N", "S"))</text>"
         }
         let places = Dictionary(result.places.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let (low, high) = (result.locations.map(\.p50).min() ?? 0, result.locations.map(\.p50).max() ?? 1)
@@ -203,7 +210,8 @@ public enum MeasureReport {
         return "hsl(\(hue), 70%, 45%)"
     }
 
-    private static func f(_ value: Double) -> String { String(format: "%.1f", value) }
+    /// A coordinate or a millisecond figure to one decimal.
+    static func f(_ value: Double) -> String { String(format: "%.1f", value) }
 
     static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")

@@ -103,6 +103,7 @@ struct GeoDNSTests {
     @Test func viewersLeaveAKilledEdgeUnderLoadAndComeBackWhenItReturns() async throws {
         try await withNetwork(Self.minimal) { network in
             let json = network.stateDirectory.appendingPathComponent("failover.json")
+            let report = network.stateDirectory.appendingPathComponent("failover.html")
             // Osaka sends 800 requests, 50 a second on a fixed schedule (open loop: a stall shows as
             // latency, and a count, not a time, so a slow machine cannot run out of load before
             // the fault). Once they flow, KIX50 is killed (kill -9) and kept down for 3 s.
@@ -110,7 +111,7 @@ struct GeoDNSTests {
                 try CLI.run(
                     [
                         "measure", "--state-dir", network.stateDirectory.path, "--from", "osaka-office", "--requests", "800", "--rate", "50",
-                        "--concurrency", "2", "--json", json.path,
+                        "--concurrency", "2", "--json", json.path, "--report", report.path,
                     ],
                     timeout: .seconds(150)
                 )
@@ -141,6 +142,10 @@ struct GeoDNSTests {
             // The restart is the supervisor's, after the hold: KIX50 has one restart.
             let state = try NetworkState.load(from: network.stateDirectory.path)
             #expect(state.node("KIX50")?.restarts == 1)
+            // The report's timeline shows the move: seconds served by each edge, and the failures.
+            let page = try String(contentsOf: report, encoding: .utf8)
+            #expect(["by KIX50", "by NRT50"].allSatisfy(page.contains), "the report's timeline does not show the failover")
+            #expect(page.contains(" failed</title>") == (errors > 0), "\(errors) errors, the timeline disagrees")
             print("kill -9 failover: \(errors) errors of \(requests) requests; per second: \(timeline)")
             let unknown = try CLI.run(["kill", "NOPE50", "--state-dir", network.stateDirectory.path])
             #expect(unknown.status != 0 && unknown.stderr.contains("no node 'NOPE50'"), "\(unknown.stderr)")

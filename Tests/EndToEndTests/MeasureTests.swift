@@ -77,6 +77,7 @@ struct MeasureTests {
             let dom = try Self.render(report)
             #expect(dom.contains("data-rendered=\"yes\""), "the page's script did not run")
             #expect(dom.contains("<span id=\"viewer-count\">\(expected.count)</span>"), "the map does not show every viewer")
+            #expect(dom.components(separatedBy: "class=\"timeline-row\"").count - 1 == expected.count, "the timeline lacks a location")
             for viewer in expected.keys { #expect(dom.contains(viewer)) }
             #expect(dom.contains("class=\"stage\"") && dom.contains("class=\"distribution\""))
         }

@@ -17,6 +17,11 @@ public final class DNSServer: Service {
         case noData
         /// Not answered here (REFUSED).
         case refused
+
+        /// Whether the name was not ours.
+        public var isNameError: Bool {
+            if case .nameError = self { true } else { false }
+        }
     }
 
     /// The decision for one query from one source address.

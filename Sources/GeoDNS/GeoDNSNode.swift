@@ -34,14 +34,18 @@ public enum GeoDNSNode {
         let server = try await DNSServer.bind(
             host: host,
             port: port,
-            lookup: { query, source in router.answer(query, source: source, unhealthy: health.unhealthy) },
+            lookup: { query, source in
+                let (answer, edge) = router.answer(query, source: source, unhealthy: health.unhealthy)
+                metrics.recordDNSAnswer(edge: edge ?? (answer.isNameError ? "nxdomain" : "none"))
+                return answer
+            },
             logger: logger
         )
         logger.info("GeoDNS answers \(topology.distributions.map(\.domainName).joined(separator: ", ")) on \(host):\(server.port) (UDP and TCP)")
         let ports = PortRendezvous(onReady: onReady)
         await ports.traffic(server.port)
         let admin = AdminApplication.build(
-            AdminHooks(node: id, role: .dns, metrics: metrics),
+            AdminHooks(node: id, role: .dns, metrics: metrics, outOfRouting: { health.unhealthy.sorted() }),
             host: host,
             port: adminPort,
             onRunning: { await ports.admin($0) },

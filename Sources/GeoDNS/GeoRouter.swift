@@ -24,14 +24,15 @@ public struct GeoRouter: Sendable {
         }
     }
 
-    /// The answer to a query from a source address, with some edges out of routing.
-    public func answer(_ query: DNSMessage.Query, source: String, unhealthy: Set<String>) -> DNSServer.Answer {
-        guard let distribution = distributions[query.name] else { return .nameError }
-        guard query.type == DNSMessage.RecordType.a || query.type == DNSMessage.RecordType.any else { return .noData }
+    /// The answer to a query from a source address, with some edges out of routing, and the
+    /// edge it names (for the node's metrics).
+    public func answer(_ query: DNSMessage.Query, source: String, unhealthy: Set<String>) -> (answer: DNSServer.Answer, edge: String?) {
+        guard let distribution = distributions[query.name] else { return (.nameError, nil) }
+        guard query.type == DNSMessage.RecordType.a || query.type == DNSMessage.RecordType.any else { return (.noData, nil) }
         guard let edge = edge(for: query.clientSubnet?.ipv4 ?? source, serving: distribution, unhealthy: unhealthy),
             let address = edgeAddresses[edge]
-        else { return .noData }
-        return .addresses([address], ttl: Self.ttl)
+        else { return (.noData, nil) }
+        return (.addresses([address], ttl: Self.ttl), edge)
     }
 
     /// The edge for a viewer address: the first healthy one of the policy's order; for an

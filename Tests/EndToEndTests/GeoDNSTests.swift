@@ -95,6 +95,12 @@ struct GeoDNSTests {
             #expect(live.status == 0 && live.stdout.contains("\"edge\" : \"NRT50\""), "\(live.stdout)\(live.stderr)")
             let modelled = try CLI.run(["route", Self.minimal, "--from", "osaka-office", "--json"])
             #expect(modelled.stdout.contains("\"edge\" : \"KIX50\""), "\(modelled.stdout)")
+            // `status` shows the DNS node's view: KIX50 out of routing, NRT50 in.
+            let status = try CLI.run(["status", "--state-dir", network.stateDirectory.path])
+            let rows = status.stdout.split(separator: "\n")
+            #expect(rows.contains { $0.hasPrefix("KIX50") && $0.contains(" OUT ") }, "\(status.stdout)")
+            #expect(rows.contains { $0.hasPrefix("NRT50") && $0.contains(" in ") }, "\(status.stdout)")
+            #expect(try await network.counter("edgesim_dns_answers_total", of: "dns") > 0)
             kill(kix.pid, SIGCONT)
             #expect(try await Self.until(dns.port, domain, from: osaka.address, answers: kix.host), "Osaka never came back to KIX50")
         }

@@ -19,6 +19,8 @@ public struct AdminHooks: Sendable {
     public var domains: [String: String]
     /// The node's emulated links by the upstream's id, for fault injection.
     public var links: [String: LinkForwarder]
+    /// The edges out of routing now, for the GeoDNS node: `/health` reports them.
+    public var outOfRouting: (@Sendable () -> [String])?
 
     /// Creates the hooks.
     public init(
@@ -27,8 +29,10 @@ public struct AdminHooks: Sendable {
         metrics: NodeMetrics,
         cache: CacheTier? = nil,
         domains: [String: String] = [:],
-        links: [String: LinkForwarder] = [:]
+        links: [String: LinkForwarder] = [:],
+        outOfRouting: (@Sendable () -> [String])? = nil
     ) {
+        self.outOfRouting = outOfRouting
         self.node = node
         self.role = role
         self.metrics = metrics
@@ -66,7 +70,8 @@ public enum AdminApplication {
                 status: "ok",
                 pid: ProcessInfo.processInfo.processIdentifier,
                 cachedObjects: usage?.objects,
-                cachedBytes: usage?.bytes
+                cachedBytes: usage?.bytes,
+                outOfRouting: hooks.outOfRouting?()
             )
         }
         router.get("/metrics") { _, _ -> Response in

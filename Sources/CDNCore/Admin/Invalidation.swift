@@ -43,14 +43,26 @@ public struct HealthReport: ResponseCodable, Sendable {
     public var cachedObjects: Int?
     /// Bytes in its cache, if it has one.
     public var cachedBytes: Int?
+    /// The edges the GeoDNS node has taken out of routing (failed health checks); only the DNS
+    /// node reports it.
+    public var outOfRouting: [String]?
 
     /// Creates a report.
-    public init(node: String, role: String, status: String, pid: Int32, cachedObjects: Int? = nil, cachedBytes: Int? = nil) {
+    public init(
+        node: String,
+        role: String,
+        status: String,
+        pid: Int32,
+        cachedObjects: Int? = nil,
+        cachedBytes: Int? = nil,
+        outOfRouting: [String]? = nil
+    ) {
         self.node = node
         self.role = role
         self.status = status
         self.pid = pid
         self.cachedObjects = cachedObjects
         self.cachedBytes = cachedBytes
+        self.outOfRouting = outOfRouting
     }
 }

@@ -63,6 +63,15 @@ public final class NodeMetrics: Sendable {
         ).increment()
     }
 
+    /// Counts one GeoDNS answer by the edge it named (`nxdomain` for a name not served, `none`
+    /// for no address).
+    public func recordDNSAnswer(edge: String) {
+        registry.makeCounter(
+            descriptor: .init(namespace: "edgesim", metricName: "dns_answers", unitName: "total", helpText: "GeoDNS answers by the edge they name"),
+            labels: [("node", node), ("role", role), ("edge", edge)]
+        ).increment()
+    }
+
     /// Counts one Lambda@Edge invocation: its duration, a cold start, and its error if any.
     /// - Parameters:
     ///   - function: `name:version`.

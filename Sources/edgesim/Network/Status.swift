@@ -1,6 +1,7 @@
 import ArgumentParser
 import CDNCore
 import Foundation
+import GeoDNS
 import NIOCore
 
 extension EdgeSim {
@@ -21,12 +22,15 @@ extension EdgeSim {
                 }
                 return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
             }
-            var table = Table(["node", "role", "location", "address", "pid", "health", "cached", "restarts"])
+            // The GeoDNS node's view: which edges its health checks have taken out of routing.
+            let outOfRouting = (checks[GeoDNSNode.id] ?? nil)?.outOfRouting.map(Set.init)
+            var table = Table(["node", "role", "location", "address", "pid", "health", "routing", "cached", "restarts"])
             for node in network.nodes {
                 let report = checks[node.id] ?? nil
                 let cached = report?.cachedObjects.map { "\($0) objects, \(report?.cachedBytes ?? 0) B" } ?? ""
+                let routing = node.role == "edge" ? outOfRouting.map { $0.contains(node.id) ? "OUT" : "in" } ?? "?" : ""
                 table.add([
-                    node.id, node.role, node.location, "\(node.host):\(node.port)", "\(node.pid)", report?.status ?? "DOWN", cached,
+                    node.id, node.role, node.location, "\(node.host):\(node.port)", "\(node.pid)", report?.status ?? "DOWN", routing, cached,
                     "\(node.restarts)",
                 ])
             }

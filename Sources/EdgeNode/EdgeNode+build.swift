@@ -64,6 +64,7 @@ public enum EdgeNode {
         }
         let viewers = ViewerDirectory(topology: topology, edge: spec.id)
         let client = UpstreamClient()
+        let shedder = LoadShedder(limit: settings.maximumInFlight)
         let responder = EdgeResponder(
             id: spec.id,
             topology: topology,
@@ -75,7 +76,7 @@ public enum EdgeNode {
             config: active,
             metrics: metrics,
             via: CloudFrontIDs.via(host: CloudFrontIDs.viaHost()),
-            shedder: LoadShedder(limit: settings.maximumInFlight)
+            shedder: shedder
         )
         let listeners = NodeListeners.make(
             responder: responder,
@@ -90,7 +91,8 @@ public enum EdgeNode {
                 metrics: metrics,
                 cache: cache,
                 domains: topology.distributionDomains,
-                links: originForwarders.merging([spec.hub: hubForwarder]) { _, hub in hub }
+                links: originForwarders.merging([spec.hub: hubForwarder]) { _, hub in hub },
+                overloaded: { shedder.isOverloaded }
             ),
             onReady: ready,
             logger: logger

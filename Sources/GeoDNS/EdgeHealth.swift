@@ -5,7 +5,8 @@ import Synchronization
 
 /// Which edges answer, checked continuously: each edge's `GET /health` every 200 ms with a
 /// 400 ms timeout. Two failures in a row take an edge out of routing (within 800 ms of it going
-/// quiet, within 400 ms when it refuses connections); one success brings it back.
+/// quiet, within 400 ms when it refuses connections); one success brings it back. An edge that
+/// answers 503 is shedding load, and counts as failing until it has caught up.
 public final class EdgeHealth: Service {
     /// How often and how patiently.
     public static let interval = Duration.milliseconds(200)
@@ -36,7 +37,7 @@ public final class EdgeHealth: Service {
                 var next = ContinuousClock.now
                 while !Task.isCancelled {
                     for (edge, admin) in self.admins {
-                        group.addTask { self.record(edge, healthy: await Self.probe(admin)) }
+                        group.addTask { self.record(edge, await Self.probe(admin)) }
                     }
                     next += Self.interval
                     try? await Task.sleep(until: next, clock: .continuous)
@@ -45,20 +46,35 @@ public final class EdgeHealth: Service {
         }
     }
 
-    /// Whether an edge's admin port answers `/health` with 200 in time.
-    private static func probe(_ admin: (host: String, port: Int)) async -> Bool {
-        let reply = try? await ViewerClient.get(host: admin.host, port: admin.port, path: "/health", from: nil, timeout: timeout)
-        return reply?.status == 200
+    /// What one probe found.
+    enum Probe: Sendable {
+        /// `/health` answered 200.
+        case healthy
+        /// `/health` answered 503: the edge is shedding load.
+        case overloaded
+        /// No answer in time, or another status.
+        case failed
     }
 
-    private func record(_ edge: String, healthy: Bool) {
+    /// Asks an edge's admin port for `/health`.
+    private static func probe(_ admin: (host: String, port: Int)) async -> Probe {
+        let reply = try? await ViewerClient.get(host: admin.host, port: admin.port, path: "/health", from: nil, timeout: timeout)
+        switch reply?.status {
+        case 200: return .healthy
+        case 503: return .overloaded
+        default: return .failed
+        }
+    }
+
+    private func record(_ edge: String, _ probe: Probe) {
         let (before, after) = failures.withLock { failures -> (Int, Int) in
             let before = failures[edge, default: 0]
-            failures[edge] = healthy ? 0 : before + 1
+            failures[edge] = probe == .healthy ? 0 : before + 1
             return (before, failures[edge, default: 0])
         }
         if before < Self.failuresToLeave, after == Self.failuresToLeave {
-            logger.warning("\(edge) stopped answering its health check: out of routing")
+            let why = probe == .overloaded ? "is shedding load" : "stopped answering its health check"
+            logger.warning("\(edge) \(why): out of routing")
         } else if before >= Self.failuresToLeave, after == 0 {
             logger.notice("\(edge) answers again: back in routing")
         }

@@ -158,6 +158,37 @@ struct GeoDNSTests {
         }
     }
 
+    @Test func anOverloadedEdgeIsRoutedAroundUntilItCatchesUp() async throws {
+        // One request at a time per edge: Osaka's 32 connections overload KIX50 at once.
+        try await withNetwork(Self.minimal, arguments: ["--edge-max-in-flight", "1"]) { network in
+            let dns = try network.node("dns")
+            let domain = try #require(network.state.distributions.first?.domain)
+            let (osaka, kix, nrt) = (try #require(network.state.viewer("osaka-office")), try network.node("KIX50"), try network.node("NRT50"))
+            let measure = Task.detached {
+                try CLI.run(
+                    ["measure", "--state-dir", network.stateDirectory.path, "--from", "osaka-office", "--duration", "4 s", "--concurrency", "32"],
+                    timeout: .seconds(120)
+                )
+            }
+            // While the load runs, KIX50 says it is overloaded, and the DNS sends Osaka to NRT50.
+            var (overloaded, movedAway) = (false, false)
+            let deadline = ContinuousClock.now + .seconds(60)
+            while !(overloaded && movedAway), ContinuousClock.now < deadline {
+                let health = try? await ViewerClient.get(host: kix.host, port: kix.adminPort, path: "/health", from: nil, timeout: .seconds(2))
+                if let health, health.status == 503, String(buffer: health.body).contains("\"overloaded\"") { overloaded = true }
+                if try Self.dig(dns.port, domain, "-b", osaka.address) == [nrt.host] { movedAway = true }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(overloaded, "KIX50 never reported itself overloaded")
+            #expect(movedAway, "the DNS never sent Osaka away from an overloaded KIX50")
+            let run = try await measure.value
+            #expect(run.status == 0, "\(run.stderr)")
+            // Once the load is over, KIX50 catches up and takes Osaka back.
+            #expect(try await Self.until(dns.port, domain, from: osaka.address, answers: kix.host), "Osaka never came back to KIX50")
+            #expect(try await network.counter("edgesim_errors_total", of: "KIX50") > 0)
+        }
+    }
+
     /// The A records `dig +short` prints.
     static func dig(_ port: Int, _ name: String, _ options: String...) throws -> [String] {
         let result = try CLI.run(external: "/usr/bin/dig", ["@127.0.0.1", "-p", "\(port)", name, "+short", "+tries=1", "+time=2"] + options)

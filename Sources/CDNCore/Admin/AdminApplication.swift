@@ -21,6 +21,9 @@ public struct AdminHooks: Sendable {
     public var links: [String: LinkForwarder]
     /// The edges out of routing now, for the GeoDNS node: `/health` reports them.
     public var outOfRouting: (@Sendable () -> [String])?
+    /// Whether the node is shedding load, for an edge: `/health` then answers 503 `overloaded`,
+    /// and GeoDNS routes around it.
+    public var overloaded: (@Sendable () -> Bool)?
 
     /// Creates the hooks.
     public init(
@@ -30,9 +33,11 @@ public struct AdminHooks: Sendable {
         cache: CacheTier? = nil,
         domains: [String: String] = [:],
         links: [String: LinkForwarder] = [:],
-        outOfRouting: (@Sendable () -> [String])? = nil
+        outOfRouting: (@Sendable () -> [String])? = nil,
+        overloaded: (@Sendable () -> Bool)? = nil
     ) {
         self.outOfRouting = outOfRouting
+        self.overloaded = overloaded
         self.node = node
         self.role = role
         self.metrics = metrics
@@ -43,7 +48,8 @@ public struct AdminHooks: Sendable {
 }
 
 /// Every node's second listener, apart from the traffic it serves, so a site's own `/metrics`
-/// or `/health` path is never shadowed: `GET /health`, `GET /metrics` (Prometheus text),
+/// or `/health` path is never shadowed: `GET /health` (503 while an edge sheds load),
+/// `GET /metrics` (Prometheus text),
 /// `POST /invalidate`, and `POST /faults/partition?peer=ID&seconds=S` (cut the link to an
 /// upstream for a while).
 public enum AdminApplication {
@@ -62,17 +68,19 @@ public enum AdminApplication {
         logger: Logger
     ) -> some ApplicationProtocol {
         let router = Router()
-        router.get("/health") { _, _ -> HealthReport in
+        router.get("/health") { _, _ -> EditedResponse<HealthReport> in
             let usage = await hooks.cache?.usage
-            return HealthReport(
+            let overloaded = hooks.overloaded?() ?? false
+            let report = HealthReport(
                 node: hooks.node,
                 role: hooks.role.rawValue,
-                status: "ok",
+                status: overloaded ? HealthReport.overloaded : "ok",
                 pid: ProcessInfo.processInfo.processIdentifier,
                 cachedObjects: usage?.objects,
                 cachedBytes: usage?.bytes,
                 outOfRouting: hooks.outOfRouting?()
             )
+            return EditedResponse(status: overloaded ? .serviceUnavailable : .ok, response: report)
         }
         router.get("/metrics") { _, _ -> Response in
             if let usage = await hooks.cache?.usage { hooks.metrics.recordCacheUsage(objects: usage.objects, bytes: usage.bytes) }

@@ -31,11 +31,14 @@ public struct InvalidationResult: ResponseCodable, Sendable {
 
 /// What `/health` answers.
 public struct HealthReport: ResponseCodable, Sendable {
+    /// The status of an edge that is shedding load (its `/health` answers 503).
+    public static let overloaded = "overloaded"
+
     /// The node's id.
     public var node: String
     /// Its role.
     public var role: String
-    /// `ok` while it serves.
+    /// `ok` while it serves; ``overloaded`` while an edge sheds load.
     public var status: String
     /// Its process id.
     public var pid: Int32

@@ -40,8 +40,9 @@ extension EdgeSim {
             let hold = RestartHold(stateDirectory: state.path, node: node)
             try hold.place(until: Date().addingTimeInterval(down.value.inSeconds))
             guard kill(target.pid, SIGKILL) == 0 else {
+                let reason = String(cString: strerror(errno))
                 _ = hold.take()
-                throw ValidationError("could not kill \(node) (pid \(target.pid)): \(String(cString: strerror(errno)))")
+                throw ValidationError("could not kill \(node) (pid \(target.pid)): \(reason)")
             }
             let restart = down.value > .zero ? "`up` restarts it in \(formatSeconds(down.value))" : "`up` restarts it at once"
             Output.line("killed \(node) (pid \(target.pid)); \(restart)")

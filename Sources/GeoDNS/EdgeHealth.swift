@@ -37,7 +37,9 @@ public final class EdgeHealth: Service {
                 var next = ContinuousClock.now
                 while !Task.isCancelled {
                     for (edge, admin) in self.admins {
-                        group.addTask { self.record(edge, await Self.probe(admin)) }
+                        group.addTask {
+                            self.record(edge, await HealthCheck.ask(host: admin.host, port: admin.port, timeout: Self.timeout).outcome)
+                        }
                     }
                     next += Self.interval
                     try? await Task.sleep(until: next, clock: .continuous)
@@ -46,27 +48,7 @@ public final class EdgeHealth: Service {
         }
     }
 
-    /// What one probe found.
-    enum Probe: Sendable {
-        /// `/health` answered 200.
-        case healthy
-        /// `/health` answered 503: the edge is shedding load.
-        case overloaded
-        /// No answer in time, or another status.
-        case failed
-    }
-
-    /// Asks an edge's admin port for `/health`.
-    private static func probe(_ admin: (host: String, port: Int)) async -> Probe {
-        let reply = try? await ViewerClient.get(host: admin.host, port: admin.port, path: "/health", from: nil, timeout: timeout)
-        switch reply?.status {
-        case 200: return .healthy
-        case 503: return .overloaded
-        default: return .failed
-        }
-    }
-
-    private func record(_ edge: String, _ probe: Probe) {
+    private func record(_ edge: String, _ probe: HealthCheck.Outcome) {
         let (before, after) = failures.withLock { failures -> (Int, Int) in
             let before = failures[edge, default: 0]
             failures[edge] = probe == .healthy ? 0 : before + 1

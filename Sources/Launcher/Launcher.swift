@@ -114,9 +114,7 @@ public struct Launcher: Service {
     private func answersHealth(_ tier: [NodePlan], table: NodeTable) async -> Bool {
         for plan in tier {
             guard let port = await table.adminPort(of: plan.id) else { return false }
-            let host = plan.host == "0.0.0.0" || plan.host == "::" ? "127.0.0.1" : plan.host
-            let reply = try? await ViewerClient.get(host: host, port: port, path: "/health", from: nil, timeout: .seconds(2))
-            guard reply?.status == 200 else { return false }
+            guard await HealthCheck.ask(host: plan.host, port: port, timeout: .seconds(2)).outcome == .healthy else { return false }
         }
         return true
     }

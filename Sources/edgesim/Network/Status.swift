@@ -2,7 +2,6 @@ import ArgumentParser
 import CDNCore
 import Foundation
 import GeoDNS
-import NIOCore
 
 extension EdgeSim {
     /// `edgesim status`: each node's health, from its admin port.
@@ -43,12 +42,10 @@ extension EdgeSim {
             }
         }
 
+        /// The node's report, when it answers (an overloaded edge answers too: it is up).
         static func health(of node: NetworkState.Node) async -> HealthReport? {
-            // An overloaded edge answers 503 with its report: it is up, and says so.
-            guard let reply = try? await ViewerClient.get(host: node.host, port: node.adminPort, path: "/health", from: nil, timeout: .seconds(2)),
-                reply.status == 200 || reply.status == 503
-            else { return nil }
-            return try? JSONDecoder().decode(HealthReport.self, from: Data(reply.body.readableBytesView))
+            let (outcome, report) = await HealthCheck.ask(host: node.host, port: node.adminPort, timeout: .seconds(2))
+            return outcome == .failed ? nil : report
         }
     }
 }

@@ -106,7 +106,7 @@ struct NodeSupervisor: Sendable {
         for upstream in plan.upstreams {
             // The DNS server checks the edges' health: it gets their admin ports.
             guard let port = plan.role == .dns ? await table.adminPort(of: upstream) : await table.port(of: upstream) else { continue }
-            let host = hosts[upstream].map { $0 == "0.0.0.0" || $0 == "::" ? "127.0.0.1" : $0 } ?? "127.0.0.1"
+            let host = hosts[upstream].map(ListenAddress.connectable) ?? ListenAddress.Default.host
             arguments += ["--upstream", "\(upstream)=\(host.contains(":") ? "[\(host)]" : host):\(port)"]
         }
         return arguments

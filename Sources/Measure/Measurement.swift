@@ -42,7 +42,7 @@ public enum Measurement {
                 longitude: place.location.coordinate.longitude,
                 address: viewer.address,
                 edge: edge.id,
-                edgeHost: edge.host == "0.0.0.0" ? "127.0.0.1" : edge.host,
+                edgeHost: ListenAddress.connectable(edge.host),
                 edgePort: edge.port,
                 domain: spec.domainName,
                 modelledRTT: route.hops.first?.rtt.inMilliseconds ?? 0,

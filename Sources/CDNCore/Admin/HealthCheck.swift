@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import Topology
 
 /// One `GET /health` on a node's admin port, read the same way wherever it is asked: by `up`
 /// waiting for a tier to be ready, by `status`, and by GeoDNS checking its edges.
@@ -21,8 +22,8 @@ public enum HealthCheck {
     ///   - timeout: How long to wait for the whole answer.
     /// - Returns: The outcome, and the node's report when it sent one.
     public static func ask(host: String, port: Int, timeout: Duration) async -> (outcome: Outcome, report: HealthReport?) {
-        let target = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
-        guard let reply = try? await ViewerClient.get(host: target, port: port, path: "/health", from: nil, timeout: timeout) else {
+        guard let reply = try? await ViewerClient.get(host: ListenAddress.connectable(host), port: port, path: "/health", from: nil, timeout: timeout)
+        else {
             return (.failed, nil)
         }
         let report = try? JSONDecoder().decode(HealthReport.self, from: Data(reply.body.readableBytesView))

@@ -23,4 +23,10 @@ public struct ListenAddress: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+
+    /// The address to connect to for a node that listens on `host`: a wildcard (`0.0.0.0`,
+    /// `::`) listens on every address, and loopback is the one every client here can reach.
+    public static func connectable(_ host: String) -> String {
+        host == "0.0.0.0" || host == "::" ? Default.host : host
+    }
 }

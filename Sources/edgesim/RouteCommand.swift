@@ -48,10 +48,13 @@ extension EdgeSim {
                 throw ExitCode(1)
             }
             let viewers = viewer == "all" ? topology.viewers.map(\.id) : [viewer]
+            // The running network is read once, for every viewer's lookup.
+            let network = live ? try state.load() : nil
             var routes: [Route] = []
             do {
                 for id in viewers {
-                    let answered = live ? try await Self.answer(for: id, topology: topology, distribution: distribution, state: state) : nil
+                    var answered: String?
+                    if let network { answered = try await Self.answer(for: id, topology: topology, distribution: distribution, network: network) }
                     routes.append(try topology.route(viewer: id, distribution: distribution, path: path, answered: answered))
                 }
             } catch let error as RoutingError {
@@ -72,9 +75,8 @@ extension EdgeSim {
             for viewer: String,
             topology: Topology,
             distribution: String?,
-            state: StateDirectoryOption
+            network: NetworkState
         ) async throws -> String? {
-            let network = try state.load()
             guard let dns = network.node("dns") else { throw ValidationError("the running network has no GeoDNS server") }
             guard let spec = distribution.flatMap(topology.distribution) ?? topology.distributions.first,
                 let address = network.viewer(viewer)?.address

@@ -2,6 +2,11 @@ extension MeasureReport {
     /// The colour of failed requests in the timeline.
     static let errorColour = "#333333"
 
+    /// The timeline's order within a second and in its legend: edges by id, failures last.
+    static func timelineOrder(_ a: String, _ b: String) -> Bool {
+        (a == "error" ? 1 : 0, a) < (b == "error" ? 1 : 0, b)
+    }
+
     /// Which edge served each location, second by second: one row per location, one column per
     /// second, each column split by the share of that second's requests each edge (or an error)
     /// took. A failover reads as a change of colour, and its errors as a dark sliver.
@@ -21,7 +26,7 @@ extension MeasureReport {
             for (second, counts) in location.timeline.enumerated() {
                 let total = Double(max(1, counts.values.reduce(0, +)))
                 var offset = y
-                for (who, count) in counts.sorted(by: { ($0.key == "error" ? 1 : 0, $0.key) < ($1.key == "error" ? 1 : 0, $1.key) }) {
+                for (who, count) in counts.sorted(by: { timelineOrder($0.key, $1.key) }) {
                     let height = band * Double(count) / total
                     svg += "<rect x=\"\(f(label + Double(second) * column))\" y=\"\(f(offset))\" width=\"\(f(max(1, column - 1)))\" "
                     svg += "height=\"\(f(height))\" fill=\"\(colours[who] ?? errorColour)\">"
@@ -35,7 +40,7 @@ extension MeasureReport {
         let axis = Double(locations.count) * row + 18
         svg += "<text x=\"\(f(label))\" y=\"\(f(axis))\">0 s</text>"
         svg += "<text x=\"\(f(label + plot - 30))\" y=\"\(f(axis))\">\(seconds) s</text></svg>"
-        let legend = colours.sorted { ($0.key == "error" ? 1 : 0, $0.key) < ($1.key == "error" ? 1 : 0, $1.key) }.map { who, colour in
+        let legend = colours.sorted { timelineOrder($0.key, $1.key) }.map { who, colour in
             "<span><span class=\"swatch\" style=\"background:\(colour)\"></span>\(who == "error" ? "failed" : escape(who))</span>"
         }
         return svg + "<p class=\"legend\">" + legend.joined()

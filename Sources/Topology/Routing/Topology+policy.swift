@@ -26,10 +26,11 @@ extension Topology {
         let share = distribution.routing.secondNearestShare
         guard share > 0 else { return [] }
         let count = Int((share * Double(viewers.count)).rounded())
-        let order = viewers.map(\.id).sorted {
-            StableHash.fnv1a("\(distribution.id)/\($0)") < StableHash.fnv1a("\(distribution.id)/\($1)")
-        }
-        return Set(order.prefix(count))
+        // Each viewer hashed once; equal hashes keep the file's order, as a stable sort does.
+        let order = viewers.enumerated()
+            .map { (hash: StableHash.fnv1a("\(distribution.id)/\($1.id)"), index: $0, id: $1.id) }
+            .sorted { ($0.hash, $0.index) < ($1.hash, $1.index) }
+        return Set(order.prefix(count).map(\.id))
     }
 
     /// The policy's order of edges for a viewer, and why the first comes first.

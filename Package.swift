@@ -93,19 +93,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        /// What edges and hubs are both built from: settings, links, cache, follower, listeners.
+        .target(
+            name: "CachingNode",
+            dependencies: ["Topology", "CDNCore", "Replication", hummingbird, hummingbirdCore, logging, nioCore, serviceLifecycle],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "EdgeNode",
-            dependencies: ["Topology", "CDNCore", "LambdaRuntime", "Replication", httpTypes, hummingbird, hummingbirdCore, logging, nioCore, prometheus, serviceLifecycle],
+            dependencies: ["Topology", "CDNCore", "CachingNode", "LambdaRuntime", "Replication", httpTypes, hummingbird, hummingbirdCore, logging, nioCore, prometheus, serviceLifecycle],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "RegionalHub",
-            dependencies: ["Topology", "CDNCore", "Replication", httpTypes, hummingbird, hummingbirdCore, logging, nioCore, prometheus, serviceLifecycle],
+            dependencies: ["Topology", "CDNCore", "CachingNode", "Replication", httpTypes, hummingbird, hummingbirdCore, logging, nioCore, prometheus, serviceLifecycle],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "StaticOrigin",
-            dependencies: ["Topology", "CDNCore", httpTypes, hummingbird, logging, nioCore, serviceLifecycle],
+            dependencies: ["Topology", "CDNCore", httpTypes, hummingbird, hummingbirdCore, logging, nioCore, serviceLifecycle],
             swiftSettings: swiftSettings
         ),
         /// GeoDNS: the DNS wire format and a UDP/TCP server that answers through a lookup.

@@ -13,10 +13,8 @@ struct Exchange: Sendable {
     var isHead: Bool
     /// The config epoch it runs under.
     var epoch: Int
-    /// The function versions that ran for it, in order.
-    var functionsRun: [String] = []
-    /// How long each trigger stage's function took, in the order they ran.
-    var stageTimes: [(String, Duration)] = []
+    /// The function versions that ran for it and each stage's function time, in order.
+    var trace = ResponseTrace()
 }
 
 extension EdgeResponder {
@@ -30,39 +28,39 @@ extension EdgeResponder {
             case .limitExceeded: "The Lambda function associated with the CloudFront distribution was throttled or timed out."
             }
         let page = ErrorPage.response(status: failure.status, reason: reason, requestID: exchange.requestID)
-        return finish(page, result: failure.kind.rawValue, exchange)
+        return finish(page, result: failure.result, exchange)
     }
 
     /// Adds CloudFront's response headers (spec §9) and the stage timings, answers a matching
     /// `If-None-Match` with 304, and counts the request.
     /// - Parameters:
     ///   - stored: The response to send.
-    ///   - result: The `X-Cache` result (`Hit`, `Miss`, `RefreshHit`, `Error`, …).
+    ///   - result: The result, for `X-Cache` and the metrics.
     ///   - exchange: The request's id and start.
     ///   - answer: How the cache tier answered, when it did.
     ///   - conditional: The viewer's `If-None-Match`, if any.
-    func finish(_ stored: StoredResponse, result: String, _ exchange: Exchange, answer: TierAnswer? = nil, conditional: String? = nil) -> Response {
+    func finish(_ stored: StoredResponse, result: ResultType, _ exchange: Exchange, answer: TierAnswer? = nil, conditional: String? = nil) -> Response {
         var response = stored.answering(conditional: conditional)
         response.headers = response.headers.removingInternal()
         if let answer, answer.result != .miss { response.headers[.age] = "\(answer.age.components.seconds)" }
         response.headers[.via] = via
-        response.headers[.xCache] = "\(result) from cloudfront"
+        response.headers[.xCache] = result.xCache
         response.headers[.amzCfPop] = id
         response.headers[.amzCfID] = exchange.requestID
         response.headers[.edgesimConfigEpoch] = "\(exchange.epoch)"
-        if !exchange.functionsRun.isEmpty {
+        if !exchange.trace.functionsRun.isEmpty {
             var seen = Set<String>()
-            response.headers[.edgesimFunctions] = exchange.functionsRun.filter { seen.insert($0).inserted }.joined(separator: ", ")
+            response.headers[.edgesimFunctions] = exchange.trace.functionsRun.filter { seen.insert($0).inserted }.joined(separator: ", ")
         }
         if response.headers[.server] == nil, answer == nil { response.headers[.server] = "CloudFront" }
-        response.headers[.serverTiming] = serverTiming(result: result, exchange, answer: answer).description
-        metrics.recordRequest(result: result, status: response.status.code, bytes: response.body.readableBytes)
+        response.headers[.serverTiming] = serverTiming(exchange, answer: answer).description
+        metrics.recordRequest(result, status: response.status.code, bytes: response.body.readableBytes)
         return response.response(head: exchange.isHead)
     }
 
     /// `Server-Timing`: CloudFront's `cdn-*` metrics, the tier that answered, and the time of
     /// each stage — the edge itself, edge↔hub plus the hub, hub↔origin plus the origin.
-    private func serverTiming(result: String, _ exchange: Exchange, answer: TierAnswer?) -> ServerTiming {
+    private func serverTiming(_ exchange: Exchange, answer: TierAnswer?) -> ServerTiming {
         var timing = ServerTiming()
         timing.add("cdn-pop", detail: id)
         timing.add("cdn-rid", detail: exchange.requestID)
@@ -74,28 +72,28 @@ extension EdgeResponder {
         }
         let total = ContinuousClock.now - exchange.started
         // Each function's stage, inside the time of the node part that ran it.
-        for (stage, duration) in exchange.stageTimes { timing.add(stage, duration: duration) }
+        for time in exchange.trace.stageTimes { timing.add(time.stage.rawValue, duration: time.duration) }
         guard let answer else {
             timing.add("edge", duration: total)
             return timing
         }
-        let hubResult = answer.response.headers[.edgesimHubResult]
+        let hub = answer.response.trace.hub
         let layer: String =
-            switch (answer.result, hubResult) {
+            switch (answer.result, hub?.servedFromCache) {
             case (.hit, _), (.refreshHit, _): "EDGE"
-            case (.miss, "Hit"), (.miss, "RefreshHit"): "REC"
+            case (.miss, true): "REC"
             default: "Origin"
             }
         timing.add("cdn-hit-layer", detail: layer)
         // The origin stages run inside the upstream fetch: their time is taken out of the hub's
         // (or the origin's) share, so every part is counted once.
-        let originStages = exchange.stageTimes.filter { $0.0.hasPrefix("origin-") }.reduce(Duration.zero) { $0 + $1.1 }
+        let originStages = exchange.trace.originStagesTime
         let upstream = answer.upstreamTime.map { $0 - originStages } ?? .zero
         timing.add("edge", duration: total - upstream - originStages)
-        if answer.upstreamTime != nil, hubResult == nil {
+        if answer.upstreamTime != nil, hub == nil {
             timing.add("origin", duration: upstream)  // straight to the origin, past the hub
         } else if answer.upstreamTime != nil {
-            let origin = answer.response.headers[.edgesimOriginTime].flatMap(Double.init).map { Duration.nanoseconds(Int64($0 * 1e6)) }
+            let origin = hub?.originTime
             timing.add("hub", duration: upstream - (origin ?? .zero))
             if let origin { timing.add("origin", duration: origin) }
         }

@@ -38,7 +38,7 @@ struct EdgeResponder: HTTPResponder {
                 requestID: shed.requestID
             )
             page.headers[.retryAfter] = "1"
-            return finish(page, result: "Error", shed)
+            return finish(page, result: .error, shed)
         }
         defer { shedder.release() }
 
@@ -55,7 +55,7 @@ struct EdgeResponder: HTTPResponder {
                 reason: "Bad request: no distribution for '\(host)' is served at \(id).",
                 requestID: exchange.requestID
             )
-            return finish(page, result: "Error", exchange)
+            return finish(page, result: .error, exchange)
         }
 
         // 2. The cache behavior: the first path pattern that matches. A uri a function rewrites
@@ -78,11 +78,11 @@ struct EdgeResponder: HTTPResponder {
         //    generated response is not cached and skips viewer-response.
         let viewerRequestStarted = ContinuousClock.now
         let viewerRequestOutcome = await triggers.viewerRequest(&viewerRequest, distribution: distribution, behavior: behavior)
-        exchange.functionsRun = viewerRequest.functionsRun
-        if !viewerRequest.functionsRun.isEmpty { exchange.stageTimes.append(("viewer-request", .now - viewerRequestStarted)) }
+        exchange.trace.functionsRun = viewerRequest.functionsRun
+        if !viewerRequest.functionsRun.isEmpty { exchange.trace.noteStage(.viewerRequest, .now - viewerRequestStarted) }
         switch viewerRequestOutcome {
         case .proceed: break
-        case .respond(let generated): return finish(generated, result: "LambdaGeneratedResponse", exchange)
+        case .respond(let generated): return finish(generated, result: .lambdaGeneratedResponse, exchange)
         case .fail(let failure): return fail(failure, exchange)
         }
 
@@ -115,32 +115,29 @@ struct EdgeResponder: HTTPResponder {
                 reason: "CloudFront could not reach the upstream: \(error).",
                 requestID: exchange.requestID
             )
-            return finish(page, result: "Error", exchange)
+            return finish(page, result: .error, exchange)
         } catch let failure as FunctionFailure {
             return fail(failure, exchange)
         }
         if let upstream = answer.upstreamTime { metrics.recordUpstream(upstream) }
 
         // 5. viewer-response: on hits and misses, never for a status of 400 or more. The origin
-        //    stages' functions ran for this request only if it fetched.
+        //    stages' functions ran for this request only if it fetched: only a miss's response
+        //    carries their trace (the cache keeps none).
         var response = answer.response
-        if answer.result == .miss {
-            exchange.stageTimes += response.stageTimes
-        } else {
-            response.headers[.edgesimFunctionsRun] = nil
-        }
-        let ranUpstream = response.functionsRun.count
+        exchange.trace.stageTimes += response.trace.stageTimes
+        let ranUpstream = response.trace.functionsRun.count
         let viewerResponseStarted = ContinuousClock.now
         let viewerResponseFailure =
             response.status.code < 400
             ? await triggers.viewerResponse(&response, request: viewerRequest, distribution: distribution, behavior: behavior) : nil
-        if response.functionsRun.count > ranUpstream { exchange.stageTimes.append(("viewer-response", .now - viewerResponseStarted)) }
-        exchange.functionsRun += response.functionsRun
+        if response.trace.functionsRun.count > ranUpstream { exchange.trace.noteStage(.viewerResponse, .now - viewerResponseStarted) }
+        exchange.trace.functionsRun += response.trace.functionsRun
         if let failure = viewerResponseFailure { return fail(failure, exchange) }
 
         // 6. CloudFront's own headers, then the viewer's conditional request.
-        let generatedNow = answer.result == .miss && answer.response.headers[.edgesimGenerated] != nil
-        let result = generatedNow ? "LambdaGeneratedResponse" : response.status.code >= 400 ? "Error" : answer.result.rawValue
+        let generatedNow = answer.result == .miss && answer.response.trace.generatedBy != nil
+        let result: ResultType = generatedNow ? .lambdaGeneratedResponse : response.status.code >= 400 ? .error : ResultType(answer.result)
         return finish(response, result: result, exchange, answer: answer, conditional: request.headers[.ifNoneMatch])
     }
 
@@ -174,8 +171,9 @@ struct EdgeResponder: HTTPResponder {
             switch originRequestOutcome {
             case .proceed: break
             case .respond(var generated):  // cached; origin-response does not run
-                generated.noteFunctionsRun(request.functionsRun)
-                generated.noteStageTime("origin-request", originRequestTime)
+                generated.trace.functionsRun = request.functionsRun
+                generated.trace.noteStage(.originRequest, originRequestTime)
+                generated.trace.generatedBy = .originRequest
                 return generated
             case .fail(let failure): throw failure
             }
@@ -188,6 +186,7 @@ struct EdgeResponder: HTTPResponder {
                 if let url = request.originURL { request.headers[.edgesimOriginURL] = url }
                 let method: HTTPRequest.Method = request.method == .head ? .get : request.method
                 response = try await client.send(method, port: hub.port, target: request.target, fields: request.headers, body: nil)
+                response.trace.hub = HubTrace.take(from: &response.headers)
             } else if let url = request.originURL {
                 let body = request.body.readableBytes > 0 ? request.body : nil
                 response = try await client.send(request.method, url: url + request.target, fields: request.headers, body: body)
@@ -198,14 +197,12 @@ struct EdgeResponder: HTTPResponder {
                 let body = request.body.readableBytes > 0 ? request.body : nil
                 response = try await client.send(request.method, port: originLink.port, target: request.target, fields: request.headers, body: body)
             }
-            response.headers[.edgesimFunctionsRun] = nil
-            response.headers[.edgesimStageTimes] = nil
-            response.noteFunctionsRun(request.functionsRun)
-            if !request.functionsRun.isEmpty { response.noteStageTime("origin-request", originRequestTime) }
+            response.trace.functionsRun = request.functionsRun
+            if !request.functionsRun.isEmpty { response.trace.noteStage(.originRequest, originRequestTime) }
             let originResponseStarted = ContinuousClock.now
             let originResponseFailure = await triggers.originResponse(&response, request: request, distribution: distribution, behavior: behavior)
-            if response.functionsRun.count > request.functionsRun.count {
-                response.noteStageTime("origin-response", .now - originResponseStarted)
+            if response.trace.functionsRun.count > request.functionsRun.count {
+                response.trace.noteStage(.originResponse, .now - originResponseStarted)
             }
             if let failure = originResponseFailure { throw failure }
             return response

@@ -1,83 +1,45 @@
+import CDNCore
 import NIOCore
 import Topology
 
-/// How one edge process runs; the CLI maps its options onto these fields.
+/// How one edge process runs: the caching node's settings and what only an edge has. The CLI
+/// maps its options onto these fields; every default is ``CachingNodeSettings/Default``'s.
 public struct EdgeSettings: Sendable {
-    /// The defaults, in one place.
-    public enum Default {
-        /// The edge's cache size.
-        public static let cacheCapacity = 256 << 20
-        /// CloudFront's documented status for a function's execution error.
-        public static let executionErrorStatus = 500
-        /// Requests an edge works on at once before it sheds the rest with 503.
-        public static let maximumInFlight = 1024
-    }
-
-    /// The edge's id in the topology (a POP id, `NRT50`).
-    public var id: String
-    /// The topology it belongs to.
-    public var topology: Topology
+    /// What the edge shares with every caching node: id, topology, listeners, cache, links,
+    /// registry, state directory.
+    public var node: CachingNodeSettings
     /// Where its hub listens.
     public var hubAddress: SocketAddress
-    /// Where each origin that edgesim runs listens, by id, for requests that skip the hub.
-    public var originAddresses: [String: SocketAddress]
-    /// The address to listen on.
-    public var host: String
-    /// The viewer port, 0 for an ephemeral one.
-    public var port: Int
-    /// The admin port, 0 for an ephemeral one.
-    public var adminPort: Int
-    /// The cache's size in bytes.
-    public var cacheCapacity: Int
-    /// The seed of the links' jitter and loss.
-    public var seed: UInt64
-    /// Where function logs, bootstraps and extracted packages go.
-    public var stateDirectory: String
     /// The status of a `LambdaExecutionError`: 500 (documented) or 503 (widely observed).
     public var executionErrorStatus: Int
-    /// Where the registry listens, for deployment reports; function versions come through the
-    /// hub. `nil` runs the edge without functions.
-    public var registryAddress: SocketAddress?
     /// The slow-rollout window: a new config epoch goes in force after this edge's share of
     /// it. Zero switches at once.
     public var rollout: Duration
-    /// How long a version no epoch names stays in the replica.
-    public var garbageDelay: Duration
     /// Requests worked on at once before the rest are shed with 503.
     public var maximumInFlight: Int
 
     /// Creates settings.
+    /// - Parameters:
+    ///   - node: The caching node's settings; its role must be ``NodeRole/edge``.
+    ///   - hubAddress: Where the edge's hub listens.
     public init(
-        id: String,
-        topology: Topology,
+        node: CachingNodeSettings,
         hubAddress: SocketAddress,
-        originAddresses: [String: SocketAddress],
-        host: String = ListenAddress.Default.host,
-        port: Int = 0,
-        adminPort: Int = 0,
-        cacheCapacity: Int = Default.cacheCapacity,
-        seed: UInt64 = 1,
-        stateDirectory: String = ".edgesim",
-        executionErrorStatus: Int = Default.executionErrorStatus,
-        registryAddress: SocketAddress? = nil,
+        executionErrorStatus: Int = CachingNodeSettings.Default.executionErrorStatus,
         rollout: Duration = .zero,
-        garbageDelay: Duration = .seconds(3 * 3600),
-        maximumInFlight: Int = Default.maximumInFlight
+        maximumInFlight: Int = CachingNodeSettings.Default.maximumInFlight
     ) {
-        self.maximumInFlight = maximumInFlight
-        self.registryAddress = registryAddress
-        self.rollout = rollout
-        self.garbageDelay = garbageDelay
-        self.stateDirectory = stateDirectory
-        self.executionErrorStatus = executionErrorStatus
-        self.id = id
-        self.topology = topology
+        self.node = node
         self.hubAddress = hubAddress
-        self.originAddresses = originAddresses
-        self.host = host
-        self.port = port
-        self.adminPort = adminPort
-        self.cacheCapacity = cacheCapacity
-        self.seed = seed
+        self.executionErrorStatus = executionErrorStatus
+        self.rollout = rollout
+        self.maximumInFlight = maximumInFlight
     }
+
+    /// The edge's id in the topology (a POP id, `NRT50`).
+    public var id: String { node.id }
+    /// The topology it belongs to.
+    public var topology: Topology { node.topology }
+    /// Where function logs, bootstraps and extracted packages go.
+    public var stateDirectory: String { node.stateDirectory }
 }

@@ -82,7 +82,7 @@ struct LambdaTriggers: TriggerStages {
                 apply(changed, to: &request)
                 return .proceed
             case .response(let generated):
-                return .respond(stored(generated, generatedBy: type))
+                return .respond(stored(generated))
             }
         } catch {
             return .fail(validationFailure(error, code: code, distribution: distribution, request: request))
@@ -97,7 +97,7 @@ struct LambdaTriggers: TriggerStages {
         behavior: CacheBehavior
     ) async -> FunctionFailure? {
         guard let code = slots[Slot(distribution: distribution.id, behavior: behavior.pathPattern, event: type)]?.code else { return nil }
-        response.noteFunctionRun(code.qualifiedName)
+        response.trace.functionsRun.append(code.qualifiedName)
         let original = EventResponse(
             status: response.status.code,
             statusDescription: response.status.reasonPhrase,
@@ -250,14 +250,11 @@ struct LambdaTriggers: TriggerStages {
         }
     }
 
-    /// A generated response as the edge stores it; origin-request's is marked so its first
-    /// delivery reads `LambdaGeneratedResponse`.
-    private func stored(_ response: EventResponse, generatedBy type: EventType) -> StoredResponse {
-        var headers = response.headers
-        if type == .originRequest { headers[.edgesimGenerated] = type.rawValue }
-        return StoredResponse(
+    /// A generated response as the edge stores it.
+    private func stored(_ response: EventResponse) -> StoredResponse {
+        StoredResponse(
             status: HTTPResponse.Status(code: response.status, reasonPhrase: response.statusDescription),
-            headers: headers,
+            headers: response.headers,
             body: ByteBuffer(bytes: response.body ?? [])
         )
     }

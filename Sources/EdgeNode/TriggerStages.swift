@@ -72,6 +72,15 @@ public struct FunctionFailure: Error, Sendable, CustomStringConvertible {
         self.message = message
     }
 
+    /// The result type the viewer's `X-Cache` names.
+    public var result: ResultType {
+        switch kind {
+        case .validation: .lambdaValidationError
+        case .execution: .lambdaExecutionError
+        case .limitExceeded: .lambdaLimitExceeded
+        }
+    }
+
     public var description: String { "\(kind.rawValue): \(message)" }
 }
 

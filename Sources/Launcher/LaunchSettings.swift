@@ -1,19 +1,16 @@
+import CDNCore
 import Foundation
 
 /// How `edgesim up` runs a network; the CLI maps its options onto these fields.
 public struct LaunchSettings: Sendable {
-    /// The defaults, in one place.
+    /// The launcher's own defaults; the nodes' are ``CachingNodeSettings/Default``'s.
     public enum Default {
-        /// The state directory, under the working folder.
-        public static let stateDirectory = ".edgesim"
         /// How long every node of one tier has to print its ready line.
         public static let readyTimeout = Duration.seconds(60)
         /// The first wait before restarting a node that died; it doubles up to ``maximumBackoff``.
         public static let initialBackoff = Duration.milliseconds(250)
         /// The longest wait before a restart.
         public static let maximumBackoff = Duration.seconds(10)
-        /// How long replicas keep versions no epoch names: Lambda deletes them hours later.
-        public static let garbageDelay = Duration.seconds(3 * 3600)
     }
 
     /// The topology file (made absolute, since nodes run from the same working folder anyway).
@@ -36,18 +33,18 @@ public struct LaunchSettings: Sendable {
     /// Whether links carry their modelled delay (off: plain local connections).
     public var emulatesLinks: Bool
     /// Each edge's limit of requests in flight before it sheds load with 503.
-    public var edgeMaximumInFlight = 1024
+    public var edgeMaximumInFlight = CachingNodeSettings.Default.maximumInFlight
 
     /// Creates settings.
     public init(
         topologyFile: String,
-        stateDirectory: String = Default.stateDirectory,
+        stateDirectory: String = CachingNodeSettings.Default.stateDirectory,
         executable: String,
         readyTimeout: Duration = Default.readyTimeout,
-        seed: UInt64 = 1,
-        lambdaExecutionErrorStatus: Int = 500,
+        seed: UInt64 = CachingNodeSettings.Default.seed,
+        lambdaExecutionErrorStatus: Int = CachingNodeSettings.Default.executionErrorStatus,
         rollout: Duration = .zero,
-        garbageDelay: Duration = Default.garbageDelay,
+        garbageDelay: Duration = CachingNodeSettings.Default.garbageDelay,
         emulatesLinks: Bool = true
     ) {
         self.emulatesLinks = emulatesLinks

@@ -35,7 +35,7 @@ struct HubResponder: HTTPResponder {
         guard let distribution = request.headers[.edgesimDistribution].flatMap(topology.distribution) else {
             return answer(
                 ErrorPage.response(status: .badRequest, reason: "The hub got a request without a known distribution.", requestID: requestID),
-                result: "Error",
+                result: .error,
                 request: request
             )
         }
@@ -49,7 +49,7 @@ struct HubResponder: HTTPResponder {
         }
         guard let origin = origins[originID] else {
             let page = ErrorPage.response(status: .badGateway, reason: "The hub has no link to origin '\(originID)'.", requestID: requestID)
-            return answer(page, result: "Error", request: request)
+            return answer(page, result: .error, request: request)
         }
 
         let cacheable = Self.isCacheable(request)
@@ -75,7 +75,7 @@ struct HubResponder: HTTPResponder {
                 let tier = try await cache.answer(key: key, behavior: behavior, fetch: fetch)
                 if let upstream = tier.upstreamTime { metrics.recordUpstream(upstream) }
                 let response = tier.response.answering(conditional: request.headers[.ifNoneMatch])
-                return answer(response, result: tier.result.rawValue, age: tier.age, originTime: tier.upstreamTime, request: request)
+                return answer(response, result: ResultType(tier.result), age: tier.age, originTime: tier.upstreamTime, request: request)
             }
             let started = ContinuousClock.now
             let response = try await client.send(
@@ -87,13 +87,13 @@ struct HubResponder: HTTPResponder {
             )
             let elapsed = ContinuousClock.now - started
             metrics.recordUpstream(elapsed)
-            return answer(response, result: CacheResult.miss.rawValue, originTime: elapsed, request: request)
+            return answer(response, result: .miss, originTime: elapsed, request: request)
         } catch let error as UpstreamError {
             metrics.recordError(error.kind == .timedOut ? "upstream_timeout" : "upstream_unreachable")
             context.logger.warning("origin \(originID) failed for \(path): \(error)")
             return answer(
                 ErrorPage.response(status: error.status, reason: "The hub could not reach origin '\(originID)': \(error)", requestID: requestID),
-                result: "Error",
+                result: .error,
                 request: request
             )
         }
@@ -112,10 +112,10 @@ struct HubResponder: HTTPResponder {
                 fields: fields,
                 body: body.readableBytes > 0 ? body : nil
             )
-            return answer(response, result: CacheResult.miss.rawValue, originTime: .now - started, request: request)
+            return answer(response, result: .miss, originTime: .now - started, request: request)
         } catch {
             let page = ErrorPage.response(status: error.status, reason: "The hub could not reach \(url): \(error)", requestID: requestID)
-            return answer(page, result: "Error", request: request)
+            return answer(page, result: .error, request: request)
         }
     }
 
@@ -126,15 +126,15 @@ struct HubResponder: HTTPResponder {
 
     private func answer(
         _ stored: StoredResponse,
-        result: String,
+        result: ResultType,
         age: Duration = .zero,
         originTime: Duration? = nil,
         request: Request
     ) -> Response {
-        var extra: HTTPFields = [.edgesimHubResult: result]
-        if let originTime { extra[.edgesimOriginTime] = String(Double(originTime.nanoseconds) / 1e6) }
+        var extra = HTTPFields()
+        HubTrace(result: result, originTime: originTime).write(to: &extra)
         if age >= .seconds(1) { extra[.age] = "\(age.components.seconds)" }
-        metrics.recordRequest(result: result, status: stored.status.code, bytes: stored.body.readableBytes)
+        metrics.recordRequest(result, status: stored.status.code, bytes: stored.body.readableBytes)
         return stored.response(adding: extra, head: request.method == .head)
     }
 }

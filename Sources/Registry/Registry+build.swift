@@ -49,7 +49,7 @@ public enum Registry {
         let board = DeploymentBoard(topology: settings.topology)
         return NodeListeners.make(
             responder: RegistryAPI.router(store: store, board: board, topology: settings.topology, token: token).buildResponder(),
-            shape: { _ in .none },
+            server: .shapedHTTP1(shape: { _ in .none }),
             host: settings.host,
             port: settings.port,
             adminPort: settings.adminPort,

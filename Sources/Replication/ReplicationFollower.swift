@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import CDNCore
 import Foundation
 import Logging
 import NIOCore
@@ -45,7 +46,7 @@ public final class ReplicationFollower: Service {
             token: String?,
             publicKey: Data,
             rollout: Duration = .zero,
-            garbageDelay: Duration = .seconds(3 * 3600)
+            garbageDelay: Duration = CachingNodeSettings.Default.garbageDelay
         ) {
             self.node = node
             self.role = role

@@ -1,6 +1,7 @@
 import CDNCore
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
 import ServiceLifecycle
 import Topology
@@ -21,25 +22,21 @@ public enum StaticOrigin {
         logger: Logger
     ) -> [any Service] {
         let metrics = NodeMetrics(node: settings.id, role: .origin)
-        let ports = PortRendezvous(onReady: onReady)
         let router = Router()
         router.add(middleware: OriginMetricsMiddleware(metrics: metrics))
         router.add(middleware: CacheControlMiddleware(value: settings.cacheControl))
         router.add(middleware: FileMiddleware(settings.folder, searchForIndexHtml: true, logger: logger))
-        let files = Application(
-            router: router,
-            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "edgesim-origin"),
-            onServerRunning: { channel in await ports.traffic(channel.localAddress?.port ?? 0) },
-            logger: logger
-        )
-        let admin = AdminApplication.build(
-            AdminHooks(node: settings.id, role: .origin, metrics: metrics),
+        return NodeListeners.make(
+            responder: router.buildResponder(),
+            server: .http1(),
             host: settings.host,
-            port: settings.adminPort,
-            onRunning: { await ports.admin($0) },
+            port: settings.port,
+            adminPort: settings.adminPort,
+            serverName: "edgesim-origin",
+            hooks: AdminHooks(node: settings.id, role: .origin, metrics: metrics),
+            onReady: onReady,
             logger: logger
         )
-        return [files, admin]
     }
 }
 
@@ -63,10 +60,10 @@ struct OriginMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             let response = try await next(request, context)
-            metrics.recordRequest(result: "Origin", status: response.status.code, bytes: response.body.contentLength ?? 0)
+            metrics.recordOriginRequest(status: response.status.code, bytes: response.body.contentLength ?? 0)
             return response
         } catch let error as HTTPError {
-            metrics.recordRequest(result: "Origin", status: error.status.code, bytes: 0)
+            metrics.recordOriginRequest(status: error.status.code, bytes: 0)
             throw error
         }
     }

@@ -87,15 +87,17 @@ public actor CacheTier {
         var shared = answer
         shared.result = .hit
         shared.upstreamTime = nil
+        shared.response.trace = ResponseTrace()
         return shared
     }
 
-    /// Stores a response for as long as CloudFront would, less the age it arrived with.
+    /// Stores a response, without its trace, for as long as CloudFront would, less the age it
+    /// arrived with.
     private func store(_ key: CacheKey, _ response: StoredResponse, behavior: CacheBehavior) {
         guard case .store(let ttl) = CachePolicy.decide(status: response.status.code, fields: response.headers, behavior: behavior),
             ttl > response.initialAge
         else { return }
-        cache.insert(key, response, cost: response.cost, ttl: ttl - response.initialAge, now: clock.now)
+        cache.insert(key, response.untraced, cost: response.cost, ttl: ttl - response.initialAge, now: clock.now)
     }
 
     /// Keeps a stale entry after a 304, taking the 304's new validators and Cache-Control.

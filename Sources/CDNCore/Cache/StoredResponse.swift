@@ -2,7 +2,8 @@ import HTTPTypes
 import NIOCore
 
 /// A response as a cache tier keeps it: status, headers (without hop-by-hop fields) and the
-/// whole body, plus the age it already had when it arrived (a hub's `Age`).
+/// whole body, plus the age it already had when it arrived (a hub's `Age`). On its way through
+/// a node it also carries its ``ResponseTrace``, which the cache does not keep.
 public struct StoredResponse: Sendable {
     /// The status.
     public var status: HTTPResponse.Status
@@ -12,6 +13,8 @@ public struct StoredResponse: Sendable {
     public var body: ByteBuffer
     /// How old it was when it arrived, from the upstream's `Age`.
     public var initialAge: Duration
+    /// What the node learned about it on the way (empty on a cache hit).
+    public var trace = ResponseTrace()
 
     /// Creates a stored response.
     public init(status: HTTPResponse.Status, headers: HTTPFields, body: ByteBuffer, initialAge: Duration = .zero) {
@@ -19,6 +22,13 @@ public struct StoredResponse: Sendable {
         self.headers = headers
         self.body = body
         self.initialAge = initialAge
+    }
+
+    /// The response as a cache keeps it: without its trace.
+    public var untraced: StoredResponse {
+        var kept = self
+        kept.trace = ResponseTrace()
+        return kept
     }
 
     /// What it costs to keep: the body plus the headers.

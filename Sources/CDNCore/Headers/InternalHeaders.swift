@@ -1,8 +1,9 @@
 import HTTPTypes
 
-/// Header fields edgesim's own nodes use between themselves, never seen by a viewer or an
-/// origin: the edge tells the hub which behavior and origin a request belongs to (a changed
-/// uri must not re-select them, spec §10), and the hub tells the edge how it answered.
+/// Header fields edgesim's own nodes send each other, never seen by a viewer or an origin: the
+/// edge tells the hub which behavior and origin a request belongs to (a changed uri must not
+/// re-select them, spec §10), and the hub tells the edge how it answered (``HubTrace``). Inside
+/// one node these facts are typed values (``ResponseTrace``), never header fields.
 extension HTTPField.Name {
     /// Edge → hub: the distribution id.
     public static let edgesimDistribution = Self("X-Edgesim-Distribution")!
@@ -14,17 +15,8 @@ extension HTTPField.Name {
     public static let edgesimHubResult = Self("X-Edgesim-Hub-Result")!
     /// Hub → edge: milliseconds the hub spent waiting on the origin, link included.
     public static let edgesimOriginTime = Self("X-Edgesim-Origin-Time")!
-    /// Edge: marks a response an origin-request function generated (its first delivery reads
-    /// `LambdaGeneratedResponse`; later hits read `Hit`).
-    public static let edgesimGenerated = Self("X-Edgesim-Generated")!
     /// Edge → hub: an origin a function chose that the topology does not name (`http://host:port/path`).
     public static let edgesimOriginURL = Self("X-Edgesim-Origin-URL")!
-    /// Edge: the function versions that made a response upstream of the cache (origin-request,
-    /// origin-response), so a miss can name them and a hit does not.
-    public static let edgesimFunctionsRun = Self("X-Edgesim-Functions-Run")!
-    /// Edge: how long the origin stages' functions took (`origin-request=0.52, …`, ms), read
-    /// like ``edgesimFunctionsRun`` only on a miss.
-    public static let edgesimStageTimes = Self("X-Edgesim-Stage-Times")!
     /// Edge → viewer: the function versions that ran for this response, each once, in the order
     /// they first ran (`auth:2, security-headers:1`).
     public static let edgesimFunctions = Self("Edgesim-Functions")!

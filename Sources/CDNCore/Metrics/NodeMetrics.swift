@@ -31,24 +31,33 @@ public final class NodeMetrics: Sendable {
         )
     }
 
-    /// Counts one answered request.
+    /// Counts one request a caching node answered.
     /// - Parameters:
-    ///   - result: How it was answered (`Hit`, `Miss`, `Error`, …).
+    ///   - result: How it was answered.
     ///   - status: The status sent.
     ///   - bytes: The body size sent.
-    public func recordRequest(result: String, status: Int, bytes: Int) {
-        registry.makeCounter(
-            descriptor: .init(namespace: "edgesim", metricName: "requests", unitName: "total", helpText: "Requests answered"),
-            labels: [("node", node), ("role", role), ("result", result), ("status", "\(status / 100)xx")]
-        ).increment()
-        bytesSent.increment(by: Int64(bytes))
-        let cache = result == "Hit" || result == "RefreshHit" ? "hits" : (result == "Miss" ? "misses" : nil)
+    public func recordRequest(_ result: ResultType, status: Int, bytes: Int) {
+        count(result: result.rawValue, status: status, bytes: bytes)
+        let cache = result.isCacheHit ? "hits" : (result == .miss ? "misses" : nil)
         if let cache {
             registry.makeCounter(
                 descriptor: .init(namespace: "edgesim", metricName: "cache_\(cache)", unitName: "total", helpText: "Cache \(cache)"),
                 labels: [("node", node), ("role", role)]
             ).increment()
         }
+    }
+
+    /// Counts one request an origin answered (result `Origin`).
+    public func recordOriginRequest(status: Int, bytes: Int) {
+        count(result: "Origin", status: status, bytes: bytes)
+    }
+
+    private func count(result: String, status: Int, bytes: Int) {
+        registry.makeCounter(
+            descriptor: .init(namespace: "edgesim", metricName: "requests", unitName: "total", helpText: "Requests answered"),
+            labels: [("node", node), ("role", role), ("result", result), ("status", "\(status / 100)xx")]
+        ).increment()
+        bytesSent.increment(by: Int64(bytes))
     }
 
     /// Records how long an upstream took.

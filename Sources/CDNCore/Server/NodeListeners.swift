@@ -3,13 +3,15 @@ import HummingbirdCore
 import Logging
 import ServiceLifecycle
 
-/// The two listeners every caching node has: its traffic listener (viewers for an edge, edges
-/// for a hub) and its admin listener; the node is ready once both are bound.
+/// The two listeners every node that serves HTTP has: its traffic listener (viewers for an edge,
+/// edges for a hub, hubs and edges for an origin) and its admin listener; the node is ready once
+/// both are bound.
 public enum NodeListeners {
     /// Builds both listeners.
     /// - Parameters:
     ///   - responder: What answers the traffic.
-    ///   - shape: The link shape for each traffic connection, by the peer's address.
+    ///   - server: The traffic listener's server: ``HTTPServerBuilder/shapedHTTP1(shape:)`` for a
+    ///     caching node (emulated links, CloudFront's size limits), plain HTTP/1.1 for an origin.
     ///   - host: The address both listen on.
     ///   - port: The traffic port, 0 for an ephemeral one.
     ///   - adminPort: The admin port, 0 for an ephemeral one.
@@ -20,7 +22,7 @@ public enum NodeListeners {
     /// - Returns: The traffic and admin services.
     public static func make<Responder: HTTPResponder>(
         responder: Responder,
-        shape: @escaping ShapedHTTP1Channel.ShapeLookup,
+        server: HTTPServerBuilder,
         host: String,
         port: Int,
         adminPort: Int,
@@ -32,7 +34,7 @@ public enum NodeListeners {
         let ports = PortRendezvous(onReady: onReady)
         let traffic = Application(
             responder: responder,
-            server: .shapedHTTP1(shape: shape),
+            server: server,
             configuration: .init(address: .hostname(host, port: port), serverName: serverName),
             onServerRunning: { channel in await ports.traffic(channel.localAddress?.port ?? 0) },
             logger: logger

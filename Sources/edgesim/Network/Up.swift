@@ -26,10 +26,10 @@ extension EdgeSim {
         @OptionGroup var state: StateDirectoryOption
 
         @Option(help: "The seed of the emulated links' jitter and loss.")
-        var seed: UInt64 = 1
+        var seed = CachingNodeSettings.Default.seed
 
         @Option(help: "The status of a LambdaExecutionError: 500 (CloudFront's documentation) or 503 (widely observed).")
-        var lambdaExecutionErrorStatus = 500
+        var lambdaExecutionErrorStatus = CachingNodeSettings.Default.executionErrorStatus
 
         @Option(help: "Seconds each tier of nodes has to become ready.")
         var readyTimeout = 60
@@ -38,13 +38,13 @@ extension EdgeSim {
         var rollout = DurationArgument(.zero)
 
         @Option(help: "How long hubs and edges keep a function version no config epoch names.")
-        var garbageDelay = DurationArgument(LaunchSettings.Default.garbageDelay)
+        var garbageDelay = DurationArgument(CachingNodeSettings.Default.garbageDelay)
 
         @Flag(help: "Links carry no modelled delay or impairment: to measure edgesim itself, or propagation without geography.")
         var noLinkLatency = false
 
         @Option(help: "Each edge's limit of requests in flight: past it, the edge sheds requests with 503 instead of queueing them.")
-        var edgeMaxInFlight = 1024
+        var edgeMaxInFlight = CachingNodeSettings.Default.maximumInFlight
 
         func validate() throws {
             guard [500, 503].contains(lambdaExecutionErrorStatus) else {

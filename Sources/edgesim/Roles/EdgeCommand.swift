@@ -27,19 +27,10 @@ extension EdgeSim {
             guard let hubAddress = upstreams[spec.hub] else { throw ValidationError("--upstream \(spec.hub)=HOST:PORT is needed: the edge's hub") }
             let logger = options.makeLogger(role: .edge)
             let settings = EdgeSettings(
-                id: spec.id,
-                topology: topology,
+                node: try options.cachingNode(.edge, listen: spec.listen, topology: topology),
                 hubAddress: hubAddress,
-                originAddresses: upstreams,
-                host: options.host ?? spec.listen.host,
-                port: options.port ?? spec.listen.port,
-                adminPort: options.adminPort,
-                seed: options.seed,
-                stateDirectory: options.stateDirectory,
                 executionErrorStatus: options.lambdaExecutionErrorStatus,
-                registryAddress: try options.registryAddress(),
                 rollout: options.rollout.value,
-                garbageDelay: options.garbageDelay.value,
                 maximumInFlight: options.maxInFlight
             )
             let services = try await EdgeNode.build(settings, onReady: options.announce, logger: logger)

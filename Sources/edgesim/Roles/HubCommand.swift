@@ -17,18 +17,7 @@ extension EdgeSim {
             let topology = try options.loadTopology()
             guard let spec = topology.hub(options.node) else { throw ValidationError("there is no hub '\(options.node)' in \(options.topology)") }
             let logger = options.makeLogger(role: .hub)
-            let settings = HubSettings(
-                id: spec.id,
-                topology: topology,
-                originAddresses: try options.upstreams(),
-                host: options.host ?? spec.listen.host,
-                port: options.port ?? spec.listen.port,
-                adminPort: options.adminPort,
-                seed: options.seed,
-                registryAddress: try options.registryAddress(),
-                stateDirectory: options.stateDirectory,
-                garbageDelay: options.garbageDelay.value
-            )
+            let settings = try options.cachingNode(.hub, listen: spec.listen, topology: topology)
             let services = try await RegionalHub.build(settings, onReady: options.announce, logger: logger)
             try await options.run(services, logger: logger)
         }

@@ -27,22 +27,22 @@ struct NodeOptions: ParsableArguments {
     var upstream: [String] = []
 
     @Option(help: "The seed of the emulated links' jitter and loss.")
-    var seed: UInt64 = 1
+    var seed = CachingNodeSettings.Default.seed
 
     @Option(name: .customLong("state-dir"), help: "Where function logs, bootstraps and extracted packages go.")
-    var stateDirectory = ".edgesim"
+    var stateDirectory = CachingNodeSettings.Default.stateDirectory
 
     @Option(help: "The status of a LambdaExecutionError: 500 (CloudFront's documentation) or 503 (widely observed).")
-    var lambdaExecutionErrorStatus = 500
+    var lambdaExecutionErrorStatus = CachingNodeSettings.Default.executionErrorStatus
 
     @Option(help: "Slow rollout: an edge puts a new config epoch in force after its own share of this window (\"90 s\", \"5 min\").")
     var rollout = DurationArgument(.zero)
 
     @Option(help: "How long a hub or an edge keeps a function version no config epoch names (\"3 h\").")
-    var garbageDelay = DurationArgument(.seconds(3 * 3600))
+    var garbageDelay = DurationArgument(CachingNodeSettings.Default.garbageDelay)
 
     @Option(help: "An edge's limit of requests in flight: past it, requests are shed with 503.")
-    var maxInFlight = 1024
+    var maxInFlight = CachingNodeSettings.Default.maximumInFlight
 
     @Flag(help: "Links carry no modelled delay or impairment (viewer links included).")
     var noLinkLatency = false
@@ -100,6 +100,27 @@ struct NodeOptions: ParsableArguments {
         var configuration = ServiceGroupConfiguration(services: configurations, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = .seconds(5)
         try await ServiceGroup(configuration: configuration).run()
+    }
+
+    /// The caching node's settings of an edge or a hub, from these options.
+    /// - Parameters:
+    ///   - role: ``NodeRole/edge`` or ``NodeRole/hub``.
+    ///   - listen: Where the topology says the node listens, for what the options leave out.
+    ///   - topology: The loaded topology.
+    func cachingNode(_ role: NodeRole, listen: ListenAddress, topology: Topology) throws -> CachingNodeSettings {
+        CachingNodeSettings(
+            id: node,
+            role: role,
+            topology: topology,
+            originAddresses: try upstreams(),
+            host: host ?? listen.host,
+            port: port ?? listen.port,
+            adminPort: adminPort,
+            seed: seed,
+            registryAddress: try registryAddress(),
+            stateDirectory: stateDirectory,
+            garbageDelay: garbageDelay.value
+        )
     }
 
     /// The callback that prints the node's ready line.

@@ -1,0 +1,39 @@
+import HTTPTypes
+
+/// How a regional hub answered an edge's request: its result and how long the origin took,
+/// link included. It crosses the hub→edge wire as two internal header fields, written and read
+/// only here, and lives in the edge as part of the ``ResponseTrace``.
+public struct HubTrace: Sendable, Equatable {
+    /// How the hub answered.
+    public var result: ResultType
+    /// How long the hub waited on the origin, if it fetched.
+    public var originTime: Duration?
+
+    /// Creates a hub trace.
+    public init(result: ResultType, originTime: Duration? = nil) {
+        self.result = result
+        self.originTime = originTime
+    }
+
+    /// Whether the hub's cache had the object: the edge's hit layer is then `REC`.
+    public var servedFromCache: Bool { result.isCacheHit }
+
+    /// Writes the trace into the hub's response fields.
+    public func write(to fields: inout HTTPFields) {
+        fields[.edgesimHubResult] = result.rawValue
+        if let originTime { fields[.edgesimOriginTime] = String(Double(originTime.nanoseconds) / 1e6) }
+    }
+
+    /// Takes the trace out of a response from a hub, removing its fields; `nil` when the
+    /// response did not come from one.
+    public static func take(from fields: inout HTTPFields) -> HubTrace? {
+        guard let raw = fields[.edgesimHubResult] else { return nil }
+        let milliseconds = fields[.edgesimOriginTime].flatMap(Double.init)
+        fields[.edgesimHubResult] = nil
+        fields[.edgesimOriginTime] = nil
+        return HubTrace(
+            result: ResultType(rawValue: raw) ?? .error,
+            originTime: milliseconds.map { .nanoseconds(Int64($0 * 1e6)) }
+        )
+    }
+}

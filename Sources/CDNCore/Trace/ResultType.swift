@@ -1,0 +1,36 @@
+/// How CloudFront answered a request, in its own words: the value of `X-Cache` (`Hit from
+/// cloudfront`) and of a standard log's `x-edge-result-type`. Every node names its answers
+/// with one of these; the string exists only on the wire, in logs and in metric labels.
+public enum ResultType: String, Sendable, Codable, CaseIterable {
+    /// Served from the cache, fresh.
+    case hit = "Hit"
+    /// Served from the cache after the upstream said the stale copy had not changed.
+    case refreshHit = "RefreshHit"
+    /// Fetched from upstream.
+    case miss = "Miss"
+    /// An error: CloudFront's own page, or an error status from upstream.
+    case error = "Error"
+    /// A Lambda@Edge function generated the response (on its first delivery).
+    case lambdaGeneratedResponse = "LambdaGeneratedResponse"
+    /// A function's result broke CloudFront's rules (502).
+    case lambdaValidationError = "LambdaValidationError"
+    /// A function threw, crashed or ran out of memory.
+    case lambdaExecutionError = "LambdaExecutionError"
+    /// A function timed out or was throttled (503).
+    case lambdaLimitExceeded = "LambdaLimitExceeded"
+
+    /// The result of a cache tier's answer.
+    public init(_ cache: CacheResult) {
+        switch cache {
+        case .hit: self = .hit
+        case .refreshHit: self = .refreshHit
+        case .miss: self = .miss
+        }
+    }
+
+    /// The `X-Cache` value: `Hit from cloudfront`.
+    public var xCache: String { "\(rawValue) from cloudfront" }
+
+    /// Whether the cache answered it (a hit or a refresh hit), for the cache hit counter.
+    public var isCacheHit: Bool { self == .hit || self == .refreshHit }
+}

@@ -1,0 +1,185 @@
+import CDNCore
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import Replication
+import ServiceLifecycle
+import Topology
+
+/// What every caching node is built from, edge and hub alike: its metrics, its cache tier, the
+/// emulated links to its upstream and to each origin, the upstream client, the replication
+/// follower, and the two listeners with their admin hooks. A role adds only its responder and
+/// what is its own (an edge's function host, a hub's replication feed).
+///
+/// Built in two steps, because a role's responder needs the parts and the follower's hooks need
+/// the role's config:
+///
+/// ```swift
+/// var node = try await CachingNode.open(settings, upstream: .init(id: spec.hub, address: hub), logger: logger)
+/// try node.follow(logger: logger) { replica in .init(apply: { epoch in … }) }
+/// return node.services(responder: responder, serverName: "CloudFront", onReady: onReady, logger: logger)
+/// ```
+public struct CachingNode {
+    /// The node an edge or a hub fetches through (the hub for an edge) or follows for
+    /// replication (the registry for a hub).
+    public struct Upstream: Sendable {
+        /// The upstream's id in the topology.
+        public var id: String
+        /// Where it listens.
+        public var address: SocketAddress
+
+        /// Names an upstream.
+        public init(id: String, address: SocketAddress) {
+            self.id = id
+            self.address = address
+        }
+    }
+
+    /// The node's settings.
+    public let settings: CachingNodeSettings
+    /// The node's metrics, for `/metrics`.
+    public let metrics: NodeMetrics
+    /// The node's cache tier.
+    public let cache: CacheTier
+    /// The client every upstream request goes through.
+    public let client: UpstreamClient
+    /// The link to the upstream, when there is one.
+    public let upstream: UpstreamLink?
+    /// The links to every origin, by origin id.
+    public let origins: [String: UpstreamLink]
+    /// The replication follower, once ``follow(rollout:logger:hooks:)`` made it.
+    public private(set) var follower: ReplicationFollower?
+
+    /// The link forwarders, by the peer's id: services, and what `/faults/partition` cuts.
+    private let forwarders: [String: LinkForwarder]
+    /// The upstream's forwarder first, then each origin's: the order they start in.
+    private let forwarderOrder: [LinkForwarder]
+
+    /// Opens the node's links and makes its parts. The upstream link takes the settings' seed and
+    /// the origins' links the ones after it, so every run of a topology shapes alike.
+    /// - Parameters:
+    ///   - settings: The node's settings.
+    ///   - upstream: The upstream to link to, if any.
+    ///   - logger: The node's logger.
+    /// - Throws: When a link cannot be bound or an origin has no address.
+    public static func open(_ settings: CachingNodeSettings, upstream: Upstream?, logger: Logger) async throws -> CachingNode {
+        var forwarders: [String: LinkForwarder] = [:]
+        var order: [LinkForwarder] = []
+        var upstreamLink: UpstreamLink?
+        if let upstream {
+            let (link, forwarder) = try await UpstreamLink.open(
+                from: settings.id,
+                to: upstream.id,
+                address: upstream.address,
+                hostHeader: upstream.id,
+                topology: settings.topology,
+                seed: settings.seed,
+                logger: logger
+            )
+            upstreamLink = link
+            forwarders[upstream.id] = forwarder
+            order.append(forwarder)
+        }
+        let (origins, originForwarders) = try await UpstreamLink.openOrigins(
+            from: settings.id,
+            topology: settings.topology,
+            running: settings.originAddresses,
+            seed: settings.seed &+ 1,
+            logger: logger
+        )
+        for (id, forwarder) in originForwarders.sorted(by: { $0.key < $1.key }) where forwarders[id] == nil {
+            forwarders[id] = forwarder
+            order.append(forwarder)
+        }
+        return CachingNode(
+            settings: settings,
+            metrics: NodeMetrics(node: settings.id, role: settings.role),
+            cache: CacheTier(capacity: settings.cacheCapacity),
+            client: UpstreamClient(),
+            upstream: upstreamLink,
+            origins: origins,
+            follower: nil,
+            forwarders: forwarders,
+            forwarderOrder: order
+        )
+    }
+
+    /// Makes the node a follower of its upstream's replication feed: it stores every verified
+    /// epoch in its replica (`STATE/replica/NODE/`) and puts it in force through the hooks.
+    /// - Parameters:
+    ///   - rollout: The slow-rollout window (zero: each epoch goes in force at once).
+    ///   - logger: The node's logger.
+    ///   - hooks: What putting an epoch in force and collecting versions do at this node, made
+    ///     from the node's replica (an edge reads the bundles it extracts from there).
+    /// - Returns: The follower (also kept in ``follower``).
+    /// - Throws: ``ReplicationError`` when the node has no upstream, the registry's key is
+    ///   missing, or the replica cannot be read; what `hooks` throws.
+    @discardableResult
+    public mutating func follow(
+        rollout: Duration = .zero,
+        logger: Logger,
+        hooks: (ReplicaStore) throws -> ReplicationFollower.Hooks = { _ in .init() }
+    ) throws -> ReplicationFollower {
+        guard let upstream else { throw ReplicationError("\(settings.id) has no upstream to follow") }
+        let replica = try ReplicaStore.open(node: settings.id, stateDirectory: settings.stateDirectory)
+        let follower = try ReplicationFollower.forNode(
+            settings.id,
+            role: settings.role.rawValue,
+            store: replica,
+            upstreamPort: upstream.port,
+            registry: settings.registryAddress?.hostPort,
+            stateDirectory: settings.stateDirectory,
+            rollout: rollout,
+            garbageDelay: settings.garbageDelay,
+            hooks: try hooks(replica),
+            logger: logger
+        )
+        self.follower = follower
+        return follower
+    }
+
+    /// The node's services in start order (shutdown runs in reverse): its links, the upstream
+    /// client, the role's own services, the follower, then the traffic and admin listeners.
+    /// - Parameters:
+    ///   - responder: What answers the node's traffic.
+    ///   - shape: The link shape of each traffic connection, by the peer's address (an edge's
+    ///     viewers); by default none.
+    ///   - serverName: The traffic listener's `Server` name.
+    ///   - own: The role's own services, started after the client and before the follower.
+    ///   - overloaded: Whether the node is shedding load, for `/health`.
+    ///   - onReady: Called once both listeners are bound — and, for a follower, once it runs
+    ///     what it should (``ReplicationFollower/gating(_:)``).
+    ///   - logger: The node's logger.
+    public func services<Responder: HTTPResponder>(
+        responder: Responder,
+        shape: @escaping ShapedHTTP1Channel.ShapeLookup = { _ in .none },
+        serverName: String,
+        own: [any Service] = [],
+        overloaded: (@Sendable () -> Bool)? = nil,
+        onReady: @escaping @Sendable (_ port: Int, _ adminPort: Int) async -> Void,
+        logger: Logger
+    ) -> [any Service] where Responder.Context: RequestContext, Responder.Context.Source == ApplicationRequestContextSource {
+        let listeners = NodeListeners.make(
+            responder: responder,
+            server: .shapedHTTP1(shape: shape),
+            host: settings.host,
+            port: settings.port,
+            adminPort: settings.adminPort,
+            serverName: serverName,
+            hooks: AdminHooks(
+                node: settings.id,
+                role: settings.role,
+                metrics: metrics,
+                cache: cache,
+                domains: settings.topology.distributionDomains,
+                links: forwarders,
+                overloaded: overloaded
+            ),
+            onReady: follower.map { $0.gating(onReady) } ?? onReady,
+            logger: logger
+        )
+        let follower: [any Service] = follower.map { [$0] } ?? []
+        return forwarderOrder + [client] + own + follower + listeners
+    }
+}

@@ -39,7 +39,8 @@ extension EdgeResponder {
     ///   - exchange: The request's id and start.
     ///   - answer: How the cache tier answered, when it did.
     ///   - conditional: The viewer's `If-None-Match`, if any.
-    func finish(_ stored: StoredResponse, result: ResultType, _ exchange: Exchange, answer: TierAnswer? = nil, conditional: String? = nil) -> Response {
+    func finish(_ stored: StoredResponse, result: ResultType, _ exchange: Exchange, answer: TierAnswer? = nil, conditional: String? = nil) -> Response
+    {
         var response = stored.answering(conditional: conditional)
         response.headers = response.headers.removingInternal()
         if let answer, answer.result != .miss { response.headers[.age] = "\(answer.age.components.seconds)" }

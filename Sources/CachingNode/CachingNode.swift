@@ -125,7 +125,7 @@ public struct CachingNode {
         let replica = try ReplicaStore.open(node: settings.id, stateDirectory: settings.stateDirectory)
         let follower = try ReplicationFollower.forNode(
             settings.id,
-            role: settings.role.rawValue,
+            role: settings.role,
             store: replica,
             upstreamPort: upstream.port,
             registry: settings.registryAddress?.hostPort,

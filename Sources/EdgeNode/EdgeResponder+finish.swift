@@ -50,8 +50,10 @@ extension EdgeResponder {
         response.headers[.amzCfID] = exchange.requestID
         response.headers[.edgesimConfigEpoch] = "\(exchange.epoch)"
         if !exchange.trace.functionsRun.isEmpty {
-            var seen = Set<String>()
-            response.headers[.edgesimFunctions] = exchange.trace.functionsRun.filter { seen.insert($0).inserted }.joined(separator: ", ")
+            var seen = Set<FunctionRef>()
+            response.headers[.edgesimFunctions] = exchange.trace.functionsRun.filter { seen.insert($0).inserted }.map(\.description).joined(
+                separator: ", "
+            )
         }
         if response.headers[.server] == nil, answer == nil { response.headers[.server] = "CloudFront" }
         response.headers[.serverTiming] = serverTiming(exchange, answer: answer).description

@@ -25,20 +25,17 @@ struct LambdaSetup: Sendable {
         let served = Set(topology.distributions.filter { $0.edges.contains(edge.id) }.map(\.id))
         let associations = epoch.associations.filter { served.contains($0.distribution) }
         guard !associations.isEmpty else { return NoTriggers() }
-        var events: [String: Set<EventType>] = [:]
-        for association in associations {
-            guard let event = EventType(rawValue: association.event) else { continue }
-            events["\(association.function):\(association.version)", default: []].insert(event)
-        }
+        var events: [FunctionRef: Set<EventType>] = [:]
+        for association in associations { events[association.ref, default: []].insert(association.event) }
         var slots: [LambdaTriggers.Slot: LambdaTriggers.Assigned] = [:]
-        var prepared: [String: FunctionCode] = [:]
+        var prepared: [FunctionRef: FunctionCode] = [:]
         for association in associations {
-            guard let event = EventType(rawValue: association.event) else { continue }
+            let event = association.event
             guard let record = epoch.version(of: association), let runtime = Runtime(identifier: record.runtime) else {
-                throw ReplicationError("epoch \(epoch.epoch) names \(association.function):\(association.version) without a runnable record")
+                throw ReplicationError("epoch \(epoch.epoch) names \(association.ref) without a runnable record")
             }
             let code: FunctionCode
-            if let known = prepared[record.qualifiedName] {
+            if let known = prepared[record.ref] {
                 code = known
             } else {
                 let spec = FunctionSpec(
@@ -52,10 +49,10 @@ struct LambdaSetup: Sendable {
                 code = try FunctionCode.prepare(
                     spec,
                     version: record.version,
-                    for: events[record.qualifiedName] ?? [],
+                    for: events[record.ref] ?? [],
                     stateDirectory: replica.directory
                 )
-                prepared[record.qualifiedName] = code
+                prepared[record.ref] = code
             }
             slots[.init(distribution: association.distribution, behavior: association.behavior, event: event)] = .init(
                 code: code,
@@ -73,10 +70,7 @@ struct LambdaSetup: Sendable {
     }
 
     /// Removes the extracted folders of collected versions (their bundles are gone already).
-    func removeExtracted(_ qualifiedNames: [String]) {
-        for name in qualifiedNames {
-            let folder = name.replacingOccurrences(of: ":", with: "-")
-            try? FileManager.default.removeItem(atPath: (replica.directory as NSString).appendingPathComponent("functions/\(folder)"))
-        }
+    func removeExtracted(_ refs: [FunctionRef]) {
+        for ref in refs { try? FileManager.default.removeItem(atPath: FunctionCode.extractedFolder(of: ref, in: replica.directory)) }
     }
 }

@@ -68,7 +68,7 @@ struct LambdaTriggers: TriggerStages {
     ) async -> StageOutcome {
         guard let assigned = slots[Slot(distribution: distribution.id, behavior: behavior.pathPattern, event: type)] else { return .proceed }
         let code = assigned.code
-        request.functionsRun.append(code.qualifiedName)
+        request.functionsRun.append(code.ref)
         let original = eventRequest(request, type: type, includeBody: assigned.includeBody)
         let event = CloudFrontEvent(config: config(distribution, type, request), request: original)
         let json: [UInt8]
@@ -97,7 +97,7 @@ struct LambdaTriggers: TriggerStages {
         behavior: CacheBehavior
     ) async -> FunctionFailure? {
         guard let code = slots[Slot(distribution: distribution.id, behavior: behavior.pathPattern, event: type)]?.code else { return nil }
-        response.trace.functionsRun.append(code.qualifiedName)
+        response.trace.functionsRun.append(code.ref)
         let original = EventResponse(
             status: response.status.code,
             statusDescription: response.status.reasonPhrase,
@@ -136,14 +136,14 @@ struct LambdaTriggers: TriggerStages {
                 logStream: host.logStream(version: code.version)
             )
             metrics.recordInvocation(
-                function: code.qualifiedName,
+                function: code.ref.description,
                 event: type.rawValue,
                 duration: invocation.duration,
                 initDuration: invocation.initDuration,
                 error: invocation.error?.type
             )
             if let error = invocation.error {
-                return .failure(FunctionFailure(kind: .execution, status: executionErrorStatus, message: "\(code.qualifiedName): \(error)"))
+                return .failure(FunctionFailure(kind: .execution, status: executionErrorStatus, message: "\(code.ref): \(error)"))
             }
             return .success(invocation.result ?? Array("null".utf8))
         } catch {
@@ -157,12 +157,12 @@ struct LambdaTriggers: TriggerStages {
             case .failed(let handlerError):
                 (limited, kind) = (false, handlerError.type)
             }
-            metrics.recordInvocation(function: code.qualifiedName, event: type.rawValue, duration: .zero, initDuration: nil, error: kind)
+            metrics.recordInvocation(function: code.ref.description, event: type.rawValue, duration: .zero, initDuration: nil, error: kind)
             return .failure(
                 FunctionFailure(
                     kind: limited ? .limitExceeded : .execution,
                     status: limited ? .serviceUnavailable : executionErrorStatus,
-                    message: "\(code.qualifiedName): \(error)"
+                    message: "\(code.ref): \(error)"
                 )
             )
         }
@@ -170,8 +170,8 @@ struct LambdaTriggers: TriggerStages {
 
     private func validationFailure(_ error: any Error, code: FunctionCode, distribution: DistributionSpec, request: EdgeRequest) -> FunctionFailure {
         validationLog.write(distribution: distribution.id, requestID: request.requestID, function: code, message: "\(error)")
-        metrics.recordInvocationError(function: code.qualifiedName, kind: "ValidationError")
-        return FunctionFailure(kind: .validation, status: .badGateway, message: "\(code.qualifiedName) returned an invalid result: \(error)")
+        metrics.recordInvocationError(function: code.ref.description, kind: "ValidationError")
+        return FunctionFailure(kind: .validation, status: .badGateway, message: "\(code.ref) returned an invalid result: \(error)")
     }
 
     // MARK: Between the edge's request and CloudFront's event

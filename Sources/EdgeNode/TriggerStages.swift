@@ -29,7 +29,7 @@ public struct EdgeRequest: Sendable {
     /// The viewer's address and port, for `CloudFront-Viewer-Address`.
     public var clientPort: Int?
     /// The versions of the functions that ran for this request (`name:N`), in order.
-    public var functionsRun: [String] = []
+    public var functionsRun: [FunctionRef] = []
 
     /// The path and query, as sent upstream.
     public var target: String { querystring.isEmpty ? uri : uri + "?" + querystring }

@@ -74,7 +74,7 @@ actor NodeTable {
                 }
             return NetworkState.Node(
                 id: plan.id,
-                role: plan.role.rawValue,
+                role: plan.role,
                 location: plan.location,
                 host: plan.host,
                 port: ports[plan.id]?.port ?? 0,

@@ -99,11 +99,11 @@ public enum MeasureReport {
             svg += "<line class=\"route\" x1=\"\(f(x(location.target.longitude)))\" y1=\"\(f(y(location.target.latitude)))\" "
             svg += "x2=\"\(f(x(edge.longitude)))\" y2=\"\(f(y(edge.latitude)))\" stroke=\"\(colour(location.p50, low, high))\" stroke-width=\"1.5\"/>"
         }
-        for place in result.places where place.role == "hub" {
+        for place in result.places where place.role == .hub {
             svg +=
                 "<rect class=\"hub\" x=\"\(f(x(place.longitude) - 6))\" y=\"\(f(y(place.latitude) - 6))\" width=\"12\" height=\"12\" fill=\"#555\"><title>hub \(escape(place.id))</title></rect>"
         }
-        for place in result.places where place.role == "edge" {
+        for place in result.places where place.role == .edge {
             svg +=
                 "<rect class=\"edge\" x=\"\(f(x(place.longitude) - 3))\" y=\"\(f(y(place.latitude) - 3))\" width=\"6\" height=\"6\" fill=\"#fff\" stroke=\"#333\"><title>edge \(escape(place.id))</title></rect>"
         }

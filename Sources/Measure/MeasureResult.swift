@@ -1,5 +1,6 @@
 import Foundation
 import Histogram
+import Topology
 
 /// What a measurement found, per viewer location, in a form JSON, CSV, tables and the HTML
 /// report all read.
@@ -40,7 +41,7 @@ public struct MeasureResult: Sendable, Codable {
     public struct Place: Sendable, Codable {
         public var id: String
         /// `edge` or `hub`.
-        public var role: String
+        public var role: NodeRole
         public var latitude: Double
         public var longitude: Double
         /// An edge's hub.

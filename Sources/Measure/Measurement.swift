@@ -81,10 +81,10 @@ public enum Measurement {
             settings: settings,
             locations: targets.indices.map { MeasureResult.Location(target: targets[$0], recorder: recorders[$0] ?? LocationRecorder()) },
             places: topology.edges.map {
-                .init(id: $0.id, role: "edge", latitude: $0.location.coordinate.latitude, longitude: $0.location.coordinate.longitude, hub: $0.hub)
+                .init(id: $0.id, role: .edge, latitude: $0.location.coordinate.latitude, longitude: $0.location.coordinate.longitude, hub: $0.hub)
             }
                 + topology.hubs.map {
-                    .init(id: $0.id, role: "hub", latitude: $0.location.coordinate.latitude, longitude: $0.location.coordinate.longitude, hub: nil)
+                    .init(id: $0.id, role: .hub, latitude: $0.location.coordinate.latitude, longitude: $0.location.coordinate.longitude, hub: nil)
                 }
         )
     }

@@ -27,15 +27,15 @@ public actor DeploymentBoard {
         let now = Date().timeIntervalSince1970
         let nodes = expected.map { node -> DeploymentStatus.Node in
             guard let report = reports[node.id] else {
-                return .init(node: node.id, role: node.role.rawValue, epoch: 0, storedEpoch: 0, versions: [], status: "Unknown", refused: [])
+                return .init(node: node.id, role: node.role, epoch: 0, storedEpoch: 0, versions: [], status: .unknown, refused: [])
             }
             return .init(
                 node: node.id,
-                role: node.role.rawValue,
+                role: node.role,
                 epoch: report.epoch,
                 storedEpoch: report.storedEpoch,
                 versions: report.versions,
-                status: report.epoch >= epoch ? "Deployed" : "InProgress",
+                status: report.epoch >= epoch ? .deployed : .inProgress,
                 refused: report.refused,
                 switchedAt: report.switchedAt[epoch],
                 secondsSinceReport: now - report.reportedAt
@@ -44,10 +44,20 @@ public actor DeploymentBoard {
         return DeploymentStatus(
             epoch: epoch,
             madeAt: latest?.madeAt,
-            status: nodes.allSatisfy { $0.status == "Deployed" } ? "Deployed" : "InProgress",
+            status: nodes.allSatisfy { $0.status == .deployed } ? .deployed : .inProgress,
             nodes: nodes
         )
     }
+}
+
+/// CloudFront's status of a distribution's deployment, and of one node's part in it.
+public enum DeploymentState: String, Codable, Sendable {
+    /// Every node (or this node) runs the newest config epoch.
+    case deployed = "Deployed"
+    /// Some node (or this node) still runs an older one.
+    case inProgress = "InProgress"
+    /// The node has never reported.
+    case unknown = "Unknown"
 }
 
 /// `GET /deployment`: the newest epoch and where each node stands.
@@ -55,15 +65,15 @@ public struct DeploymentStatus: Codable, Sendable {
     /// One node's state.
     public struct Node: Codable, Sendable {
         public var node: String
-        public var role: String
+        public var role: NodeRole
         /// The epoch in force there.
         public var epoch: Int
         /// The newest epoch it has stored.
         public var storedEpoch: Int
         /// The versions on its disk.
-        public var versions: [String]
-        /// `Deployed`, `InProgress`, or `Unknown` (never reported).
-        public var status: String
+        public var versions: [FunctionRef]
+        /// Whether it runs the newest epoch.
+        public var status: DeploymentState
         /// What it refused, and why.
         public var refused: [String]
         /// When it switched to the newest epoch, seconds since 1970.
@@ -76,8 +86,8 @@ public struct DeploymentStatus: Codable, Sendable {
     public var epoch: Int
     /// When the registry made it, seconds since 1970.
     public var madeAt: Double?
-    /// `Deployed` once every node runs the newest epoch, else `InProgress`.
-    public var status: String
+    /// ``DeploymentState/deployed`` once every node runs the newest epoch.
+    public var status: DeploymentState
     /// Every hub and edge.
     public var nodes: [Node]
 }

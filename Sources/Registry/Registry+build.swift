@@ -72,7 +72,7 @@ public enum Registry {
                 memoryMegabytes: function.memoryMegabytes,
                 timeoutMilliseconds: Int(function.timeout.inMilliseconds)
             )
-            logger.info("published \(record.qualifiedName) from the topology (sha256 \(record.sha256.prefix(12))…)")
+            logger.info("published \(record.ref) from the topology (sha256 \(record.sha256.prefix(12))…)")
         }
         let existing = await store.config.associations
         var changes: [AssociationChange] = []
@@ -80,7 +80,7 @@ public enum Registry {
             for behavior in distribution.behaviors {
                 for association in behavior.functions.values.sorted(by: { $0.event < $1.event }) {
                     let inForce = existing.contains {
-                        $0.distribution == distribution.id && $0.behavior == behavior.pathPattern && $0.event == association.event.rawValue
+                        $0.distribution == distribution.id && $0.behavior == behavior.pathPattern && $0.event == association.event
                     }
                     guard !inForce else { continue }  // a restarted registry keeps what was associated since
                     changes.append(

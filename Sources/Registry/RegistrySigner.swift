@@ -36,7 +36,7 @@ public struct RegistrySigner: Sendable {
         do {
             signed.signature = try key.signature(for: version.manifest).base64EncodedString()
         } catch {
-            throw RegistryError("cannot sign \(version.qualifiedName): \(error)")
+            throw RegistryError("cannot sign \(version.ref): \(error)")
         }
         return signed
     }

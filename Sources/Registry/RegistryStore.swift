@@ -95,7 +95,7 @@ public actor RegistryStore: ReplicationSource {
         do {
             try Durable.write(bundle, to: bundlePath(name: name, version: number))
         } catch {
-            throw RegistryError("cannot store the bundle of \(record.qualifiedName): \(error)")
+            throw RegistryError("cannot store the bundle of \(record.ref): \(error)")
         }
         var next = catalog
         next.versions.append(record)
@@ -169,13 +169,13 @@ public actor RegistryStore: ReplicationSource {
             associations.removeAll { $0.sharesSlot(with: association) }
             associations.append(association)
         }
-        let named = Set(associations.map { "\($0.function):\($0.version)" })
+        let named = Set(associations.map(\.ref))
         var next = catalog
         next.epochs.append(
             ConfigEpoch(
                 epoch: catalog.epoch + 1,
                 associations: associations,
-                versions: catalog.versions.filter { named.contains($0.qualifiedName) },
+                versions: catalog.versions.filter { named.contains($0.ref) },
                 madeAt: Date().timeIntervalSince1970
             )
         )
@@ -186,16 +186,13 @@ public actor RegistryStore: ReplicationSource {
 
     /// An association change as a checked association.
     private func checked(_ change: AssociationChange) throws(RegistryError) -> Association {
-        let function = change.function
-        let parts = function.split(separator: ":", maxSplits: 1).map(String.init)
-        guard parts.count == 2 else {
-            throw RegistryError("'\(function)' must name a numbered version, NAME:N (CloudFront refuses unqualified functions)")
+        let ref: FunctionRef
+        do {
+            ref = try FunctionRef.parse(change.function)
+        } catch {
+            throw RegistryError(error.description)
         }
-        let (name, qualifier) = (parts[0], parts[1])
-        if qualifier == "$LATEST" { throw RegistryError("'\(function)': CloudFront refuses $LATEST; publish and associate a numbered version") }
-        guard let number = Int(qualifier), number > 0 else {
-            throw RegistryError("'\(function)': '\(qualifier)' is not a version number (CloudFront refuses aliases)")
-        }
+        let (name, number) = (ref.name, ref.version)
         guard let record = version(name, number) else {
             let known = catalog.versions.filter { $0.name == name }.map { "\($0.version)" }
             throw RegistryError(
@@ -205,14 +202,14 @@ public actor RegistryStore: ReplicationSource {
         }
         if record.size > change.event.maximumPackageBytes {
             throw RegistryError(
-                "\(function)'s package is \(record.size) bytes; CloudFront allows \(change.event.maximumPackageBytes) for \(change.event.rawValue)"
+                "\(ref)'s package is \(record.size) bytes; CloudFront allows \(change.event.maximumPackageBytes) for \(change.event.rawValue)"
             )
         }
         if change.includeBody, !change.event.isRequestEvent { throw RegistryError("include-body is only for viewer-request and origin-request") }
         return Association(
             distribution: change.distribution,
             behavior: change.behavior,
-            event: change.event.rawValue,
+            event: change.event,
             function: name,
             version: number,
             includeBody: change.includeBody

@@ -6,8 +6,8 @@ public struct Association: Codable, Hashable, Sendable {
     public var distribution: String
     /// The behavior's path pattern.
     public var behavior: String
-    /// The event type (`viewer-request`, …).
-    public var event: String
+    /// The event it runs at.
+    public var event: EventType
     /// The function's name.
     public var function: String
     /// The numbered version.
@@ -16,7 +16,7 @@ public struct Association: Codable, Hashable, Sendable {
     public var includeBody: Bool
 
     /// Creates an association.
-    public init(distribution: String, behavior: String, event: String, function: String, version: Int, includeBody: Bool) {
+    public init(distribution: String, behavior: String, event: EventType, function: String, version: Int, includeBody: Bool) {
         self.distribution = distribution
         self.behavior = behavior
         self.event = event
@@ -24,6 +24,9 @@ public struct Association: Codable, Hashable, Sendable {
         self.version = version
         self.includeBody = includeBody
     }
+
+    /// The version it runs.
+    public var ref: FunctionRef { FunctionRef(name: function, version: version) }
 
     /// Whether two associations sit in the same slot (a behavior has one function per event).
     public func sharesSlot(with other: Association) -> Bool {

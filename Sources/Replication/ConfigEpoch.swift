@@ -1,4 +1,5 @@
 import Foundation
+import Topology
 
 /// One numbered distribution config, as it replicates: every association in force, the signed
 /// records of the versions they name, and when the registry made it.
@@ -28,8 +29,8 @@ public struct ConfigEpoch: Codable, Hashable, Sendable {
         versions.first { $0.name == association.function && $0.version == association.version }
     }
 
-    /// `name:N` of every version the epoch names, sorted.
-    public var qualifiedNames: [String] { Set(versions.map(\.qualifiedName)).sorted() }
+    /// Every version the epoch names, sorted.
+    public var refs: [FunctionRef] { Set(versions.map(\.ref)).sorted() }
 }
 
 /// One line of a replication stream (newline-delimited JSON): an epoch, or a heartbeat that

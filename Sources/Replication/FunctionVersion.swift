@@ -1,4 +1,5 @@
 import Foundation
+import Topology
 
 /// One published, immutable function version, as the registry keeps it and replicates it.
 ///
@@ -52,7 +53,7 @@ public struct FunctionVersion: Codable, Hashable, Sendable {
     }
 
     /// `name:version`.
-    public var qualifiedName: String { "\(name):\(version)" }
+    public var ref: FunctionRef { FunctionRef(name: name, version: version) }
 
     /// The bytes that are signed: the record without its signature, as sorted-key JSON.
     public var manifest: Data {

@@ -64,13 +64,13 @@ public actor ReplicaStore: ReplicationSource {
     public func store(bundle: Data, of version: FunctionVersion, publicKey: Data) throws(ReplicationError) {
         guard version.verifies(bundle: bundle, publicKey: publicKey) else {
             throw ReplicationError(
-                "\(version.qualifiedName) refused: its bundle (\(bundle.count) bytes, sha256 \(FunctionVersion.sha256Hex(bundle).prefix(12))…) or its record does not match the registry's signature"
+                "\(version.ref) refused: its bundle (\(bundle.count) bytes, sha256 \(FunctionVersion.sha256Hex(bundle).prefix(12))…) or its record does not match the registry's signature"
             )
         }
         do {
             try Durable.write(bundle, to: bundlePath(version.name, version.version))
         } catch {
-            throw ReplicationError("cannot store \(version.qualifiedName): \(error)")
+            throw ReplicationError("cannot store \(version.ref): \(error)")
         }
     }
 
@@ -79,13 +79,13 @@ public actor ReplicaStore: ReplicationSource {
     public func commit(_ epoch: ConfigEpoch, now: Date = Date()) throws(ReplicationError) {
         guard epoch.epoch > latestEpoch() else { return }
         if let missing = epoch.versions.first(where: { !holds($0) }) {
-            throw ReplicationError("epoch \(epoch.epoch) names \(missing.qualifiedName), which is not stored")
+            throw ReplicationError("epoch \(epoch.epoch) names \(missing.ref), which is not stored")
         }
         var next = held
-        let before = Set(next.epochs.last?.qualifiedNames ?? [])
-        let named = Set(epoch.qualifiedNames)
-        for name in before.subtracting(named) { next.unnamedSince[name] = now.timeIntervalSince1970 }
-        for name in named { next.unnamedSince[name] = nil }
+        let before = Set(next.epochs.last?.refs ?? [])
+        let named = Set(epoch.refs)
+        for ref in before.subtracting(named) { next.unnamedSince[ref.description] = now.timeIntervalSince1970 }
+        for ref in named { next.unnamedSince[ref.description] = nil }
         next.epochs.append(epoch)
         try write(next)
         changes.signal()
@@ -93,23 +93,24 @@ public actor ReplicaStore: ReplicationSource {
 
     /// Removes the bundles of versions the newest epoch has not named for `delay` (Lambda
     /// deletes replicas hours after the last association goes).
-    /// - Returns: The `name:N` of each version removed.
-    public func collectGarbage(unnamedFor delay: Duration, now: Date = Date()) -> [String] {
+    /// - Returns: Each version removed.
+    public func collectGarbage(unnamedFor delay: Duration, now: Date = Date()) -> [FunctionRef] {
         let cutoff = now.timeIntervalSince1970 - delay.inSeconds
         let expired = held.unnamedSince.filter { $0.value <= cutoff }.map(\.key).sorted()
         guard !expired.isEmpty else { return [] }
         var next = held
         for qualified in expired {
             next.unnamedSince[qualified] = nil
-            let parts = qualified.split(separator: ":")
-            if parts.count == 2, let number = Int(parts[1]) { try? FileManager.default.removeItem(atPath: bundlePath(String(parts[0]), number)) }
+            if let ref = FunctionRef(qualified) { try? FileManager.default.removeItem(atPath: bundlePath(ref.name, ref.version)) }
         }
         try? write(next)
-        return expired
+        return expired.compactMap(FunctionRef.init)
     }
 
     /// Versions no longer named, with when they stopped being named.
-    public var unnamed: [String: Double] { held.unnamedSince }
+    public var unnamed: [FunctionRef: Double] {
+        Dictionary(held.unnamedSince.compactMap { key, since in FunctionRef(key).map { ($0, since) } }, uniquingKeysWith: min)
+    }
 
     /// The bundle file of a version.
     public nonisolated func bundlePath(_ name: String, _ version: Int) -> String {

@@ -21,8 +21,8 @@ public final class ReplicationFollower: Service {
     public struct Settings: Sendable {
         /// This node's id.
         public var node: String
-        /// `hub` or `edge`.
-        public var role: String
+        /// ``NodeRole/hub`` or ``NodeRole/edge``.
+        public var role: NodeRole
         /// The upstream's base URL: the local port of the emulated link to it.
         public var upstream: String
         /// The registry's base URL, for deployment reports; `nil` sends none.
@@ -40,7 +40,7 @@ public final class ReplicationFollower: Service {
         /// Creates settings.
         public init(
             node: String,
-            role: String,
+            role: NodeRole,
             upstream: String,
             registry: String?,
             token: String?,
@@ -63,13 +63,13 @@ public final class ReplicationFollower: Service {
     public struct Hooks: Sendable {
         /// Puts an epoch in force; a throw refuses it (the node stays on what it had).
         public var apply: @Sendable (ConfigEpoch) async throws -> Void
-        /// Called with the `name:N` of versions whose bundles were removed.
-        public var collected: @Sendable ([String]) async -> Void
+        /// Called with the versions whose bundles were removed.
+        public var collected: @Sendable ([FunctionRef]) async -> Void
 
         /// Creates hooks.
         public init(
             apply: @escaping @Sendable (ConfigEpoch) async throws -> Void = { _ in },
-            collected: @escaping @Sendable ([String]) async -> Void = { _ in }
+            collected: @escaping @Sendable ([FunctionRef]) async -> Void = { _ in }
         ) {
             self.apply = apply
             self.collected = collected
@@ -194,7 +194,7 @@ public final class ReplicationFollower: Service {
             let url = "\(settings.upstream)\(ReplicationFeed.prefix)/bundles/\(version.name)/\(version.version)"
             let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(60))
             let body = try await response.body.collect(upTo: 64 << 20)
-            guard response.status == .ok else { throw ReplicationError("the bundle of \(version.qualifiedName) answered \(response.status.code)") }
+            guard response.status == .ok else { throw ReplicationError("the bundle of \(version.ref) answered \(response.status.code)") }
             do {
                 try await store.store(bundle: Data(body.readableBytesView), of: version, publicKey: settings.publicKey)
             } catch {
@@ -212,7 +212,7 @@ public final class ReplicationFollower: Service {
             report.storedEpoch = epoch.epoch
             report.versions = versions
         }
-        logger.info("epoch \(epoch.epoch) stored (\(epoch.qualifiedNames.joined(separator: ", ")))")
+        logger.info("epoch \(epoch.epoch) stored (\(epoch.refs.map(\.description).joined(separator: ", ")))")
         stored.signal()
     }
 
@@ -287,15 +287,15 @@ public final class ReplicationFollower: Service {
             try? await Task.sleep(for: min(.seconds(1), settings.garbageDelay))
             let removed = await store.collectGarbage(unnamedFor: settings.garbageDelay)
             guard !removed.isEmpty else { continue }
-            logger.info("collected versions no epoch names: \(removed.joined(separator: ", "))")
+            logger.info("collected versions no epoch names: \(removed.map(\.description).joined(separator: ", "))")
             await hooks.collected(removed)
             let versions = await heldVersions()
             await reporter.update { $0.versions = versions }
         }
     }
 
-    private func heldVersions() async -> [String] {
-        let latest = await store.latest?.qualifiedNames ?? []
+    private func heldVersions() async -> [FunctionRef] {
+        let latest = await store.latest?.refs ?? []
         return Set(latest).union(await store.unnamed.keys).sorted()
     }
 }
@@ -305,7 +305,7 @@ extension ReplicationFollower {
     /// from the state directory.
     /// - Parameters:
     ///   - node: The node's id.
-    ///   - role: `hub` or `edge`.
+    ///   - role: ``NodeRole/hub`` or ``NodeRole/edge``.
     ///   - store: The node's replica (``ReplicaStore/open(node:stateDirectory:)``).
     ///   - upstreamPort: The local port of the emulated link to its upstream.
     ///   - registry: Where the registry listens, for reports.
@@ -317,7 +317,7 @@ extension ReplicationFollower {
     /// - Throws: ``ReplicationError`` when the key is missing or the replica unreadable.
     public static func forNode(
         _ node: String,
-        role: String,
+        role: NodeRole,
         store: ReplicaStore,
         upstreamPort: Int,
         registry: String?,

@@ -82,7 +82,7 @@ extension EdgeSim {
                 let address = network.viewer(viewer)?.address
             else { return nil }
             let answer = try await DNSClient.resolve(spec.domainName, server: dns.host, port: dns.port, from: address)
-            return network.nodes.first { $0.role == "edge" && answer.contains($0.host) }?.id
+            return network.nodes.first { $0.role == .edge && answer.contains($0.host) }?.id
         }
 
         /// One viewer's route: each hop on its own line, then the runners-up.

@@ -45,7 +45,7 @@ import Topology
             try await store.associate(distribution: "E1", behavior: "*", event: .viewerRequest, function: "auth:1")
         }
         let reopened = try RegistryStore(directory: directory)
-        #expect(await reopened.versions.map(\.qualifiedName) == ["auth:1"])
+        #expect(await reopened.versions.map(\.ref.description) == ["auth:1"])
         #expect(await reopened.config.epoch == 1)
         let record = try #require(await reopened.version("auth", 1))
         #expect(record.verifies(bundle: try await reopened.bundle("auth", 1), publicKey: reopened.publicKey))

@@ -15,7 +15,7 @@ import Topology
         try await registry.associate(distribution: "E1", behavior: "*", event: .viewerRequest, function: "f:1")
         try await registry.associate(distribution: "E1", behavior: "*", event: .viewerRequest, function: "f:2")
         let epochs = await registry.epochs(after: 0)
-        #expect(epochs.map(\.epoch) == [1, 2] && epochs[1].qualifiedNames == ["f:2"])
+        #expect(epochs.map(\.epoch) == [1, 2] && epochs[1].refs == [FunctionRef(name: "f", version: 2)])
 
         let folder = URL(fileURLWithPath: registryFolder).deletingLastPathComponent().appendingPathComponent("replica").path
         let replica = try ReplicaStore(directory: folder)
@@ -31,9 +31,9 @@ import Topology
         let reopened = try ReplicaStore(directory: folder)
         let newer = await reopened.epochs(after: 1)
         #expect(await reopened.latestEpoch() == 2 && newer.map(\.epoch) == [2])
-        #expect(await reopened.unnamed.keys.sorted() == ["f:1"])
+        #expect(await reopened.unnamed.keys.sorted() == [FunctionRef(name: "f", version: 1)])
         #expect(await reopened.collectGarbage(unnamedFor: .seconds(3600)).isEmpty)
-        #expect(await reopened.collectGarbage(unnamedFor: .seconds(3600), now: Date() + 7200) == ["f:1"])
+        #expect(await reopened.collectGarbage(unnamedFor: .seconds(3600), now: Date() + 7200) == [FunctionRef(name: "f", version: 1)])
         let (collected, kept) = (await reopened.heldBundle("f", 1), await reopened.heldBundle("f", 2))
         #expect(collected == nil && kept != nil)
     }

@@ -73,8 +73,8 @@ public enum AdminApplication {
             let overloaded = hooks.overloaded?() ?? false
             let report = HealthReport(
                 node: hooks.node,
-                role: hooks.role.rawValue,
-                status: overloaded ? HealthReport.overloaded : "ok",
+                role: hooks.role,
+                status: overloaded ? .overloaded : .ok,
                 pid: ProcessInfo.processInfo.processIdentifier,
                 cachedObjects: usage?.objects,
                 cachedBytes: usage?.bytes,

@@ -29,7 +29,7 @@ public enum HealthCheck {
         let report = try? JSONDecoder().decode(HealthReport.self, from: Data(reply.body.readableBytesView))
         switch reply.status {
         case 200: return (.healthy, report)
-        case 503 where report?.status == HealthReport.overloaded: return (.overloaded, report)
+        case 503 where report?.status == .overloaded: return (.overloaded, report)
         default: return (.failed, report)
         }
     }

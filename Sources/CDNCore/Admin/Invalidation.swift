@@ -1,4 +1,5 @@
 import Hummingbird
+import Topology
 
 /// An invalidation sent to a node's admin port: every cached object of the distribution whose
 /// path matches one of the paths goes (exact paths, or prefixes ending in `*`).
@@ -31,15 +32,20 @@ public struct InvalidationResult: ResponseCodable, Sendable {
 
 /// What `/health` answers.
 public struct HealthReport: ResponseCodable, Sendable {
-    /// The status of an edge that is shedding load (its `/health` answers 503).
-    public static let overloaded = "overloaded"
+    /// How a node says it is.
+    public enum Status: String, Codable, Sendable {
+        /// It serves.
+        case ok
+        /// An edge shedding load: its `/health` answers 503, and GeoDNS routes around it.
+        case overloaded
+    }
 
     /// The node's id.
     public var node: String
     /// Its role.
-    public var role: String
-    /// `ok` while it serves; ``overloaded`` while an edge sheds load.
-    public var status: String
+    public var role: NodeRole
+    /// Whether it serves or sheds load.
+    public var status: Status
     /// Its process id.
     public var pid: Int32
     /// Objects in its cache, if it has one.
@@ -53,8 +59,8 @@ public struct HealthReport: ResponseCodable, Sendable {
     /// Creates a report.
     public init(
         node: String,
-        role: String,
-        status: String,
+        role: NodeRole,
+        status: Status,
         pid: Int32,
         cachedObjects: Int? = nil,
         cachedBytes: Int? = nil,

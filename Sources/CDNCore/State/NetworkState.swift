@@ -1,4 +1,5 @@
 import Foundation
+import Topology
 
 /// What `edgesim up` writes to its state directory once every node answers: the machine-readable
 /// description of the running network that `status`, `down`, `invalidate`, `measure` and the
@@ -10,8 +11,8 @@ public struct NetworkState: Codable, Sendable {
     public struct Node: Codable, Sendable {
         /// The node's id.
         public var id: String
-        /// Its role (`edge`, `hub`, `origin`).
-        public var role: String
+        /// Its role.
+        public var role: NodeRole
         /// Where it is, for tables.
         public var location: String
         /// The address its traffic listener is bound to.
@@ -32,7 +33,7 @@ public struct NetworkState: Codable, Sendable {
         /// Creates a record.
         public init(
             id: String,
-            role: String,
+            role: NodeRole,
             location: String,
             host: String,
             port: Int,

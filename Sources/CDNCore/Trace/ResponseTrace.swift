@@ -23,7 +23,7 @@ public struct ResponseTrace: Sendable, Equatable {
     }
 
     /// The function versions that worked on the response (`name:N`), in the order they ran.
-    public var functionsRun: [String] = []
+    public var functionsRun: [FunctionRef] = []
     /// Each stage's function time, in the order the stages ran.
     public var stageTimes: [StageTime] = []
     /// The stage whose function generated the response, when one did.

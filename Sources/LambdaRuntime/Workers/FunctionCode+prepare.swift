@@ -32,7 +32,7 @@ extension FunctionCode {
             guard size <= limit else {
                 throw PackageError(function: spec.name, problem: "its package is \(size) bytes; \(limit) is the limit for its events")
             }
-            directory = (stateDirectory as NSString).appendingPathComponent("functions/\(spec.name)-\(version)")
+            directory = Self.extractedFolder(of: FunctionRef(name: spec.name, version: version), in: stateDirectory)
             // A version never changes, so an extracted folder is reused; a new one appears whole
             // (extracted aside, then renamed) so a running worker never sees a part.
             if !manager.fileExists(atPath: directory) {
@@ -75,6 +75,11 @@ extension FunctionCode {
             total += (try? FileManager.default.attributesOfItem(atPath: (path as NSString).appendingPathComponent(file))[.size] as? Int) ?? 0
         }
         return total
+    }
+
+    /// Where a version's .zip is extracted under a directory: `functions/NAME-N`.
+    public static func extractedFolder(of ref: FunctionRef, in directory: String) -> String {
+        (directory as NSString).appendingPathComponent("functions/\(ref.name)-\(ref.version)")
     }
 }
 

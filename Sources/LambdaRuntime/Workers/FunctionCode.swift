@@ -29,5 +29,5 @@ public struct FunctionCode: Hashable, Sendable {
     }
 
     /// `name:version`.
-    public var qualifiedName: String { "\(name):\(version)" }
+    public var ref: FunctionRef { FunctionRef(name: name, version: version) }
 }

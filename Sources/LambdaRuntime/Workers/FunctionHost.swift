@@ -48,7 +48,7 @@ public final class FunctionHost: Service {
     private let bootstraps: [Runtime: String]
     private let launches: AsyncStream<Worker>
     private let launchesIn: AsyncStream<Worker>.Continuation
-    private let pools = Mutex<[String: WorkerPool]>([:])
+    private let pools = Mutex<[FunctionRef: WorkerPool]>([:])
     private let workers = Mutex<[Worker]>([])
     private let logger: Logger
 
@@ -64,7 +64,7 @@ public final class FunctionHost: Service {
     /// The pool of a function version, made on first use.
     public func pool(for code: FunctionCode) -> WorkerPool {
         pools.withLock { pools in
-            if let pool = pools[code.qualifiedName] { return pool }
+            if let pool = pools[code.ref] { return pool }
             let launchesIn = launchesIn
             let pool = WorkerPool(
                 code: code,
@@ -72,7 +72,7 @@ public final class FunctionHost: Service {
                 maximumQueue: settings.maximumQueue,
                 launch: { worker in launchesIn.yield(worker) }
             )
-            pools[code.qualifiedName] = pool
+            pools[code.ref] = pool
             return pool
         }
     }
@@ -109,7 +109,7 @@ public final class FunctionHost: Service {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
             for pool in pools.withLock({ Array($0.values) }) {
                 let retired = await pool.reapIdle(olderThan: settings.idleTimeout)
-                if retired > 0 { logger.debug("retired \(retired) idle workers of \(pool.code.qualifiedName)") }
+                if retired > 0 { logger.debug("retired \(retired) idle workers of \(pool.code.ref)") }
             }
             workers.withLock { $0.removeAll { $0.isGone } }
         }

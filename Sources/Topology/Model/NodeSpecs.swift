@@ -11,7 +11,7 @@ public protocol NodeSpec: Sendable {
 }
 
 /// The part a node plays in the network.
-public enum NodeRole: String, Hashable, Sendable, CaseIterable {
+public enum NodeRole: String, Codable, Hashable, Sendable, CaseIterable {
     case edge, hub, origin, registry, dns
 }
 

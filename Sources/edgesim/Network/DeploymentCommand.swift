@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NIOHTTP1
 import Registry
+import Topology
 
 extension EdgeSim {
     /// `edgesim deployment [--watch]`: where every hub and edge stands with the newest config.
@@ -34,7 +35,7 @@ extension EdgeSim {
                     Output.line(terminal && watch && !last.isEmpty ? "\u{1B}[H\u{1B}[2J" + text : text)
                     last = text
                 }
-                guard watch, status.status != "Deployed" else { return }
+                guard watch, status.status != .deployed else { return }
                 guard ContinuousClock.now - started < .seconds(timeout) else {
                     Output.error("still InProgress after \(timeout) s")
                     throw ExitCode(1)
@@ -52,12 +53,13 @@ extension EdgeSim {
             for node in status.nodes {
                 let switched = zip(node.switchedAt, status.madeAt).map { formatMilliseconds(.seconds($0 - $1)) } ?? "-"
                 table.add([
-                    node.node, node.role, "\(node.epoch)", "\(node.storedEpoch)", node.status, switched,
-                    node.versions.joined(separator: ", "), node.refused.isEmpty ? "" : "\(node.refused.count): \(node.refused.last ?? "")",
+                    node.node, node.role.rawValue, "\(node.epoch)", "\(node.storedEpoch)", node.status.rawValue, switched,
+                    node.versions.map(\.description).joined(separator: ", "),
+                    node.refused.isEmpty ? "" : "\(node.refused.count): \(node.refused.last ?? "")",
                 ])
             }
-            let deployed = status.nodes.filter { $0.status == "Deployed" }.count
-            return "config epoch \(status.epoch): \(status.status) (\(deployed)/\(status.nodes.count) nodes switched)\n" + table.render()
+            let deployed = status.nodes.filter { $0.status == .deployed }.count
+            return "config epoch \(status.epoch): \(status.status.rawValue) (\(deployed)/\(status.nodes.count) nodes switched)\n" + table.render()
         }
     }
 }

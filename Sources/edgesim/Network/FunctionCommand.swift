@@ -33,7 +33,7 @@ extension EdgeSim {
                 let query = "runtime=\(runtime)&handler=\(handler)&memory=\(memory)&timeout=\(timeout)"
                 let reply = try await client.send(.POST, "/functions/\(name)/versions?\(query)", body: bundle, authorized: true)
                 let record = try JSONDecoder.iso8601.decode(FunctionVersion.self, from: reply)
-                Output.line("published \(record.qualifiedName) (sha256 \(record.sha256), \(record.size) bytes)")
+                Output.line("published \(record.ref) (sha256 \(record.sha256), \(record.size) bytes)")
             }
         }
 

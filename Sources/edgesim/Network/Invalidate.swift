@@ -3,6 +3,7 @@ import CDNCore
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Topology
 
 extension EdgeSim {
     /// `edgesim invalidate DIST PATH…`: removes cached objects from every edge and hub.
@@ -31,7 +32,7 @@ extension EdgeSim {
                 throw ValidationError("no distribution '\(distribution)' in \(network.name) (it has \(known))")
             }
             let body = try JSONEncoder().encode(Invalidation(distribution: target.id, paths: paths))
-            let caches = network.nodes.filter { $0.role == "edge" || $0.role == "hub" }
+            let caches = network.nodes.filter { $0.role == .edge || $0.role == .hub }
             let results = await withTaskGroup(of: (String, String).self) { group in
                 for node in caches {
                     group.addTask {
@@ -58,7 +59,7 @@ extension EdgeSim {
                 return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
             }
             var table = Table(["node", "role", "objects removed"])
-            for node in caches { table.add([node.id, node.role, results[node.id] ?? ""]) }
+            for node in caches { table.add([node.id, node.role.rawValue, results[node.id] ?? ""]) }
             Output.line("invalidated \(paths.joined(separator: " ")) in \(target.id)")
             Output.line(table.render())
             if results.values.contains(where: { $0.hasPrefix("failed") }) { throw ExitCode(1) }

@@ -1,6 +1,7 @@
 import CDNCore
 import Logging
 import ServiceLifecycle
+import Topology
 import UnixSignals
 
 /// The tables `up`, `status` and `demo` print about a running network.
@@ -9,7 +10,7 @@ enum NetworkTables {
     static func nodes(_ state: NetworkState) -> String {
         var table = Table(["node", "role", "location", "address", "admin", "hub", "pid"])
         for node in state.nodes {
-            table.add([node.id, node.role, node.location, "\(node.host):\(node.port)", "\(node.adminPort)", node.hub ?? "", "\(node.pid)"])
+            table.add([node.id, node.role.rawValue, node.location, "\(node.host):\(node.port)", "\(node.adminPort)", node.hub ?? "", "\(node.pid)"])
         }
         return table.render()
     }

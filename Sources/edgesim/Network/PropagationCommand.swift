@@ -76,7 +76,7 @@ struct PropagationRun {
             RegistryAPI.AssociateRequest(
                 distribution: $0.distribution,
                 behavior: $0.behavior,
-                event: $0.event,
+                event: $0.event.rawValue,
                 function: "",
                 includeBody: $0.includeBody
             )
@@ -94,7 +94,7 @@ struct PropagationRun {
         let number: Int
         if let version = command.version { number = version } else { number = try await publish(name, current: current) }
         Output.line(
-            "\(name):\(number) → \(slots.count) slot(s); \(network.nodes.filter { $0.role == "hub" || $0.role == "edge" }.count) nodes to reach"
+            "\(name):\(number) → \(slots.count) slot(s); \(network.nodes.filter { $0.role == .hub || $0.role == .edge }.count) nodes to reach"
         )
 
         // 2. Faults before the switch, then the switch, then faults during it.
@@ -105,7 +105,7 @@ struct PropagationRun {
         Output.line("config epoch \(epoch) made; waiting for every node…")
         var notes: [String] = []
         if let edge = command.killEdge {
-            guard let node = network.node(edge), node.role == "edge" else { throw ValidationError("there is no edge '\(edge)' running") }
+            guard let node = network.node(edge), node.role == .edge else { throw ValidationError("there is no edge '\(edge)' running") }
             kill(node.pid, SIGKILL)
             notes.append("killed \(edge) (pid \(node.pid)) right after associating")
         }
@@ -123,7 +123,7 @@ struct PropagationRun {
                 let current = try? JSONDecoder().decode(DeploymentStatus.self, from: data), current.epoch >= epoch
             {
                 status = current
-                if current.status == "Deployed" { break }
+                if current.status == .deployed { break }
             }
             try await Task.sleep(for: .milliseconds(25))
         }
@@ -142,7 +142,7 @@ struct PropagationRun {
                     refused: node.refused
                 )
             },
-            converged: status?.status == "Deployed",
+            converged: status?.status == .deployed,
             notes: notes
         )
     }
@@ -169,7 +169,7 @@ struct PropagationRun {
 
     /// Cuts a hub from the registry through its admin port.
     private func partition(_ hub: String) async throws {
-        guard let node = network.node(hub), node.role == "hub" else { throw ValidationError("there is no hub '\(hub)' running") }
+        guard let node = network.node(hub), node.role == .hub else { throw ValidationError("there is no hub '\(hub)' running") }
         let reply = try await ViewerClient.get(
             method: .POST,
             host: node.host,
@@ -183,7 +183,7 @@ struct PropagationRun {
 
     /// Asks every edge for its distribution's root once; says how many answered below 500.
     private func edgesServe(while what: String) async -> String {
-        let edges = network.nodes.filter { $0.role == "edge" }
+        let edges = network.nodes.filter { $0.role == .edge }
         var served = 0
         for edge in edges {
             let reply = try? await ViewerClient.get(

@@ -1,4 +1,5 @@
 import Foundation
+import Topology
 
 /// What `edgesim propagation` found: when each node switched, counted from the publish and from
 /// the association, and the spread.
@@ -6,7 +7,7 @@ struct PropagationResult: Codable {
     /// One node's arrival.
     struct Node: Codable {
         var node: String
-        var role: String
+        var role: NodeRole
         var location: String
         var hub: String?
         /// When it switched, seconds since 1970; `nil` if it had not by the end.
@@ -35,7 +36,7 @@ struct PropagationResult: Codable {
 
     /// p50, p90 and max over the edges (ms from the publish), and the spread (max − min).
     var summary: (p50: Double, p90: Double, max: Double, spread: Double)? {
-        let times = nodes.filter { $0.role == "edge" }.compactMap { fromPublish[$0.node] }.sorted()
+        let times = nodes.filter { $0.role == .edge }.compactMap { fromPublish[$0.node] }.sorted()
         guard let first = times.first, let last = times.last else { return nil }
         func quantile(_ q: Double) -> Double { times[min(times.count - 1, Int((Double(times.count - 1) * q).rounded()))] }
         return (quantile(0.5), quantile(0.9), last, last - first)
@@ -49,7 +50,7 @@ struct PropagationResult: Codable {
         for node in nodes.sorted(by: { ($0.switchedAt ?? .infinity, $0.node) < ($1.switchedAt ?? .infinity, $1.node) }) {
             let switched = node.switchedAt
             table.add([
-                node.node, node.role, node.location, node.hub ?? "",
+                node.node, node.role.rawValue, node.location, node.hub ?? "",
                 switched.map { formatMilliseconds(.seconds($0 - publishedAt)) } ?? "not switched",
                 switched.map { formatMilliseconds(.seconds($0 - associatedAt)) } ?? "",
                 node.refused.last ?? "",

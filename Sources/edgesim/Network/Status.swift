@@ -2,6 +2,7 @@ import ArgumentParser
 import CDNCore
 import Foundation
 import GeoDNS
+import Topology
 
 extension EdgeSim {
     /// `edgesim status`: each node's health, from its admin port.
@@ -27,9 +28,10 @@ extension EdgeSim {
             for node in network.nodes {
                 let report = checks[node.id] ?? nil
                 let cached = report?.cachedObjects.map { "\($0) objects, \(report?.cachedBytes ?? 0) B" } ?? ""
-                let routing = node.role == "edge" ? outOfRouting.map { $0.contains(node.id) ? "OUT" : "in" } ?? "?" : ""
+                let routing = node.role == .edge ? outOfRouting.map { $0.contains(node.id) ? "OUT" : "in" } ?? "?" : ""
                 table.add([
-                    node.id, node.role, node.location, "\(node.host):\(node.port)", "\(node.pid)", report?.status ?? "DOWN", routing, cached,
+                    node.id, node.role.rawValue, node.location, "\(node.host):\(node.port)", "\(node.pid)", report?.status.rawValue ?? "DOWN",
+                    routing, cached,
                     "\(node.restarts)",
                 ])
             }

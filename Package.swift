@@ -137,7 +137,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TopologyTests", dependencies: ["Topology"], swiftSettings: swiftSettings),
-        .testTarget(name: "GeoDNSTests", dependencies: ["GeoDNS", logging, nioCore, nioPosix], swiftSettings: swiftSettings),
+        .testTarget(name: "LauncherTests", dependencies: ["Launcher", "CDNCore", "Topology"], swiftSettings: swiftSettings),
+        .testTarget(name: "GeoDNSTests", dependencies: ["GeoDNS", "CDNCore", logging, nioCore, nioPosix], swiftSettings: swiftSettings),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Replication", "Topology"], swiftSettings: swiftSettings),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "Topology", httpTypes], swiftSettings: swiftSettings),
         .testTarget(

@@ -11,6 +11,8 @@ public struct LaunchSettings: Sendable {
         public static let initialBackoff = Duration.milliseconds(250)
         /// The longest wait before a restart.
         public static let maximumBackoff = Duration.seconds(10)
+        /// A node that ran this long before it died restarts after ``initialBackoff`` again.
+        public static let stableRun = Duration.seconds(30)
     }
 
     /// The topology file (made absolute, since nodes run from the same working folder anyway).

@@ -19,24 +19,21 @@ struct NodeSupervisor: Sendable {
     let logger: Logger
 
     func run() async {
-        var backoff = LaunchSettings.Default.initialBackoff
+        var backoff = RestartBackoff<ContinuousClock.Instant>()
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             let started = ContinuousClock.now
             let status = await runOnce()
             if Task.isShuttingDownGracefully || Task.isCancelled { return }
             await table.exited(plan.id, status: status, willRestart: true)
-            if ContinuousClock.now - started > .seconds(30) { backoff = LaunchSettings.Default.initialBackoff }
-            // `edgesim kill --down` asks for an outage of its own length: a deliberate kill is no
-            // crash loop, so it neither waits out nor grows the backoff.
-            if let held = RestartHold(stateDirectory: settings.stateDirectory, node: plan.id).take() {
-                logger.error("node \(plan.id) was killed (\(status)); restarting in \(held), as `edgesim kill --down` asked")
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: held) }
-                continue
+            let hold = RestartHold(stateDirectory: settings.stateDirectory, node: plan.id).take()
+            switch backoff.exited(startedAt: started, at: .now, hold: hold) {
+            case .restart(let wait, .held):
+                logger.error("node \(plan.id) was killed (\(status)); restarting in \(wait), as `edgesim kill --down` asked")
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
+            case .restart(let wait, .crashed):
+                logger.error("node \(plan.id) exited (\(status)); restarting in \(wait)")
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
             }
-            logger.error("node \(plan.id) exited (\(status)); restarting in \(backoff)")
-            let wait = backoff
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
-            backoff = min(backoff * 2, LaunchSettings.Default.maximumBackoff)
         }
     }
 

@@ -137,6 +137,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TopologyTests", dependencies: ["Topology"], swiftSettings: swiftSettings),
+        .testTarget(name: "ReplicationTests", dependencies: ["Replication", "Topology", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "LauncherTests", dependencies: ["Launcher", "CDNCore", "Topology"], swiftSettings: swiftSettings),
         .testTarget(name: "GeoDNSTests", dependencies: ["GeoDNS", "CDNCore", logging, nioCore, nioPosix], swiftSettings: swiftSettings),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Replication", "Topology"], swiftSettings: swiftSettings),

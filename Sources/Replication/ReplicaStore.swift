@@ -19,6 +19,8 @@ public actor ReplicaStore: ReplicationSource {
     /// Where the replica lives.
     public nonisolated let directory: String
     public nonisolated let changes = ChangeSignal()
+    /// The newest epoch the replica held when it was opened (0 for a new one).
+    public nonisolated let epochAtOpen: Int
     private var held: Held
 
     /// Opens (or creates) a replica.
@@ -26,15 +28,16 @@ public actor ReplicaStore: ReplicationSource {
     public init(directory: String) throws(ReplicationError) {
         self.directory = directory
         let path = (directory as NSString).appendingPathComponent("epochs.json")
-        guard let data = FileManager.default.contents(atPath: path) else {
+        if let data = FileManager.default.contents(atPath: path) {
+            do {
+                held = try JSONDecoder().decode(Held.self, from: data)
+            } catch {
+                throw ReplicationError("\(path) is not a replica's epoch file: \(error)")
+            }
+        } else {
             held = Held()
-            return
         }
-        do {
-            held = try JSONDecoder().decode(Held.self, from: data)
-        } catch {
-            throw ReplicationError("\(path) is not a replica's epoch file: \(error)")
-        }
+        epochAtOpen = held.epochs.last?.epoch ?? 0
     }
 
     /// A node's replica in a network's state directory: `STATE/replica/NODE`.

@@ -14,8 +14,11 @@ import Topology
 /// For each epoch that arrives: fetch the bundles the node does not hold, check each against
 /// the registry's signature, store it, then commit the epoch — all before anything runs it. A
 /// bundle that fails the check is refused, reported, and the epoch is not taken. An applier
-/// then puts the newest stored epoch in force (``Settings/apply``), at once, or after this
-/// node's share of a slow rollout.
+/// then puts the newest stored epoch in force (``Hooks/apply``), at once, or after this node's
+/// share of a slow rollout.
+///
+/// Every decision (which epochs to take, when to switch, what to report, when the node is
+/// ready) is ``FollowerState``'s; this service runs the loops, the I/O and the clock.
 public final class ReplicationFollower: Service {
     /// How a follower runs.
     public struct Settings: Sendable {
@@ -76,20 +79,14 @@ public final class ReplicationFollower: Service {
         }
     }
 
-    private struct Progress {
-        /// The epoch in force.
-        var active = 0
-        /// Set at the first heartbeat that finds the node holding all the upstream has.
-        var syncedAt: Int?
-        /// When each epoch arrived, for the rollout's wait.
-        var arrived: [Int: ContinuousClock.Instant] = [:]
-    }
-
     public let settings: Settings
     public let store: ReplicaStore
     private let hooks: Hooks
-    private let progress = Mutex(Progress())
+    private let state: Mutex<FollowerState<ContinuousClock.Instant>>
+    /// Bumped when an epoch is stored: the applier looks again.
     private let stored = ChangeSignal()
+    /// Bumped when an epoch goes in force or the node catches up: readiness looks again.
+    private let progressed = ChangeSignal()
     private let reporter: DeploymentReporter
     private let logger: Logger
 
@@ -99,6 +96,7 @@ public final class ReplicationFollower: Service {
         self.store = store
         self.hooks = hooks
         self.logger = logger
+        state = Mutex(FollowerState(node: settings.node, rollout: settings.rollout, heldAtStart: store.epochAtOpen))
         reporter = DeploymentReporter(
             report: DeploymentReport(node: settings.node, role: settings.role),
             registry: settings.registry,
@@ -108,22 +106,21 @@ public final class ReplicationFollower: Service {
     }
 
     /// The epoch in force.
-    public var activeEpoch: Int { progress.withLock { $0.active } }
+    public var activeEpoch: Int { state.withLock { $0.active } }
 
-    /// Waits until the node may call itself ready: the epoch it held at start is in force, or —
-    /// on a first start — it has caught up with its upstream. Gives up after `timeout`.
+    /// Waits until the node may call itself ready (``FollowerState/isReady``): the epoch it held
+    /// at start is in force, or, on a first start, it has caught up with its upstream. Gives up
+    /// after `timeout`.
     /// - Returns: Whether it got there in time.
     public func waitUntilReady(timeout: Duration) async -> Bool {
-        let held = await store.latestEpoch()
         let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            let ready = progress.withLock { progress in
-                held > 0 ? progress.active >= held : progress.syncedAt.map { progress.active >= $0 } ?? false
-            }
-            if ready { return true }
-            try? await Task.sleep(for: .milliseconds(10))
+        while true {
+            let seen = progressed.generation
+            if state.withLock({ $0.isReady }) { return true }
+            let left = deadline - .now
+            guard left > .zero, !Task.isCancelled else { return false }
+            await progressed.wait(beyond: seen, timeout: left)
         }
-        return false
     }
 
     public func run() async throws {
@@ -171,25 +168,19 @@ public final class ReplicationFollower: Service {
         guard response.status == .ok else { throw ReplicationError("the upstream answered \(response.status.code)") }
         connected()
         logger.info("following \(settings.upstream) from epoch \(after)")
-        let decoder = JSONDecoder()
-        var buffer = ByteBuffer()
+        var framer = FeedLineFramer()
         for try await chunk in response.body {
-            var chunk = chunk
-            buffer.writeBuffer(&chunk)
-            while let newline = buffer.readableBytesView.firstIndex(of: 0x0A) {
-                let line = buffer.readSlice(length: newline - buffer.readerIndex)!
-                buffer.moveReaderIndex(forwardBy: 1)
-                let message = try decoder.decode(FeedLine.self, from: Data(line.readableBytesView))
-                if let epoch = message.epoch { try await receive(epoch, client: client) }
-                if let latest = message.heartbeat { await heard(latest) }
+            for line in try framer.append(chunk) {
+                if let epoch = line.epoch { try await receive(epoch, client: client) }
+                if let latest = line.heartbeat { await heard(latest) }
             }
-            buffer.discardReadBytes()
         }
     }
 
     /// Fetches, checks and stores an epoch's missing bundles, then commits the epoch.
     private func receive(_ epoch: ConfigEpoch, client: HTTPClient) async throws {
-        guard epoch.epoch > (await store.latestEpoch()) else { return }
+        let held = await store.latestEpoch()
+        guard state.withLock({ $0.takes(epoch.epoch, held: held) }) else { return }
         for version in epoch.versions where !(await store.holds(version)) {
             let url = "\(settings.upstream)\(ReplicationFeed.prefix)/bundles/\(version.name)/\(version.version)"
             let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(60))
@@ -198,15 +189,12 @@ public final class ReplicationFollower: Service {
             do {
                 try await store.store(bundle: Data(body.readableBytesView), of: version, publicKey: settings.publicKey)
             } catch {
-                if !(await reporter.current.refused.contains(error.description)) {
-                    logger.error("\(error)")
-                    await reporter.update { $0.refused.append(error.description) }
-                }
+                await refuse(error.description)
                 throw error
             }
         }
         try await store.commit(epoch)
-        progress.withLock { $0.arrived[epoch.epoch] = .now }
+        state.withLock { $0.stored(epoch.epoch, at: .now) }
         let versions = await heldVersions()
         await reporter.update { report in
             report.storedEpoch = epoch.epoch
@@ -219,33 +207,36 @@ public final class ReplicationFollower: Service {
     /// A heartbeat: the first one that finds the node holding everything ends the initial sync.
     private func heard(_ latest: Int) async {
         let held = await store.latestEpoch()
-        let first = progress.withLock { progress -> Bool in
-            guard progress.syncedAt == nil, held >= latest else { return false }
-            progress.syncedAt = held
-            return true
-        }
-        if first {
-            logger.info("caught up with \(settings.upstream) at epoch \(held)")
-            stored.signal()
-        }
+        guard state.withLock({ $0.heard(latest: latest, held: held) }) else { return }
+        logger.info("caught up with \(settings.upstream) at epoch \(held)")
+        stored.signal()
+        progressed.signal()
+    }
+
+    /// Logs and reports a problem, once.
+    private func refuse(_ problem: String) async {
+        guard state.withLock({ $0.noteRefusal(problem) }) else { return }
+        logger.error("\(problem)")
+        await reporter.update { $0.refused.append(problem) }
     }
 
     // MARK: Switching
 
-    /// Puts the newest stored epoch in force, after this node's rollout wait when one applies.
+    /// Puts the newest stored epoch in force when ``FollowerState/next(latestStored:at:)`` says
+    /// so: at once, or after this node's rollout wait, unless a newer epoch arrives meanwhile.
     private func applyLoop() async {
         while !Task.isCancelled {
             let seen = stored.generation
-            if let target = await store.latest, target.epoch > activeEpoch {
-                let wait = rolloutWait(for: target.epoch)
-                if wait > .zero {
-                    await stored.wait(beyond: seen, timeout: wait)
-                    if stored.generation != seen { continue }  // a newer epoch: it has its own wait
-                }
-                await put(target)
-                continue
+            let target = await store.latest
+            let now = ContinuousClock.now
+            switch state.withLock({ $0.next(latestStored: target?.epoch ?? 0, at: now) }) {
+            case .apply:
+                if let target { await put(target) }
+            case .wait(let until):
+                await stored.wait(beyond: seen, timeout: until - now)
+            case .idle:
+                await stored.wait(beyond: seen, timeout: .seconds(1))
             }
-            await stored.wait(beyond: seen, timeout: .seconds(1))
         }
     }
 
@@ -254,12 +245,15 @@ public final class ReplicationFollower: Service {
             try await hooks.apply(target)
         } catch {
             let problem = "epoch \(target.epoch) refused: \(error)"
-            logger.error("\(problem)")
-            await reporter.update { if !$0.refused.contains(problem) { $0.refused.append(problem) } }
-            progress.withLock { $0.active = max($0.active, target.epoch) }  // not retried; the node keeps what it ran
+            if state.withLock({ $0.refusedToApply(target.epoch, problem: problem) }) {
+                logger.error("\(problem)")
+                await reporter.update { $0.refused.append(problem) }
+            }
+            progressed.signal()
             return
         }
-        progress.withLock { $0.active = target.epoch }
+        state.withLock { $0.applied(target.epoch) }
+        progressed.signal()
         let now = Date().timeIntervalSince1970
         await reporter.update { report in
             report.epoch = target.epoch
@@ -267,17 +261,6 @@ public final class ReplicationFollower: Service {
             report.switchedAt = report.switchedAt.filter { $0.key > target.epoch - 50 }
         }
         logger.info("epoch \(target.epoch) in force")
-    }
-
-    /// How much longer the node waits before putting an epoch in force. Epochs received while
-    /// catching up go in at once; later ones wait a fixed share of the rollout window, by node.
-    private func rolloutWait(for epoch: Int) -> Duration {
-        guard settings.rollout > .zero else { return .zero }
-        let (arrived, synced) = progress.withLock { ($0.arrived[epoch], $0.syncedAt) }
-        guard let arrived, let synced, epoch > synced else { return .zero }
-        let hash = StableHash.fnv1a("\(settings.node)#\(epoch)")
-        let share = settings.rollout * (Double(hash % 10_000) / 10_000)
-        return max(.zero, arrived + share - .now)
     }
 
     // MARK: Garbage

@@ -5,8 +5,9 @@ import Topology
 ///
 /// An invocation takes an idle worker, or starts one (a cold start) while fewer than
 /// ``maximumConcurrency`` exist, or waits; past ``maximumQueue`` waiting invocations it is
-/// throttled. A worker that times out, uses too much memory or crashes is killed and replaced
-/// by the next invocation. Idle workers are retired by ``reapIdle(olderThan:)``.
+/// throttled (``WorkerPoolState`` decides which). A worker that times out, uses too much memory
+/// or crashes is killed and replaced by the next invocation. Idle workers are retired by
+/// ``reapIdle(olderThan:)``.
 public actor WorkerPool {
     /// The defaults, in one place.
     public enum Default {
@@ -23,9 +24,7 @@ public actor WorkerPool {
     /// The most invocations waiting.
     public nonisolated let maximumQueue: Int
     private let launch: @Sendable (Worker) -> Void
-    private var idle: [(worker: Worker, since: ContinuousClock.Instant)] = []
-    private var alive = 0
-    private var waiting: [CheckedContinuation<Worker?, Never>] = []
+    private var state: WorkerPoolState<Worker, CheckedContinuation<Worker?, Never>, ContinuousClock.Instant>
     private var nextID = 0
 
     /// Creates a pool.
@@ -39,6 +38,7 @@ public actor WorkerPool {
         self.maximumConcurrency = maximumConcurrency
         self.maximumQueue = maximumQueue
         self.launch = launch
+        state = WorkerPoolState(maximumConcurrency: maximumConcurrency, maximumQueue: maximumQueue)
     }
 
     /// Runs one invocation.
@@ -116,33 +116,31 @@ public actor WorkerPool {
         }
     }
 
+    /// A worker for one invocation, and whether it is new (its first call is a cold start);
+    /// `nil` when throttled.
     private func checkout() async -> (Worker, Bool)? {
-        while let (worker, _) = idle.popLast() {
-            if !worker.isGone { return (worker, false) }
-            alive -= 1
+        switch state.checkout(isGone: \.isGone) {
+        case .use(let worker): return (worker, false)
+        case .spawn: return (spawn(), true)
+        case .throttle: return nil
+        case .wait:
+            // Queued before the suspension, on this actor: no checkin comes in between.
+            let handed = await withCheckedContinuation { state.enqueue($0) }
+            return handed.map { ($0, false) } ?? (spawn(), true)
         }
-        if alive < maximumConcurrency { return (spawn(), true) }
-        guard waiting.count < maximumQueue else { return nil }
-        if let handed = await withCheckedContinuation({ waiting.append($0) }) { return (handed, false) }
-        return (spawn(), true)
     }
 
     private func checkin(_ worker: Worker) {
-        if worker.isGone {
-            alive -= 1
-            if !waiting.isEmpty, alive < maximumConcurrency { waiting.removeFirst().resume(returning: nil) }
-            return
-        }
-        if !waiting.isEmpty {
-            waiting.removeFirst().resume(returning: worker)
-        } else {
-            idle.append((worker, .now))
+        switch state.checkin(worker, gone: worker.isGone, at: .now) {
+        case .idle, .gone: break
+        case .hand(let worker, let waiter): waiter.resume(returning: worker)
+        case .spawn(let waiter): waiter.resume(returning: nil)
         }
     }
 
+    /// Starts a worker whose place the state machine has counted.
     private func spawn() -> Worker {
         nextID += 1
-        alive += 1
         let worker = Worker(id: nextID, code: code)
         launch(worker)
         return worker
@@ -152,23 +150,18 @@ public actor WorkerPool {
     /// - Returns: How many were retired.
     @discardableResult
     public func reapIdle(olderThan limit: Duration) -> Int {
-        let now = ContinuousClock.now
-        let (stale, fresh) = (idle.filter { now - $0.since > limit }, idle.filter { now - $0.since <= limit })
-        idle = fresh
-        for entry in stale { entry.worker.retire() }
-        alive -= stale.count
+        let stale = state.reap(olderThan: limit, at: .now)
+        for worker in stale { worker.retire() }
         return stale.count
     }
 
     /// Retires every idle worker, at shutdown.
     public func retireAll() {
-        for entry in idle { entry.worker.retire() }
-        alive -= idle.count
-        idle = []
+        for worker in state.retireIdle() { worker.retire() }
     }
 
     /// Workers alive and idle, for `/metrics`.
-    public var workerCounts: (alive: Int, idle: Int) { (alive, idle.count) }
+    public var workerCounts: (alive: Int, idle: Int) { (state.alive, state.idleCount) }
 
     static func frame(event: [UInt8], requestID: String, logStream: String, timeout: Duration) -> [UInt8] {
         let timeoutMilliseconds = Int(timeout.inMilliseconds)

@@ -1,0 +1,108 @@
+/// Who gets which worker in a ``WorkerPool``: a pure state machine over worker and waiter
+/// tokens, fed checkouts, checkins and reaps with the time they happen, so it is tested without
+/// processes or sleeps.
+///
+/// A checkout takes the newest idle worker that is still alive, or starts one while fewer than
+/// ``maximumConcurrency`` are alive, or waits; past ``maximumQueue`` waiting it is throttled. A
+/// worker checked back in goes to the first waiter, or becomes idle; a dead one frees its place
+/// for the first waiter to start a new worker.
+struct WorkerPoolState<Worker, Waiter, Instant: InstantProtocol> where Instant.Duration == Duration {
+    /// What a checkout does.
+    enum Checkout {
+        /// Use this idle worker.
+        case use(Worker)
+        /// Start a new worker (a cold start) and use it; its place is counted already.
+        case spawn
+        /// Wait: queue the invocation with ``enqueue(_:)``, at once; a checkin resumes it.
+        case wait
+        /// Throttled: every worker is busy and the queue is full.
+        case throttle
+    }
+
+    /// What a checkin does.
+    enum Checkin {
+        /// The worker is idle now.
+        case idle
+        /// Hand the worker to this waiter.
+        case hand(Worker, to: Waiter)
+        /// The worker died: this waiter starts a new worker in its place (counted already).
+        case spawn(for: Waiter)
+        /// The worker died and nobody waits.
+        case gone
+    }
+
+    /// The most workers alive at once.
+    let maximumConcurrency: Int
+    /// The most invocations waiting for a worker.
+    let maximumQueue: Int
+    private var idle: [(worker: Worker, since: Instant)] = []
+    private var waiters: [Waiter] = []
+    /// Workers alive: busy, idle, or being started.
+    private(set) var alive = 0
+
+    /// An empty pool.
+    init(maximumConcurrency: Int, maximumQueue: Int) {
+        self.maximumConcurrency = maximumConcurrency
+        self.maximumQueue = maximumQueue
+    }
+
+    /// An invocation wants a worker.
+    /// - Parameter isGone: Whether an idle worker's process has died since it went idle.
+    mutating func checkout(isGone: (Worker) -> Bool) -> Checkout {
+        while let (worker, _) = idle.popLast() {
+            if !isGone(worker) { return .use(worker) }
+            alive -= 1
+        }
+        if alive < maximumConcurrency {
+            alive += 1
+            return .spawn
+        }
+        return waiters.count < maximumQueue ? .wait : .throttle
+    }
+
+    /// Queues an invocation that ``checkout(isGone:)`` told to wait.
+    mutating func enqueue(_ waiter: Waiter) {
+        waiters.append(waiter)
+    }
+
+    /// An invocation is done with its worker.
+    /// - Parameters:
+    ///   - worker: The worker.
+    ///   - gone: Whether it died (killed at a limit, crashed).
+    ///   - now: When, for the idle reaper.
+    mutating func checkin(_ worker: Worker, gone: Bool, at now: Instant) -> Checkin {
+        if gone {
+            alive -= 1
+            guard !waiters.isEmpty, alive < maximumConcurrency else { return .gone }
+            alive += 1
+            return .spawn(for: waiters.removeFirst())
+        }
+        if !waiters.isEmpty { return .hand(worker, to: waiters.removeFirst()) }
+        idle.append((worker, now))
+        return .idle
+    }
+
+    /// Takes out the workers idle for longer than a limit, to be retired.
+    mutating func reap(olderThan limit: Duration, at now: Instant) -> [Worker] {
+        let stale = idle.filter { $0.since.duration(to: now) > limit }.map(\.worker)
+        idle.removeAll { $0.since.duration(to: now) > limit }
+        alive -= stale.count
+        return stale
+    }
+
+    /// Takes out every idle worker, at shutdown.
+    mutating func retireIdle() -> [Worker] {
+        let all = idle.map(\.worker)
+        alive -= all.count
+        idle = []
+        return all
+    }
+
+    /// How many workers are idle.
+    var idleCount: Int { idle.count }
+    /// How many invocations wait.
+    var waitingCount: Int { waiters.count }
+}
+
+extension WorkerPoolState.Checkout: Equatable where Worker: Equatable {}
+extension WorkerPoolState.Checkin: Equatable where Worker: Equatable, Waiter: Equatable {}

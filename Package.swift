@@ -88,7 +88,7 @@ let package = Package(
         .target(
             name: "Registry",
             dependencies: [
-                "Topology", "CDNCore", "Replication", httpTypes, hummingbird, logging, nioCore, serviceLifecycle,
+                "Topology", "CDNCore", "Replication", httpTypes, hummingbird, logging, nioCore, nioHTTP1, serviceLifecycle,
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: swiftSettings
@@ -125,7 +125,7 @@ let package = Package(
         ),
         .target(
             name: "Launcher",
-            dependencies: ["Topology", "CDNCore", logging, nioCore, serviceLifecycle, subprocess, systemPackage],
+            dependencies: ["Topology", "CDNCore", logging, nioCore, serviceLifecycle, subprocess, systemPackage, unixSignals],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -83,30 +83,26 @@ struct NodeSupervisor: Sendable {
     /// The node's command line: its role, its node, its ports (the same ones again on a
     /// restart) and where its upstreams listen.
     private func arguments() async -> [String] {
-        var arguments = [
-            plan.role.rawValue, "--topology", settings.topologyFile, "--node", plan.id, "--host", plan.host, "--seed", "\(settings.seed)",
-            "--state-dir", settings.stateDirectory,
-        ]
-        if plan.role == .edge {
-            arguments += [
-                "--lambda-execution-error-status", "\(settings.lambdaExecutionErrorStatus)", "--rollout", "\(settings.rollout.inSeconds) s",
-                "--max-in-flight", "\(settings.edgeMaximumInFlight)",
-            ]
-        }
-        if plan.role == .edge || plan.role == .hub { arguments += ["--garbage-delay", "\(settings.garbageDelay.inSeconds) s"] }
-        if !settings.emulatesLinks { arguments.append("--no-link-latency") }
+        var line = NodeCommandLine(role: plan.role, topologyFile: settings.topologyFile, node: plan.id)
+        line.host = plan.host
+        line.seed = settings.seed
+        line.stateDirectory = settings.stateDirectory
+        line.executionErrorStatus = settings.lambdaExecutionErrorStatus
+        line.rollout = settings.rollout
+        line.maximumInFlight = settings.edgeMaximumInFlight
+        line.garbageDelay = settings.garbageDelay
+        line.emulatesLinks = settings.emulatesLinks
         if let assigned = await table.assignedPorts(plan.id) {
-            arguments += ["--port", "\(assigned.port)", "--admin-port", "\(assigned.adminPort)"]
+            (line.port, line.adminPort) = (assigned.port, assigned.adminPort)
         } else {
-            arguments += ["--port", "\(plan.port)"]
+            line.port = plan.port
         }
         for upstream in plan.upstreams {
             // The DNS server checks the edges' health: it gets their admin ports.
             guard let port = plan.role == .dns ? await table.adminPort(of: upstream) : await table.port(of: upstream) else { continue }
-            let host = hosts[upstream].map(ListenAddress.connectable) ?? ListenAddress.Default.host
-            arguments += ["--upstream", "\(upstream)=\(host.contains(":") ? "[\(host)]" : host):\(port)"]
+            line.upstreams.append(.init(id: upstream, host: hosts[upstream].map(ListenAddress.connectable) ?? ListenAddress.Default.host, port: port))
         }
-        return arguments
+        return line.arguments
     }
 }
 

@@ -36,10 +36,18 @@ public enum RegistryAPI {
         }
     }
 
-    /// The config as `GET /config` returns it.
-    public struct Config: ResponseCodable {
+    /// The config as `GET /config` and `POST /associations` return it.
+    public struct Config: ResponseCodable, Sendable {
+        /// The config epoch.
         public var epoch: Int
+        /// Every association in force.
         public var associations: [Association]
+
+        /// Creates a config reply.
+        public init(epoch: Int, associations: [Association]) {
+            self.epoch = epoch
+            self.associations = associations
+        }
     }
 
     /// The router.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CDNCore
 import Foundation
+import Launcher
 import Measure
 import Topology
 
@@ -105,7 +106,7 @@ extension EdgeSim {
             let result: MeasureResult?
             if let file {
                 let topology = try NodeOptions.load(file)
-                result = try await TemporaryNetwork.run(topology, file: file) { state in
+                result = try await TemporaryNetwork.run(topology, file: file, progress: Output.line) { state in
                     try await Self.measure(state: state, topology: topology, settings: settings)
                 }
             } else {
@@ -156,6 +157,7 @@ extension EdgeSim {
                     let result = try await TemporaryNetwork.run(
                         topology,
                         file: file,
+                        progress: Output.line,
                         { state in
                             try await Self.measure(state: state, topology: topology, settings: settings)
                         }

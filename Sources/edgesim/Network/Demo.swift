@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Launcher
 import Measure
 import Topology
 
@@ -39,7 +40,7 @@ extension EdgeSim {
                 pacing: .closed,
                 warmup: 0
             )
-            let result = try await TemporaryNetwork.run(loaded, file: topology) { state in
+            let result = try await TemporaryNetwork.run(loaded, file: topology, progress: Output.line) { state in
                 Output.line("each viewer asks twice for \(path)…\n")
                 Output.line(DemoRun.table(await DemoRun.requests(state: state, viewers: chosen, path: path)))
                 Output.line("\nthe first request crosses every tier (Miss); the second is an edge Hit.\n")

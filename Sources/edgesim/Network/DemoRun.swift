@@ -29,7 +29,7 @@ enum DemoRun {
                                 hostHeader: state.distributions.first?.domain
                             )
                             let result = (reply.header("X-Cache") ?? "?").replacingOccurrences(of: " from cloudfront", with: "")
-                            let layer = layer(reply.header("Server-Timing") ?? "")
+                            let layer = ServerTiming(parsing: reply.header("Server-Timing") ?? "").detail("cdn-hit-layer")
                             cells.append("\(formatMilliseconds(reply.elapsed)) \(result)\(layer.map { " (\($0))" } ?? "")")
                         } catch {
                             cells.append("failed: \(error)")
@@ -60,11 +60,5 @@ enum DemoRun {
             table.add([row.viewer, row.location, row.edge, formatMilliseconds(.nanoseconds(Int64(row.modelled * 1e6))), row.first, row.second])
         }
         return table.render()
-    }
-
-    /// The `cdn-hit-layer` of a Server-Timing value.
-    static func layer(_ timing: String) -> String? {
-        guard let range = timing.range(of: "cdn-hit-layer;desc=\"") else { return nil }
-        return String(timing[range.upperBound...].prefix { $0 != "\"" })
     }
 }

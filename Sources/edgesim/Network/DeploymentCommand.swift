@@ -19,12 +19,11 @@ extension EdgeSim {
         @OptionGroup var state: StateDirectoryOption
 
         func run() async throws {
-            let client = try RegistryClient(state: state)
             let started = ContinuousClock.now
             let terminal = isatty(STDOUT_FILENO) == 1
             var last = ""
             while true {
-                let data = try await client.send(.GET, "/deployment")
+                let data = try await state.withRegistry { try await $0.send(.GET, "/deployment") }
                 if json {
                     Output.line(String(decoding: data, as: UTF8.self))
                     return

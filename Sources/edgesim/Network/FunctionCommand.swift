@@ -28,11 +28,17 @@ extension EdgeSim {
             @OptionGroup var state: StateDirectoryOption
 
             func run() async throws {
-                let client = try RegistryClient(state: state)
                 let bundle = try RegistryStore.bundle(from: code)
-                let query = "runtime=\(runtime)&handler=\(handler)&memory=\(memory)&timeout=\(timeout)"
-                let reply = try await client.send(.POST, "/functions/\(name)/versions?\(query)", body: bundle, authorized: true)
-                let record = try JSONDecoder.iso8601.decode(FunctionVersion.self, from: reply)
+                let record = try await state.withRegistry { client in
+                    try await client.publish(
+                        name,
+                        bundle: bundle,
+                        runtime: runtime,
+                        handler: handler,
+                        memoryMegabytes: memory,
+                        timeoutMilliseconds: timeout
+                    )
+                }
                 Output.line("published \(record.ref) (sha256 \(record.sha256), \(record.size) bytes)")
             }
         }
@@ -43,8 +49,7 @@ extension EdgeSim {
             @OptionGroup var state: StateDirectoryOption
 
             func run() async throws {
-                let client = try RegistryClient(state: state)
-                let versions = try JSONDecoder.iso8601.decode([FunctionVersion].self, from: try await client.send(.GET, "/functions"))
+                let versions = try await state.withRegistry { try await $0.versions() }
                 var table = Table(["function", "version", "runtime", "handler", "memory", "timeout", "sha256", "published"])
                 for version in versions {
                     table.add([
@@ -72,86 +77,13 @@ extension EdgeSim {
         @OptionGroup var state: StateDirectoryOption
 
         func run() async throws {
-            let client = try RegistryClient(state: state)
             let requests = event.map {
                 RegistryAPI.AssociateRequest(distribution: distribution, behavior: behavior, event: $0, function: function, includeBody: includeBody)
             }
-            let reply = try await client.send(.POST, "/associations", body: try JSONEncoder().encode(requests), authorized: true)
-            let config = try JSONDecoder().decode(RegistryConfigReply.self, from: reply)
+            let config = try await state.withRegistry { try await $0.associate(requests) }
             Output.line(
                 "associated \(function) with \(event.joined(separator: " and ")) of \(distribution) \(behavior): config epoch \(config.epoch)"
             )
         }
-    }
-}
-
-/// `GET /config`'s shape, for decoding.
-struct RegistryConfigReply: Decodable {
-    var epoch: Int
-}
-
-/// Talks to the running network's registry.
-struct RegistryClient {
-    let node: NetworkState.Node
-    let token: String?
-
-    init(state: StateDirectoryOption) throws {
-        let network = try state.load()
-        guard let registry = network.node("registry") else { throw ValidationError("the running network has no registry") }
-        node = registry
-        token = try? RegistryToken.load(stateDirectory: state.path)
-    }
-
-    /// Sends a request; prints the registry's message and exits when it refuses.
-    func send(_ method: HTTPMethod, _ path: String, body: Data? = nil, authorized: Bool = false) async throws -> Data {
-        let (status, data) = try await exchange(method, path, body: body, authorized: authorized)
-        guard (200..<300).contains(status) else {
-            let message = (try? JSONDecoder().decode(ErrorReply.self, from: data))?.error.message ?? String(decoding: data, as: UTF8.self)
-            Output.error("error: the registry refused (\(status)): \(message)")
-            throw ExitCode(1)
-        }
-        return data
-    }
-
-    /// Sends a request and returns whatever came back; throws only when nothing did.
-    ///
-    /// A GET that gets no answer at all is sent again, twice at most, 250 ms apart: the registry
-    /// may be between processes (`up` restarts it within a quarter of a second), and a read is
-    /// safe to repeat. Writes are sent once, so a version is never published twice.
-    func exchange(_ method: HTTPMethod, _ path: String, body: Data? = nil, authorized: Bool = false) async throws -> (Int, Data) {
-        var headers: [(String, String)] = [("Content-Type", "application/json")]
-        if authorized, let token { headers.append(("Authorization", "Bearer \(token)")) }
-        let attempts = method == .GET ? 3 : 1
-        var attempt = 1
-        while true {
-            do {
-                let reply = try await ViewerClient.get(
-                    method: method,
-                    host: node.host,
-                    port: node.port,
-                    path: path,
-                    from: nil,
-                    headers: headers,
-                    body: body.map { ByteBuffer(bytes: $0) }
-                )
-                return (reply.status, Data(reply.body.readableBytesView))
-            } catch  where attempt < attempts {
-                attempt += 1
-                try await Task.sleep(for: .milliseconds(250))
-            }
-        }
-    }
-
-    struct ErrorReply: Decodable {
-        struct Message: Decodable { var message: String }
-        var error: Message
-    }
-}
-
-extension JSONDecoder {
-    static var iso8601: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
     }
 }

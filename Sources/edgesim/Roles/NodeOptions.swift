@@ -6,49 +6,73 @@ import ServiceLifecycle
 import Topology
 import UnixSignals
 
-/// The options every role shares. `edgesim up` passes them; a user can too, to run one node by hand.
+/// The options every role shares, read from a ``NodeCommandLine``'s arguments (the launcher
+/// writes them; a user can too, to run one node by hand). The option names are the command
+/// line's ``NodeCommandLine/Name``s.
 struct NodeOptions: ParsableArguments {
-    @Option(help: "The topology file the node belongs to.", completion: .file(extensions: ["yaml", "yml"]))
+    typealias Name = NodeCommandLine.Name
+
+    @Option(name: .customLong(Name.topology), help: "The topology file the node belongs to.", completion: .file(extensions: ["yaml", "yml"]))
     var topology: String
 
-    @Option(help: "The node's id in the topology.")
+    @Option(name: .customLong(Name.node), help: "The node's id in the topology.")
     var node: String
 
-    @Option(help: "The address to listen on (default: the topology's, else 127.0.0.1).")
+    @Option(name: .customLong(Name.host), help: "The address to listen on (default: the topology's, else 127.0.0.1).")
     var host: String?
 
-    @Option(help: "The traffic port (default: the topology's, else 0 for an ephemeral one).")
+    @Option(name: .customLong(Name.port), help: "The traffic port (default: the topology's, else 0 for an ephemeral one).")
     var port: Int?
 
-    @Option(help: "The admin port for /health, /metrics and /invalidate (0: ephemeral).")
+    @Option(name: .customLong(Name.adminPort), help: "The admin port for /health, /metrics and /invalidate (0: ephemeral).")
     var adminPort = 0
 
-    @Option(help: "Where an upstream node listens, as ID=HOST:PORT; repeat for each.")
+    @Option(name: .customLong(Name.upstream), help: "Where an upstream node listens, as ID=HOST:PORT; repeat for each.")
     var upstream: [String] = []
 
-    @Option(help: "The seed of the emulated links' jitter and loss.")
+    @Option(name: .customLong(Name.seed), help: "The seed of the emulated links' jitter and loss.")
     var seed = CachingNodeSettings.Default.seed
 
-    @Option(name: .customLong("state-dir"), help: "Where function logs, bootstraps and extracted packages go.")
+    @Option(name: .customLong(Name.stateDirectory), help: "Where function logs, bootstraps and extracted packages go.")
     var stateDirectory = CachingNodeSettings.Default.stateDirectory
 
-    @Option(help: "The status of a LambdaExecutionError: 500 (CloudFront's documentation) or 503 (widely observed).")
+    @Option(
+        name: .customLong(Name.lambdaExecutionErrorStatus),
+        help: "The status of a LambdaExecutionError: 500 (CloudFront's documentation) or 503 (widely observed)."
+    )
     var lambdaExecutionErrorStatus = CachingNodeSettings.Default.executionErrorStatus
 
-    @Option(help: "Slow rollout: an edge puts a new config epoch in force after its own share of this window (\"90 s\", \"5 min\").")
+    @Option(
+        name: .customLong(Name.rollout),
+        help: "Slow rollout: an edge puts a new config epoch in force after its own share of this window (\"90 s\", \"5 min\")."
+    )
     var rollout = DurationArgument(.zero)
 
-    @Option(help: "How long a hub or an edge keeps a function version no config epoch names (\"3 h\").")
+    @Option(name: .customLong(Name.garbageDelay), help: "How long a hub or an edge keeps a function version no config epoch names (\"3 h\").")
     var garbageDelay = DurationArgument(CachingNodeSettings.Default.garbageDelay)
 
-    @Option(help: "An edge's limit of requests in flight: past it, requests are shed with 503.")
+    @Option(name: .customLong(Name.maxInFlight), help: "An edge's limit of requests in flight: past it, requests are shed with 503.")
     var maxInFlight = CachingNodeSettings.Default.maximumInFlight
 
-    @Flag(help: "Links carry no modelled delay or impairment (viewer links included).")
+    @Flag(name: .customLong(Name.noLinkLatency), help: "Links carry no modelled delay or impairment (viewer links included).")
     var noLinkLatency = false
 
     @Option(help: "The log level (trace, debug, info, notice, warning, error, critical).")
     var logLevel: Logger.Level = .info
+
+    /// The command line these options were read from, for a role.
+    /// - Throws: `ValidationError` for an `--upstream` that is not `ID=HOST:PORT`.
+    func commandLine(role: NodeRole) throws -> NodeCommandLine {
+        var line = NodeCommandLine(role: role, topologyFile: topology, node: node)
+        (line.host, line.port, line.adminPort, line.seed, line.stateDirectory) = (host, port, adminPort, seed, stateDirectory)
+        (line.executionErrorStatus, line.rollout, line.garbageDelay) = (lambdaExecutionErrorStatus, rollout.value, garbageDelay.value)
+        (line.maximumInFlight, line.emulatesLinks) = (maxInFlight, !noLinkLatency)
+        line.upstreams = try upstream.map { entry in
+            guard let parsed = NodeCommandLine.Upstream(parsing: entry) else { throw ValidationError("--upstream '\(entry)' is not ID=HOST:PORT") }
+            return parsed
+        }
+        return line
+    }
 
     /// Where the registry listens (`--upstream registry=HOST:PORT`), if given.
     func registryAddress() throws -> SocketAddress? {
@@ -58,13 +82,11 @@ struct NodeOptions: ParsableArguments {
     /// The upstream addresses by id.
     func upstreams() throws -> [String: SocketAddress] {
         var addresses: [String: SocketAddress] = [:]
-        for entry in upstream {
-            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { throw ValidationError("--upstream '\(entry)' is not ID=HOST:PORT") }
+        for upstream in try commandLine(role: .edge).upstreams {
             do {
-                addresses[parts[0]] = try SocketAddress.parse(parts[1])
+                addresses[upstream.id] = try SocketAddress(ipAddress: upstream.host, port: upstream.port)
             } catch {
-                throw ValidationError("--upstream '\(entry)': \(error)")
+                throw ValidationError("--upstream '\(upstream)': \(error)")
             }
         }
         return addresses
@@ -145,3 +167,5 @@ struct DurationArgument: ExpressibleByArgument, Sendable {
 
     var defaultValueDescription: String { "\(value.inSeconds) s" }
 }
+
+extension EventType: ExpressibleByArgument {}

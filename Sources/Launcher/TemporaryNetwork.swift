@@ -6,32 +6,45 @@ import ServiceLifecycle
 import Topology
 import UnixSignals
 
-/// A network started from a topology file for the length of one command (`demo`, `measure
-/// FILE`): it starts every node, runs the body once the network is ready, then stops every node
-/// and removes its state directory. Ctrl-C stops it too.
-enum TemporaryNetwork {
+/// A network started from a topology file for the length of one piece of work (`demo`,
+/// `measure FILE`, a test): it starts every node as its own process, runs the body once the
+/// network is ready, then stops every node and removes its state directory. SIGINT and SIGTERM
+/// stop it too.
+///
+/// ```swift
+/// let table = try await TemporaryNetwork.run(topology, file: "topologies/minimal.yaml") { state in
+///     try await measure(state)
+/// }
+/// ```
+public enum TemporaryNetwork {
     /// Runs a body against a freshly started network.
     /// - Parameters:
     ///   - topology: The loaded topology.
     ///   - file: Its file.
+    ///   - executable: The `edgesim` executable that runs each node (by default this one).
+    ///   - progress: Told when the network starts, is ready and has stopped.
     ///   - body: What to do with the running network's state.
     /// - Returns: What the body returned, or `nil` when the network stopped before it ran.
-    static func run<Result: Sendable>(
+    /// - Throws: What the launcher or the body threw.
+    public static func run<Result: Sendable>(
         _ topology: Topology,
         file: String,
+        executable: String = LaunchSettings.currentExecutable,
+        progress: @escaping @Sendable (String) -> Void = { _ in },
         _ body: @escaping @Sendable (NetworkState) async throws -> Result
     ) async throws -> Result? {
-        let stateDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-run-\(getpid())").path
+        let stateDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-run-\(getpid())-\(UUID().uuidString.prefix(8))")
+            .path
         defer { try? FileManager.default.removeItem(atPath: stateDirectory) }
-        let settings = LaunchSettings(topologyFile: file, stateDirectory: stateDirectory, executable: LaunchSettings.currentExecutable)
+        let settings = LaunchSettings(topologyFile: file, stateDirectory: stateDirectory, executable: executable)
         var logger = Logger(label: "edgesim.run") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
-        Output.line("starting \(topology.summary) as \(1 + topology.hubs.count + topology.edges.count + topology.origins.count) processes…")
+        progress("starting \(topology.summary) as \(1 + topology.hubs.count + topology.edges.count + topology.origins.count) processes…")
         let started = ContinuousClock.now
         let stopper = GroupStopper()
         let outcome = Outcome<Result>()
         let launcher = Launcher(topology: topology, settings: settings, logger: logger) { state in
-            Output.line("ready in \(String(format: "%.1f", (ContinuousClock.now - started).inMilliseconds / 1000)) s")
+            progress("ready in \(String(format: "%.1f", (ContinuousClock.now - started).inMilliseconds / 1000)) s")
             do {
                 await outcome.set(.success(try await body(state)))
             } catch {
@@ -48,13 +61,13 @@ enum TemporaryNetwork {
         )
         await stopper.attach(group)
         try await group.run()
-        Output.line("stopped every node.")
+        progress("stopped every node.")
         return try await outcome.value?.get()
     }
 }
 
 /// Stops a service group from inside one of its services, once it exists.
-actor GroupStopper {
+private actor GroupStopper {
     private var group: ServiceGroup?
 
     func attach(_ group: ServiceGroup) { self.group = group }

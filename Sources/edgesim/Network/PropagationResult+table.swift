@@ -1,0 +1,32 @@
+import Foundation
+import Registry
+import Topology
+
+extension PropagationResult {
+    /// The result as `edgesim propagation` prints it: each node by switch time, the edges' spread, the notes.
+    func table() -> String {
+        var table = Table(
+            ["node", "role", "location", "hub", "after publish", "after associate", "refused"],
+            alignments: [.left, .left, .left, .left, .right, .right, .left]
+        )
+        for node in nodes.sorted(by: { ($0.switchedAt ?? .infinity, $0.node) < ($1.switchedAt ?? .infinity, $1.node) }) {
+            let switched = node.switchedAt
+            table.add([
+                node.node, node.role.rawValue, node.location, node.hub ?? "",
+                switched.map { formatMilliseconds(.seconds($0 - publishedAt)) } ?? "not switched",
+                switched.map { formatMilliseconds(.seconds($0 - associatedAt)) } ?? "",
+                node.refused.last ?? "",
+            ])
+        }
+        var lines = ["\(function), config epoch \(epoch)", table.render()]
+        if let summary {
+            lines.append(
+                "edges: p50 \(formatMilliseconds(.milliseconds(summary.p50))), p90 \(formatMilliseconds(.milliseconds(summary.p90))), "
+                    + "max \(formatMilliseconds(.milliseconds(summary.max))), spread \(formatMilliseconds(.milliseconds(summary.spread))) (from the publish)"
+            )
+        }
+        lines += notes
+        lines.append(converged ? "every node switched." : "NOT every node switched in time.")
+        return lines.joined(separator: "\n")
+    }
+}

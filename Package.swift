@@ -138,7 +138,11 @@ let package = Package(
         ),
         .testTarget(name: "TopologyTests", dependencies: ["Topology"], swiftSettings: swiftSettings),
         .testTarget(name: "ReplicationTests", dependencies: ["Replication", "Topology", nioCore], swiftSettings: swiftSettings),
-        .testTarget(name: "LauncherTests", dependencies: ["Launcher", "CDNCore", "Topology"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LauncherTests",
+            dependencies: ["Launcher", "CDNCore", "Topology", "EdgesimTestSupport", "edgesim"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "GeoDNSTests", dependencies: ["GeoDNS", "CDNCore", logging, nioCore, nioPosix], swiftSettings: swiftSettings),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Replication", "Topology"], swiftSettings: swiftSettings),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "Topology", httpTypes], swiftSettings: swiftSettings),
@@ -149,7 +153,7 @@ let package = Package(
         ),
         /// Runs the real executable for the suites that drive it as a user does.
         .target(name: "EdgesimTestSupport", path: "Tests/Support", swiftSettings: swiftSettings),
-        .testTarget(name: "EdgeSimTests", dependencies: ["edgesim", "Topology", "EdgesimTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "EdgeSimTests", dependencies: ["edgesim", "Topology", "CDNCore", "EdgesimTestSupport", argumentParser, nioCore], swiftSettings: swiftSettings),
         /// Launches real topologies as processes and talks to them over TCP.
         .testTarget(
             name: "EndToEndTests",

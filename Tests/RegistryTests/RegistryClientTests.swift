@@ -1,0 +1,86 @@
+import CDNCore
+import Foundation
+import Logging
+import Registry
+import Replication
+import ServiceLifecycle
+import Testing
+import Topology
+
+/// The registry client against a real registry, in this process, on ephemeral ports.
+@Suite struct RegistryClientTests {
+    static let minimal = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("topologies/minimal.yaml").path
+
+    /// Runs a registry for the length of a body, then shuts it down.
+    static func withRegistry(_ body: @escaping @Sendable (RegistryClient, String) async throws -> Void) async throws {
+        let topology = try #require(TopologyLoader.check(path: minimal).topology)
+        let (folder, code) = try RegistryStoreTests.scratch()
+        let state = URL(fileURLWithPath: folder).deletingLastPathComponent().appendingPathComponent("state").path
+        let ports = AsyncStream.makeStream(of: Int.self)
+        let services = try await Registry.build(
+            .init(topology: topology, stateDirectory: state, host: "127.0.0.1", port: 0, adminPort: 0),
+            onReady: { port, _ in ports.continuation.yield(port) },
+            logger: Logger(label: "registry-test")
+        )
+        let group = ServiceGroup(services: services, logger: Logger(label: "registry-test"))
+        try await withThrowingTaskGroup { tasks in
+            tasks.addTask { try await group.run() }
+            var iterator = ports.stream.makeAsyncIterator()
+            let port = try #require(await iterator.next())
+            let client = RegistryClient(host: "127.0.0.1", port: port, token: try RegistryToken.load(stateDirectory: state))
+            do {
+                try await body(client, code)
+            } catch {
+                await group.triggerGracefulShutdown()
+                throw error
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+
+    @Test func publishesAssociatesAndReadsBackTypedValues() async throws {
+        try await Self.withRegistry { client, code in
+            let bundle = try RegistryStore.bundle(from: code)
+            let v1 = try await client.publish("auth", bundle: bundle, runtime: "nodejs20.x", handler: "index.handler")
+            let v2 = try await client.publish("auth", bundle: bundle, runtime: "nodejs20.x", handler: "index.handler")
+            #expect(v1.ref == FunctionRef(name: "auth", version: 1) && v2.ref == FunctionRef(name: "auth", version: 2))
+            #expect(try await client.versions().map(\.ref) == [v1.ref, v2.ref])
+            #expect(try await client.bundle(of: v2.ref) == bundle)
+
+            let config = try await client.associate([
+                .init(distribution: "E2MINIMAL0001", behavior: "*", event: "viewer-request", function: "auth:2", includeBody: nil)
+            ])
+            #expect(config.associations.map(\.ref) == [v2.ref] && config.associations.first?.event == .viewerRequest)
+            #expect(try await client.config().epoch == config.epoch)
+            let deployment = try await client.deployment()
+            #expect(deployment.epoch == config.epoch && deployment.status == .inProgress)  // no node has reported
+            #expect(Set(deployment.nodes.map(\.role)) == [.hub, .edge])
+        }
+    }
+
+    @Test func aRefusalCarriesTheRegistrysOwnMessage() async throws {
+        try await Self.withRegistry { client, _ in
+            let refusal = await #expect(throws: RegistryClientError.self) {
+                _ = try await client.associate([
+                    .init(distribution: "E2MINIMAL0001", behavior: "*", event: "viewer-request", function: "auth:$LATEST", includeBody: nil)
+                ])
+            }
+            #expect(refusal?.code == .refused && refusal?.status == 400, "\(String(describing: refusal))")
+            #expect(refusal?.message.contains("refuses $LATEST") == true, "\(String(describing: refusal))")
+
+            let unauthorized = RegistryClient(host: client.host, port: client.port, token: "wrong")
+            let denied = await #expect(throws: RegistryClientError.self) {
+                _ = try await unauthorized.publish("auth", bundle: Data(), runtime: "nodejs", handler: "index.handler")
+            }
+            #expect(denied?.code == .refused && denied?.status == 401, "\(String(describing: denied))")
+        }
+    }
+
+    @Test func aRegistryThatIsNotThereIsUnreachableAfterTheRetries() async throws {
+        let client = RegistryClient(host: "127.0.0.1", port: 1, token: nil)
+        let error = await #expect(throws: RegistryClientError.self) { _ = try await client.config() }
+        #expect(error?.code == .unreachable && error?.cause != nil, "\(String(describing: error))")
+    }
+}

@@ -13,6 +13,7 @@ let asyncHTTPClient = Target.Dependency.product(name: "AsyncHTTPClient", package
 let httpTypes = Target.Dependency.product(name: "HTTPTypes", package: "swift-http-types")
 let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
 let hummingbirdCore = Target.Dependency.product(name: "HummingbirdCore", package: "hummingbird")
+let hummingbirdTesting = Target.Dependency.product(name: "HummingbirdTesting", package: "hummingbird")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
@@ -101,12 +102,18 @@ let package = Package(
         ),
         .target(
             name: "EdgeNode",
-            dependencies: ["Topology", "CDNCore", "CachingNode", "LambdaRuntime", "Replication", httpTypes, hummingbird, hummingbirdCore, logging, nioCore, prometheus, serviceLifecycle],
+            dependencies: [
+                "Topology", "CDNCore", "CachingNode", "LambdaRuntime", "Replication", httpTypes, hummingbird, hummingbirdCore, logging, nioCore,
+                prometheus, serviceLifecycle,
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "RegionalHub",
-            dependencies: ["Topology", "CDNCore", "CachingNode", "Replication", httpTypes, hummingbird, hummingbirdCore, logging, nioCore, prometheus, serviceLifecycle],
+            dependencies: [
+                "Topology", "CDNCore", "CachingNode", "Replication", httpTypes, hummingbird, hummingbirdCore, logging, nioCore, prometheus,
+                serviceLifecycle,
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -131,12 +138,35 @@ let package = Package(
         .executableTarget(
             name: "edgesim",
             dependencies: [
-                "Topology", "CDNCore", "EdgeNode", "RegionalHub", "StaticOrigin", "Launcher", "LambdaRuntime", "Registry", "Replication", "Measure", "GeoDNS", argumentParser, logging, nioCore, nioHTTP1,
+                "Topology", "CDNCore", "EdgeNode", "RegionalHub", "StaticOrigin", "Launcher", "LambdaRuntime", "Registry", "Replication", "Measure",
+                "GeoDNS", argumentParser, logging, nioCore, nioHTTP1,
                 serviceLifecycle, unixSignals,
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TopologyTests", dependencies: ["Topology"], swiftSettings: swiftSettings),
+        /// The edge's request path in process: Hummingbird's test client, stub triggers, a stub hub.
+        .testTarget(
+            name: "EdgeNodeTests",
+            dependencies: ["EdgeNode", "CDNCore", "Topology", httpTypes, hummingbird, hummingbirdTesting, nioCore],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RegionalHubTests",
+            dependencies: ["RegionalHub", "CDNCore", "Topology", httpTypes, hummingbird, hummingbirdTesting],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CachingNodeTests",
+            dependencies: ["CachingNode", "CDNCore", "Replication", "Topology", hummingbird, logging, nioCore, nioHTTP1, serviceLifecycle],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StaticOriginTests",
+            dependencies: ["StaticOrigin", "CDNCore", "Topology", httpTypes, logging, nioCore, serviceLifecycle],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "MeasureTests", dependencies: ["Measure", "CDNCore"], swiftSettings: swiftSettings),
         .testTarget(name: "ReplicationTests", dependencies: ["Replication", "Topology", nioCore], swiftSettings: swiftSettings),
         .testTarget(
             name: "LauncherTests",
@@ -144,7 +174,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GeoDNSTests", dependencies: ["GeoDNS", "CDNCore", logging, nioCore, nioPosix], swiftSettings: swiftSettings),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Replication", "Topology"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RegistryTests",
+            dependencies: ["Registry", "Replication", "Topology", "CDNCore", logging, serviceLifecycle],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "Topology", httpTypes], swiftSettings: swiftSettings),
         .testTarget(
             name: "CDNCoreTests",
@@ -153,7 +187,11 @@ let package = Package(
         ),
         /// Runs the real executable for the suites that drive it as a user does.
         .target(name: "EdgesimTestSupport", path: "Tests/Support", swiftSettings: swiftSettings),
-        .testTarget(name: "EdgeSimTests", dependencies: ["edgesim", "Topology", "CDNCore", "EdgesimTestSupport", argumentParser, nioCore], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EdgeSimTests",
+            dependencies: ["edgesim", "Topology", "CDNCore", "EdgesimTestSupport", argumentParser, nioCore],
+            swiftSettings: swiftSettings
+        ),
         /// Launches real topologies as processes and talks to them over TCP.
         .testTarget(
             name: "EndToEndTests",

@@ -16,8 +16,8 @@ struct Sample: Sendable {
     /// From when the request was due (open loop) or sent (closed loop) to its last byte.
     var latency: Duration
     var outcome: Outcome
-    /// `X-Cache`'s result (`Hit`, `Miss`, …), if any.
-    var cacheResult: String?
+    /// `X-Cache`'s result, if any.
+    var cacheResult: ResultType?
     /// The edge that answered (`X-Amz-Cf-Pop`).
     var edge: String?
     /// Where the time went, by stage.
@@ -36,7 +36,7 @@ struct Sample: Sendable {
             case 400..<500: .clientError
             default: .serverError
             }
-        cacheResult = reply.header("X-Cache")?.replacingOccurrences(of: " from cloudfront", with: "")
+        cacheResult = reply.header("X-Cache").flatMap(ResultType.init(xCache:))
         edge = reply.header("X-Amz-Cf-Pop")
         stages = StageTimes(serverTiming: ServerTiming(parsing: reply.header("Server-Timing") ?? ""), total: latency)
     }
@@ -50,7 +50,7 @@ struct Sample: Sendable {
     }
 
     /// Whether the edge's cache answered.
-    var isHit: Bool { cacheResult == "Hit" || cacheResult == "RefreshHit" }
+    var isHit: Bool { cacheResult?.isCacheHit ?? false }
 }
 
 /// Where one request's time went, in milliseconds, from the nodes' `Server-Timing`: the viewer's

@@ -28,6 +28,12 @@ public enum ResultType: String, Sendable, Codable, CaseIterable {
         }
     }
 
+    /// Reads an `X-Cache` value (`Hit from cloudfront`); `nil` for one CloudFront does not send.
+    public init?(xCache: String) {
+        guard xCache.hasSuffix(" from cloudfront") else { return nil }
+        self.init(rawValue: String(xCache.dropLast(" from cloudfront".count)))
+    }
+
     /// The `X-Cache` value: `Hit from cloudfront`.
     public var xCache: String { "\(rawValue) from cloudfront" }
 

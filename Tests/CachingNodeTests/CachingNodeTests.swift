@@ -1,0 +1,101 @@
+import CDNCore
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTP1
+import Replication
+import ServiceLifecycle
+import Testing
+import Topology
+
+@testable import CachingNode
+
+/// What edges and hubs are built from, opened and run in this process on ephemeral ports.
+@Suite struct CachingNodeTests {
+    static func minimal() throws -> Topology {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("topologies/minimal.yaml").path
+        return try #require(TopologyLoader.check(path: file).topology)
+    }
+
+    static var quiet: Logger {
+        var logger = Logger(label: "caching-node-test")
+        logger.logLevel = .warning
+        return logger
+    }
+
+    @Test func eachRoleHasItsOwnCacheSizeAndEveryOtherDefaultIsShared() throws {
+        let topology = try Self.minimal()
+        let edge = CachingNodeSettings(id: "NRT50", role: .edge, topology: topology)
+        let hub = CachingNodeSettings(id: "ap-northeast-1", role: .hub, topology: topology)
+        #expect(edge.cacheCapacity == 256 << 20 && hub.cacheCapacity == 512 << 20)
+        #expect(edge.garbageDelay == .seconds(3 * 3600) && hub.garbageDelay == edge.garbageDelay)
+        #expect(edge.stateDirectory == ".edgesim" && edge.host == "127.0.0.1" && edge.port == 0 && edge.seed == 1)
+    }
+
+    @Test func aNodeWithoutAnUpstreamCannotFollow() async throws {
+        var settings = CachingNodeSettings(id: "ap-northeast-1", role: .hub, topology: try Self.minimal())
+        settings.originAddresses = ["site": try SocketAddress(ipAddress: "127.0.0.1", port: 9)]
+        var node = try await CachingNode.open(settings, upstream: nil, logger: Self.quiet)
+        #expect(node.upstream == nil && Set(node.origins.keys) == ["site"])
+        #expect(throws: ReplicationError.self) { try node.follow(logger: Self.quiet) }
+        #expect(node.follower == nil)
+        try await Self.runBriefly(node.services(responder: Router().buildResponder(), serverName: "test", onReady: { _, _ in }, logger: Self.quiet))
+    }
+
+    @Test func anEdgesUpstreamIsItsHubAndItsListenersAnswerWithItsName() async throws {
+        var settings = CachingNodeSettings(id: "NRT50", role: .edge, topology: try Self.minimal())
+        settings.originAddresses = ["site": try SocketAddress(ipAddress: "127.0.0.1", port: 9)]
+        let node = try await CachingNode.open(
+            settings,
+            upstream: .init(id: "ap-northeast-1", address: try SocketAddress(ipAddress: "127.0.0.1", port: 9)),
+            logger: Self.quiet
+        )
+        #expect(node.upstream?.id == "ap-northeast-1" && node.upstream?.hostHeader == "ap-northeast-1")
+        #expect(node.upstream?.port != node.origins["site"]?.port)
+        let router = Router()
+        router.get("/") { _, _ in "served" }
+        let ready = AsyncStream.makeStream(of: (Int, Int).self)
+        let services = node.services(
+            responder: router.buildResponder(),
+            serverName: "CloudFront",
+            onReady: { ready.continuation.yield(($0, $1)) },
+            logger: Self.quiet
+        )
+        // Two links, the client, then the traffic and admin listeners.
+        #expect(services.count == 5)
+        try await Self.runBriefly(services) {
+            var next = ready.stream.makeAsyncIterator()
+            let (port, adminPort) = try #require(await next.next())
+            let page = try await ViewerClient.get(port: port, path: "/", from: nil)
+            #expect(String(buffer: page.body) == "served" && page.header("Server") == "CloudFront")
+            let health = try await ViewerClient.get(port: adminPort, path: "/health", from: nil)
+            let report = try JSONDecoder().decode(HealthReport.self, from: Data(health.body.readableBytesView))
+            #expect(report.node == "NRT50" && report.role == .edge && report.status == .ok && report.cachedObjects == 0)
+            let partition = try await ViewerClient.get(
+                method: .POST,
+                port: adminPort,
+                path: "/faults/partition?peer=ap-northeast-1&seconds=1",
+                from: nil
+            )
+            #expect(partition.status == 200)
+        }
+    }
+
+    /// Runs services, then a body, then shuts them down.
+    static func runBriefly(_ services: [any Service], _ body: @Sendable () async throws -> Void = {}) async throws {
+        let group = ServiceGroup(services: services, logger: quiet)
+        try await withThrowingTaskGroup { tasks in
+            tasks.addTask { try await group.run() }
+            do {
+                try await body()
+            } catch {
+                await group.triggerGracefulShutdown()
+                throw error
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+}

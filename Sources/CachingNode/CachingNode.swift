@@ -121,7 +121,7 @@ public struct CachingNode {
         logger: Logger,
         hooks: (ReplicaStore) throws -> ReplicationFollower.Hooks = { _ in .init() }
     ) throws -> ReplicationFollower {
-        guard let upstream else { throw ReplicationError("\(settings.id) has no upstream to follow") }
+        guard let upstream else { throw ReplicationError(.noUpstream, "\(settings.id) has no upstream to follow") }
         let replica = try ReplicaStore.open(node: settings.id, stateDirectory: settings.stateDirectory)
         let follower = try ReplicationFollower.forNode(
             settings.id,

@@ -29,7 +29,7 @@ public enum EdgeNode {
         logger: Logger
     ) async throws -> [any Service] {
         let topology = settings.topology
-        guard let spec = topology.edge(settings.id) else { throw StateError("there is no edge '\(settings.id)' in the topology") }
+        guard let spec = topology.edge(settings.id) else { throw NodeSetupError(.unknownNode, "there is no edge '\(settings.id)' in the topology") }
         var node = try await CachingNode.open(settings.node, upstream: .init(id: spec.hub, address: settings.hubAddress), logger: logger)
         let active = ActiveConfig(.init(epoch: 0, triggers: triggers ?? NoTriggers()))
         var functions: [any Service] = []

@@ -32,7 +32,7 @@ struct LambdaSetup: Sendable {
         for association in associations {
             let event = association.event
             guard let record = epoch.version(of: association), let runtime = Runtime(identifier: record.runtime) else {
-                throw ReplicationError("epoch \(epoch.epoch) names \(association.ref) without a runnable record")
+                throw ReplicationError(.incomplete, "epoch \(epoch.epoch) names \(association.ref) without a runnable record")
             }
             let code: FunctionCode
             if let known = prepared[record.ref] {

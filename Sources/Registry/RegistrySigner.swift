@@ -18,7 +18,7 @@ public struct RegistrySigner: Sendable {
             do {
                 key = try Curve25519.Signing.PrivateKey(rawRepresentation: data)
             } catch {
-                throw RegistryError("\(keyFile) is not an Ed25519 private key")
+                throw RegistryError(.signing, "\(keyFile) is not an Ed25519 private key")
             }
             return
         }
@@ -26,7 +26,7 @@ public struct RegistrySigner: Sendable {
         do {
             try Durable.write(key.rawRepresentation, to: keyFile, permissions: 0o600)
         } catch {
-            throw RegistryError("cannot write the signing key \(keyFile): \(error)")
+            throw RegistryError(.storage, "cannot write the signing key \(keyFile)", cause: error)
         }
     }
 
@@ -36,14 +36,8 @@ public struct RegistrySigner: Sendable {
         do {
             signed.signature = try key.signature(for: version.manifest).base64EncodedString()
         } catch {
-            throw RegistryError("cannot sign \(version.ref): \(error)")
+            throw RegistryError(.signing, "cannot sign \(version.ref)", cause: error)
         }
         return signed
     }
-}
-
-/// A registry problem, said plainly.
-public struct RegistryError: Error, Sendable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
 }

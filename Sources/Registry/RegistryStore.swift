@@ -39,7 +39,7 @@ public actor RegistryStore: ReplicationSource {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw RegistryError("cannot create the registry's directory \(directory): \(error)")
+            throw RegistryError(.storage, "cannot create the registry's directory \(directory)", cause: error)
         }
         signer = try RegistrySigner(keyFile: (directory as NSString).appendingPathComponent("signing-key"))
         let path = (directory as NSString).appendingPathComponent("catalog.json")
@@ -49,7 +49,7 @@ public actor RegistryStore: ReplicationSource {
             do {
                 catalog = try decoder.decode(Catalog.self, from: data)
             } catch {
-                throw RegistryError("\(path) is not a registry catalog: \(error)")
+                throw RegistryError(.storage, "\(path) is not a registry catalog", cause: error)
             }
         } else {
             catalog = Catalog()
@@ -71,10 +71,10 @@ public actor RegistryStore: ReplicationSource {
         timeoutMilliseconds: Int = Default.timeoutMilliseconds
     ) throws(RegistryError) -> FunctionVersion {
         guard Runtime(identifier: runtime) != nil else {
-            throw RegistryError("unknown runtime '\(runtime)': use nodejs, python, or a Lambda identifier such as nodejs20.x or python3.12")
+            throw RegistryError(.refused, "unknown runtime '\(runtime)': use nodejs, python, or a Lambda identifier such as nodejs20.x or python3.12")
         }
         guard handler.contains("."), !handler.hasPrefix("."), !handler.hasSuffix(".") else {
-            throw RegistryError("the handler '\(handler)' must be FILE.FUNCTION, such as index.handler")
+            throw RegistryError(.refused, "the handler '\(handler)' must be FILE.FUNCTION, such as index.handler")
         }
         let bundle = try Self.bundle(from: code)
         let number = (catalog.versions.filter { $0.name == name }.map(\.version).max() ?? 0) + 1
@@ -95,7 +95,7 @@ public actor RegistryStore: ReplicationSource {
         do {
             try Durable.write(bundle, to: bundlePath(name: name, version: number))
         } catch {
-            throw RegistryError("cannot store the bundle of \(record.ref): \(error)")
+            throw RegistryError(.storage, "cannot store the bundle of \(record.ref)", cause: error)
         }
         var next = catalog
         next.versions.append(record)
@@ -127,7 +127,7 @@ public actor RegistryStore: ReplicationSource {
     /// - Throws: ``RegistryError`` when the version or its bundle is missing.
     public func bundle(_ name: String, _ number: Int) throws(RegistryError) -> Data {
         guard version(name, number) != nil, let data = FileManager.default.contents(atPath: bundlePath(name: name, version: number)) else {
-            throw RegistryError("no bundle for \(name):\(number)")
+            throw RegistryError(.notFound, "no bundle for \(FunctionRef(name: name, version: number))")
         }
         return data
     }
@@ -162,7 +162,7 @@ public actor RegistryStore: ReplicationSource {
     /// - Throws: ``RegistryError`` naming the first change that is wrong; nothing is changed.
     @discardableResult
     public func associate(_ changes: [AssociationChange]) throws(RegistryError) -> Int {
-        guard !changes.isEmpty else { throw RegistryError("nothing to associate") }
+        guard !changes.isEmpty else { throw RegistryError(.refused, "nothing to associate") }
         var associations = catalog.associations
         for change in changes {
             let association = try checked(change)
@@ -190,22 +190,26 @@ public actor RegistryStore: ReplicationSource {
         do {
             ref = try FunctionRef.parse(change.function)
         } catch {
-            throw RegistryError(error.description)
+            throw RegistryError(.refused, error.description)
         }
         let (name, number) = (ref.name, ref.version)
         guard let record = version(name, number) else {
             let known = catalog.versions.filter { $0.name == name }.map { "\($0.version)" }
             throw RegistryError(
+                .notFound,
                 known.isEmpty
                     ? "no function '\(name)' is published" : "\(name) has no version \(number) (published: \(known.joined(separator: ", ")))"
             )
         }
         if record.size > change.event.maximumPackageBytes {
             throw RegistryError(
+                .refused,
                 "\(ref)'s package is \(record.size) bytes; CloudFront allows \(change.event.maximumPackageBytes) for \(change.event.rawValue)"
             )
         }
-        if change.includeBody, !change.event.isRequestEvent { throw RegistryError("include-body is only for viewer-request and origin-request") }
+        if change.includeBody, !change.event.isRequestEvent {
+            throw RegistryError(.refused, "include-body is only for viewer-request and origin-request")
+        }
         return Association(
             distribution: change.distribution,
             behavior: change.behavior,
@@ -223,7 +227,7 @@ public actor RegistryStore: ReplicationSource {
         do {
             try Durable.write(try encoder.encode(next), to: (directory as NSString).appendingPathComponent("catalog.json"))
         } catch {
-            throw RegistryError("cannot write the catalog: \(error)")
+            throw RegistryError(.storage, "cannot write the catalog", cause: error)
         }
         catalog = next
     }
@@ -236,10 +240,10 @@ public actor RegistryStore: ReplicationSource {
     /// - Throws: ``RegistryError`` when there is no such code or it cannot be read.
     public static func bundle(from code: String) throws(RegistryError) -> Data {
         var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: code, isDirectory: &isFolder) else { throw RegistryError("no code at \(code)") }
+        guard FileManager.default.fileExists(atPath: code, isDirectory: &isFolder) else { throw RegistryError(.refused, "no code at \(code)") }
         if !isFolder.boolValue {
             guard code.hasSuffix(".zip"), let data = FileManager.default.contents(atPath: code) else {
-                throw RegistryError("\(code) is neither a folder nor a .zip")
+                throw RegistryError(.refused, "\(code) is neither a folder nor a .zip")
             }
             return data
         }
@@ -255,7 +259,7 @@ public actor RegistryStore: ReplicationSource {
             try FileManager.default.zipItem(at: URL(fileURLWithPath: folder), to: temporary, shouldKeepParent: false)
             return try Data(contentsOf: temporary)
         } catch {
-            throw RegistryError("cannot zip \(folder): \(error)")
+            throw RegistryError(.storage, "cannot zip \(folder)", cause: error)
         }
     }
 }

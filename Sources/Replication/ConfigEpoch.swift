@@ -48,9 +48,3 @@ public struct FeedLine: Codable, Sendable {
         self.heartbeat = heartbeat
     }
 }
-
-/// A replication problem, said plainly.
-public struct ReplicationError: Error, Sendable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
-}

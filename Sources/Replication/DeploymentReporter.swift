@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import CDNCore
 import Foundation
 import Logging
 import NIOCore
@@ -62,6 +63,6 @@ actor DeploymentReporter {
         request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(report)))
         let response = try await client.execute(request, timeout: .seconds(2))
         _ = try await response.body.collect(upTo: 1 << 16)
-        guard response.status == .ok else { throw ReplicationError("the registry answered \(response.status.code)") }
+        guard response.status == .ok else { throw ReplicationError(.upstream, "the registry answered \(response.status.code)") }
     }
 }

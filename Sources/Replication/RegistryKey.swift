@@ -16,7 +16,7 @@ public enum RegistryKey {
         do {
             try Durable.write(Data(key.base64EncodedString().utf8), to: path(stateDirectory: stateDirectory))
         } catch {
-            throw ReplicationError("cannot write the registry's public key: \(error)")
+            throw ReplicationError(.writeFailed, "cannot write the registry's public key", cause: error)
         }
     }
 
@@ -27,7 +27,7 @@ public enum RegistryKey {
         guard let text = try? String(contentsOfFile: file, encoding: .utf8),
             let key = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), key.count == 32
         else {
-            throw ReplicationError("no registry public key at \(file): start the registry first (edgesim up does)")
+            throw ReplicationError(.missingKey, "no registry public key at \(file): start the registry first (edgesim up does)")
         }
         return key
     }

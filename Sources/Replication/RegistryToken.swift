@@ -14,7 +14,7 @@ public enum RegistryToken {
     public static func load(stateDirectory: String) throws(ReplicationError) -> String {
         let file = path(stateDirectory: stateDirectory)
         guard let text = try? String(contentsOfFile: file, encoding: .utf8), !text.isEmpty else {
-            throw ReplicationError("no registry token at \(file)")
+            throw ReplicationError(.missingToken, "no registry token at \(file)")
         }
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -29,7 +29,7 @@ public enum RegistryToken {
         do {
             try Durable.write(Data(token.utf8), to: file, permissions: 0o600)
         } catch {
-            throw ReplicationError("cannot write the registry token \(file): \(error)")
+            throw ReplicationError(.writeFailed, "cannot write the registry token \(file)", cause: error)
         }
         return token
     }

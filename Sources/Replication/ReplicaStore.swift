@@ -32,7 +32,7 @@ public actor ReplicaStore: ReplicationSource {
             do {
                 held = try JSONDecoder().decode(Held.self, from: data)
             } catch {
-                throw ReplicationError("\(path) is not a replica's epoch file: \(error)")
+                throw ReplicationError(.unreadable, "\(path) is not a replica's epoch file", cause: error)
             }
         } else {
             held = Held()
@@ -67,13 +67,14 @@ public actor ReplicaStore: ReplicationSource {
     public func store(bundle: Data, of version: FunctionVersion, publicKey: Data) throws(ReplicationError) {
         guard version.verifies(bundle: bundle, publicKey: publicKey) else {
             throw ReplicationError(
+                .refused,
                 "\(version.ref) refused: its bundle (\(bundle.count) bytes, sha256 \(FunctionVersion.sha256Hex(bundle).prefix(12))…) or its record does not match the registry's signature"
             )
         }
         do {
             try Durable.write(bundle, to: bundlePath(version.name, version.version))
         } catch {
-            throw ReplicationError("cannot store \(version.ref): \(error)")
+            throw ReplicationError(.writeFailed, "cannot store \(version.ref)", cause: error)
         }
     }
 
@@ -82,7 +83,7 @@ public actor ReplicaStore: ReplicationSource {
     public func commit(_ epoch: ConfigEpoch, now: Date = Date()) throws(ReplicationError) {
         guard epoch.epoch > latestEpoch() else { return }
         if let missing = epoch.versions.first(where: { !holds($0) }) {
-            throw ReplicationError("epoch \(epoch.epoch) names \(missing.ref), which is not stored")
+            throw ReplicationError(.incomplete, "epoch \(epoch.epoch) names \(missing.ref), which is not stored")
         }
         var next = held
         let before = Set(next.epochs.last?.refs ?? [])
@@ -126,7 +127,7 @@ public actor ReplicaStore: ReplicationSource {
             encoder.outputFormatting = [.sortedKeys]
             try Durable.write(try encoder.encode(next), to: (directory as NSString).appendingPathComponent("epochs.json"))
         } catch {
-            throw ReplicationError("cannot write the replica's epochs under \(directory): \(error)")
+            throw ReplicationError(.writeFailed, "cannot write the replica's epochs under \(directory)", cause: error)
         }
         held = next
     }

@@ -165,7 +165,7 @@ public final class ReplicationFollower: Service {
         let after = await store.latestEpoch()
         let request = HTTPClientRequest(url: "\(settings.upstream)\(ReplicationFeed.prefix)/stream?after=\(after)")
         let response = try await client.execute(request, deadline: .distantFuture)
-        guard response.status == .ok else { throw ReplicationError("the upstream answered \(response.status.code)") }
+        guard response.status == .ok else { throw ReplicationError(.upstream, "the upstream answered \(response.status.code)") }
         connected()
         logger.info("following \(settings.upstream) from epoch \(after)")
         var framer = FeedLineFramer()
@@ -185,7 +185,7 @@ public final class ReplicationFollower: Service {
             let url = "\(settings.upstream)\(ReplicationFeed.prefix)/bundles/\(version.name)/\(version.version)"
             let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(60))
             let body = try await response.body.collect(upTo: 64 << 20)
-            guard response.status == .ok else { throw ReplicationError("the bundle of \(version.ref) answered \(response.status.code)") }
+            guard response.status == .ok else { throw ReplicationError(.upstream, "the bundle of \(version.ref) answered \(response.status.code)") }
             do {
                 try await store.store(bundle: Data(body.readableBytesView), of: version, publicKey: settings.publicKey)
             } catch {

@@ -29,7 +29,7 @@ import Topology
         try await RegistryClientTests.withRegistry { client, _ in
             let nothing = PropagationRun(network: Self.network(client), client: client, settings: .init())
             let error = await #expect(throws: PropagationError.self) { _ = try await nothing.measure() }
-            #expect(error?.description.contains("nothing is associated yet") == true)
+            #expect(error?.code == .nothingToPropagate && error?.description.contains("nothing is associated yet") == true)
 
             let nowhere = PropagationRun(network: Self.network(client), client: client, settings: .init(function: "auth"))
             let unplaced = await #expect(throws: PropagationError.self) { _ = try await nowhere.measure() }

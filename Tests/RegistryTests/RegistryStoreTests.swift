@@ -1,3 +1,4 @@
+import CDNCore
 import Foundation
 import Registry
 import Replication
@@ -103,7 +104,10 @@ import Topology
     @Test func badInputIsRefusedWithTheReason() async throws {
         let (directory, code) = try Self.scratch()
         let store = try RegistryStore(directory: directory)
-        await #expect(throws: RegistryError.self) { try await store.publish(name: "f", code: code, runtime: "ruby3.2", handler: "index.handler") }
+        let ruby = await #expect(throws: RegistryError.self) {
+            try await store.publish(name: "f", code: code, runtime: "ruby3.2", handler: "index.handler")
+        }
+        #expect(ruby?.code == .refused)
         await #expect(throws: RegistryError.self) { try await store.publish(name: "f", code: code, runtime: "nodejs", handler: "index") }
         await #expect(throws: RegistryError.self) {
             try await store.publish(name: "f", code: "/nonexistent", runtime: "nodejs", handler: "index.handler")

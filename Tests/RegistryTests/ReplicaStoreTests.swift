@@ -1,3 +1,4 @@
+import CDNCore
 import Foundation
 import Registry
 import Replication
@@ -21,8 +22,12 @@ import Topology
         let replica = try ReplicaStore(directory: folder)
         var tampered = try await registry.bundle("f", 1)
         tampered.append(0)
-        await #expect(throws: ReplicationError.self) { try await replica.store(bundle: tampered, of: v1, publicKey: registry.publicKey) }
-        await #expect(throws: ReplicationError.self) { try await replica.commit(epochs[0]) }  // its bundle is missing
+        let refused = await #expect(throws: ReplicationError.self) {
+            try await replica.store(bundle: tampered, of: v1, publicKey: registry.publicKey)
+        }
+        #expect(refused?.code == .refused && refused?.description.hasPrefix("f:1 refused") == true)
+        let incomplete = await #expect(throws: ReplicationError.self) { try await replica.commit(epochs[0]) }  // its bundle is missing
+        #expect(incomplete?.code == .incomplete)
         try await replica.store(bundle: try await registry.bundle("f", 1), of: v1, publicKey: registry.publicKey)
         try await replica.commit(epochs[0])
         try await replica.store(bundle: try await registry.bundle("f", 2), of: v2, publicKey: registry.publicKey)

@@ -14,17 +14,17 @@ public enum Durable {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let temporary = path + ".tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, permissions)
-        guard fd >= 0 else { throw StateError("cannot create \(temporary): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw StateError(.writeFailed, "cannot create \(temporary): \(String(cString: strerror(errno)))") }
         let written = data.withUnsafeBytes { buffer in Foundation.write(fd, buffer.baseAddress, buffer.count) }
         let synced = fsync(fd)
         close(fd)
         guard written == data.count, synced == 0 else {
             unlink(temporary)
-            throw StateError("cannot write \(temporary): \(String(cString: strerror(errno)))")
+            throw StateError(.writeFailed, "cannot write \(temporary): \(String(cString: strerror(errno)))")
         }
         guard rename(temporary, path) == 0 else {
             unlink(temporary)
-            throw StateError("cannot rename \(temporary) to \(path): \(String(cString: strerror(errno)))")
+            throw StateError(.writeFailed, "cannot rename \(temporary) to \(path): \(String(cString: strerror(errno)))")
         }
         let directory = open(folder, O_RDONLY)
         if directory >= 0 {

@@ -146,14 +146,14 @@ public struct NetworkState: Codable, Sendable {
     public static func load(from directory: String) throws -> NetworkState {
         let path = (directory as NSString).appendingPathComponent(fileName)
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw StateError("no network is running from \(directory) (no \(fileName)); start one with `edgesim up FILE`")
+            throw StateError(.notRunning, "no network is running from \(directory) (no \(fileName)); start one with `edgesim up FILE`")
         }
         do {
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .iso8601
             return try decoder.decode(NetworkState.self, from: data)
         } catch {
-            throw StateError("\(path) is not a network state file: \(error)")
+            throw StateError(.unreadable, "\(path) is not a network state file", cause: error)
         }
     }
 
@@ -171,13 +171,4 @@ public struct NetworkState: Codable, Sendable {
     public static func remove(from directory: String) {
         try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(fileName))
     }
-}
-
-/// A problem with a state directory, said plainly.
-public struct StateError: Error, CustomStringConvertible {
-    /// What is wrong.
-    public var description: String
-
-    /// Creates an error.
-    public init(_ description: String) { self.description = description }
 }

@@ -14,10 +14,12 @@ public enum OriginAddress {
     public static func resolve(_ origin: OriginSpec, running: [String: SocketAddress]) throws -> (SocketAddress, String) {
         switch origin.kind {
         case .staticFolder:
-            guard let address = running[origin.id] else { throw StateError("no address was given for origin '\(origin.id)'") }
+            guard let address = running[origin.id] else { throw NodeSetupError(.missingAddress, "no address was given for origin '\(origin.id)'") }
             return (address, origin.domainName)
         case .url(let text):
-            guard let url = URL(string: text), let host = url.host else { throw StateError("origin '\(origin.id)': '\(text)' is not a URL") }
+            guard let url = URL(string: text), let host = url.host else {
+                throw NodeSetupError(.badAddress, "origin '\(origin.id)': '\(text)' is not a URL")
+            }
             let port = url.port ?? (url.scheme == "https" ? 443 : 80)
             let address = try SocketAddress.makeAddressResolvingHost(host, port: port)
             return (address, url.port.map { "\(host):\($0)" } ?? host)

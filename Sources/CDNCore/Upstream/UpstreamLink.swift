@@ -71,7 +71,7 @@ extension SocketAddress {
     /// - Throws: When it is not an address.
     public static func parse(_ text: String) throws -> SocketAddress {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else {
-            throw StateError("'\(text)' is not host:port")
+            throw NodeSetupError(.badAddress, "'\(text)' is not host:port")
         }
         let host = text[..<colon].trimming("[]")
         return try SocketAddress(ipAddress: host, port: port)

@@ -69,7 +69,7 @@ public struct PropagationRun: Sendable {
     public func measure() async throws -> PropagationResult {
         let config = try await client.config()
         guard let name = settings.function ?? config.associations.first?.function else {
-            throw PropagationError("nothing is associated yet: name a function with --function and where with --distribution")
+            throw PropagationError(.nothingToPropagate, "nothing is associated yet: name a function with --function and where with --distribution")
         }
         var slots = config.associations.filter { $0.function == name }.map {
             RegistryAPI.AssociateRequest(
@@ -82,7 +82,7 @@ public struct PropagationRun: Sendable {
         }
         if slots.isEmpty {
             guard let distribution = settings.distribution else {
-                throw PropagationError("\(name) is associated nowhere: give --distribution (and --event, --behavior)")
+                throw PropagationError(.nothingToPropagate, "\(name) is associated nowhere: give --distribution (and --event, --behavior)")
             }
             slots = [.init(distribution: distribution, behavior: settings.behavior, event: settings.event.rawValue, function: "", includeBody: false)]
         }
@@ -101,7 +101,9 @@ public struct PropagationRun: Sendable {
         progress("config epoch \(epoch) made; waiting for every node…")
         var notes: [String] = []
         if let edge = settings.killEdge {
-            guard let node = network.node(edge), node.role == .edge else { throw PropagationError("there is no edge '\(edge)' running") }
+            guard let node = network.node(edge), node.role == .edge else {
+                throw PropagationError(.unknownNode, "there is no edge '\(edge)' running")
+            }
             kill(node.pid, SIGKILL)
             notes.append("killed \(edge) (pid \(node.pid)) right after associating")
         }
@@ -147,7 +149,7 @@ public struct PropagationRun: Sendable {
         let base = versions.last { $0.name == name && (current == nil || $0.version == current) }
         guard let runtime = settings.runtime ?? base?.runtime, let handler = settings.handler ?? base?.handler, base != nil || settings.code != nil
         else {
-            throw PropagationError("no function '\(name)' is published: give --code, --runtime and --handler")
+            throw PropagationError(.nothingToPropagate, "no function '\(name)' is published: give --code, --runtime and --handler")
         }
         let bundle: Data =
             if let code = settings.code { try RegistryStore.bundle(from: code) } else {
@@ -166,7 +168,7 @@ public struct PropagationRun: Sendable {
 
     /// Cuts a hub from the registry through its admin port.
     private func partition(_ hub: String) async throws {
-        guard let node = network.node(hub), node.role == .hub else { throw PropagationError("there is no hub '\(hub)' running") }
+        guard let node = network.node(hub), node.role == .hub else { throw PropagationError(.unknownNode, "there is no hub '\(hub)' running") }
         let reply = try await ViewerClient.get(
             method: .POST,
             host: node.host,
@@ -175,7 +177,7 @@ public struct PropagationRun: Sendable {
             from: nil
         )
         guard reply.status == 200 else {
-            throw PropagationError("\(hub) refused the partition: \(String(buffer: reply.body))")
+            throw PropagationError(.faultRefused, "\(hub) refused the partition: \(String(buffer: reply.body))")
         }
         progress("partitioned \(hub) from the registry for \(settings.partitionSeconds) s")
     }
@@ -200,6 +202,35 @@ public struct PropagationRun: Sendable {
 
 /// What a propagation run was asked that the network cannot do.
 public struct PropagationError: Error, Sendable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+    /// The kind of problem.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Kind: String, Sendable {
+            case nothingToPropagate = "nothing to propagate"
+            case unknownNode = "unknown node"
+            case faultRefused = "fault refused"
+        }
+        private let kind: Kind
+
+        /// No function is named or associated, or it has no code and no version to take.
+        public static let nothingToPropagate = Code(kind: .nothingToPropagate)
+        /// A fault names a node the running network does not have in that role.
+        public static let unknownNode = Code(kind: .unknownNode)
+        /// A node refused the fault asked of it.
+        public static let faultRefused = Code(kind: .faultRefused)
+
+        public var description: String { kind.rawValue }
+    }
+
+    /// The kind of problem.
+    public var code: Code
+    /// What is wrong, with what to give instead.
+    public var message: String
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
 }

@@ -57,7 +57,7 @@ public struct Launcher: Service {
     private func prepareStateDirectory() throws {
         let manager = FileManager.default
         let directory = settings.stateDirectory
-        if let running = try? NetworkState.load(from: directory), kill(running.launcherPID, 0) == 0 {
+        if let running = try? NetworkState.load(from: directory), ProcessLiveness.isAlive(running.launcherPID) {
             throw LaunchError(
                 node: "up",
                 problem: "cannot start: a network already runs from \(directory) (pid \(running.launcherPID)); stop it with `edgesim down`"

@@ -1,6 +1,7 @@
 import CDNCore
 import EdgesimTestSupport
 import Foundation
+import Launcher
 import NIOCore
 import Synchronization
 import Testing
@@ -47,32 +48,18 @@ final class RunningNetwork: @unchecked Sendable {
         throw NetworkError("edgesim up \(topology) did not become ready:\n\(log)")
     }
 
-    /// Stops the launcher with SIGTERM and waits for it; returns the node pids still alive after.
+    /// Stops the network as `edgesim down` does (the library's ``NetworkShutdown``) and reaps
+    /// the launcher; returns the processes that had to be killed.
     @discardableResult
     func stop() async -> [Int32] {
-        if launcher.isRunning { launcher.terminate() }
-        let deadline = ContinuousClock.now + .seconds(30)
-        while launcher.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-        if launcher.isRunning { kill(launcher.processIdentifier, SIGKILL) }
-        let survivors = await Self.waitForExit(state.nodes.map(\.pid), within: .seconds(10))
-        for pid in survivors { kill(pid, SIGKILL) }
+        let survivors = await NetworkShutdown.stop(state, stateDirectory: stateDirectory.path, timeout: .seconds(30))
+        launcher.waitUntilExit()
         return survivors
     }
 
     /// Waits until none of the processes is alive; returns those still alive at the deadline.
     static func waitForExit(_ pids: [Int32], within limit: Duration) async -> [Int32] {
-        let deadline = ContinuousClock.now + limit
-        while ContinuousClock.now < deadline {
-            if !pids.contains(where: isAlive) { return [] }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return pids.filter(isAlive)
-    }
-
-    static func isAlive(_ pid: Int32) -> Bool {
-        guard pid > 0, kill(pid, 0) == 0 else { return false }
-        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
-        return !stat.contains(") Z ")
+        await ProcessLiveness.waitForExit(pids, within: limit)
     }
 
     /// Reloads the state file (after a restart changed a pid).

@@ -29,13 +29,9 @@ import Topology
         #expect(Set(state.nodes.map(\.role)) == [.registry, .origin, .hub, .edge, .dns])
         #expect(said.lines.first?.hasPrefix("starting 2 edges, 1 hub, 1 origin") == true, "\(said.lines)")
         #expect(said.lines.last == "stopped every node.", "\(said.lines)")
-        let alive = state.nodes.filter { kill($0.pid, 0) == 0 && !Self.isZombie($0.pid) }
+        let alive = state.nodes.filter { ProcessLiveness.isAlive($0.pid) }
         #expect(alive.isEmpty, "outlived the network: \(alive.map(\.id))")
         #expect(!FileManager.default.fileExists(atPath: URL(fileURLWithPath: state.nodes[0].log).deletingLastPathComponent().path))
-    }
-
-    static func isZombie(_ pid: Int32) -> Bool {
-        ((try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? "").contains(") Z ")
     }
 }
 

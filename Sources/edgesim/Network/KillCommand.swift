@@ -34,7 +34,7 @@ extension EdgeSim {
             guard let target = network.node(node) else {
                 throw ValidationError("no node '\(node)' in \(network.name) (it has \(network.nodes.map(\.id).joined(separator: ", ")))")
             }
-            guard target.pid > 0, kill(target.pid, 0) == 0 else {
+            guard ProcessLiveness.isAlive(target.pid) else {
                 throw ValidationError("\(node) is not running now (it is down, or being restarted)")
             }
             let hold = RestartHold(stateDirectory: state.path, node: node)

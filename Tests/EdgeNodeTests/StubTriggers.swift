@@ -35,13 +35,8 @@ struct StubTriggers: TriggerStages {
         request: EdgeRequest,
         distribution: DistributionSpec,
         behavior: CacheBehavior
-    ) async
-        -> FunctionFailure?
-    {
-        guard let (name, value) = originResponseHeader else { return nil }
-        response.trace.functionsRun.append(FunctionRef(name: "ors", version: 1))
-        response.headers[HTTPField.Name(name)!] = value
-        return nil
+    ) async -> FunctionFailure? {
+        addHeader(originResponseHeader, name: "ors", to: &response)
     }
 
     func viewerResponse(
@@ -49,12 +44,15 @@ struct StubTriggers: TriggerStages {
         request: EdgeRequest,
         distribution: DistributionSpec,
         behavior: CacheBehavior
-    ) async
-        -> FunctionFailure?
-    {
-        guard let (name, value) = viewerResponseHeader else { return nil }
-        response.trace.functionsRun.append(FunctionRef(name: "vrs", version: 1))
-        response.headers[HTTPField.Name(name)!] = value
+    ) async -> FunctionFailure? {
+        addHeader(viewerResponseHeader, name: "vrs", to: &response)
+    }
+
+    /// A response stage's work: note the function as run, add its header.
+    private func addHeader(_ header: (String, String)?, name: String, to response: inout StoredResponse) -> FunctionFailure? {
+        guard let (field, value) = header else { return nil }
+        response.trace.functionsRun.append(FunctionRef(name: name, version: 1))
+        response.headers[HTTPField.Name(field)!] = value
         return nil
     }
 

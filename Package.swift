@@ -195,7 +195,7 @@ let package = Package(
         /// Launches real topologies as processes and talks to them over TCP.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["edgesim", "Topology", "CDNCore", "Launcher", "EdgesimTestSupport", nioCore, nioPosix, nioHTTP1],
+            dependencies: ["edgesim", "Topology", "CDNCore", "Launcher", "Registry", "EdgesimTestSupport", nioCore, nioPosix, nioHTTP1],
             swiftSettings: swiftSettings
         ),
     ]

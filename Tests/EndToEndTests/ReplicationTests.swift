@@ -3,8 +3,10 @@ import EdgesimTestSupport
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Registry
 import Synchronization
 import Testing
+import Topology
 
 /// Function versions on their way from the registry through the hub to the edges, as
 /// `edgesim up` runs them: the switch at every node, its atomicity under load, a tampered
@@ -171,9 +173,9 @@ struct ReplicationTests {
             let deadline = ContinuousClock.now + .seconds(10)
             while ContinuousClock.now < deadline, !held {
                 let status = try CLI.run(["deployment", "--json", "--state-dir", state])
-                let root = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
-                let nrt = (root?["nodes"] as? [[String: Any]])?.first { $0["node"] as? String == "NRT50" }
-                held = nrt?["storedEpoch"] as? Int == 2 && nrt?["epoch"] as? Int == 1 && nrt?["status"] as? String == "InProgress"
+                let deployment = try JSONDecoder().decode(DeploymentStatus.self, from: Data(status.stdout.utf8))
+                let nrt = deployment.nodes.first { $0.node == "NRT50" }
+                held = nrt?.role == .edge && nrt?.storedEpoch == 2 && nrt?.epoch == 1 && nrt?.status == .inProgress
                 if held { #expect(try await seen(network, "tokyo-home").stamp == "v1 req=1") }
                 try await Task.sleep(for: .milliseconds(50))
             }
@@ -197,9 +199,9 @@ struct ReplicationTests {
             ] {
                 let run = try CLI.run(["propagation", "--state-dir", state, "--json", json, "--timeout", "60"] + fault, timeout: .seconds(90))
                 #expect(run.status == 0 && run.stdout.contains("every node switched.") && run.stdout.contains(expected), "\(run.stdout)\(run.stderr)")
-                let result = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
-                let nodes = result?["nodes"] as? [[String: Any]] ?? []
-                #expect(nodes.count == 3 && nodes.allSatisfy { $0["switchedAt"] is Double }, "\(nodes)")
+                let result = try JSONDecoder().decode(PropagationResult.self, from: Data(contentsOf: URL(fileURLWithPath: json)))
+                #expect(result.converged && result.nodes.count == 3 && result.nodes.allSatisfy { $0.switchedAt != nil }, "\(result.nodes)")
+                #expect(Set(result.nodes.map(\.role)) == [.hub, .edge])
                 try network.reload()
             }
             #expect(try await seen(network, "osaka-office").epoch == "4")

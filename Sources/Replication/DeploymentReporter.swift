@@ -27,12 +27,9 @@ actor DeploymentReporter {
         self.logger = logger
     }
 
-    /// The report as it stands.
-    var current: DeploymentReport { report }
-
-    /// Changes the report; it is sent at once.
-    func update(_ change: (inout DeploymentReport) -> Void) {
-        change(&report)
+    /// Takes a newer report (``FollowerState/report``); it is sent at once.
+    func publish(_ next: DeploymentReport) {
+        report = next
         report.reportedAt = Date().timeIntervalSince1970
         changes.signal()
     }

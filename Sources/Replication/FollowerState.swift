@@ -2,9 +2,9 @@ import Topology
 
 /// The decisions of a replication follower, as a pure state machine: which epochs it takes,
 /// when it has caught up, when each stored epoch goes in force (at once, or after this node's
-/// share of a slow rollout), what it refused, and when it may call itself ready. The
-/// ``ReplicationFollower`` service does the I/O and feeds it events with the time they happen;
-/// tests feed it made-up instants.
+/// share of a slow rollout), what it refused, what it reports to the registry, and when it may
+/// call itself ready. The ``ReplicationFollower`` service does the I/O and feeds it events with
+/// the time they happen; tests feed it made-up instants.
 ///
 /// ```swift
 /// var state = FollowerState<ContinuousClock.Instant>(node: "NRT50", rollout: .seconds(60), heldAtStart: 0)
@@ -34,24 +34,41 @@ public struct FollowerState<Instant: InstantProtocol>: Sendable where Instant.Du
     public private(set) var active = 0
     /// The epoch held when the first heartbeat found the node caught up with its upstream.
     public private(set) var syncedAt: Int?
-    /// Problems reported so far, each once.
-    public private(set) var refused: [String] = []
+    /// What the node tells the registry: each event below keeps it current.
+    public private(set) var report: DeploymentReport
     private var arrived: [Int: Instant] = [:]
 
+    /// How many epochs' switch times a report keeps.
+    public static var switchTimesKept: Int { 50 }
+
     /// A follower that has put nothing in force yet.
-    public init(node: String, rollout: Duration, heldAtStart: Int) {
+    public init(node: String, role: NodeRole = .edge, rollout: Duration, heldAtStart: Int) {
         self.node = node
         self.rollout = rollout
         self.heldAtStart = heldAtStart
+        report = DeploymentReport(node: node, role: role)
     }
+
+    /// Problems reported so far, each once.
+    public var refused: [String] { report.refused }
 
     /// Whether an epoch from the feed is new to the node (older ones are skipped).
     public func takes(_ epoch: Int, held: Int) -> Bool { epoch > held }
 
     /// An epoch was stored whole (its bundles checked, then the epoch committed).
-    public mutating func stored(_ epoch: Int, at now: Instant) {
+    /// - Parameters:
+    ///   - versions: Every version the replica holds now.
+    public mutating func stored(_ epoch: Int, at now: Instant, versions: [FunctionRef] = []) {
         arrived[epoch] = now
         arrived = arrived.filter { $0.key >= active }
+        report.storedEpoch = epoch
+        report.versions = versions
+    }
+
+    /// Versions no epoch names were deleted from the replica.
+    /// - Parameter versions: Every version the replica holds now.
+    public mutating func collected(versions: [FunctionRef]) {
+        report.versions = versions
     }
 
     /// A heartbeat from upstream, naming the newest epoch it holds.
@@ -78,8 +95,12 @@ public struct FollowerState<Instant: InstantProtocol>: Sendable where Instant.Du
     }
 
     /// The epoch is in force.
-    public mutating func applied(_ epoch: Int) {
+    /// - Parameter wallTime: When, in seconds since 1970, for the registry's switch times.
+    public mutating func applied(_ epoch: Int, wallTime: Double = 0) {
         active = epoch
+        report.epoch = epoch
+        report.switchedAt[epoch] = wallTime
+        report.switchedAt = report.switchedAt.filter { $0.key > epoch - Self.switchTimesKept }
     }
 
     /// Putting the epoch in force failed: it is not tried again, and the node keeps what it ran.
@@ -92,8 +113,8 @@ public struct FollowerState<Instant: InstantProtocol>: Sendable where Instant.Du
     /// A bundle failed its check, or another problem the registry should hear of.
     /// - Returns: Whether it is new (to be logged and reported).
     public mutating func noteRefusal(_ problem: String) -> Bool {
-        guard !refused.contains(problem) else { return false }
-        refused.append(problem)
+        guard !report.refused.contains(problem) else { return false }
+        report.refused.append(problem)
         return true
     }
 

@@ -96,9 +96,15 @@ public final class ReplicationFollower: Service {
         self.store = store
         self.hooks = hooks
         self.logger = logger
-        state = Mutex(FollowerState(node: settings.node, rollout: settings.rollout, heldAtStart: store.epochAtOpen))
+        let initial = FollowerState<ContinuousClock.Instant>(
+            node: settings.node,
+            role: settings.role,
+            rollout: settings.rollout,
+            heldAtStart: store.epochAtOpen
+        )
+        state = Mutex(initial)
         reporter = DeploymentReporter(
-            report: DeploymentReport(node: settings.node, role: settings.role),
+            report: initial.report,
             registry: settings.registry,
             token: settings.token,
             logger: logger
@@ -194,12 +200,13 @@ public final class ReplicationFollower: Service {
             }
         }
         try await store.commit(epoch)
-        state.withLock { $0.stored(epoch.epoch, at: .now) }
         let versions = await heldVersions()
-        await reporter.update { report in
-            report.storedEpoch = epoch.epoch
-            report.versions = versions
-        }
+        await reporter.publish(
+            state.withLock {
+                $0.stored(epoch.epoch, at: .now, versions: versions)
+                return $0.report
+            }
+        )
         logger.info("epoch \(epoch.epoch) stored (\(epoch.refs.map(\.description).joined(separator: ", ")))")
         stored.signal()
     }
@@ -215,9 +222,10 @@ public final class ReplicationFollower: Service {
 
     /// Logs and reports a problem, once.
     private func refuse(_ problem: String) async {
-        guard state.withLock({ $0.noteRefusal(problem) }) else { return }
+        let (new, report) = state.withLock { ($0.noteRefusal(problem), $0.report) }
+        guard new else { return }
         logger.error("\(problem)")
-        await reporter.update { $0.refused.append(problem) }
+        await reporter.publish(report)
     }
 
     // MARK: Switching
@@ -245,21 +253,20 @@ public final class ReplicationFollower: Service {
             try await hooks.apply(target)
         } catch {
             let problem = "epoch \(target.epoch) refused: \(error)"
-            if state.withLock({ $0.refusedToApply(target.epoch, problem: problem) }) {
+            let (new, report) = state.withLock { ($0.refusedToApply(target.epoch, problem: problem), $0.report) }
+            if new {
                 logger.error("\(problem)")
-                await reporter.update { $0.refused.append(problem) }
+                await reporter.publish(report)
             }
             progressed.signal()
             return
         }
-        state.withLock { $0.applied(target.epoch) }
-        progressed.signal()
-        let now = Date().timeIntervalSince1970
-        await reporter.update { report in
-            report.epoch = target.epoch
-            report.switchedAt[target.epoch] = now
-            report.switchedAt = report.switchedAt.filter { $0.key > target.epoch - 50 }
+        let report = state.withLock {
+            $0.applied(target.epoch, wallTime: Date().timeIntervalSince1970)
+            return $0.report
         }
+        progressed.signal()
+        await reporter.publish(report)
         logger.info("epoch \(target.epoch) in force")
     }
 
@@ -273,7 +280,12 @@ public final class ReplicationFollower: Service {
             logger.info("collected versions no epoch names: \(removed.map(\.description).joined(separator: ", "))")
             await hooks.collected(removed)
             let versions = await heldVersions()
-            await reporter.update { $0.versions = versions }
+            await reporter.publish(
+                state.withLock {
+                    $0.collected(versions: versions)
+                    return $0.report
+                }
+            )
         }
     }
 

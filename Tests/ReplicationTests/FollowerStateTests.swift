@@ -92,4 +92,23 @@ import Topology
         #expect(!repeated && other)
         #expect(state.refused == ["epoch 2 refused: too large", "auth:3 refused: bad signature"])
     }
+
+    @Test func theReportFollowsEveryEvent() {
+        var state = State(node: "NRT50", role: .edge, rollout: .zero, heldAtStart: 0)
+        #expect(state.report.node == "NRT50" && state.report.role == .edge && state.report.epoch == 0)
+        let v1 = FunctionRef(name: "auth", version: 1)
+        let v2 = FunctionRef(name: "auth", version: 2)
+        state.stored(1, at: start, versions: [v1])
+        #expect(state.report.storedEpoch == 1 && state.report.epoch == 0 && state.report.versions == [v1])
+        state.applied(1, wallTime: 1000)
+        state.stored(2, at: start, versions: [v1, v2])
+        #expect(state.report.epoch == 1 && state.report.storedEpoch == 2 && state.report.switchedAt == [1: 1000])
+        state.collected(versions: [v2])
+        #expect(state.report.versions == [v2])
+        _ = state.noteRefusal("auth:3 refused: bad signature")
+        #expect(state.report.refused == ["auth:3 refused: bad signature"])
+        // Switch times are kept for the last epochs only.
+        for epoch in 2...60 { state.applied(epoch, wallTime: Double(epoch)) }
+        #expect(state.report.switchedAt.keys.min() == 60 - State.switchTimesKept + 1 && state.report.switchedAt[60] == 60)
+    }
 }

@@ -32,7 +32,7 @@ extension EdgeSim {
         var lambdaExecutionErrorStatus = CachingNodeSettings.Default.executionErrorStatus
 
         @Option(help: "Seconds each tier of nodes has to become ready.")
-        var readyTimeout = 60
+        var readyTimeout = Int(LaunchSettings.Default.readyTimeout.inSeconds)
 
         @Option(help: "Slow rollout: spread each config switch over this window, per edge (\"2 min\"), like CloudFront's InProgress.")
         var rollout = DurationArgument(.zero)

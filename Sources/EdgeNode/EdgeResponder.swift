@@ -87,7 +87,11 @@ struct EdgeResponder: HTTPResponder {
         }
 
         // CloudFront's viewer headers (location, device) exist from here on, not before (spec §9).
-        viewerRequest.headers = ViewerHeaders.adding(to: viewerRequest.headers, viewer: viewerRequest.viewer, request: viewerRequest)
+        viewerRequest.headers = ViewerHeaders.adding(
+            to: viewerRequest.headers,
+            location: viewers.locationFields(of: viewerRequest.viewer),
+            request: viewerRequest
+        )
 
         // 4. The edge cache, or the upstream on a miss.
         let answer: TierAnswer

@@ -1,4 +1,5 @@
 import Prometheus
+import Synchronization
 import Topology
 
 /// The Prometheus metrics every node serves at `/metrics` on its admin port: requests by how
@@ -10,6 +11,19 @@ public final class NodeMetrics: Sendable {
     private let role: String
     private let bytesSent: Counter
     private let upstreamLatency: DurationHistogram
+    /// The per-request counters already made: each is looked up by its labels in the registry
+    /// once, when first counted (so a series appears only once it has counted something).
+    private let counters = Mutex(RequestCounters())
+
+    private struct RequestCounters {
+        struct Key: Hashable {
+            var result: String
+            var statusClass: Int
+        }
+        var requests: [Key: Counter] = [:]
+        var cacheHits: Counter?
+        var cacheMisses: Counter?
+    }
 
     /// Creates the metrics of one node.
     public init(node: String, role: NodeRole) {
@@ -38,13 +52,19 @@ public final class NodeMetrics: Sendable {
     ///   - bytes: The body size sent.
     public func recordRequest(_ result: ResultType, status: Int, bytes: Int) {
         count(result: result.rawValue, status: status, bytes: bytes)
-        let cache = result.isCacheHit ? "hits" : (result == .miss ? "misses" : nil)
-        if let cache {
-            registry.makeCounter(
-                descriptor: .init(namespace: "edgesim", metricName: "cache_\(cache)", unitName: "total", helpText: "Cache \(cache)"),
+        guard result.isCacheHit || result == .miss else { return }
+        let slot: WritableKeyPath<RequestCounters, Counter?> = result.isCacheHit ? \.cacheHits : \.cacheMisses
+        let name = result.isCacheHit ? "hits" : "misses"
+        let counter = counters.withLock { counters in
+            if let known = counters[keyPath: slot] { return known }
+            let made = registry.makeCounter(
+                descriptor: .init(namespace: "edgesim", metricName: "cache_\(name)", unitName: "total", helpText: "Cache \(name)"),
                 labels: [("node", node), ("role", role)]
-            ).increment()
+            )
+            counters[keyPath: slot] = made
+            return made
         }
+        counter.increment()
     }
 
     /// Counts one request an origin answered (result `Origin`).
@@ -53,10 +73,17 @@ public final class NodeMetrics: Sendable {
     }
 
     private func count(result: String, status: Int, bytes: Int) {
-        registry.makeCounter(
-            descriptor: .init(namespace: "edgesim", metricName: "requests", unitName: "total", helpText: "Requests answered"),
-            labels: [("node", node), ("role", role), ("result", result), ("status", "\(status / 100)xx")]
-        ).increment()
+        let key = RequestCounters.Key(result: result, statusClass: status / 100)
+        let counter = counters.withLock { counters in
+            if let known = counters.requests[key] { return known }
+            let made = registry.makeCounter(
+                descriptor: .init(namespace: "edgesim", metricName: "requests", unitName: "total", helpText: "Requests answered"),
+                labels: [("node", node), ("role", role), ("result", result), ("status", "\(key.statusClass)xx")]
+            )
+            counters.requests[key] = made
+            return made
+        }
+        counter.increment()
         bytesSent.increment(by: Int64(bytes))
     }
 

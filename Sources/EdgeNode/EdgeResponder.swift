@@ -26,6 +26,35 @@ struct EdgeResponder: HTTPResponder {
     let via: String
     /// Past its limit of requests in flight, the edge answers 503 at once.
     let shedder: LoadShedder
+    /// The distributions this edge serves, chosen once from the topology.
+    let served: [DistributionSpec]
+
+    init(
+        id: String,
+        topology: Topology,
+        viewers: ViewerDirectory,
+        hub: UpstreamLink,
+        origins: [String: UpstreamLink],
+        cache: CacheTier,
+        client: UpstreamClient,
+        config: ActiveConfig,
+        metrics: NodeMetrics,
+        via: String,
+        shedder: LoadShedder
+    ) {
+        self.id = id
+        self.topology = topology
+        self.viewers = viewers
+        self.hub = hub
+        self.origins = origins
+        self.cache = cache
+        self.client = client
+        self.config = config
+        self.metrics = metrics
+        self.via = via
+        self.shedder = shedder
+        served = topology.distributions.filter { $0.edges.contains(id) }
+    }
 
     func respond(to request: Request, context: Context) async throws -> Response {
         // 0. An edge past its limit of requests in flight sheds the load instead of queueing it.
@@ -221,8 +250,8 @@ struct EdgeResponder: HTTPResponder {
     /// The distribution for a request: the one whose domain the Host names, or the only one this
     /// edge serves when the Host is a bare address (curl to 127.0.0.1:port).
     private func distribution(for request: Request) -> DistributionSpec? {
-        let served = topology.distributions.filter { $0.edges.contains(id) }
-        let host = (request.head.authority ?? "").split(separator: ":").first.map(String.init) ?? ""
+        let authority = request.head.authority ?? ""
+        let host = authority.firstIndex(of: ":").map { authority[..<$0] } ?? authority[...]
         if let named = served.first(where: { $0.domainName == host || $0.id == host }) { return named }
         return served.count == 1 ? served[0] : nil
     }

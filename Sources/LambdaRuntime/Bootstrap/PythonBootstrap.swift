@@ -22,8 +22,11 @@ enum PythonBootstrap {
             sys.stderr.write(text if text.endswith("\n") else text + "\n")
             sys.stderr.flush()
 
-        def send(message):
-            body = json.dumps(message).encode("utf-8")
+        # A message is its fields as JSON, then, for a result, a newline and the result's JSON:
+        # the edge passes the result's bytes on without decoding them again.
+        def send(message, result_json=None):
+            text = json.dumps(message)
+            body = (text if result_json is None else text + "\n" + result_json).encode("utf-8")
             frames_out.write(struct.pack(">I", len(body)) + body)
 
         def read_exactly(count):
@@ -80,9 +83,10 @@ enum PythonBootstrap {
                 request_id = context.aws_request_id
                 log("START RequestId: %s Version: %s" % (request_id, function_version))
                 started = time.perf_counter()
+                result_json = None
                 try:
-                    reply = {"id": message["id"], "ok": True, "result": handler(message["event"], context)}
-                    json.dumps(reply)
+                    result_json = json.dumps(handler(message["event"], context))
+                    reply = {"id": message["id"], "ok": True}
                 except Exception as error:
                     described = describe(error)
                     log("[ERROR] %s: %s" % (described["errorType"], described["errorMessage"]))
@@ -100,7 +104,7 @@ enum PythonBootstrap {
                     reply["initDurationMs"] = init_duration
                     init_duration = None
                 log(report)
-                send(reply)
+                send(reply, result_json)
 
         main()
         """#

@@ -50,6 +50,8 @@ public final class FunctionHost: Service {
     private let launchesIn: AsyncStream<Worker>.Continuation
     private let pools = Mutex<[FunctionRef: WorkerPool]>([:])
     private let workers = Mutex<[Worker]>([])
+    /// Today's `YYYY/MM/DD` (UTC), made once a day rather than on every invocation.
+    private let streamDay = Mutex<(day: Int, text: String)?>(nil)
     private let logger: Logger
 
     /// Creates the host and writes the bootstraps.
@@ -84,7 +86,14 @@ public final class FunctionHost: Service {
 
     /// The log stream's name, as Lambda names streams: `YYYY/MM/DD/[VERSION]EDGE`.
     public func logStream(version: Int) -> String {
-        let day = Date().formatted(.iso8601.year().month().day().dateSeparator(.dash)).replacingOccurrences(of: "-", with: "/")
+        let now = Date()
+        let number = Int((now.timeIntervalSince1970 / 86_400).rounded(.down))
+        let day = streamDay.withLock { cached in
+            if let cached, cached.day == number { return cached.text }
+            let text = now.formatted(.iso8601.year().month().day().dateSeparator(.dash)).replacingOccurrences(of: "-", with: "/")
+            cached = (number, text)
+            return text
+        }
         return "\(day)/[\(version)]\(settings.edge)"
     }
 

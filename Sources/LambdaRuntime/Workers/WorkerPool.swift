@@ -78,7 +78,7 @@ public actor WorkerPool {
             maxMemoryUsedMegabytes: Int(message.double("maxMemoryUsedMB") ?? 0)
         )
         if message.bool("ok") == true {
-            invocation.result = message.json("result") ?? Array("null".utf8)
+            invocation.result = message.result ?? Array("null".utf8)
         } else {
             invocation.error = HandlerError(type: message.string("errorType") ?? "Error", message: message.string("errorMessage") ?? "")
             if message.bool("fatal") == true { worker.kill() }

@@ -12,16 +12,16 @@ public enum CloudFrontIDs {
     /// A request id (`X-Amz-Cf-Id`, `config.requestId`): 54 URL-safe base64 characters and `==`.
     ///
     /// Every request needs one, so it is made without a system call or a lock: the process's
-    /// random seed and the id's number go through SplitMix64, whose steps are a bijection, so
-    /// ids of one process never repeat; each 64-bit word gives ten characters (6 bits each).
+    /// random seed and the id's number seed ``SeededRandom`` (SplitMix64, whose steps are a
+    /// bijection), so ids of one process never repeat; each 64-bit word gives ten characters (6 bits each).
     /// CloudFront's ids are opaque: unique, not secret.
     public static func requestID() -> String {
         let number = issued.add(1, ordering: .relaxed).newValue
-        var state = seed ^ (number &* 0xD1B5_4A32_D192_ED03)
+        var generator = SeededRandom(seed: seed ^ (number &* 0xD1B5_4A32_D192_ED03))
         return String(unsafeUninitializedCapacity: 56) { buffer in
             var filled = 0
             while filled < 54 {
-                var word = splitMix64(&state)
+                var word = generator.next()
                 for _ in 0..<min(10, 54 - filled) {
                     buffer[filled] = urlSafe[Int(word & 63)]
                     word >>= 6
@@ -32,15 +32,6 @@ public enum CloudFrontIDs {
             buffer[55] = UInt8(ascii: "=")
             return 56
         }
-    }
-
-    /// One step of SplitMix64 (Steele, Lea and Flood).
-    private static func splitMix64(_ state: inout UInt64) -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 
     /// The 32 lowercase hex characters of a node's `Via` host name, fixed for the process.

@@ -30,23 +30,46 @@ public struct ServerTiming: Sendable, CustomStringConvertible {
     public init() {}
 
     /// Reads a `Server-Timing` value (as a client does): entries split on commas, parameters on
-    /// semicolons; unknown parameters are ignored and a malformed duration is left out.
+    /// semicolons, empty pieces skipped; unknown parameters are ignored and a malformed duration
+    /// is left out. It reads the value's UTF-8 bytes in one pass: `measure` parses one per sample.
     public init(parsing value: String) {
-        for item in value.split(separator: ",") {
-            let parts = item.split(separator: ";").map { $0.trimming(" \t") }
-            guard let name = parts.first, !name.isEmpty else { continue }
-            var entry = Entry(name: name)
-            for parameter in parts.dropFirst() {
-                let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimming(" \t") }
-                guard pair.count == 2 else { continue }
-                switch pair[0] {
-                case "dur": entry.duration = Double(pair[1]).map { .nanoseconds(Int64($0 * 1e6)) }
-                case "desc": entry.detail = pair[1].trimming("\"")
-                default: break
+        var value = value
+        value.withUTF8 { bytes in
+            for item in Self.pieces(of: bytes[...], separator: UInt8(ascii: ",")) {
+                let parts = Self.pieces(of: item, separator: UInt8(ascii: ";")).map { Self.trimmed($0) }
+                guard let name = parts.first, !name.isEmpty else { continue }
+                var entry = Entry(name: String(decoding: name, as: UTF8.self))
+                for parameter in parts.dropFirst() {
+                    // `key=value`: an empty key or value leaves the parameter out.
+                    guard let equals = parameter.firstIndex(of: UInt8(ascii: "=")), equals > parameter.startIndex,
+                        equals + 1 < parameter.endIndex
+                    else { continue }
+                    let key = Self.trimmed(parameter[..<equals])
+                    let argument = Self.trimmed(parameter[parameter.index(after: equals)...])
+                    if key.elementsEqual("dur".utf8) {
+                        entry.duration = Double(String(decoding: argument, as: UTF8.self)).map { .nanoseconds(Int64($0 * 1e6)) }
+                    } else if key.elementsEqual("desc".utf8) {
+                        entry.detail = String(decoding: Self.trimmed(argument, only: UInt8(ascii: "\"")), as: UTF8.self)
+                    }
                 }
+                entries.append(entry)
             }
-            entries.append(entry)
         }
+    }
+
+    /// The non-empty pieces between separators.
+    private static func pieces(of bytes: Slice<UnsafeBufferPointer<UInt8>>, separator: UInt8) -> [Slice<UnsafeBufferPointer<UInt8>>] {
+        bytes.split(separator: separator, omittingEmptySubsequences: true)
+    }
+
+    /// Bytes without spaces and tabs at either end, or without only `only` when it is given.
+    private static func trimmed(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, only: UInt8? = nil) -> Slice<UnsafeBufferPointer<UInt8>> {
+        func padding(_ byte: UInt8) -> Bool { only.map { byte == $0 } ?? (byte == 0x20 || byte == 0x09) }
+        var start = bytes.startIndex
+        var end = bytes.endIndex
+        while start < end, padding(bytes[start]) { start += 1 }
+        while start < end, padding(bytes[end - 1]) { end -= 1 }
+        return bytes[start..<end]
     }
 
     /// The duration of the first metric with a name, if it has one.

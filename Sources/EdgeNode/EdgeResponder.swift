@@ -14,7 +14,6 @@ struct EdgeResponder: HTTPResponder {
     typealias Context = EdgeRequestContext
 
     let id: String
-    let topology: Topology
     let viewers: ViewerDirectory
     let hub: UpstreamLink
     let origins: [String: UpstreamLink]
@@ -43,7 +42,6 @@ struct EdgeResponder: HTTPResponder {
         shedder: LoadShedder
     ) {
         self.id = id
-        self.topology = topology
         self.viewers = viewers
         self.hub = hub
         self.origins = origins

@@ -61,21 +61,12 @@ extension StoredResponse {
 }
 
 extension SocketAddress {
-    /// `host:port` (`[v6]:port`), as ``parse(_:)`` reads it and a URL needs it.
+    /// `host:port` (`[v6]:port`), as a URL needs it.
     public var hostPort: String {
         let host = ipAddress ?? "127.0.0.1"
         return host.contains(":") ? "[\(host)]:\(port ?? 0)" : "\(host):\(port ?? 0)"
     }
 
-    /// Parses `host:port` (or `[v6]:port`).
-    /// - Throws: When it is not an address.
-    public static func parse(_ text: String) throws -> SocketAddress {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else {
-            throw NodeSetupError(.badAddress, "'\(text)' is not host:port")
-        }
-        let host = text[..<colon].trimming("[]")
-        return try SocketAddress(ipAddress: host, port: port)
-    }
 }
 
 extension UpstreamLink {

@@ -201,36 +201,23 @@ public struct PropagationRun: Sendable {
 }
 
 /// What a propagation run was asked that the network cannot do.
-public struct PropagationError: Error, Sendable, CustomStringConvertible {
-    /// The kind of problem.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Kind: String, Sendable {
-            case nothingToPropagate = "nothing to propagate"
-            case unknownNode = "unknown node"
-            case faultRefused = "fault refused"
-        }
-        private let kind: Kind
+public typealias PropagationError = CodedError<PropagationErrorCode>
 
-        /// No function is named or associated, or it has no code and no version to take.
-        public static let nothingToPropagate = Code(kind: .nothingToPropagate)
-        /// A fault names a node the running network does not have in that role.
-        public static let unknownNode = Code(kind: .unknownNode)
-        /// A node refused the fault asked of it.
-        public static let faultRefused = Code(kind: .faultRefused)
-
-        public var description: String { kind.rawValue }
+/// The codes of a ``PropagationError``.
+public struct PropagationErrorCode: ErrorCode {
+    private enum Kind: String, Sendable {
+        case nothingToPropagate = "nothing to propagate"
+        case unknownNode = "unknown node"
+        case faultRefused = "fault refused"
     }
+    private let kind: Kind
 
-    /// The kind of problem.
-    public var code: Code
-    /// What is wrong, with what to give instead.
-    public var message: String
+    /// No function is named or associated, or it has no code and no version to take.
+    public static let nothingToPropagate = Self(kind: .nothingToPropagate)
+    /// A fault names a node the running network does not have in that role.
+    public static let unknownNode = Self(kind: .unknownNode)
+    /// A node refused the fault asked of it.
+    public static let faultRefused = Self(kind: .faultRefused)
 
-    /// Creates an error.
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { message }
+    public var description: String { kind.rawValue }
 }

@@ -67,11 +67,17 @@ struct NodeOptions: ParsableArguments {
         (line.host, line.port, line.adminPort, line.seed, line.stateDirectory) = (host, port, adminPort, seed, stateDirectory)
         (line.executionErrorStatus, line.rollout, line.garbageDelay) = (lambdaExecutionErrorStatus, rollout.value, garbageDelay.value)
         (line.maximumInFlight, line.emulatesLinks) = (maxInFlight, !noLinkLatency)
-        line.upstreams = try upstream.map { entry in
+        line.upstreams = try parsedUpstreams()
+        return line
+    }
+
+    /// The `--upstream` options, read.
+    /// - Throws: `ValidationError` for one that is not `ID=HOST:PORT`.
+    private func parsedUpstreams() throws -> [NodeCommandLine.Upstream] {
+        try upstream.map { entry in
             guard let parsed = NodeCommandLine.Upstream(parsing: entry) else { throw ValidationError("--upstream '\(entry)' is not ID=HOST:PORT") }
             return parsed
         }
-        return line
     }
 
     /// Where the registry listens (`--upstream registry=HOST:PORT`), if given.
@@ -82,7 +88,7 @@ struct NodeOptions: ParsableArguments {
     /// The upstream addresses by id.
     func upstreams() throws -> [String: SocketAddress] {
         var addresses: [String: SocketAddress] = [:]
-        for upstream in try commandLine(role: .edge).upstreams {
+        for upstream in try parsedUpstreams() {
             do {
                 addresses[upstream.id] = try SocketAddress(ipAddress: upstream.host, port: upstream.port)
             } catch {

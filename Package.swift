@@ -158,12 +158,12 @@ let package = Package(
         ),
         .testTarget(
             name: "CachingNodeTests",
-            dependencies: ["CachingNode", "CDNCore", "Replication", "Topology", hummingbird, logging, nioCore, nioHTTP1, serviceLifecycle],
+            dependencies: ["CachingNode", "CDNCore", "Replication", "Topology", "EdgesimTestSupport", hummingbird, logging, nioCore, nioHTTP1, serviceLifecycle],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "StaticOriginTests",
-            dependencies: ["StaticOrigin", "CDNCore", "Topology", httpTypes, logging, nioCore, serviceLifecycle],
+            dependencies: ["StaticOrigin", "CDNCore", "Topology", "EdgesimTestSupport", httpTypes, logging, nioCore, serviceLifecycle],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "MeasureTests", dependencies: ["Measure", "CDNCore"], swiftSettings: swiftSettings),
@@ -176,7 +176,7 @@ let package = Package(
         .testTarget(name: "GeoDNSTests", dependencies: ["GeoDNS", "CDNCore", logging, nioCore, nioPosix], swiftSettings: swiftSettings),
         .testTarget(
             name: "RegistryTests",
-            dependencies: ["Registry", "Replication", "Topology", "CDNCore", logging, serviceLifecycle],
+            dependencies: ["Registry", "Replication", "Topology", "CDNCore", "EdgesimTestSupport", logging, serviceLifecycle],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "Topology", httpTypes], swiftSettings: swiftSettings),
@@ -186,7 +186,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         /// Runs the real executable for the suites that drive it as a user does.
-        .target(name: "EdgesimTestSupport", path: "Tests/Support", swiftSettings: swiftSettings),
+        .target(name: "EdgesimTestSupport", dependencies: [logging, serviceLifecycle], path: "Tests/Support", swiftSettings: swiftSettings),
         .testTarget(
             name: "EdgeSimTests",
             dependencies: ["edgesim", "Topology", "CDNCore", "EdgesimTestSupport", argumentParser, nioCore],

@@ -1,4 +1,5 @@
 import CDNCore
+import EdgesimTestSupport
 import Foundation
 import Hummingbird
 import Logging
@@ -85,17 +86,6 @@ import Topology
 
     /// Runs services, then a body, then shuts them down.
     static func runBriefly(_ services: [any Service], _ body: @Sendable () async throws -> Void = {}) async throws {
-        let group = ServiceGroup(services: services, logger: quiet)
-        try await withThrowingTaskGroup { tasks in
-            tasks.addTask { try await group.run() }
-            do {
-                try await body()
-            } catch {
-                await group.triggerGracefulShutdown()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-        }
+        try await withServicesRunning(services, logger: quiet, body)
     }
 }

@@ -1,4 +1,5 @@
 import CDNCore
+import EdgesimTestSupport
 import Foundation
 import Logging
 import Registry
@@ -23,20 +24,10 @@ import Topology
             onReady: { port, _ in ports.continuation.yield(port) },
             logger: Logger(label: "registry-test")
         )
-        let group = ServiceGroup(services: services, logger: Logger(label: "registry-test"))
-        try await withThrowingTaskGroup { tasks in
-            tasks.addTask { try await group.run() }
+        try await withServicesRunning(services, logger: Logger(label: "registry-test")) {
             var iterator = ports.stream.makeAsyncIterator()
             let port = try #require(await iterator.next())
-            let client = RegistryClient(host: "127.0.0.1", port: port, token: try RegistryToken.load(stateDirectory: state))
-            do {
-                try await body(client, code)
-            } catch {
-                await group.triggerGracefulShutdown()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
+            try await body(RegistryClient(host: "127.0.0.1", port: port, token: try RegistryToken.load(stateDirectory: state)), code)
         }
     }
 

@@ -1,4 +1,5 @@
 import CDNCore
+import EdgesimTestSupport
 import Foundation
 import HTTPTypes
 import Logging
@@ -24,34 +25,25 @@ import Topology
             onReady: { ports.continuation.yield(($0, $1)) },
             logger: logger
         )
-        let group = ServiceGroup(services: services, logger: logger)
-        try await withThrowingTaskGroup { tasks in
-            tasks.addTask { try await group.run() }
-            do {
-                var next = ports.stream.makeAsyncIterator()
-                let (port, adminPort) = try #require(await next.next())
+        try await withServicesRunning(services, logger: logger) {
+            var next = ports.stream.makeAsyncIterator()
+            let (port, adminPort) = try #require(await next.next())
 
-                let page = try await ViewerClient.get(port: port, path: "/index.html", from: nil)
-                #expect(page.status == 200 && page.header("Cache-Control") == "public, max-age=60")
-                #expect(page.header("Content-Type")?.hasPrefix("text/html") == true && page.header("ETag") != nil)
-                let etag = try #require(page.header("ETag"))
-                let revalidated = try await ViewerClient.get(port: port, path: "/index.html", from: nil, headers: [("If-None-Match", etag)])
-                #expect(revalidated.status == 304)
-                let range = try await ViewerClient.get(port: port, path: "/index.html", from: nil, headers: [("Range", "bytes=0-3")])
-                #expect(range.status == 206 && range.body.readableBytes == 4)
-                let missing = try await ViewerClient.get(port: port, path: "/nope", from: nil)
-                #expect(missing.status == 404 && missing.header("Cache-Control") == nil)
-                let health = try await ViewerClient.get(port: adminPort, path: "/health", from: nil)
-                #expect(health.status == 200)
-                let metrics = try await ViewerClient.get(port: adminPort, path: "/metrics", from: nil)
-                let text = String(buffer: metrics.body)
-                #expect(text.contains("result=\"Origin\""), "\(text)")
-            } catch {
-                await group.triggerGracefulShutdown()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
+            let page = try await ViewerClient.get(port: port, path: "/index.html", from: nil)
+            #expect(page.status == 200 && page.header("Cache-Control") == "public, max-age=60")
+            #expect(page.header("Content-Type")?.hasPrefix("text/html") == true && page.header("ETag") != nil)
+            let etag = try #require(page.header("ETag"))
+            let revalidated = try await ViewerClient.get(port: port, path: "/index.html", from: nil, headers: [("If-None-Match", etag)])
+            #expect(revalidated.status == 304)
+            let range = try await ViewerClient.get(port: port, path: "/index.html", from: nil, headers: [("Range", "bytes=0-3")])
+            #expect(range.status == 206 && range.body.readableBytes == 4)
+            let missing = try await ViewerClient.get(port: port, path: "/nope", from: nil)
+            #expect(missing.status == 404 && missing.header("Cache-Control") == nil)
+            let health = try await ViewerClient.get(port: adminPort, path: "/health", from: nil)
+            #expect(health.status == 200)
+            let metrics = try await ViewerClient.get(port: adminPort, path: "/metrics", from: nil)
+            let text = String(buffer: metrics.body)
+            #expect(text.contains("result=\"Origin\""), "\(text)")
         }
     }
 

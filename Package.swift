@@ -19,6 +19,7 @@ let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
 let nioHTTP1 = Target.Dependency.product(name: "NIOHTTP1", package: "swift-nio")
 let nioHTTPTypes = Target.Dependency.product(name: "NIOHTTPTypes", package: "swift-nio-extras")
+let nioExtras = Target.Dependency.product(name: "NIOExtras", package: "swift-nio-extras")
 let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
 let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let unixSignals = Target.Dependency.product(name: "UnixSignals", package: "swift-service-lifecycle")
@@ -62,7 +63,7 @@ let package = Package(
             name: "CDNCore",
             dependencies: [
                 "Topology", asyncHTTPClient, httpTypes, hummingbird, hummingbirdCore, logging, nioCore, nioPosix, nioHTTP1,
-                nioHTTPTypes, prometheus, serviceLifecycle,
+                nioExtras, nioHTTPTypes, prometheus, serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
@@ -148,7 +149,7 @@ let package = Package(
         /// The edge's request path in process: Hummingbird's test client, stub triggers, a stub hub.
         .testTarget(
             name: "EdgeNodeTests",
-            dependencies: ["EdgeNode", "CDNCore", "Topology", httpTypes, hummingbird, hummingbirdTesting, nioCore],
+            dependencies: ["EdgeNode", "CDNCore", "Topology", "EdgesimTestSupport", httpTypes, hummingbird, hummingbirdTesting, logging, nioCore],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -182,11 +183,11 @@ let package = Package(
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "Topology", httpTypes], swiftSettings: swiftSettings),
         .testTarget(
             name: "CDNCoreTests",
-            dependencies: ["CDNCore", "Topology", httpTypes, nioCore, nioPosix, logging, hummingbird, serviceLifecycle],
+            dependencies: ["CDNCore", "Topology", "EdgesimTestSupport", httpTypes, nioCore, nioPosix, nioHTTP1, logging, hummingbird, serviceLifecycle],
             swiftSettings: swiftSettings
         ),
         /// Runs the real executable for the suites that drive it as a user does.
-        .target(name: "EdgesimTestSupport", dependencies: [logging, serviceLifecycle], path: "Tests/Support", swiftSettings: swiftSettings),
+        .target(name: "EdgesimTestSupport", dependencies: [logging, nioCore, nioPosix, serviceLifecycle], path: "Tests/Support", swiftSettings: swiftSettings),
         .testTarget(
             name: "EdgeSimTests",
             dependencies: ["edgesim", "Topology", "CDNCore", "EdgesimTestSupport", argumentParser, nioCore],

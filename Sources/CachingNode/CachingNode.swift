@@ -140,11 +140,10 @@ public struct CachingNode {
     }
 
     /// The node's services in start order (shutdown runs in reverse): its links, the upstream
-    /// client, the role's own services, the follower, then the traffic and admin listeners.
+    /// client, the role's own services, the follower, then the traffic and admin listeners. The
+    /// traffic listener is Hummingbird's HTTP/1.1 server, with CloudFront's size limits.
     /// - Parameters:
     ///   - responder: What answers the node's traffic.
-    ///   - shape: The link shape of each traffic connection, by the peer's address (an edge's
-    ///     viewers); by default none.
     ///   - serverName: The traffic listener's `Server` name.
     ///   - own: The role's own services, started after the client and before the follower.
     ///   - overloaded: Whether the node is shedding load, for `/health`.
@@ -153,20 +152,68 @@ public struct CachingNode {
     ///   - logger: The node's logger.
     public func services<Responder: HTTPResponder>(
         responder: Responder,
-        shape: @escaping ShapedHTTP1Channel.ShapeLookup = { _ in .none },
         serverName: String,
         own: [any Service] = [],
         overloaded: (@Sendable () -> Bool)? = nil,
         onReady: @escaping @Sendable (_ port: Int, _ adminPort: Int) async -> Void,
         logger: Logger
     ) -> [any Service] where Responder.Context: RequestContext, Responder.Context.Source == ApplicationRequestContextSource {
+        services(
+            own: own,
+            overloaded: overloaded,
+            onReady: onReady,
+            logger: logger,
+            traffic: NodeListeners.application(
+                responder: responder,
+                server: .shapedHTTP1(shape: { _ in .none }),
+                host: settings.host,
+                port: settings.port,
+                serverName: serverName,
+                logger: logger
+            )
+        )
+    }
+
+    /// The node's services, as above, with the lean ``ViewerServer`` as the traffic listener:
+    /// an edge's, whose viewers each cross their emulated link.
+    /// - Parameters:
+    ///   - viewers: What answers the viewers.
+    ///   - shape: The link shape of each connection, by the peer's address.
+    ///   - serverName: The `Server` name of every response.
+    ///   - own: The role's own services, started after the client and before the follower.
+    ///   - overloaded: Whether the node is shedding load, for `/health`.
+    ///   - onReady: Called once both listeners are bound (and the follower runs what it should).
+    ///   - logger: The node's logger.
+    public func services(
+        viewers: any ViewerResponder,
+        shape: @escaping ShapedHTTP1Channel.ShapeLookup,
+        serverName: String,
+        own: [any Service] = [],
+        overloaded: (@Sendable () -> Bool)? = nil,
+        onReady: @escaping @Sendable (_ port: Int, _ adminPort: Int) async -> Void,
+        logger: Logger
+    ) -> [any Service] {
+        services(own: own, overloaded: overloaded, onReady: onReady, logger: logger) { [settings] onRunning in
+            ViewerServer(
+                .init(host: settings.host, port: settings.port, serverName: serverName),
+                responder: viewers,
+                shape: shape,
+                logger: logger,
+                onRunning: onRunning
+            )
+        }
+    }
+
+    private func services(
+        own: [any Service],
+        overloaded: (@Sendable () -> Bool)?,
+        onReady: @escaping @Sendable (_ port: Int, _ adminPort: Int) async -> Void,
+        logger: Logger,
+        traffic: NodeListeners.TrafficListener
+    ) -> [any Service] {
         let listeners = NodeListeners.make(
-            responder: responder,
-            server: .shapedHTTP1(shape: shape),
             host: settings.host,
-            port: settings.port,
             adminPort: settings.adminPort,
-            serverName: serverName,
             hooks: AdminHooks(
                 node: settings.id,
                 role: settings.role,
@@ -177,7 +224,8 @@ public struct CachingNode {
                 overloaded: overloaded
             ),
             onReady: follower.map { $0.gating(onReady) } ?? onReady,
-            logger: logger
+            logger: logger,
+            traffic: traffic
         )
         let follower: [any Service] = follower.map { [$0] } ?? []
         return forwarderOrder + [client] + own + follower + listeners

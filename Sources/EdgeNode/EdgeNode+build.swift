@@ -1,6 +1,5 @@
 import CDNCore
 import CachingNode
-import Hummingbird
 import LambdaRuntime
 import Logging
 import NIOCore
@@ -64,10 +63,11 @@ public enum EdgeNode {
             config: active,
             metrics: node.metrics,
             via: CloudFrontIDs.via(host: CloudFrontIDs.viaHost()),
-            shedder: shedder
+            shedder: shedder,
+            logger: logger
         )
         return node.services(
-            responder: responder,
+            viewers: responder,
             shape: { viewers.shape(for: $0) },
             serverName: "CloudFront",
             own: functions,

@@ -1,6 +1,6 @@
 import CDNCore
 import HTTPTypes
-import Hummingbird
+import NIOCore
 import Topology
 
 /// What the edge knows about one request from start to reply.
@@ -9,8 +9,6 @@ struct Exchange: Sendable {
     var started: ContinuousClock.Instant
     /// Its id: `X-Amz-Cf-Id`, `config.requestId`.
     var requestID: String
-    /// Whether the viewer asked with HEAD.
-    var isHead: Bool
     /// The config epoch it runs under.
     var epoch: Int
     /// The function versions that ran for it and each stage's function time, in order.
@@ -20,7 +18,7 @@ struct Exchange: Sendable {
 extension EdgeResponder {
     /// CloudFront's answer to a failed function: its status, an error page, and the failure's
     /// `X-Cache` value (`LambdaValidationError`, `LambdaExecutionError`, `LambdaLimitExceeded`).
-    func fail(_ failure: FunctionFailure, _ exchange: Exchange) -> Response {
+    func fail(_ failure: FunctionFailure, _ exchange: Exchange) -> StoredResponse {
         let reason =
             switch failure.kind {
             case .validation: "The Lambda function returned an invalid request or response to CloudFront."
@@ -39,8 +37,13 @@ extension EdgeResponder {
     ///   - exchange: The request's id and start.
     ///   - answer: How the cache tier answered, when it did.
     ///   - conditional: The viewer's `If-None-Match`, if any.
-    func finish(_ stored: StoredResponse, result: ResultType, _ exchange: Exchange, answer: TierAnswer? = nil, conditional: String? = nil) -> Response
-    {
+    func finish(
+        _ stored: StoredResponse,
+        result: ResultType,
+        _ exchange: Exchange,
+        answer: TierAnswer? = nil,
+        conditional: String? = nil
+    ) -> StoredResponse {
         var response = stored.answering(conditional: conditional)
         response.headers = response.headers.removingInternal()
         if let answer, answer.result != .miss { response.headers[.age] = "\(answer.age.components.seconds)" }
@@ -58,7 +61,7 @@ extension EdgeResponder {
         if response.headers[.server] == nil, answer == nil { response.headers[.server] = "CloudFront" }
         response.headers[.serverTiming] = serverTiming(exchange, answer: answer).description
         metrics.recordRequest(result, status: response.status.code, bytes: response.body.readableBytes)
-        return response.response(head: exchange.isHead)
+        return response
     }
 
     /// `Server-Timing`: CloudFront's `cdn-*` metrics, the tier that answered, and the time of

@@ -1,6 +1,5 @@
 import CDNCore
 import HTTPTypes
-import Hummingbird
 import Logging
 import NIOCore
 import Topology
@@ -10,9 +9,7 @@ import Topology
 /// viewer → distribution (by Host) → cache behavior (by path) → **viewer-request** → edge cache
 /// → on a miss: **origin-request** → hub (GET/HEAD) or origin (other methods) → **origin-response**
 /// → edge cache store → **viewer-response** → CloudFront's headers → viewer.
-struct EdgeResponder: HTTPResponder {
-    typealias Context = EdgeRequestContext
-
+struct EdgeResponder: ViewerResponder {
     let id: String
     let viewers: ViewerDirectory
     let hub: UpstreamLink
@@ -27,6 +24,7 @@ struct EdgeResponder: HTTPResponder {
     let shedder: LoadShedder
     /// The distributions this edge serves, chosen once from the topology.
     let served: [DistributionSpec]
+    let logger: Logger
 
     init(
         id: String,
@@ -39,7 +37,8 @@ struct EdgeResponder: HTTPResponder {
         config: ActiveConfig,
         metrics: NodeMetrics,
         via: String,
-        shedder: LoadShedder
+        shedder: LoadShedder,
+        logger: Logger
     ) {
         self.id = id
         self.viewers = viewers
@@ -51,14 +50,15 @@ struct EdgeResponder: HTTPResponder {
         self.metrics = metrics
         self.via = via
         self.shedder = shedder
+        self.logger = logger
         served = topology.distributions.filter { $0.edges.contains(id) }
     }
 
-    func respond(to request: Request, context: Context) async throws -> Response {
+    func respond(to request: IncomingRequest) async -> StoredResponse {
         // 0. An edge past its limit of requests in flight sheds the load instead of queueing it.
         guard shedder.admit() else {
             metrics.recordError("overloaded")
-            let shed = Exchange(started: .now, requestID: CloudFrontIDs.requestID(), isHead: request.method == .head, epoch: config.current.epoch)
+            let shed = Exchange(started: .now, requestID: CloudFrontIDs.requestID(), epoch: config.current.epoch)
             var page = ErrorPage.response(
                 status: .serviceUnavailable,
                 reason: "This edge is overloaded: too many requests at once. Try again shortly.",
@@ -72,7 +72,7 @@ struct EdgeResponder: HTTPResponder {
         // The config epoch this request runs under, start to finish (an atomic switch).
         let config = config.current
         let triggers = config.triggers
-        var exchange = Exchange(started: .now, requestID: CloudFrontIDs.requestID(), isHead: request.method == .head, epoch: config.epoch)
+        var exchange = Exchange(started: .now, requestID: CloudFrontIDs.requestID(), epoch: config.epoch)
 
         // 1. The distribution the viewer asked for, by Host.
         guard let distribution = distribution(for: request) else {
@@ -87,18 +87,19 @@ struct EdgeResponder: HTTPResponder {
 
         // 2. The cache behavior: the first path pattern that matches. A uri a function rewrites
         //    later does not re-select it (spec §10).
-        let behavior = distribution.behavior(forPath: request.uri.path)
+        let path = request.path
+        let behavior = distribution.behavior(forPath: path)
         var viewerRequest = EdgeRequest(
             method: request.method,
-            uri: request.uri.path,
-            querystring: request.uri.query ?? "",
+            uri: path,
+            querystring: request.query ?? "",
             headers: request.headers,
-            body: try await request.body.collect(upTo: context.maxUploadSize),
-            clientIP: context.remoteAddress?.ipAddress ?? "127.0.0.1",
+            body: request.body,
+            clientIP: request.remoteAddress?.ipAddress ?? "127.0.0.1",
             requestID: exchange.requestID,
-            viewer: viewers.viewer(at: context.remoteAddress),
+            viewer: viewers.viewer(at: request.remoteAddress),
             origin: behavior.origin,
-            clientPort: context.remoteAddress?.port
+            clientPort: request.remoteAddress?.port
         )
 
         // 3. viewer-request: may change the request (and so the cache key) or answer it; a
@@ -140,7 +141,7 @@ struct EdgeResponder: HTTPResponder {
             }
         } catch let error as UpstreamError {
             metrics.recordError(error.kind == .timedOut ? "upstream_timeout" : "upstream_unreachable")
-            context.logger.warning("upstream failed for \(viewerRequest.uri): \(error)")
+            logger.warning("upstream failed for \(viewerRequest.uri): \(error)")
             let page = ErrorPage.response(
                 status: error.status,
                 reason: "CloudFront could not reach the upstream: \(error).",
@@ -149,6 +150,14 @@ struct EdgeResponder: HTTPResponder {
             return finish(page, result: .error, exchange)
         } catch let failure as FunctionFailure {
             return fail(failure, exchange)
+        } catch {
+            logger.error("request for \(viewerRequest.uri) failed: \(error)")
+            let page = ErrorPage.response(
+                status: .internalServerError,
+                reason: "CloudFront could not answer: \(error).",
+                requestID: exchange.requestID
+            )
+            return finish(page, result: .error, exchange)
         }
         if let upstream = answer.upstreamTime { metrics.recordUpstream(upstream) }
 
@@ -247,7 +256,7 @@ struct EdgeResponder: HTTPResponder {
 
     /// The distribution for a request: the one whose domain the Host names, or the only one this
     /// edge serves when the Host is a bare address (curl to 127.0.0.1:port).
-    private func distribution(for request: Request) -> DistributionSpec? {
+    private func distribution(for request: IncomingRequest) -> DistributionSpec? {
         let authority = request.head.authority ?? ""
         let host = authority.firstIndex(of: ":").map { authority[..<$0] } ?? authority[...]
         if let named = served.first(where: { $0.domainName == host || $0.id == host }) { return named }

@@ -1,25 +1,26 @@
 import CDNCore
+import EdgesimTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import Testing
 import Topology
 
 @testable import EdgeNode
 
-/// The edge's request path in this process: Hummingbird's router test client in front of the
-/// real responder, stub trigger stages, and a stub hub on a real loopback socket.
+/// The edge's request path in this process: the real responder, called as the viewer listener
+/// calls it, with stub trigger stages and a stub hub on a real loopback socket.
 @Suite struct EdgeResponderTests {
     struct Edge {
-        let client: any TestClientProtocol
+        let responder: EdgeResponder
         let hub: StubHub
         let metrics: NodeMetrics
 
-        /// A GET; the router test client's authority is `localhost`, so the edge serves its only
-        /// distribution.
-        func get(_ path: String) async throws -> TestResponse {
-            try await client.execute(uri: path, method: .get, headers: [:], body: nil)
+        /// A GET with `Host: localhost`, which names no distribution, so the edge serves its only one.
+        func get(_ path: String) async -> StoredResponse {
+            await responder.respond(to: IncomingRequest(head: HTTPRequest(method: .get, scheme: "http", authority: "localhost", path: path)))
         }
     }
 
@@ -49,16 +50,18 @@ import Topology
                 config: ActiveConfig(.init(epoch: 3, triggers: triggers)),
                 metrics: metrics,
                 via: CloudFrontIDs.via(host: CloudFrontIDs.viaHost()),
-                shedder: LoadShedder(limit: inFlightLimit)
+                shedder: LoadShedder(limit: inFlightLimit),
+                logger: Logger(label: "test")
             )
-            let edge = Application(responder: responder, configuration: .init(), services: [upstream])
-            try await edge.test(.router) { client in try await body(Edge(client: client, hub: hub, metrics: metrics)) }
+            try await withServicesRunning([upstream], logger: Logger(label: "test")) {
+                try await body(Edge(responder: responder, hub: hub, metrics: metrics))
+            }
         }
     }
 
     @Test func aMissFetchesThroughTheHubAndTheNextRequestIsAnEdgeHit() async throws {
         try await Self.withEdge { edge in
-            let first = try await edge.get("/a.txt")
+            let first = await edge.get("/a.txt")
             #expect(first.status == .ok && String(buffer: first.body) == "hello from /a.txt")
             #expect(first.headers[.xCache] == "Miss from cloudfront")
             #expect(first.headers[.amzCfPop] == "NRT50" && first.headers[.edgesimConfigEpoch] == "3")
@@ -72,7 +75,7 @@ import Topology
             #expect(asked[.userAgent] == "Amazon CloudFront" && asked[.amzCfID] == first.headers[.amzCfID])
             #expect(first.headers.allSatisfy { !$0.name.canonicalName.hasPrefix("x-edgesim-") }, "\(first.headers)")
 
-            let second = try await edge.get("/a.txt")
+            let second = await edge.get("/a.txt")
             #expect(second.headers[.xCache] == "Hit from cloudfront" && second.headers[.age] != nil)
             #expect(ServerTiming(parsing: second.headers[.serverTiming] ?? "").detail("cdn-hit-layer") == "EDGE")
             #expect(edge.hub.requests == 1)
@@ -85,7 +88,7 @@ import Topology
 
     @Test func aHubThatHadTheObjectIsTheRegionalLayer() async throws {
         try await Self.withEdge(hub: StubHub(result: .hit)) { edge in
-            let reply = try await edge.get("/b.txt")
+            let reply = await edge.get("/b.txt")
             #expect(reply.headers[.xCache] == "Miss from cloudfront")
             #expect(ServerTiming(parsing: reply.headers[.serverTiming] ?? "").detail("cdn-hit-layer") == "REC")
         }
@@ -97,7 +100,7 @@ import Topology
         triggers.viewerResponseHeader = ("X-Vrs", "ran")
         try await Self.withEdge(triggers) { edge in
             for _ in 0..<2 {
-                let reply = try await edge.get("/c")
+                let reply = await edge.get("/c")
                 #expect(String(buffer: reply.body) == "made at the edge")
                 #expect(reply.headers[.xCache] == "LambdaGeneratedResponse from cloudfront")
                 #expect(reply.headers[.edgesimFunctions] == "vr:1" && reply.headers[HTTPField.Name("X-Vrs")!] == nil)
@@ -110,10 +113,10 @@ import Topology
         var triggers = StubTriggers()
         triggers.originRequest = .respond(status: 200, body: "made for the cache")
         try await Self.withEdge(triggers) { edge in
-            let first = try await edge.get("/d")
+            let first = await edge.get("/d")
             #expect(first.headers[.xCache] == "LambdaGeneratedResponse from cloudfront" && first.headers[.edgesimFunctions] == "or:1")
             #expect(ServerTiming(parsing: first.headers[.serverTiming] ?? "").duration("origin-request") != nil)
-            let second = try await edge.get("/d")
+            let second = await edge.get("/d")
             #expect(second.headers[.xCache] == "Hit from cloudfront" && String(buffer: second.body) == "made for the cache")
             #expect(second.headers[.edgesimFunctions] == nil, "an origin function does not run on a hit")
             #expect(edge.hub.requests == 0)
@@ -126,12 +129,12 @@ import Topology
         triggers.originResponseHeader = ("X-Ors", "stored")
         triggers.viewerResponseHeader = ("X-Vrs", "ran")
         try await Self.withEdge(triggers) { edge in
-            let miss = try await edge.get("/e")
+            let miss = await edge.get("/e")
             #expect(miss.headers[.edgesimFunctions] == "or:1, ors:1, vrs:1")
             let stages = ServerTiming(parsing: miss.headers[.serverTiming] ?? "")
             #expect(["origin-request", "origin-response", "viewer-response"].allSatisfy { stages.duration($0) != nil }, "\(stages)")
             #expect(edge.hub.lastFields?[HTTPField.Name("X-From-Or")!] == "1")
-            let hit = try await edge.get("/e")
+            let hit = await edge.get("/e")
             #expect(hit.headers[.xCache] == "Hit from cloudfront" && hit.headers[.edgesimFunctions] == "vrs:1")
             #expect(hit.headers[HTTPField.Name("X-Ors")!] == "stored" && hit.headers[HTTPField.Name("X-Vrs")!] == "ran")
             #expect(ServerTiming(parsing: hit.headers[.serverTiming] ?? "").duration("origin-request") == nil)
@@ -146,7 +149,7 @@ import Topology
             var triggers = StubTriggers()
             triggers.viewerRequest = .fail(kind, status: status)
             try await Self.withEdge(triggers) { edge in
-                let reply = try await edge.get("/f")
+                let reply = await edge.get("/f")
                 #expect(reply.status.code == status && reply.headers[.xCache] == "\(xCache) from cloudfront")
                 #expect(edge.hub.requests == 0)
             }
@@ -155,7 +158,7 @@ import Topology
 
     @Test func pastItsInFlightLimitTheEdgeShedsWith503AndRetryAfter() async throws {
         try await Self.withEdge(inFlightLimit: 0) { edge in
-            let reply = try await edge.get("/g")
+            let reply = await edge.get("/g")
             #expect(reply.status == .serviceUnavailable && reply.headers[.retryAfter] == "1")
             #expect(reply.headers[.xCache] == "Error from cloudfront")
             #expect(edge.hub.requests == 0)

@@ -81,9 +81,13 @@ public struct ViewerConnection: ~Copyable {
         var fields = HTTPHeaders([("Host", hostHeader ?? authority), ("User-Agent", "edgesim-viewer")])
         fields.add(contentsOf: headers)
         if let body { fields.add(name: "Content-Length", value: "\(body.readableBytes)") }
-        try await outbound.write(.head(HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: fields)))
-        if let body { try await outbound.write(.body(.byteBuffer(body))) }
-        try await outbound.write(.end(nil))
+        // One batch, so the request leaves in one flush: written part by part, a server that
+        // answers the head at once and closes (as `Connection: close` asks) could close the
+        // channel before the end was written, and a response already on its way would be lost.
+        var parts: [HTTPClientRequestPart] = [.head(HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: fields))]
+        if let body { parts.append(.body(.byteBuffer(body))) }
+        parts.append(.end(nil))
+        try await outbound.write(contentsOf: parts)
         var reply = ViewerClient.Reply(status: 0, headers: [:], body: ByteBuffer(), elapsed: .zero, timeToFirstByte: .zero)
         while let part = try await inbound.next() {
             switch part {

@@ -3,8 +3,8 @@ import NIOPosix
 
 /// Sends raw bytes to a server and reads everything it answers until it closes the connection:
 /// for requests no HTTP client would send.
-enum RawConnection {
-    static func exchange(_ bytes: String, host: String = "127.0.0.1", port: Int, timeout: Duration = .seconds(10)) async throws -> String {
+public enum RawConnection {
+    public static func exchange(_ bytes: String, host: String = "127.0.0.1", port: Int, timeout: Duration = .seconds(10)) async throws -> String {
         try await withThrowingTaskGroup(of: String.self) { group in
             group.addTask {
                 let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -20,10 +20,15 @@ enum RawConnection {
             }
             group.addTask {
                 try await Task.sleep(for: timeout)
-                throw NetworkError("the server did not close the connection within \(timeout)")
+                throw RawConnectionError(description: "the server did not close the connection within \(timeout)")
             }
             defer { group.cancelAll() }
             return try await group.next()!
         }
     }
+}
+
+/// A raw exchange that did not end.
+public struct RawConnectionError: Error, CustomStringConvertible {
+    public var description: String
 }

@@ -1,0 +1,52 @@
+import HTTPTypes
+import NIOCore
+
+/// A whole request as the viewer listener hands it to the edge: the head in swift-http-types'
+/// terms, the body already read, and who sent it (the source address says where a viewer is).
+public struct IncomingRequest: Sendable {
+    /// The method, authority (the `Host`), path and the other header fields.
+    public var head: HTTPRequest
+    /// The body; empty when there was none.
+    public var body: ByteBuffer
+    /// The peer's address and port.
+    public var remoteAddress: SocketAddress?
+
+    /// Creates a request.
+    public init(head: HTTPRequest, body: ByteBuffer = ByteBuffer(), remoteAddress: SocketAddress? = nil) {
+        self.head = head
+        self.body = body
+        self.remoteAddress = remoteAddress
+    }
+
+    /// The method.
+    public var method: HTTPRequest.Method { head.method }
+    /// The header fields, without `Host` (that is ``HTTPRequest/authority``).
+    public var headers: HTTPFields { head.headerFields }
+
+    /// The request target as sent: path and query.
+    public var target: String { head.path ?? "/" }
+
+    /// The path, without the query (or a fragment).
+    public var path: String {
+        let target = target.utf8
+        let end = target.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? target.endIndex
+        return end == target.startIndex ? "/" : String(Substring(target[..<end]))
+    }
+
+    /// The query, without its `?`; `nil` when there is none.
+    public var query: String? {
+        let target = target.utf8
+        guard let mark = target.firstIndex(of: UInt8(ascii: "?")) else { return nil }
+        let start = target.index(after: mark)
+        let end = target[start...].firstIndex(of: UInt8(ascii: "#")) ?? target.endIndex
+        return String(Substring(target[start..<end]))
+    }
+}
+
+/// What answers the requests of a ``ViewerServer``: one whole response per whole request. It
+/// never throws: every failure is an answer (CloudFront's error page), so the connection stays
+/// usable.
+public protocol ViewerResponder: Sendable {
+    /// Answers one request. For `HEAD` the listener sends the head only, with the body's length.
+    func respond(to request: IncomingRequest) async -> StoredResponse
+}

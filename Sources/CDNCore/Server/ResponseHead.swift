@@ -1,0 +1,122 @@
+import HTTPTypes
+import NIOCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes an HTTP/1.1 response head straight from swift-http-types' fields into bytes, the way
+/// the viewer listener sends it: `Date` and `Server` set by the listener (as Hummingbird sets
+/// them), framing fields (`Content-Length`, `Connection`) its own, every other field in order.
+enum ResponseHead {
+    /// Whether the listener writes a field itself, whatever the response carried: `Date`,
+    /// `Server` and the framing fields. Read by length first, since most names are not these.
+    static func isOwn(_ name: HTTPField.Name) -> Bool {
+        let canonical = name.canonicalName
+        switch canonical.utf8.count {
+        case 4: return canonical == "date"
+        case 6: return canonical == "server"
+        case 10: return canonical == "connection" || canonical == "keep-alive"
+        case 14: return canonical == "content-length"
+        case 17: return canonical == "transfer-encoding"
+        default: return false
+        }
+    }
+
+    /// The connection field to send, if any.
+    enum Connection {
+        /// HTTP/1.1's default: nothing to say.
+        case keepAliveByDefault
+        /// An HTTP/1.0 viewer asked to keep the connection: say so.
+        case keepAlive
+        /// The connection closes after this response.
+        case close
+    }
+
+    /// Encodes a head.
+    /// - Parameters:
+    ///   - status: The status.
+    ///   - fields: The response's fields.
+    ///   - contentLength: The body's length, or `nil` for a status that has no body (1xx, 204, 304).
+    ///   - connection: What to say about the connection.
+    ///   - date: The `Date` value.
+    ///   - server: The `Server` value.
+    ///   - allocator: Where the buffer comes from.
+    static func encode(
+        status: HTTPResponse.Status,
+        fields: HTTPFields,
+        contentLength: Int?,
+        connection: Connection,
+        date: String,
+        server: String,
+        allocator: ByteBufferAllocator
+    ) -> ByteBuffer {
+        var size = 64 + date.utf8.count + server.utf8.count
+        for field in fields { size += field.name.rawName.utf8.count + field.value.utf8.count + 4 }
+        var buffer = allocator.buffer(capacity: size)
+        buffer.writeStaticString("HTTP/1.1 ")
+        buffer.writeString(String(status.code))
+        buffer.writeStaticString(" ")
+        buffer.writeString(status.reasonPhrase)
+        buffer.writeStaticString("\r\n")
+        for field in fields where !isOwn(field.name) {
+            buffer.writeString(field.name.rawName)
+            buffer.writeStaticString(": ")
+            buffer.writeString(field.value)
+            buffer.writeStaticString("\r\n")
+        }
+        buffer.writeStaticString("Date: ")
+        buffer.writeString(date)
+        buffer.writeStaticString("\r\nServer: ")
+        buffer.writeString(server)
+        buffer.writeStaticString("\r\n")
+        switch connection {
+        case .keepAliveByDefault: break
+        case .keepAlive: buffer.writeStaticString("Connection: keep-alive\r\n")
+        case .close: buffer.writeStaticString("Connection: close\r\n")
+        }
+        if let contentLength {
+            buffer.writeStaticString("Content-Length: ")
+            buffer.writeString(String(contentLength))
+            buffer.writeStaticString("\r\n")
+        }
+        buffer.writeStaticString("\r\n")
+        return buffer
+    }
+
+    /// Whether a status carries a body (and so a `Content-Length`): not 1xx, 204 or 304.
+    static func hasBody(_ status: HTTPResponse.Status) -> Bool {
+        status.code >= 200 && status.code != 204 && status.code != 304
+    }
+}
+
+/// The `Date` field's value for the current second (RFC 9110's IMF-fixdate), formatted once a
+/// second per event loop rather than once per response.
+struct HTTPDateCache {
+    private var second = -1
+    private var value = ""
+
+    /// The current date.
+    mutating func now() -> String {
+        let seconds = time(nil)
+        if seconds != second {
+            second = seconds
+            value = Self.format(seconds)
+        }
+        return value
+    }
+
+    /// Formats a time in IMF-fixdate: `Tue, 01 Dec 2026 10:59:26 GMT`.
+    static func format(_ seconds: Int) -> String {
+        var time = seconds
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
+    }
+}

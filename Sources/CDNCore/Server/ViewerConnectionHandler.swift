@@ -1,0 +1,256 @@
+import HTTPTypes
+import Logging
+import NIOCore
+import NIOExtras
+import NIOHTTP1
+
+/// One viewer connection's HTTP/1.1 exchanges, on its event loop: it gathers each request
+/// whole, checks CloudFront's size limits, runs the responder in a task that prefers this loop,
+/// and writes the response as one head buffer and the body, in one flush.
+///
+/// Requests on one connection are answered in order: parts that arrive while one is being
+/// answered (pipelined requests) wait in order behind it, and while any wait the connection
+/// reads no more (the handler holds the channel's `read`).
+final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// The most body the edge buffers for one request; past it, 413.
+    static let maximumBody = 64 << 20
+
+    private enum Phase {
+        /// Waiting for a request head.
+        case idle
+        /// Gathering a request.
+        case receiving(HTTPRequestHead, HTTPRequest, ByteBuffer)
+        /// A request is with the responder.
+        case responding
+        /// A final answer was sent (a 413, a 400): the rest of the input is ignored.
+        case finishing
+        /// The channel is gone.
+        case closed
+    }
+
+    private let responder: any ViewerResponder
+    private let executor: EventLoopTaskExecutor?
+    private let serverName: String
+    private let logger: Logger
+    private var phase = Phase.idle
+    /// Parts parsed while a request was with the responder, in order.
+    private var waiting = CircularBuffer<HTTPServerRequestPart>()
+    /// Whether the channel asked to read while a request was being answered.
+    private var readHeld = false
+    /// Whether the server is shutting down: close once the current response is out.
+    private var quiescing = false
+    private var dates = HTTPDateCache()
+
+    init(responder: any ViewerResponder, executor: EventLoopTaskExecutor?, serverName: String, logger: Logger) {
+        self.responder = responder
+        self.executor = executor
+        self.serverName = serverName
+        self.logger = logger
+    }
+
+    // MARK: Input
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = unwrapInboundIn(data)
+        switch phase {
+        case .responding:
+            waiting.append(part)
+        case .finishing, .closed:
+            break
+        case .idle, .receiving:
+            if waiting.isEmpty { take(part, context: context) } else { waiting.append(part) }
+        }
+    }
+
+    private func take(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        switch (phase, part) {
+        case (.idle, .head(let head)):
+            let request: HTTPRequest
+            do { request = try Self.request(from: head) } catch {
+                return refuse(.badRequest, "Bad request: \(error).", context: context)
+            }
+            if let reason = RequestSizeGuard.violation(request) {
+                return refuse(.contentTooLarge, "413 Request Entity Too Large: \(reason)", context: context)
+            }
+            phase = .receiving(head, request, ByteBuffer())
+        case (.receiving(let head, let request, var body), .body(var chunk)):
+            guard body.readableBytes + chunk.readableBytes <= Self.maximumBody else {
+                return refuse(.contentTooLarge, "413 Request Entity Too Large: the body is larger than \(Self.maximumBody) bytes", context: context)
+            }
+            phase = .idle  // let `body` be the buffer's only owner while it grows
+            if body.readableBytes == 0 { body = chunk } else { body.writeBuffer(&chunk) }
+            phase = .receiving(head, request, body)
+        case (.receiving(let head, let request, let body), .end):
+            dispatch(head: head, request: request, body: body, context: context)
+        default:
+            refuse(.badRequest, "Bad request: the request was not well framed.", context: context)
+        }
+    }
+
+    /// Hands a whole request to the responder, in a task that prefers this connection's loop.
+    private func dispatch(head: HTTPRequestHead, request: HTTPRequest, body: ByteBuffer, context: ChannelHandlerContext) {
+        phase = .responding
+        let incoming = IncomingRequest(head: request, body: body, remoteAddress: context.channel.remoteAddress)
+        let keepAlive = head.isKeepAlive
+        let connection: ResponseHead.Connection = keepAlive ? (head.version == .http1_0 ? .keepAlive : .keepAliveByDefault) : .close
+        let isHead = head.method == .HEAD
+        let loop = context.eventLoop
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: loop)
+        let responder = responder
+        let operation: @Sendable () async -> Void = {
+            let response = await responder.respond(to: incoming)
+            if loop.inEventLoop {
+                bound.value.handler.send(response, isHead: isHead, connection: connection, context: bound.value.context)
+            } else {
+                loop.execute { bound.value.handler.send(response, isHead: isHead, connection: connection, context: bound.value.context) }
+            }
+        }
+        if let executor { Task(executorPreference: executor, operation: operation) } else { Task(operation: operation) }
+    }
+
+    // MARK: Output
+
+    /// Writes a response, then takes the next waiting request or closes.
+    private func send(_ response: StoredResponse, isHead: Bool, connection: ResponseHead.Connection, context: ChannelHandlerContext) {
+        guard case .responding = phase else { return }  // closed meanwhile
+        let closing = connection == .close || quiescing
+        write(response, isHead: isHead, connection: closing ? .close : connection, context: context)
+        if closing {
+            phase = .finishing
+            return
+        }
+        phase = .idle
+        while !waiting.isEmpty {
+            switch phase {
+            case .idle, .receiving: take(waiting.removeFirst(), context: context)
+            case .responding, .finishing, .closed: return
+            }
+        }
+        guard case .idle = phase else { return }
+        if readHeld {
+            readHeld = false
+            context.read()
+        }
+    }
+
+    private func write(_ response: StoredResponse, isHead: Bool, connection: ResponseHead.Connection, context: ChannelHandlerContext) {
+        let hasBody = ResponseHead.hasBody(response.status)
+        let head = ResponseHead.encode(
+            status: response.status,
+            fields: response.headers,
+            contentLength: hasBody ? response.body.readableBytes : nil,
+            connection: connection,
+            date: dates.now(),
+            server: serverName,
+            allocator: context.channel.allocator
+        )
+        let sendsBody = hasBody && !isHead && response.body.readableBytes > 0
+        if sendsBody { context.write(wrapOutboundOut(head), promise: nil) }
+        let last = sendsBody ? response.body : head
+        guard connection == .close else { return context.writeAndFlush(wrapOutboundOut(last), promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(last)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+    }
+
+    /// Answers a request that cannot be served with CloudFront's error page, and closes.
+    private func refuse(_ status: HTTPResponse.Status, _ reason: String, context: ChannelHandlerContext) {
+        phase = .finishing
+        waiting.removeAll()
+        var page = ErrorPage.response(status: status, reason: reason, requestID: CloudFrontIDs.requestID())
+        page.headers[.xCache] = ResultType.error.xCache
+        write(page, isHead: false, connection: .close, context: context)
+    }
+
+    // MARK: The channel
+
+    /// Reading goes on while a request is answered — a viewer waiting for its response sends
+    /// nothing, and stopping and restarting the socket's read interest costs two `epoll_ctl`
+    /// calls per request — unless pipelined requests are already waiting.
+    func read(context: ChannelHandlerContext) {
+        if case .responding = phase, !waiting.isEmpty {
+            readHeld = true
+        } else {
+            context.read()
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        phase = .closed
+        waiting.removeAll()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        switch phase {
+        case .idle, .receiving:
+            if error is HTTPParserError {
+                refuse(.badRequest, "Bad request: the request could not be parsed (\(error)).", context: context)
+            } else {
+                context.close(promise: nil)
+            }
+        case .responding:
+            // A broken connection: the response has nowhere to go.
+            context.close(promise: nil)
+        case .finishing, .closed:
+            break
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent {
+            quiescing = true
+            if case .idle = phase, waiting.isEmpty { context.close(promise: nil) }
+            return
+        }
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            if case .idle = phase, waiting.isEmpty { context.close(promise: nil) }
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    // MARK: Conversion
+
+    /// The request head in swift-http-types' terms: the first `Host` is the authority, and an
+    /// absolute-form target (`http://host/path`) keeps only its path and query.
+    static func request(from head: HTTPRequestHead) throws -> HTTPRequest {
+        guard let method = HTTPRequest.Method(head.method.rawValue) else { throw ConversionError.method(head.method.rawValue) }
+        var fields = HTTPFields()
+        fields.reserveCapacity(head.headers.count)
+        var authority: String?
+        for (name, value) in head.headers {
+            if authority == nil, name.utf8.count == 4, name.lowercased() == "host" {
+                authority = value
+                continue
+            }
+            guard let fieldName = HTTPField.Name(name) else { throw ConversionError.fieldName(name) }
+            fields.append(HTTPField(name: fieldName, value: value))
+        }
+        return HTTPRequest(method: method, scheme: "http", authority: authority, path: Self.originForm(head.uri), headerFields: fields)
+    }
+
+    /// The path and query of a request target.
+    static func originForm(_ target: String) -> String {
+        guard !target.hasPrefix("/") else { return target }
+        // scheme://authority, then the path (or the query) if there is one.
+        guard let colon = target.firstIndex(of: ":"), target[colon...].hasPrefix("://") else { return target.isEmpty ? "/" : target }
+        let rest = target[target.index(colon, offsetBy: 3)...]
+        guard let start = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) else { return "/" }
+        return rest[start] == "?" ? "/" + rest[start...] : String(rest[start...])
+    }
+
+    enum ConversionError: Error, CustomStringConvertible {
+        case method(String)
+        case fieldName(String)
+
+        var description: String {
+            switch self {
+            case .method(let method): "'\(method)' is not a method"
+            case .fieldName(let name): "'\(name)' is not a header field name"
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import EdgesimTestSupport
+import Foundation
+import HTTPTypes
+import Logging
+import NIOCore
+import NIOHTTP1
+import Testing
+
+@testable import CDNCore
+
+/// The edge's viewer listener on a real loopback socket, with a responder that says what it got.
+@Suite struct ViewerServerTests {
+    /// Answers with what it was asked: the method, the path, the query and the body's size;
+    /// `/slow` takes 50 ms, so an answer out of order would show.
+    struct EchoResponder: ViewerResponder {
+        func respond(to request: IncomingRequest) async -> StoredResponse {
+            if request.path == "/slow" { try? await Task.sleep(for: .milliseconds(50)) }
+            var fields = HTTPFields()
+            fields[.contentType] = "text/plain"
+            fields[.contentLength] = "999"  // the listener frames the body itself
+            fields[HTTPField.Name("X-Host")!] = request.head.authority ?? "-"
+            let text = "\(request.method.rawValue) \(request.path) \(request.query ?? "-") \(request.body.readableBytes)"
+            return StoredResponse(status: request.path == "/none" ? .noContent : .ok, headers: fields, body: ByteBuffer(string: text))
+        }
+    }
+
+    static func withServer(_ body: @Sendable (_ port: Int) async throws -> Void) async throws {
+        let bound = AsyncStream.makeStream(of: Int.self)
+        let logger = Logger(label: "test")
+        let server = ViewerServer(
+            .init(host: "127.0.0.1", port: 0, serverName: "CloudFront"),
+            responder: EchoResponder(),
+            shape: { _ in .none },
+            logger: logger,
+            onRunning: { bound.continuation.yield($0) }
+        )
+        try await withServicesRunning([server], logger: logger) {
+            var ports = bound.stream.makeAsyncIterator()
+            try await body(try #require(await ports.next()))
+        }
+    }
+
+    @Test func aKeptConnectionCarriesRequestAfterRequestWithTheListenersFraming() async throws {
+        try await Self.withServer { port in
+            try await ViewerConnection.open(port: port, from: nil) { connection in
+                for index in 0..<3 {
+                    let reply = try await connection.send(path: "/a/\(index)?x=1", hostHeader: "d1.cloudfront.net")
+                    #expect(reply.status == 200 && String(buffer: reply.body) == "GET /a/\(index) x=1 0")
+                    #expect(reply.headers["Content-Length"] == ["\(reply.body.readableBytes)"], "\(reply.headers)")
+                    #expect(reply.header("Server") == "CloudFront" && reply.header("Date")?.hasSuffix(" GMT") == true)
+                    #expect(reply.header("X-Host") == "d1.cloudfront.net")
+                    let closing = connection.isClosing
+                    #expect(!closing)
+                }
+                let posted = try await connection.send(method: .POST, path: "/up", body: ByteBuffer(repeating: 7, count: 100_000))
+                #expect(String(buffer: posted.body) == "POST /up - 100000")
+            }
+        }
+    }
+
+    @Test func headGetsTheLengthOfTheBodyItLeavesOut() async throws {
+        try await Self.withServer { port in
+            let raw = try await RawConnection.exchange("HEAD /h HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", port: port)
+            // The GET's body would be "HEAD /h - 0": 11 bytes.
+            #expect(raw.hasPrefix("HTTP/1.1 200 OK\r\n") && raw.contains("Content-Length: 11\r\n"), "\(raw)")
+            #expect(raw.hasSuffix("\r\n\r\n"), "a HEAD answer has no body: \(raw)")
+            let empty = try await RawConnection.exchange("GET /none HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", port: port)
+            #expect(empty.hasPrefix("HTTP/1.1 204 No Content\r\n") && !empty.contains("Content-Length") && empty.hasSuffix("\r\n\r\n"), "\(empty)")
+        }
+    }
+
+    @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
+        try await Self.withServer { port in
+            let requests =
+                "GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /fast HTTP/1.1\r\nHost: x\r\n\r\nGET /last HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            let raw = try await RawConnection.exchange(requests, port: port)
+            let bodies = ["GET /slow - 0", "GET /fast - 0", "GET /last - 0"].map { raw.range(of: $0)?.lowerBound }
+            #expect(bodies.allSatisfy { $0 != nil } && bodies == bodies.sorted { $0! < $1! }, "\(raw)")
+            #expect(raw.components(separatedBy: "HTTP/1.1 200 OK").count == 4 && raw.contains("Connection: close\r\n"))
+        }
+    }
+
+    @Test func connectionsCloseWhenTheViewerAsksOrSpeaksHTTP10() async throws {
+        try await Self.withServer { port in
+            // Each exchange ends only when the server closes the connection.
+            let asked = try await RawConnection.exchange("GET /c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", port: port)
+            #expect(asked.contains("Connection: close\r\n") && asked.hasSuffix("GET /c - 0"))
+            let old = try await RawConnection.exchange("GET /o HTTP/1.0\r\n\r\n", port: port)
+            #expect(old.hasPrefix("HTTP/1.1 200 OK") && old.hasSuffix("GET /o - 0") && old.contains("X-Host: -"))
+            let absolute = try await RawConnection.exchange("GET http://d1.example/p/q?r=s HTTP/1.0\r\nHost: d1.example\r\n\r\n", port: port)
+            #expect(absolute.hasSuffix("GET /p/q r=s 0"), "\(absolute)")
+        }
+    }
+
+    @Test func oversizedAndMalformedRequestsGetCloudFrontsAnswerAndAClose() async throws {
+        try await Self.withServer { port in
+            let longURL = try await RawConnection.exchange("GET /\(String(repeating: "u", count: 9_000)) HTTP/1.1\r\nHost: x\r\n\r\n", port: port)
+            #expect(longURL.hasPrefix("HTTP/1.1 413 ") && longURL.contains("X-Cache: Error from cloudfront"), "\(longURL.prefix(200))")
+            let padded = "GET / HTTP/1.1\r\nHost: x\r\nX-Padding: \(String(repeating: "p", count: 25_000))\r\n\r\n"
+            #expect(try await RawConnection.exchange(padded, port: port).hasPrefix("HTTP/1.1 413 "))
+            let garbage = try await RawConnection.exchange("NOT HTTP AT ALL\r\n\r\n", port: port)
+            #expect(garbage.hasPrefix("HTTP/1.1 400 ") && garbage.contains("Connection: close"), "\(garbage)")
+            // The listener still serves.
+            let after = try await RawConnection.exchange("GET /ok HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", port: port)
+            #expect(after.hasSuffix("GET /ok - 0"))
+        }
+    }
+
+    @Test func originFormKeepsThePathAndQueryOfAnyTarget() {
+        #expect(IncomingRequest(head: HTTPRequest(method: .get, scheme: "http", authority: nil, path: "/a?b=c#d")).path == "/a")
+        #expect(IncomingRequest(head: HTTPRequest(method: .get, scheme: "http", authority: nil, path: "/a?b=c#d")).query == "b=c")
+        #expect(IncomingRequest(head: HTTPRequest(method: .get, scheme: "http", authority: nil, path: "/a")).query == nil)
+        #expect(IncomingRequest(head: HTTPRequest(method: .get, scheme: "http", authority: nil, path: "?q")).path == "/")
+    }
+
+    @Test func theDateIsIMFFixdate() {
+        #expect(HTTPDateCache.format(1_796_122_766) == "Tue, 01 Dec 2026 10:59:26 GMT")
+        #expect(HTTPDateCache.format(0) == "Thu, 01 Jan 1970 00:00:00 GMT")
+    }
+}

@@ -45,23 +45,44 @@ extension EdgeResponder {
         conditional: String? = nil
     ) -> StoredResponse {
         var response = stored.answering(conditional: conditional)
-        response.headers = response.headers.removingInternal()
-        if let answer, answer.result != .miss { response.headers[.age] = "\(answer.age.components.seconds)" }
-        response.headers[.via] = via
-        response.headers[.xCache] = result.xCache
-        response.headers[.amzCfPop] = id
-        response.headers[.amzCfID] = exchange.requestID
-        response.headers[.edgesimConfigEpoch] = "\(exchange.epoch)"
+        let setsAge = answer.map { $0.result != .miss } ?? false
+        // One pass: what the response keeps, then what the edge sets (the listener adds `Date`,
+        // `Server: CloudFront` and the framing).
+        var fields = HTTPFields()
+        fields.reserveCapacity(response.headers.count + 8)
+        for field in response.headers where !Self.isSetByTheEdge(field.name, age: setsAge) { fields.append(field) }
+        if let answer, setsAge { fields.append(HTTPField(name: .age, value: String(answer.age.components.seconds))) }
+        fields.append(HTTPField(name: .via, value: via))
+        fields.append(HTTPField(name: .xCache, value: result.xCache))
+        fields.append(HTTPField(name: .amzCfPop, value: id))
+        fields.append(HTTPField(name: .amzCfID, value: exchange.requestID))
+        fields.append(HTTPField(name: .edgesimConfigEpoch, value: String(exchange.epoch)))
         if !exchange.trace.functionsRun.isEmpty {
             var seen = Set<FunctionRef>()
-            response.headers[.edgesimFunctions] = exchange.trace.functionsRun.filter { seen.insert($0).inserted }.map(\.description).joined(
-                separator: ", "
-            )
+            let names = exchange.trace.functionsRun.filter { seen.insert($0).inserted }.map(\.description)
+            fields.append(HTTPField(name: .edgesimFunctions, value: names.joined(separator: ", ")))
         }
-        if response.headers[.server] == nil, answer == nil { response.headers[.server] = "CloudFront" }
-        response.headers[.serverTiming] = serverTiming(exchange, answer: answer).description
+        fields.append(HTTPField(name: .serverTiming, value: serverTiming(exchange, answer: answer).description))
+        response.headers = fields
         metrics.recordRequest(result, status: response.status.code, bytes: response.body.readableBytes)
         return response
+    }
+
+    /// Whether the edge replaces a response's field: edgesim's internal ones, and those it
+    /// sets itself (`Age` only when it answers from its cache). Read by length first, since
+    /// most names are none of these.
+    static func isSetByTheEdge(_ name: HTTPField.Name, age: Bool) -> Bool {
+        let canonical = name.canonicalName
+        switch canonical.utf8.count {
+        case 3: return canonical == "via" || (age && canonical == "age")
+        case 7: return canonical == "x-cache"
+        case 11: return canonical == "x-amz-cf-id"
+        case 12: return canonical == "x-amz-cf-pop"
+        case 13: return canonical == "server-timing" || name.isInternal
+        case 17: return canonical == "edgesim-functions" || name.isInternal
+        case 20: return canonical == "edgesim-config-epoch" || name.isInternal
+        default: return name.isInternal
+        }
     }
 
     /// `Server-Timing`: CloudFront's `cdn-*` metrics, the tier that answered, and the time of

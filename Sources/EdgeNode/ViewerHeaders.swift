@@ -64,13 +64,17 @@ enum ViewerHeaders {
         result.append(HTTPField(name: Name.httpVersion, value: "1.1"))
         if let location { result.append(contentsOf: location.fields) }
         let device = Device(userAgent: fields[.userAgent] ?? "")
-        result.append(HTTPField(name: Name.android, value: device.android ? "true" : "false"))
-        result.append(HTTPField(name: Name.desktop, value: device.desktop ? "true" : "false"))
-        result.append(HTTPField(name: Name.ios, value: device.ios ? "true" : "false"))
-        result.append(HTTPField(name: Name.mobile, value: device.mobile ? "true" : "false"))
-        result.append(HTTPField(name: Name.smartTV, value: device.smartTV ? "true" : "false"))
-        result.append(HTTPField(name: Name.tablet, value: device.tablet ? "true" : "false"))
+        let flags = [device.android, device.desktop, device.ios, device.mobile, device.smartTV, device.tablet]
+        for (index, flag) in flags.enumerated() { result.append(flag ? DeviceFields.on[index] : DeviceFields.off[index]) }
         return result
+    }
+
+    /// The six device fields, each made once with `true` and once with `false`, in the order
+    /// CloudFront sends them.
+    private enum DeviceFields {
+        static let names = [Name.android, Name.desktop, Name.ios, Name.mobile, Name.smartTV, Name.tablet]
+        static let on = names.map { HTTPField(name: $0, value: "true") }
+        static let off = names.map { HTTPField(name: $0, value: "false") }
     }
 
     /// Whether a field is one CloudFront sets itself (`CloudFront-Viewer-*`, `CloudFront-Is-*`):

@@ -57,4 +57,16 @@ import Testing
             #expect(Self.same(value), "\(value.debugDescription)")
         }
     }
+
+    /// Durations are written from integer hundredths as `Double` prints the rounded value: held
+    /// against that printing over a spread of durations.
+    @Test func writesMillisecondsAsTheDoublePrintingDid() {
+        var random = SeededRandom(seed: 7)
+        var durations: [Duration] = [.zero, .nanoseconds(4_999), .nanoseconds(5_000), .milliseconds(2), .microseconds(80), .seconds(3_600)]
+        for _ in 0..<5_000 { durations.append(.nanoseconds(Int64(random.next() % 10_000_000_000))) }
+        for duration in durations {
+            let oracle = String(((Double(duration.nanoseconds) / 1e6) * 100).rounded() / 100)
+            #expect(ServerTiming.milliseconds(duration) == oracle, "\(duration)")
+        }
+    }
 }

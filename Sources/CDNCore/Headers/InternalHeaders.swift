@@ -45,7 +45,7 @@ extension HTTPFields {
 
 extension HTTPField.Name {
     /// Whether the name is one of edgesim's own (`X-Edgesim-…`), read without making a string.
-    var isInternal: Bool {
+    public var isInternal: Bool {
         canonicalName.utf8.starts(with: "x-edgesim-".utf8)
     }
 }

@@ -87,17 +87,35 @@ public struct ServerTiming: Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        entries.map { entry in
-            var text = entry.name
-            if let duration = entry.duration { text += ";dur=" + Self.milliseconds(duration) }
-            if let detail = entry.detail { text += ";desc=\"\(detail)\"" }
-            return text
-        }.joined(separator: ", ")
+        var text = ""
+        text.reserveCapacity(entries.count * 24)
+        for (index, entry) in entries.enumerated() {
+            if index > 0 { text += ", " }
+            text += entry.name
+            if let duration = entry.duration {
+                text += ";dur="
+                text += Self.milliseconds(duration)
+            }
+            if let detail = entry.detail {
+                text += ";desc=\""
+                text += detail
+                text += "\""
+            }
+        }
+        return text
     }
 
-    /// Milliseconds with up to two decimals.
+    /// Milliseconds with up to two decimals, as a `Double` prints them (`0.08`, `2.0`, `12.5`),
+    /// from integer hundredths: every response formats a few.
     static func milliseconds(_ duration: Duration) -> String {
-        let value = Double(duration.nanoseconds) / 1e6
-        return String(Double((value * 100).rounded()) / 100)
+        let hundredths = (Double(duration.nanoseconds) / 1e4).rounded()
+        guard abs(hundredths) < 1e15 else { return String(hundredths / 100) }
+        let value = Int(hundredths)
+        let whole = String(value.magnitude / 100)
+        let fraction = value.magnitude % 100
+        let sign = value < 0 ? "-" : ""
+        if fraction == 0 { return sign + whole + ".0" }
+        if fraction % 10 == 0 { return sign + whole + "." + String(fraction / 10) }
+        return sign + whole + (fraction < 10 ? ".0" : ".") + String(fraction)
     }
 }

@@ -16,13 +16,13 @@ public final class NodeMetrics: Sendable {
     private let counters = Mutex(RequestCounters())
 
     private struct RequestCounters {
-        struct Key: Hashable {
-            var result: String
-            var statusClass: Int
-        }
-        var requests: [Key: Counter] = [:]
+        /// By result (each ``ResultType``, then an origin's `Origin`) and status class (0–5),
+        /// at `result * 6 + statusClass`: an index, not a hash of labels, per request.
+        var requests = [Counter?](repeating: nil, count: (ResultType.allCases.count + 1) * 6)
         var cacheHits: Counter?
         var cacheMisses: Counter?
+
+        static func slot(result: Int, status: Int) -> Int { result * 6 + min(max(status / 100, 0), 5) }
     }
 
     /// Creates the metrics of one node.
@@ -51,36 +51,40 @@ public final class NodeMetrics: Sendable {
     ///   - status: The status sent.
     ///   - bytes: The body size sent.
     public func recordRequest(_ result: ResultType, status: Int, bytes: Int) {
-        count(result: result.rawValue, status: status, bytes: bytes)
+        count(result: result.rawValue, ordinal: result.ordinal, status: status, bytes: bytes)
         guard result.isCacheHit || result == .miss else { return }
-        let slot: WritableKeyPath<RequestCounters, Counter?> = result.isCacheHit ? \.cacheHits : \.cacheMisses
-        let name = result.isCacheHit ? "hits" : "misses"
         let counter = counters.withLock { counters in
-            if let known = counters[keyPath: slot] { return known }
-            let made = registry.makeCounter(
-                descriptor: .init(namespace: "edgesim", metricName: "cache_\(name)", unitName: "total", helpText: "Cache \(name)"),
-                labels: [("node", node), ("role", role)]
-            )
-            counters[keyPath: slot] = made
-            return made
+            if result.isCacheHit {
+                if counters.cacheHits == nil { counters.cacheHits = makeCacheCounter("hits") }
+                return counters.cacheHits!
+            }
+            if counters.cacheMisses == nil { counters.cacheMisses = makeCacheCounter("misses") }
+            return counters.cacheMisses!
         }
         counter.increment()
     }
 
-    /// Counts one request an origin answered (result `Origin`).
-    public func recordOriginRequest(status: Int, bytes: Int) {
-        count(result: "Origin", status: status, bytes: bytes)
+    private func makeCacheCounter(_ name: String) -> Counter {
+        registry.makeCounter(
+            descriptor: .init(namespace: "edgesim", metricName: "cache_\(name)", unitName: "total", helpText: "Cache \(name)"),
+            labels: [("node", node), ("role", role)]
+        )
     }
 
-    private func count(result: String, status: Int, bytes: Int) {
-        let key = RequestCounters.Key(result: result, statusClass: status / 100)
+    /// Counts one request an origin answered (result `Origin`).
+    public func recordOriginRequest(status: Int, bytes: Int) {
+        count(result: "Origin", ordinal: ResultType.allCases.count, status: status, bytes: bytes)
+    }
+
+    private func count(result: String, ordinal: Int, status: Int, bytes: Int) {
+        let slot = RequestCounters.slot(result: ordinal, status: status)
         let counter = counters.withLock { counters in
-            if let known = counters.requests[key] { return known }
+            if let known = counters.requests[slot] { return known }
             let made = registry.makeCounter(
                 descriptor: .init(namespace: "edgesim", metricName: "requests", unitName: "total", helpText: "Requests answered"),
-                labels: [("node", node), ("role", role), ("result", result), ("status", "\(key.statusClass)xx")]
+                labels: [("node", node), ("role", role), ("result", result), ("status", "\(slot % 6)xx")]
             )
-            counters.requests[key] = made
+            counters.requests[slot] = made
             return made
         }
         counter.increment()
@@ -173,4 +177,20 @@ public final class NodeMetrics: Sendable {
 
     /// The Prometheus text exposition.
     public func exposition() -> String { registry.emitToString() }
+}
+
+extension ResultType {
+    /// Its place among ``allCases``.
+    fileprivate var ordinal: Int {
+        switch self {
+        case .hit: 0
+        case .refreshHit: 1
+        case .miss: 2
+        case .error: 3
+        case .lambdaGeneratedResponse: 4
+        case .lambdaValidationError: 5
+        case .lambdaExecutionError: 6
+        case .lambdaLimitExceeded: 7
+        }
+    }
 }

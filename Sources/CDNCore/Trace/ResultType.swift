@@ -35,7 +35,19 @@ public enum ResultType: String, Sendable, Codable, CaseIterable {
     }
 
     /// The `X-Cache` value: `Hit from cloudfront`.
-    public var xCache: String { "\(rawValue) from cloudfront" }
+    public var xCache: String {
+        // Literals, not interpolations: every response sends one.
+        switch self {
+        case .hit: "Hit from cloudfront"
+        case .refreshHit: "RefreshHit from cloudfront"
+        case .miss: "Miss from cloudfront"
+        case .error: "Error from cloudfront"
+        case .lambdaGeneratedResponse: "LambdaGeneratedResponse from cloudfront"
+        case .lambdaValidationError: "LambdaValidationError from cloudfront"
+        case .lambdaExecutionError: "LambdaExecutionError from cloudfront"
+        case .lambdaLimitExceeded: "LambdaLimitExceeded from cloudfront"
+        }
+    }
 
     /// Whether the cache answered it (a hit or a refresh hit), for the cache hit counter.
     public var isCacheHit: Bool { self == .hit || self == .refreshHit }

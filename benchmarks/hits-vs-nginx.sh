@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Cache hits at one edge with emulation off, beside nginx as a caching proxy in front of the same
-# origin, the same file and the same load (wrk). Prints a table and writes results/hits-vs-nginx.json.
+# origin, the same files (212 B and 64 KB) and the same load (wrk). Prints a table and writes
+# results/hits-vs-nginx.json.
 #
 #   benchmarks/hits-vs-nginx.sh [DURATION_SECONDS] [CONNECTIONS]
 #
@@ -20,7 +21,12 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-start_network topologies/minimal.yaml
+# The minimal topology, its origin serving the demo page (212 B) and a 64 KB object.
+mkdir -p "$work/site"
+cp topologies/sites/demo/index.html "$work/site/index.html"
+head -c 65536 /dev/urandom >"$work/site/64k.bin"
+sed "s|static: sites/demo|static: $work/site|" topologies/minimal.yaml >"$work/minimal.yaml"
+start_network "$work/minimal.yaml"
 edge_port="$(node_field NRT50 port)"
 edge_host="$(node_field NRT50 host)"
 origin_port="$(node_field site port)"
@@ -57,37 +63,44 @@ nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
 nginx_pid=$!
 sleep 0.5
 
-run() { # name url
-    curl -s -o /dev/null "$2"; curl -s -D - -o /dev/null "$2" | grep -i "x-cache\|^HTTP" >&2 || true   # warm: the next requests are hits
-    wrk -t2 -c"$connections" -d"${duration}s" --latency "$2" >"$work/$1.txt"
-    python3 - "$1" "$work/$1.txt" <<'PY'
+run() { # name file url
+    curl -s -o /dev/null "$3"; curl -s -D - -o /dev/null "$3" | grep -i "x-cache\|^HTTP" >&2 || true   # warm: the next requests are hits
+    wrk -t2 -c"$connections" -d"${duration}s" --latency "$3" >"$work/$1-$2.txt"
+    python3 - "$1" "$2" "$work/$1-$2.txt" <<'PY'
 import json, re, sys
-name, path = sys.argv[1], sys.argv[2]
+name, file, path = sys.argv[1], sys.argv[2], sys.argv[3]
 text = open(path).read()
 def ms(value):
     number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 latency = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", text, re.M))
 errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-print(json.dumps({"server": name, "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
+print(json.dumps({"server": name, "file": file, "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
                   "p50_ms": ms(latency["50"]), "p99_ms": ms(latency["99"]),
                   "non_2xx": int(errors.group(1)) if errors else 0}))
 PY
 }
 {
-    run edgesim "http://$edge_host:$edge_port/index.html"
-    run nginx "http://127.0.0.1:$nginx_port/index.html"
+    for file in index.html 64k.bin; do
+        run edgesim "$file" "http://$edge_host:$edge_port/$file"
+        run nginx "$file" "http://127.0.0.1:$nginx_port/$file"
+    done
 } >"$work/rows.jsonl"
 
 python3 - "$work/rows.jsonl" "$results/hits-vs-nginx.json" "$duration" "$connections" <<'PY'
 import json, platform, os, sys
 rows = [json.loads(line) for line in open(sys.argv[1])]
-report = {"benchmark": "cache hits at one edge, emulation off, vs nginx proxy_cache", "file": "/index.html (212 B)",
+report = {"benchmark": "cache hits at one edge, emulation off, vs nginx proxy_cache",
+          "files": {"index.html": 212, "64k.bin": 65536},
           "duration_s": int(sys.argv[3]), "connections": int(sys.argv[4]), "threads": 2, "cpus": os.cpu_count(),
           "machine": platform.platform(), "results": rows}
-json.dump(report, open(sys.argv[2], "w"), indent=2)
-print(f"{'server':<10} {'requests/s':>12} {'p50':>10} {'p99':>10} {'non-2xx':>8}")
+nginx = {r["file"]: r for r in rows if r["server"] == "nginx"}
 for r in rows:
-    print(f"{r['server']:<10} {r['requests_per_second']:>12.0f} {r['p50_ms']:>8.2f}ms {r['p99_ms']:>8.2f}ms {r['non_2xx']:>8}")
+    r["ratio_to_nginx"] = round(r["requests_per_second"] / nginx[r["file"]]["requests_per_second"], 3)
+json.dump(report, open(sys.argv[2], "w"), indent=2)
+print(f"{'server':<10} {'file':<11} {'requests/s':>12} {'× nginx':>8} {'p50':>10} {'p99':>10} {'non-2xx':>8}")
+for r in rows:
+    print(f"{r['server']:<10} {r['file']:<11} {r['requests_per_second']:>12.0f} {r['ratio_to_nginx']:>8.2f} "
+          f"{r['p50_ms']:>8.2f}ms {r['p99_ms']:>8.2f}ms {r['non_2xx']:>8}")
 print(f"\nwrote {sys.argv[2]}")
 PY

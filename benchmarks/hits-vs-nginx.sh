@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Cache hits at one edge with emulation off, beside nginx as a caching proxy in front of the same
-# origin, the same files (212 B and 64 KB) and the same load (wrk). Prints a table and writes
+# origin, the same files (212 B and 64 KB) and the same load (wrk). Besides the rate and latency it
+# reads each server's CPU time per request from /proc (user + system, all of nginx's workers): a
+# figure that does not depend on how much of the two cores wrk took. Prints a table and writes
 # results/hits-vs-nginx.json.
 #
 #   benchmarks/hits-vs-nginx.sh [DURATION_SECONDS] [CONNECTIONS]
@@ -63,27 +65,41 @@ nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
 nginx_pid=$!
 sleep 0.5
 
-run() { # name file url
-    curl -s -o /dev/null "$3"; curl -s -D - -o /dev/null "$3" | grep -i "x-cache\|^HTTP" >&2 || true   # warm: the next requests are hits
-    wrk -t2 -c"$connections" -d"${duration}s" --latency "$3" >"$work/$1-$2.txt"
-    python3 - "$1" "$2" "$work/$1-$2.txt" <<'PY'
+# cpu_ticks PID…: the user and system clock ticks the processes have used.
+cpu_ticks() { for pid in "$@"; do awk '{print $14 + $15}' "/proc/$pid/stat"; done | awk '{s += $1} END {print s}'; }
+
+run() { # name file url pid…
+    local name="$1" file="$2" url="$3"
+    shift 3
+    curl -s -o /dev/null "$url"; curl -s -D - -o /dev/null "$url" | grep -i "x-cache\|^HTTP" >&2 || true   # warm: the next requests are hits
+    local before after
+    before=$(cpu_ticks "$@")
+    wrk -t2 -c"$connections" -d"${duration}s" --latency "$url" >"$work/$name-$file.txt"
+    after=$(cpu_ticks "$@")
+    python3 - "$name" "$file" "$work/$name-$file.txt" "$((after - before))" "$(getconf CLK_TCK)" <<'PY'
 import json, re, sys
 name, file, path = sys.argv[1], sys.argv[2], sys.argv[3]
+cpu_seconds = int(sys.argv[4]) / int(sys.argv[5])
 text = open(path).read()
 def ms(value):
     number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 latency = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", text, re.M))
 errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+requests = int(re.search(r"(\d+) requests in", text).group(1))
 print(json.dumps({"server": name, "file": file, "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
+                  "cpu_us_per_request": round(cpu_seconds * 1e6 / requests, 1),
                   "p50_ms": ms(latency["50"]), "p99_ms": ms(latency["99"]),
                   "non_2xx": int(errors.group(1)) if errors else 0}))
 PY
 }
 {
+    edge_pid="$(node_field NRT50 pid)"
+    nginx_pids="$nginx_pid $(pgrep -P "$nginx_pid" | tr '\n' ' ')"
     for file in index.html 64k.bin; do
-        run edgesim "$file" "http://$edge_host:$edge_port/$file"
-        run nginx "$file" "http://127.0.0.1:$nginx_port/$file"
+        run edgesim "$file" "http://$edge_host:$edge_port/$file" "$edge_pid"
+        # shellcheck disable=SC2086
+        run nginx "$file" "http://127.0.0.1:$nginx_port/$file" $nginx_pids
     done
 } >"$work/rows.jsonl"
 
@@ -98,9 +114,9 @@ nginx = {r["file"]: r for r in rows if r["server"] == "nginx"}
 for r in rows:
     r["ratio_to_nginx"] = round(r["requests_per_second"] / nginx[r["file"]]["requests_per_second"], 3)
 json.dump(report, open(sys.argv[2], "w"), indent=2)
-print(f"{'server':<10} {'file':<11} {'requests/s':>12} {'× nginx':>8} {'p50':>10} {'p99':>10} {'non-2xx':>8}")
+print(f"{'server':<10} {'file':<11} {'requests/s':>12} {'× nginx':>8} {'p50':>10} {'p99':>10} {'CPU/request':>12} {'non-2xx':>8}")
 for r in rows:
     print(f"{r['server']:<10} {r['file']:<11} {r['requests_per_second']:>12.0f} {r['ratio_to_nginx']:>8.2f} "
-          f"{r['p50_ms']:>8.2f}ms {r['p99_ms']:>8.2f}ms {r['non_2xx']:>8}")
+          f"{r['p50_ms']:>8.2f}ms {r['p99_ms']:>8.2f}ms {r['cpu_us_per_request']:>10.1f}µs {r['non_2xx']:>8}")
 print(f"\nwrote {sys.argv[2]}")
 PY

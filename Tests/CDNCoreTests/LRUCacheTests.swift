@@ -76,4 +76,46 @@ import Testing
             #expect(Set(cache.keysByRecency).count == cache.count)
         }
     }
+
+    /// Held against the plainest model of an LRU — a list, newest first — over seeded random
+    /// use: the same keys in the same order, and the same byte count, after every step.
+    @Test func agreesWithAListModelUnderRandomUse() {
+        var cache = LRUCache<Int, Int>(capacity: 300)
+        var model: [(key: Int, cost: Int)] = []
+        var random = SeededRandom(seed: 11)
+        for step in 0..<20_000 {
+            let key = Int(random.next() % 40)
+            switch random.next() % 4 {
+            case 0, 1:
+                let cost = Int(random.next() % 60) + 1
+                cache.insert(key, step, cost: cost, ttl: .seconds(1), now: start)
+                model.removeAll { $0.key == key }
+                if cost <= 300 {
+                    while model.reduce(0, { $0 + $1.cost }) + cost > 300 { model.removeLast() }
+                    model.insert((key, cost), at: 0)
+                }
+            case 2:
+                let found = cache.lookup(key, now: start)
+                if let index = model.firstIndex(where: { $0.key == key }) {
+                    model.insert(model.remove(at: index), at: 0)
+                    guard case .fresh = found else {
+                        Issue.record("step \(step): \(key) was cached")
+                        return
+                    }
+                } else {
+                    guard case .miss = found else {
+                        Issue.record("step \(step): \(key) was not cached")
+                        return
+                    }
+                }
+            default:
+                cache.remove(key)
+                model.removeAll { $0.key == key }
+            }
+            guard cache.keysByRecency == model.map(\.key), cache.size == model.reduce(0, { $0 + $1.cost }) else {
+                Issue.record("step \(step): \(cache.keysByRecency) beside the model's \(model.map(\.key))")
+                return
+            }
+        }
+    }
 }

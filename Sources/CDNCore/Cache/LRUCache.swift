@@ -1,8 +1,9 @@
 /// A cache bounded by bytes that evicts the least recently used entry first, and knows how old
 /// and how fresh each entry is. It is a plain value: the edge and hub wrap it in an actor.
 ///
-/// Every operation is O(1) except ``invalidate(where:)``: the recency list is threaded through
-/// the entries' dictionary by key, so no separate node storage is needed.
+/// Every operation is O(1) except ``invalidate(where:)``. Entries sit in slots of an array,
+/// threaded into the recency list by slot number, and one dictionary maps each key to its slot:
+/// a hit hashes its key once, however the list moves.
 public struct LRUCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// What a lookup finds.
     public enum Lookup {
@@ -15,37 +16,45 @@ public struct LRUCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     }
 
     private struct Entry: Sendable {
+        var key: Key
         var value: Value
         var cost: Int
         var storedAt: ContinuousClock.Instant
         var expiresAt: ContinuousClock.Instant
-        var newer: Key?
-        var older: Key?
+        /// The slots of the next newer and older entries; ``none`` at either end.
+        var newer: Int
+        var older: Int
     }
+
+    private static var none: Int { -1 }
 
     /// The most bytes the cache holds.
     public let capacity: Int
     /// The bytes it holds now.
     public private(set) var size = 0
-    private var entries: [Key: Entry] = [:]
-    private var newest: Key?
-    private var oldest: Key?
+    private var slots: [Entry?] = []
+    private var freeSlots: [Int] = []
+    private var slotOf: [Key: Int] = [:]
+    private var newest = LRUCache.none
+    private var oldest = LRUCache.none
 
     /// Creates an empty cache.
     /// - Parameter capacity: The most bytes it may hold.
     public init(capacity: Int) { self.capacity = max(0, capacity) }
 
     /// How many entries it holds.
-    public var count: Int { entries.count }
+    public var count: Int { slotOf.count }
 
     /// Looks an entry up and marks it the most recently used.
     /// - Parameters:
     ///   - key: The cache key.
     ///   - now: The current instant, from the caller's clock.
     public mutating func lookup(_ key: Key, now: ContinuousClock.Instant) -> Lookup {
-        guard let entry = entries[key] else { return .miss }
-        unlink(key)
-        pushNewest(key)
+        guard let slot = slotOf[key], let entry = slots[slot] else { return .miss }
+        if slot != newest {
+            unlink(slot)
+            pushNewest(slot)
+        }
         let age = now - entry.storedAt
         return now < entry.expiresAt ? .fresh(entry.value, age: age) : .stale(entry.value, age: age)
     }
@@ -62,33 +71,41 @@ public struct LRUCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     public mutating func insert(_ key: Key, _ value: Value, cost: Int, ttl: Duration, now: ContinuousClock.Instant) -> Bool {
         remove(key)
         guard cost <= capacity else { return false }
-        while size + cost > capacity, let victim = oldest { remove(victim) }
-        entries[key] = Entry(value: value, cost: cost, storedAt: now, expiresAt: now + ttl, newer: nil, older: nil)
+        while size + cost > capacity, oldest != Self.none { removeSlot(oldest) }
+        let entry = Entry(key: key, value: value, cost: cost, storedAt: now, expiresAt: now + ttl, newer: Self.none, older: Self.none)
+        let slot: Int
+        if let free = freeSlots.popLast() {
+            slot = free
+            slots[slot] = entry
+        } else {
+            slot = slots.count
+            slots.append(entry)
+        }
+        slotOf[key] = slot
         size += cost
-        pushNewest(key)
+        pushNewest(slot)
         return true
     }
 
     /// Extends a stale entry's life after the origin confirmed it unchanged (a 304).
     public mutating func refresh(_ key: Key, ttl: Duration, now: ContinuousClock.Instant) {
-        entries[key]?.storedAt = now
-        entries[key]?.expiresAt = now + ttl
+        guard let slot = slotOf[key] else { return }
+        slots[slot]?.storedAt = now
+        slots[slot]?.expiresAt = now + ttl
     }
 
     /// Removes one entry, if present.
     public mutating func remove(_ key: Key) {
-        guard let entry = entries[key] else { return }
-        unlink(key)
-        entries[key] = nil
-        size -= entry.cost
+        guard let slot = slotOf[key] else { return }
+        removeSlot(slot)
     }
 
     /// Removes every entry whose key matches, as an invalidation does.
     /// - Returns: How many entries were removed.
     @discardableResult
     public mutating func invalidate(where matches: (Key) -> Bool) -> Int {
-        let doomed = entries.keys.filter(matches)
-        for key in doomed { remove(key) }
+        let doomed = slotOf.filter { matches($0.key) }.map(\.value)
+        for slot in doomed { removeSlot(slot) }
         return doomed.count
     }
 
@@ -96,25 +113,35 @@ public struct LRUCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     public var keysByRecency: [Key] {
         var keys: [Key] = []
         var cursor = newest
-        while let key = cursor {
-            keys.append(key)
-            cursor = entries[key]?.older
+        while cursor != Self.none, let entry = slots[cursor] {
+            keys.append(entry.key)
+            cursor = entry.older
         }
         return keys
     }
 
-    private mutating func unlink(_ key: Key) {
-        guard let entry = entries[key] else { return }
-        if let newer = entry.newer { entries[newer]?.older = entry.older } else { newest = entry.older }
-        if let older = entry.older { entries[older]?.newer = entry.newer } else { oldest = entry.newer }
-        entries[key]?.newer = nil
-        entries[key]?.older = nil
+    private mutating func removeSlot(_ slot: Int) {
+        guard let entry = slots[slot] else { return }
+        unlink(slot)
+        slots[slot] = nil
+        freeSlots.append(slot)
+        slotOf[entry.key] = nil
+        size -= entry.cost
     }
 
-    private mutating func pushNewest(_ key: Key) {
-        entries[key]?.older = newest
-        if let newest { entries[newest]?.newer = key }
-        newest = key
-        if oldest == nil { oldest = key }
+    private mutating func unlink(_ slot: Int) {
+        // The two links only: copying the entry would copy (and retain) its value.
+        guard let newer = slots[slot]?.newer, let older = slots[slot]?.older else { return }
+        if newer != Self.none { slots[newer]?.older = older } else { newest = older }
+        if older != Self.none { slots[older]?.newer = newer } else { oldest = newer }
+        slots[slot]?.newer = Self.none
+        slots[slot]?.older = Self.none
+    }
+
+    private mutating func pushNewest(_ slot: Int) {
+        slots[slot]?.older = newest
+        if newest != Self.none { slots[newest]?.newer = slot }
+        newest = slot
+        if oldest == Self.none { oldest = slot }
     }
 }

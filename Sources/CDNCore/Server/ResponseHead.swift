@@ -53,37 +53,65 @@ enum ResponseHead {
         server: String,
         allocator: ByteBufferAllocator
     ) -> ByteBuffer {
-        var size = 64 + date.utf8.count + server.utf8.count
+        let code = String(status.code)
+        let length = contentLength.map(String.init)
+        // An upper bound of the head's size, so it is written in one pass into one allocation.
+        var size = 96 + code.utf8.count + status.reasonPhrase.utf8.count + date.utf8.count + server.utf8.count + (length?.utf8.count ?? 0)
         for field in fields { size += field.name.rawName.utf8.count + field.value.utf8.count + 4 }
         var buffer = allocator.buffer(capacity: size)
-        buffer.writeStaticString("HTTP/1.1 ")
-        buffer.writeString(String(status.code))
-        buffer.writeStaticString(" ")
-        buffer.writeString(status.reasonPhrase)
-        buffer.writeStaticString("\r\n")
-        for field in fields where !isOwn(field.name) {
-            buffer.writeString(field.name.rawName)
-            buffer.writeStaticString(": ")
-            buffer.writeString(field.value)
-            buffer.writeStaticString("\r\n")
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { bytes in
+            var head = HeadWriter(bytes: bytes)
+            head.put("HTTP/1.1 ")
+            head.put(code)
+            head.put(" ")
+            head.put(status.reasonPhrase)
+            head.put("\r\n")
+            for field in fields where !isOwn(field.name) {
+                head.put(field.name.rawName)
+                head.put(": ")
+                head.put(field.value)
+                head.put("\r\n")
+            }
+            head.put("Date: ")
+            head.put(date)
+            head.put("\r\nServer: ")
+            head.put(server)
+            head.put("\r\n")
+            switch connection {
+            case .keepAliveByDefault: break
+            case .keepAlive: head.put("Connection: keep-alive\r\n")
+            case .close: head.put("Connection: close\r\n")
+            }
+            if let length {
+                head.put("Content-Length: ")
+                head.put(length)
+                head.put("\r\n")
+            }
+            head.put("\r\n")
+            return head.written
         }
-        buffer.writeStaticString("Date: ")
-        buffer.writeString(date)
-        buffer.writeStaticString("\r\nServer: ")
-        buffer.writeString(server)
-        buffer.writeStaticString("\r\n")
-        switch connection {
-        case .keepAliveByDefault: break
-        case .keepAlive: buffer.writeStaticString("Connection: keep-alive\r\n")
-        case .close: buffer.writeStaticString("Connection: close\r\n")
-        }
-        if let contentLength {
-            buffer.writeStaticString("Content-Length: ")
-            buffer.writeString(String(contentLength))
-            buffer.writeStaticString("\r\n")
-        }
-        buffer.writeStaticString("\r\n")
         return buffer
+    }
+
+    /// Copies text into the head's bytes, which were sized to hold it all.
+    private struct HeadWriter {
+        let bytes: UnsafeMutableRawBufferPointer
+        var written = 0
+
+        mutating func put(_ text: StaticString) {
+            text.withUTF8Buffer { put(UnsafeRawBufferPointer($0)) }
+        }
+
+        mutating func put(_ text: String) {
+            var text = text
+            text.withUTF8 { put(UnsafeRawBufferPointer($0)) }
+        }
+
+        private mutating func put(_ source: UnsafeRawBufferPointer) {
+            precondition(written + source.count <= bytes.count, "a response head outgrew its size")
+            UnsafeMutableRawBufferPointer(rebasing: bytes[written...]).copyMemory(from: source)
+            written += source.count
+        }
     }
 
     /// Whether a status carries a body (and so a `Content-Length`): not 1xx, 204 or 304.

@@ -71,7 +71,7 @@ let package = Package(
         .target(
             name: "LambdaRuntime",
             dependencies: [
-                "Topology", httpTypes, logging, serviceLifecycle, subprocess, systemPackage,
+                "Topology", httpTypes, logging, nioCore, nioPosix, serviceLifecycle, subprocess, systemPackage,
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: swiftSettings

@@ -14,6 +14,19 @@ public final class NodeMetrics: Sendable {
     /// The per-request counters already made: each is looked up by its labels in the registry
     /// once, when first counted (so a series appears only once it has counted something).
     private let counters = Mutex(RequestCounters())
+    /// The invocation series already made, by function and event.
+    private let invocations = Mutex<[InvocationSeries.Key: InvocationSeries]>([:])
+
+    private struct InvocationSeries: Sendable {
+        struct Key: Hashable, Sendable {
+            var function: String
+            var event: String
+        }
+        let invocations: Counter
+        let duration: DurationHistogram
+        let coldStarts: Counter
+        let initDuration: DurationHistogram
+    }
 
     private struct RequestCounters {
         /// By result (each ``ResultType``, then an origin's `Origin`) and status class (0–5),
@@ -120,38 +133,60 @@ public final class NodeMetrics: Sendable {
     ///   - initDuration: The cold start, when the invocation started a worker.
     ///   - error: The error type (`Timeout`, `Throttled`, `TypeError`, …), if it failed.
     public func recordInvocation(function: String, event: String, duration: Duration, initDuration: Duration?, error: String?) {
-        let labels = [("node", node), ("function", function), ("event", event)]
-        registry.makeCounter(
-            descriptor: .init(namespace: "edgesim", metricName: "lambda_invocations", unitName: "total", helpText: "Lambda@Edge invocations"),
-            labels: labels
-        ).increment()
-        registry.makeDurationHistogram(
-            descriptor: .init(namespace: "edgesim", metricName: "lambda_duration", unitName: "seconds", helpText: "Lambda@Edge handler duration"),
-            labels: labels,
-            buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 5000].map { Duration.milliseconds($0) }
-        ).record(duration)
+        let series = invocationSeries(function: function, event: event)
+        series.invocations.increment()
+        series.duration.record(duration)
         if let initDuration {
-            registry.makeCounter(
-                descriptor: .init(
-                    namespace: "edgesim",
-                    metricName: "lambda_cold_starts",
-                    unitName: "total",
-                    helpText: "Workers started (cold starts)"
-                ),
-                labels: labels
-            ).increment()
-            registry.makeDurationHistogram(
-                descriptor: .init(
-                    namespace: "edgesim",
-                    metricName: "lambda_init_duration",
-                    unitName: "seconds",
-                    helpText: "Cold start (Init Duration)"
-                ),
-                labels: labels,
-                buckets: [25, 50, 100, 250, 500, 1000, 2500, 5000].map { Duration.milliseconds($0) }
-            ).record(initDuration)
+            series.coldStarts.increment()
+            series.initDuration.record(initDuration)
         }
         if let error { recordInvocationError(function: function, kind: error) }
+    }
+
+    /// The series of one function and event, looked up by their labels once.
+    private func invocationSeries(function: String, event: String) -> InvocationSeries {
+        let key = InvocationSeries.Key(function: function, event: event)
+        return invocations.withLock { known in
+            if let series = known[key] { return series }
+            let labels = [("node", node), ("function", function), ("event", event)]
+            let series = InvocationSeries(
+                invocations: registry.makeCounter(
+                    descriptor: .init(namespace: "edgesim", metricName: "lambda_invocations", unitName: "total", helpText: "Lambda@Edge invocations"),
+                    labels: labels
+                ),
+                duration: registry.makeDurationHistogram(
+                    descriptor: .init(
+                        namespace: "edgesim",
+                        metricName: "lambda_duration",
+                        unitName: "seconds",
+                        helpText: "Lambda@Edge handler duration"
+                    ),
+                    labels: labels,
+                    buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 5000].map { Duration.milliseconds($0) }
+                ),
+                coldStarts: registry.makeCounter(
+                    descriptor: .init(
+                        namespace: "edgesim",
+                        metricName: "lambda_cold_starts",
+                        unitName: "total",
+                        helpText: "Workers started (cold starts)"
+                    ),
+                    labels: labels
+                ),
+                initDuration: registry.makeDurationHistogram(
+                    descriptor: .init(
+                        namespace: "edgesim",
+                        metricName: "lambda_init_duration",
+                        unitName: "seconds",
+                        helpText: "Cold start (Init Duration)"
+                    ),
+                    labels: labels,
+                    buckets: [25, 50, 100, 250, 500, 1000, 2500, 5000].map { Duration.milliseconds($0) }
+                )
+            )
+            known[key] = series
+            return series
+        }
     }
 
     /// Counts one failed invocation by its kind (`Timeout` and `Throttled` are throttles in

@@ -23,7 +23,10 @@ enum NodeBootstrap {
         let initDuration = undefined;
         let maxRss = 0;
 
-        function log(text) { fs.writeSync(2, text.endsWith('\n') ? text : text + '\n'); }
+        // START is held until the handler writes a line or the invocation ends, so a call that
+        // logs nothing costs one write of START, END and REPORT together.
+        let heldStart = '';
+        function log(text) { fs.writeSync(2, heldStart + (text.endsWith('\n') ? text : text + '\n')); heldStart = ''; }
         function line(level, args) { log(`${new Date().toISOString()}\t${requestId}\t${level}\t${util.format(...args)}`); }
         console.log = (...a) => line('INFO', a);
         console.info = (...a) => line('INFO', a);
@@ -162,7 +165,7 @@ enum NodeBootstrap {
                 callbackWaitsForEmptyEventLoop: true,
                 getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
             };
-            log(`START RequestId: ${requestId} Version: ${functionVersion}`);
+            heldStart = `START RequestId: ${requestId} Version: ${functionVersion}\n`;
             const started = process.hrtime.bigint();
             let reply;
             let resultJson;
@@ -176,11 +179,10 @@ enum NodeBootstrap {
                 reply = { id: message.id, ok: false, ...described };
             }
             const duration = Number(process.hrtime.bigint() - started) / 1e6;
-            maxRss = Math.max(maxRss, process.memoryUsage().rss);
+            maxRss = Math.max(maxRss, process.memoryUsage.rss());
             reply.durationMs = duration;
             reply.maxMemoryUsedMB = Math.ceil(maxRss / 1048576);
-            log(`END RequestId: ${requestId}`);
-            let report = `REPORT RequestId: ${requestId}\tDuration: ${duration.toFixed(2)} ms\tBilled Duration: ${Math.ceil(duration)} ms\tMemory Size: ${memoryMB} MB\tMax Memory Used: ${reply.maxMemoryUsedMB} MB`;
+            let report = `END RequestId: ${requestId}\nREPORT RequestId: ${requestId}\tDuration: ${duration.toFixed(2)} ms\tBilled Duration: ${Math.ceil(duration)} ms\tMemory Size: ${memoryMB} MB\tMax Memory Used: ${reply.maxMemoryUsedMB} MB`;
             if (initDuration !== undefined) { report += `\tInit Duration: ${initDuration.toFixed(2)} ms`; reply.initDurationMs = initDuration; initDuration = undefined; }
             log(report);
             inFlight = null;

@@ -96,9 +96,8 @@ enum PythonBootstrap {
                 used = math.ceil(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
                 reply["durationMs"] = duration
                 reply["maxMemoryUsedMB"] = used
-                log("END RequestId: %s" % request_id)
-                report = "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\tMax Memory Used: %d MB" % (
-                    request_id, duration, math.ceil(duration), memory_mb, used)
+                report = "END RequestId: %s\nREPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\tMax Memory Used: %d MB" % (
+                    request_id, request_id, duration, math.ceil(duration), memory_mb, used)
                 if init_duration is not None:
                     report += "\tInit Duration: %.2f ms" % init_duration
                     reply["initDurationMs"] = init_duration

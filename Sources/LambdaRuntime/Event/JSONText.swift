@@ -1,30 +1,89 @@
-/// Writes JSON text by hand, so the event keeps the order CloudFront's examples show (and
-/// header maps keep the order the headers arrived in).
+/// Writes JSON text by hand, as bytes into one buffer, so the event keeps the order
+/// CloudFront's examples show (and header maps keep the order the headers arrived in), and an
+/// event costs one growing array rather than a string per value.
+struct JSONWriter {
+    /// What has been written.
+    private(set) var bytes: [UInt8] = []
+    /// Per open object or array: whether a value was written in it (the next needs a comma).
+    private var written: [Bool] = [false]
+
+    init(capacity: Int = 1_024) { bytes.reserveCapacity(capacity) }
+
+    /// An object; the body writes its members.
+    mutating func object(_ body: (inout JSONWriter) -> Void) { nest(0x7B, 0x7D, body) }
+
+    /// An array; the body writes its values.
+    mutating func array(_ body: (inout JSONWriter) -> Void) { nest(0x5B, 0x5D, body) }
+
+    /// A member whose value the body writes.
+    mutating func member(_ key: String, _ body: (inout JSONWriter) -> Void) {
+        separate()
+        quote(key)
+        bytes.append(0x3A)
+        written.append(false)  // the value itself takes no comma
+        body(&self)
+        written.removeLast()
+    }
+
+    /// A member whose value is a string.
+    mutating func member(_ key: String, string value: String) { member(key) { $0.string(value) } }
+
+    /// A member whose value is JSON text already (a number, `true`).
+    mutating func member(_ key: String, raw value: String) { member(key) { $0.raw(value) } }
+
+    /// A string value.
+    mutating func string(_ value: String) {
+        separate()
+        quote(value)
+    }
+
+    /// A value that is JSON text already.
+    mutating func raw(_ text: String) {
+        separate()
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    private mutating func nest(_ open: UInt8, _ close: UInt8, _ body: (inout JSONWriter) -> Void) {
+        separate()
+        bytes.append(open)
+        written.append(false)
+        body(&self)
+        written.removeLast()
+        bytes.append(close)
+    }
+
+    private mutating func separate() {
+        if written[written.count - 1] { bytes.append(0x2C) }
+        written[written.count - 1] = true
+    }
+
+    /// A string literal: `"` and `\` escaped, control characters as `\n`, `\r`, `\t` or `\u00XX`,
+    /// everything else as its UTF-8 bytes.
+    private mutating func quote(_ text: String) {
+        bytes.append(0x22)
+        for byte in text.utf8 {
+            switch byte {
+            case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
+            case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: bytes.append(contentsOf: [0x5C, 0x6E])
+            case 0x0D: bytes.append(contentsOf: [0x5C, 0x72])
+            case 0x09: bytes.append(contentsOf: [0x5C, 0x74])
+            case 0..<0x20:
+                let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(0x22)
+    }
+}
+
+/// One JSON string literal, for the few places that write JSON text around it.
 enum JSONText {
     /// A JSON string literal.
     static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        var writer = JSONWriter(capacity: text.utf8.count + 2)
+        writer.string(text)
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
-
-    /// An object from keys and already-encoded values, in order.
-    static func object(_ members: [(String, String)]) -> String {
-        "{" + members.map { quote($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
-    }
-
-    /// An array of already-encoded values.
-    static func array(_ values: [String]) -> String { "[" + values.joined(separator: ",") + "]" }
 }

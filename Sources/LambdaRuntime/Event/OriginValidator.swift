@@ -9,7 +9,7 @@ enum OriginValidator {
     static func isUnchanged(_ value: Any, from original: EventOrigin?) -> Bool {
         guard let original,
             let given = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]),
-            let parsed = try? JSONSerialization.jsonObject(with: Data(CloudFrontEvent.encode(original).utf8)),
+            let parsed = try? JSONSerialization.jsonObject(with: Data(CloudFrontEvent.json(of: original))),
             let expected = try? JSONSerialization.data(withJSONObject: parsed, options: [.sortedKeys])
         else { return false }
         return given == expected

@@ -1,4 +1,6 @@
 import Foundation
+import NIOCore
+import NIOPosix
 import Subprocess
 import Synchronization
 import SystemPackage
@@ -9,14 +11,8 @@ import Topology
 /// CloudWatch-style stream file.
 ///
 /// ``run(bootstrap:logPath:region:)`` lives in the pool's task group for as long as the process
-/// does; invocations reach it through an `AsyncStream` of jobs.
+/// does. Invocations cross its stdin and stdout as frames on an event loop (``WorkerLink``).
 final class Worker: Sendable {
-    /// An invocation handed to the worker: the request frame and where its reply goes.
-    struct Job: Sendable {
-        var frame: [UInt8]
-        var reply: CheckedContinuation<[UInt8], any Error>
-    }
-
     /// Where the process is in its life.
     private enum Phase {
         case starting(waiters: [CheckedContinuation<Duration, any Error>])
@@ -26,15 +22,19 @@ final class Worker: Sendable {
 
     let id: Int
     let code: FunctionCode
-    private let jobs: AsyncStream<Job>
-    private let jobsIn: AsyncStream<Job>.Continuation
+    /// The loop its pipes run on.
+    private let eventLoop: any EventLoop
     private let phase = Mutex<Phase>(.starting(waiters: []))
     private let pidCell = Mutex<Int32>(0)
+    /// The edge's end of the pipes, once open.
+    private let link = Mutex<NIOLoopBound<WorkerLink>?>(nil)
+    /// Whether it was retired or killed before its pipes were open.
+    private let ended = Mutex(false)
 
-    init(id: Int, code: FunctionCode) {
+    init(id: Int, code: FunctionCode, eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next()) {
         self.id = id
         self.code = code
-        (jobs, jobsIn) = AsyncStream.makeStream(of: Job.self)
+        self.eventLoop = eventLoop
     }
 
     /// The process id, once started.
@@ -66,27 +66,29 @@ final class Worker: Sendable {
         }
     }
 
-    /// Sends one invocation and waits for its reply frame.
-    /// - Throws: ``WorkerFailure/exited(_:)`` when the process dies first.
+    /// Sends one invocation and waits for its reply frame, within the function's timeout and
+    /// memory.
+    /// - Throws: ``InvocationFailure`` on a limit (the process is killed);
+    ///   ``WorkerFailure/exited(_:)`` when the process dies first.
     func send(_ frame: [UInt8]) async throws -> [UInt8] {
-        try await withCheckedThrowingContinuation { continuation in
-            if isGone {
-                continuation.resume(throwing: WorkerFailure.exited("the worker is gone"))
-            } else if case .dropped = jobsIn.yield(Job(frame: frame, reply: continuation)) {
-                continuation.resume(throwing: WorkerFailure.exited("the worker is stopping"))
-            }
-        }
+        guard let link = link.withLock({ $0 }) else { throw WorkerFailure.exited("the worker is not running") }
+        let (timeout, memory) = (code.timeout, code.memoryMegabytes)
+        return try await eventLoop.flatSubmit { link.value.invoke(frame, timeout: timeout, memoryLimit: memory) }.get()
     }
 
     /// Kills the process at once (a timeout, too much memory, or an idle reap).
     func kill() {
+        ended.withLock { $0 = true }
         let pid = pid
         if pid > 0 { _ = Foundation.kill(pid, SIGKILL) }
-        jobsIn.finish()
     }
 
-    /// Asks the process to exit once the current invocation is done (stdin closes).
-    func retire() { jobsIn.finish() }
+    /// Asks the process to exit once the current invocation is done (its stdin closes).
+    func retire() {
+        ended.withLock { $0 = true }
+        guard let link = link.withLock({ $0 }) else { return }
+        eventLoop.execute { link.value.retire() }
+    }
 
     /// The process's resident memory in megabytes, from `/proc`.
     var residentMegabytes: Int? {
@@ -96,7 +98,7 @@ final class Worker: Sendable {
         return line.split(separator: " ").compactMap { Int($0) }.first.map { $0 / 1024 }
     }
 
-    /// Runs the process until it exits. Invocations are served in order.
+    /// Runs the process until it exits.
     /// - Parameters:
     ///   - bootstrap: The bootstrap file for the function's runtime.
     ///   - logPath: The log stream file the process's stderr appends to.
@@ -104,22 +106,22 @@ final class Worker: Sendable {
     func run(bootstrap: String, logPath: String, region: String) async {
         let reason = await runProcess(bootstrap: bootstrap, logPath: logPath, region: region)
         markGone(reason)
-        jobsIn.finish()
-        for await job in jobs { job.reply.resume(throwing: WorkerFailure.exited(reason)) }
     }
 
     private func runProcess(bootstrap: String, logPath: String, region: String) async -> String {
-        let log: FileDescriptor
+        let log: SystemPackage.FileDescriptor
+        let pipes: WorkerPipes
         do {
             try FileManager.default.createDirectory(atPath: (logPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            log = try FileDescriptor.open(
+            log = try SystemPackage.FileDescriptor.open(
                 FilePath(logPath),
                 .writeOnly,
                 options: [.append, .create],
                 permissions: [.ownerReadWrite, .groupRead, .otherRead]
             )
+            pipes = try WorkerPipes()
         } catch {
-            return "cannot open its log \(logPath): \(error)"
+            return "cannot open its log \(logPath) or its pipes: \(error)"
         }
         let (executable, arguments) = Self.commandLine(code: code, bootstrap: bootstrap)
         var options = PlatformOptions()
@@ -136,38 +138,63 @@ final class Worker: Sendable {
                 environment: environment,
                 workingDirectory: FilePath(code.directory),
                 platformOptions: options,
-                input: .inputWriter,
-                output: .sequence,
+                input: .fileDescriptor(pipes.childInput, closeAfterSpawningProcess: true),
+                output: .fileDescriptor(pipes.childOutput, closeAfterSpawningProcess: true),
                 error: .fileDescriptor(log, closeAfterSpawningProcess: true)
             ) { execution in
                 pidCell.withLock { $0 = execution.processIdentifier.value }
-                var frames = FrameReader(iterator: execution.standardOutput.makeAsyncIterator())
-                guard let first = try await frames.next() else { return "it exited while loading the handler" }
-                let hello = WorkerMessage(first)
-                guard hello.bool("ready") == true else {
-                    return "\(hello.string("errorType") ?? "Runtime.InitError"): \(hello.string("errorMessage") ?? "the handler did not load")"
-                }
-                markReady(initDuration: .milliseconds(hello.double("initDurationMs") ?? 0))
-                for await job in jobs {
-                    do {
-                        _ = try await execution.standardInputWriter.write(Frames.encode(job.frame))
-                    } catch {
-                        job.reply.resume(throwing: WorkerFailure.exited("its stdin closed"))
-                        return "its stdin closed"
-                    }
-                    guard let reply = try await frames.next() else {
-                        job.reply.resume(throwing: WorkerFailure.exited("the process exited during the invocation"))
-                        return "it exited during an invocation"
-                    }
-                    job.reply.resume(returning: reply)
-                }
-                try? await execution.standardInputWriter.finish()
-                return "it was retired"
+                return await serve(pipes)
             }
             return "\(result.closureResult) (\(result.terminationStatus))"
         } catch {
+            try? pipes.parentInput.close()
+            try? pipes.parentOutput.close()
             return "it could not start: \(error)"
         }
+    }
+
+    /// Opens the edge's end of the pipes on the event loop, waits for the worker's hello, then
+    /// serves invocations until the pipes close (the process exited, was killed or retired).
+    private func serve(_ pipes: WorkerPipes) async -> String {
+        let channel: any Channel
+        do {
+            channel = try await NIOPipeBootstrap(group: eventLoop)
+                .channelInitializer { [self] channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        let handler = WorkerLink(
+                            eventLoop: channel.eventLoop,
+                            kill: { [weak self] in self?.kill() },
+                            residentMegabytes: { [weak self] in self?.residentMegabytes }
+                        )
+                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder()))
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                        link.withLock { $0 = NIOLoopBound(handler, eventLoop: channel.eventLoop) }
+                    }
+                }
+                .takingOwnershipOfDescriptors(input: pipes.parentInput.rawValue, output: pipes.parentOutput.rawValue)
+                .get()
+        } catch {
+            return "its pipes could not be opened: \(error)"
+        }
+        guard let bound = link.withLock({ $0 }) else { return "its pipes could not be opened" }
+        let hello = try? await eventLoop.submit { bound.value.hello.futureResult }.get()
+        if ended.withLock({ $0 }) { retire() }
+        let reason: String
+        do {
+            guard let hello else { throw WorkerFailure.exited("its pipes are gone") }
+            let message = WorkerMessage(try await hello.get())
+            if message.bool("ready") == true {
+                markReady(initDuration: .milliseconds(message.double("initDurationMs") ?? 0))
+                try? await channel.closeFuture.get()
+                reason = "its pipes closed"
+            } else {
+                reason = "\(message.string("errorType") ?? "Runtime.InitError"): \(message.string("errorMessage") ?? "the handler did not load")"
+                try? await channel.close()
+            }
+        } catch {
+            reason = "it exited while loading the handler"
+        }
+        return reason
     }
 
     private func markReady(initDuration: Duration) {
@@ -198,24 +225,6 @@ final class Worker: Sendable {
     }
 }
 
-/// Reads whole frames from a worker's stdout.
-struct FrameReader<Iterator: AsyncIteratorProtocol> where Iterator.Element == SubprocessOutputSequence.Buffer {
-    var iterator: Iterator
-    private var pending: [UInt8] = []
-    private var ready: [[UInt8]] = []
-
-    init(iterator: Iterator) { self.iterator = iterator }
-
-    mutating func next() async throws -> [UInt8]? {
-        while ready.isEmpty {
-            guard let buffer = try await iterator.next() else { return nil }
-            buffer.withUnsafeBytes { pending.append(contentsOf: $0) }
-            ready = Frames.decode(&pending)
-        }
-        return ready.removeFirst()
-    }
-}
-
 /// Why a worker gave no reply.
 enum WorkerFailure: Error, CustomStringConvertible {
     case exited(String)
@@ -224,5 +233,22 @@ enum WorkerFailure: Error, CustomStringConvertible {
         switch self {
         case .exited(let reason): "the worker process ended: \(reason)"
         }
+    }
+}
+
+/// The two pipes of a worker: the edge writes its stdin and reads its stdout. The edge's ends
+/// are closed on exec, so no other child inherits them.
+struct WorkerPipes {
+    let childInput: SystemPackage.FileDescriptor
+    let parentOutput: SystemPackage.FileDescriptor
+    let parentInput: SystemPackage.FileDescriptor
+    let childOutput: SystemPackage.FileDescriptor
+
+    init() throws {
+        let toChild = try SystemPackage.FileDescriptor.pipe()
+        let fromChild = try SystemPackage.FileDescriptor.pipe()
+        (childInput, parentOutput) = (toChild.readEnd, toChild.writeEnd)
+        (parentInput, childOutput) = (fromChild.readEnd, fromChild.writeEnd)
+        for end in [parentOutput, parentInput] { _ = fcntl(end.rawValue, F_SETFD, FD_CLOEXEC) }
     }
 }

@@ -63,7 +63,7 @@ public actor WorkerPool {
         let frame = Self.frame(event: event, requestID: requestID, logStream: logStream, timeout: code.timeout)
         let reply: [UInt8]
         do {
-            reply = try await raceAgainstLimits(worker) { try await worker.send(frame) }
+            reply = try await worker.send(frame)
         } catch let failure as InvocationFailure {
             throw failure
         } catch {
@@ -84,36 +84,6 @@ public actor WorkerPool {
             if message.bool("fatal") == true { worker.kill() }
         }
         return invocation
-    }
-
-    /// Races an invocation against its timeout and its memory limit; the loser is killed.
-    private func raceAgainstLimits(_ worker: Worker, _ operation: @escaping @Sendable () async throws -> [UInt8]) async throws -> [UInt8] {
-        let (timeout, memory) = (code.timeout, code.memoryMegabytes)
-        return try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
-            group.addTask { try await operation() }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                worker.kill()
-                throw InvocationFailure.timedOut(timeout)
-            }
-            group.addTask {
-                while true {
-                    try await Task.sleep(for: .milliseconds(20))
-                    if let used = worker.residentMegabytes, used > memory {
-                        worker.kill()
-                        throw InvocationFailure.failed(
-                            HandlerError(
-                                type: "Runtime.OutOfMemory",
-                                message: "Runtime exited with error: signal: killed (\(used) MB used of \(memory) MB)"
-                            )
-                        )
-                    }
-                }
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let reply = first else { throw CancellationError() }
-            return reply
-        }
     }
 
     /// A worker for one invocation, and whether it is new (its first call is a cold start);

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # What a Lambda@Edge viewer-request handler costs per request at an edge: cache hits with and
-# without a trivial Node handler, beside a plain Node HTTP server running the same handler
-# in-process (the practical limit); plus cold starts. Prints a table and writes
-# results/lambda-overhead.json.
+# without a trivial handler, in Node.js and in Python, each beside a plain server of its language
+# running the same handler in-process (the practical limit); plus cold starts. Prints a table and
+# writes results/lambda-overhead.json.
 #
 #   benchmarks/lambda-overhead.sh [DURATION_SECONDS] [CONNECTIONS]
 #
-# Needs wrk (Debian: apt-get install wrk), node, and a release build.
+# Needs wrk (Debian: apt-get install wrk), node, python3, and a release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-10}"
@@ -14,8 +14,10 @@ connections="${2:-8}"
 work="$(mktemp -d)"
 . benchmarks/network.sh
 node_pid=""
+python_pid=""
 cleanup() {
     [ -n "$node_pid" ] && kill "$node_pid" 2>/dev/null || true
+    [ -n "$python_pid" ] && kill "$python_pid" 2>/dev/null || true
     stop_network
     rm -rf "$work"
 }
@@ -26,6 +28,9 @@ edge_host="$(node_field NRT50 host)"
 node_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 node benchmarks/lambda/in-process-server.js "$node_port" &
 node_pid=$!
+python_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 benchmarks/lambda/in-process-server.py "$python_port" &
+python_pid=$!
 sleep 0.5
 
 run() { # name url
@@ -47,24 +52,36 @@ PY
     run "edge, no function" "http://$edge_host:$edge_port/index.html"
     run "edge, trivial viewer-request" "http://$edge_host:$edge_port/fn/index.html"
     run "node in-process" "http://127.0.0.1:$node_port/fn/index.html"
+    run "edge, trivial Python handler" "http://$edge_host:$edge_port/py/index.html"
+    run "python in-process" "http://127.0.0.1:$python_port/py/index.html"
 } >"$work/rows.jsonl"
-cat "$work"/state/cloudwatch/*/aws/lambda/us-east-1.trivial/*.log | grep -o 'Init Duration: [0-9.]*' | awk '{print $3}' >"$work/cold.txt" || true
+for function in trivial trivial-py; do
+    cat "$work"/state/cloudwatch/*/aws/lambda/us-east-1.$function/*.log | grep -o 'Init Duration: [0-9.]*' | awk '{print $3}' >"$work/cold-$function.txt" || true
+done
 
-python3 - "$work/rows.jsonl" "$work/cold.txt" "$duration" "$connections" <<'PY'
+python3 - "$work/rows.jsonl" "$work/cold-trivial.txt" "$work/cold-trivial-py.txt" "$duration" "$connections" <<'PY'
 import json, os, platform, statistics, sys
-rows = [json.loads(line) for line in open(sys.argv[1])]
-cold = [float(x) for x in open(sys.argv[2]).read().split()]
-plain, fn = rows[0], rows[1]
-summary = {"added_p50_ms": round(fn["p50_ms"] - plain["p50_ms"], 3), "added_p99_ms": round(fn["p99_ms"] - plain["p99_ms"], 3),
-           "cold_starts": len(cold), "cold_start_median_ms": round(statistics.median(cold), 1) if cold else None,
-           "cold_start_max_ms": round(max(cold), 1) if cold else None}
-json.dump({"benchmark": "Lambda@Edge viewer-request overhead", "duration_s": int(sys.argv[3]), "connections": int(sys.argv[4]),
-           "cpus": os.cpu_count(), "machine": platform.platform(), "results": rows, "summary": summary},
+rows = {row["case"]: row for row in map(json.loads, open(sys.argv[1]))}
+plain = rows["edge, no function"]
+def runtime(function_case, anchor_case, cold_path):
+    fn, anchor = rows[function_case], rows[anchor_case]
+    cold = [float(x) for x in open(cold_path).read().split()]
+    return {"added_p50_ms": round(fn["p50_ms"] - plain["p50_ms"], 3), "added_p99_ms": round(fn["p99_ms"] - plain["p99_ms"], 3),
+            "ratio_to_in_process": round(fn["requests_per_second"] / anchor["requests_per_second"], 3),
+            "cold_starts": len(cold), "cold_start_median_ms": round(statistics.median(cold), 1) if cold else None,
+            "cold_start_max_ms": round(max(cold), 1) if cold else None}
+summary = {"nodejs": runtime("edge, trivial viewer-request", "node in-process", sys.argv[2]),
+           "python": runtime("edge, trivial Python handler", "python in-process", sys.argv[3])}
+json.dump({"benchmark": "Lambda@Edge viewer-request overhead", "duration_s": int(sys.argv[4]), "connections": int(sys.argv[5]),
+           "cpus": os.cpu_count(), "machine": platform.platform(), "results": list(rows.values()), "summary": summary},
           open("benchmarks/results/lambda-overhead.json", "w"), indent=2)
 print(f"{'case':<32} {'requests/s':>11} {'p50':>9} {'p99':>9} {'non-2xx':>8}")
-for r in rows:
+for r in rows.values():
     print(f"{r['case']:<32} {r['requests_per_second']:>11.0f} {r['p50_ms']:>7.2f}ms {r['p99_ms']:>7.2f}ms {r['non_2xx']:>8}")
-print(f"\nadded by the function at the edge: p50 {summary['added_p50_ms']} ms, p99 {summary['added_p99_ms']} ms")
-print(f"cold starts (Init Duration): {summary['cold_starts']} workers, median {summary['cold_start_median_ms']} ms, max {summary['cold_start_max_ms']} ms")
+print()
+print(f"{'runtime':<8} {'added p50':>10} {'added p99':>10} {'× in-process':>13} {'cold starts':>12} {'median':>9} {'max':>9}")
+for name, s in summary.items():
+    print(f"{name:<8} {s['added_p50_ms']:>8.3f}ms {s['added_p99_ms']:>8.3f}ms {s['ratio_to_in_process']:>13.2f} {s['cold_starts']:>12} "
+          f"{s['cold_start_median_ms']:>7}ms {s['cold_start_max_ms']:>7}ms")
 print("wrote benchmarks/results/lambda-overhead.json")
 PY

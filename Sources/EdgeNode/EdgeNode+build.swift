@@ -33,7 +33,15 @@ public enum EdgeNode {
         let active = ActiveConfig(.init(epoch: 0, triggers: triggers ?? NoTriggers()))
         var functions: [any Service] = []
         if triggers == nil, settings.node.registryAddress != nil {
-            let host = try FunctionHost(settings: .init(edge: spec.id, region: spec.hub, stateDirectory: settings.stateDirectory), logger: logger)
+            let host = try FunctionHost(
+                settings: .init(
+                    edge: spec.id,
+                    region: spec.hub,
+                    stateDirectory: settings.stateDirectory,
+                    modelledInitDurations: topology.modelledInitDurations
+                ),
+                logger: logger
+            )
             try node.follow(rollout: settings.rollout, logger: logger) { [metrics = node.metrics] replica in
                 let setup = LambdaSetup(
                     settings: settings,

@@ -140,6 +140,7 @@ struct LambdaTriggers: TriggerStages {
                 event: type.rawValue,
                 duration: invocation.duration,
                 initDuration: invocation.initDuration,
+                spawnDuration: invocation.spawnDuration,
                 error: invocation.error?.type
             )
             if let error = invocation.error {
@@ -157,7 +158,14 @@ struct LambdaTriggers: TriggerStages {
             case .failed(let handlerError):
                 (limited, kind) = (false, handlerError.type)
             }
-            metrics.recordInvocation(function: code.ref.description, event: type.rawValue, duration: .zero, initDuration: nil, error: kind)
+            metrics.recordInvocation(
+                function: code.ref.description,
+                event: type.rawValue,
+                duration: .zero,
+                initDuration: nil,
+                spawnDuration: nil,
+                error: kind
+            )
             return .failure(
                 FunctionFailure(
                     kind: limited ? .limitExceeded : .execution,

@@ -249,6 +249,28 @@ struct BrokenFile: CustomTestStringConvertible, Sendable {
         #expect(match?.description.hasPrefix("test.yaml:\(broken.line):\(column): error: ") == true)
     }
 
+    /// `init_durations` takes a duration per runtime, by family or Lambda identifier, up to 10 s.
+    @Test func modelledInitDurationsAreReadPerRuntimeAndChecked() throws {
+        let topology = try Fixtures.load(Fixtures.base + "init_durations: { nodejs20.x: 180 ms, python: 0.25 s }\n")
+        #expect(topology.modelledInitDurations == [.nodejs: .milliseconds(180), .python: .milliseconds(250)])
+        #expect(try Fixtures.load(Fixtures.base).modelledInitDurations.isEmpty)
+
+        let line = Fixtures.base.split(separator: "\n", omittingEmptySubsequences: false).count
+        for (text, code, token) in [
+            ("init_durations: { ruby: 1 s }", TopologyError.Code.unknownField, "ruby"),
+            ("init_durations: { nodejs: 11 s }", .outOfRange, "11 s"),
+            ("init_durations: { python: soon }", .malformedUnit, "soon"),
+        ] {
+            let report = try Fixtures.check(Fixtures.base + text + "\n")
+            let column = text.distance(from: text.startIndex, to: text.range(of: token)!.lowerBound) + 1
+            #expect(report.topology == nil)
+            #expect(
+                report.diagnostics.contains { $0.code == code && $0.location?.line == line && $0.location?.column == column },
+                "\(text): \(report.diagnostics.map(\.description))"
+            )
+        }
+    }
+
     @Test func theBaseFileIsValid() throws {
         let report = try Fixtures.check(Fixtures.base)
         #expect(report.topology != nil)

@@ -26,6 +26,7 @@ public final class NodeMetrics: Sendable {
         let duration: DurationHistogram
         let coldStarts: Counter
         let initDuration: DurationHistogram
+        let spawnDuration: DurationHistogram
     }
 
     private struct RequestCounters {
@@ -130,9 +131,18 @@ public final class NodeMetrics: Sendable {
     ///   - function: `name:version`.
     ///   - event: The event type.
     ///   - duration: How long the handler ran.
-    ///   - initDuration: The cold start, when the invocation started a worker.
+    ///   - initDuration: The cold start, when the invocation started a worker (modelled, when
+    ///     the topology models one).
+    ///   - spawnDuration: What starting that worker took here: the tool's own cost.
     ///   - error: The error type (`Timeout`, `Throttled`, `TypeError`, …), if it failed.
-    public func recordInvocation(function: String, event: String, duration: Duration, initDuration: Duration?, error: String?) {
+    public func recordInvocation(
+        function: String,
+        event: String,
+        duration: Duration,
+        initDuration: Duration?,
+        spawnDuration: Duration? = nil,
+        error: String?
+    ) {
         let series = invocationSeries(function: function, event: event)
         series.invocations.increment()
         series.duration.record(duration)
@@ -140,6 +150,7 @@ public final class NodeMetrics: Sendable {
             series.coldStarts.increment()
             series.initDuration.record(initDuration)
         }
+        if let spawnDuration { series.spawnDuration.record(spawnDuration) }
         if let error { recordInvocationError(function: function, kind: error) }
     }
 
@@ -182,6 +193,16 @@ public final class NodeMetrics: Sendable {
                     ),
                     labels: labels,
                     buckets: [25, 50, 100, 250, 500, 1000, 2500, 5000].map { Duration.milliseconds($0) }
+                ),
+                spawnDuration: registry.makeDurationHistogram(
+                    descriptor: .init(
+                        namespace: "edgesim",
+                        metricName: "lambda_spawn_duration",
+                        unitName: "seconds",
+                        helpText: "Starting a worker here, spawn to handler loaded (the tool's own cost)"
+                    ),
+                    labels: labels,
+                    buckets: [10, 25, 50, 100, 250, 500, 1000, 2500].map { Duration.milliseconds($0) }
                 )
             )
             known[key] = series

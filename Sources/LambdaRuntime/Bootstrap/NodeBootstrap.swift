@@ -183,7 +183,13 @@ enum NodeBootstrap {
             reply.durationMs = duration;
             reply.maxMemoryUsedMB = Math.ceil(maxRss / 1048576);
             let report = `END RequestId: ${requestId}\nREPORT RequestId: ${requestId}\tDuration: ${duration.toFixed(2)} ms\tBilled Duration: ${Math.ceil(duration)} ms\tMemory Size: ${memoryMB} MB\tMax Memory Used: ${reply.maxMemoryUsedMB} MB`;
-            if (initDuration !== undefined) { report += `\tInit Duration: ${initDuration.toFixed(2)} ms`; reply.initDurationMs = initDuration; initDuration = undefined; }
+            if (initDuration !== undefined) {
+                // The edge sends a modelled Init Duration when the topology sets one.
+                const shown = message.context.initDurationMs ?? initDuration;
+                report += `\tInit Duration: ${shown.toFixed(2)} ms`;
+                reply.initDurationMs = shown;
+                initDuration = undefined;
+            }
             log(report);
             inFlight = null;
             requestId = undefined;

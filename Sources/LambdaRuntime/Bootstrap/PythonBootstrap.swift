@@ -99,8 +99,10 @@ enum PythonBootstrap {
                 report = "END RequestId: %s\nREPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\tMax Memory Used: %d MB" % (
                     request_id, request_id, duration, math.ceil(duration), memory_mb, used)
                 if init_duration is not None:
-                    report += "\tInit Duration: %.2f ms" % init_duration
-                    reply["initDurationMs"] = init_duration
+                    # The edge sends a modelled Init Duration when the topology sets one.
+                    shown = message["context"].get("initDurationMs", init_duration)
+                    report += "\tInit Duration: %.2f ms" % shown
+                    reply["initDurationMs"] = shown
                     init_duration = None
                 log(report)
                 send(reply, result_json)

@@ -25,6 +25,8 @@ public final class FunctionHost: Service {
         public var maximumConcurrency: Int
         /// Invocations that may wait before the next is throttled.
         public var maximumQueue: Int
+        /// The modelled Lambda cold start per runtime (the topology's `init_durations`).
+        public var modelledInitDurations: [Runtime: Duration]
 
         /// Creates settings.
         public init(
@@ -33,7 +35,8 @@ public final class FunctionHost: Service {
             stateDirectory: String,
             idleTimeout: Duration = .seconds(300),
             maximumConcurrency: Int = WorkerPool.Default.maximumConcurrency,
-            maximumQueue: Int = WorkerPool.Default.maximumQueue
+            maximumQueue: Int = WorkerPool.Default.maximumQueue,
+            modelledInitDurations: [Runtime: Duration] = [:]
         ) {
             self.edge = edge
             self.region = region
@@ -41,6 +44,7 @@ public final class FunctionHost: Service {
             self.idleTimeout = idleTimeout
             self.maximumConcurrency = maximumConcurrency
             self.maximumQueue = maximumQueue
+            self.modelledInitDurations = modelledInitDurations
         }
     }
 
@@ -72,6 +76,7 @@ public final class FunctionHost: Service {
                 code: code,
                 maximumConcurrency: settings.maximumConcurrency,
                 maximumQueue: settings.maximumQueue,
+                modelledInitDuration: settings.modelledInitDurations[code.runtime],
                 launch: { worker in launchesIn.yield(worker) }
             )
             pools[code.ref] = pool

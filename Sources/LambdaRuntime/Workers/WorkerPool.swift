@@ -23,6 +23,8 @@ public actor WorkerPool {
     public nonisolated let maximumConcurrency: Int
     /// The most invocations waiting.
     public nonisolated let maximumQueue: Int
+    /// The modelled Lambda cold start, if the topology sets one for the runtime.
+    public nonisolated let modelledInitDuration: Duration?
     private let launch: @Sendable (Worker) -> Void
     private var state: WorkerPoolState<Worker, CheckedContinuation<Worker?, Never>, ContinuousClock.Instant>
     private var nextID = 0
@@ -32,11 +34,19 @@ public actor WorkerPool {
     ///   - code: The function version.
     ///   - maximumConcurrency: The most workers at once.
     ///   - maximumQueue: The most invocations waiting.
+    ///   - modelledInitDuration: The modelled Lambda cold start of a new worker's first call.
     ///   - launch: Starts a worker's process in the host's task group.
-    init(code: FunctionCode, maximumConcurrency: Int, maximumQueue: Int, launch: @escaping @Sendable (Worker) -> Void) {
+    init(
+        code: FunctionCode,
+        maximumConcurrency: Int,
+        maximumQueue: Int,
+        modelledInitDuration: Duration? = nil,
+        launch: @escaping @Sendable (Worker) -> Void
+    ) {
         self.code = code
         self.maximumConcurrency = maximumConcurrency
         self.maximumQueue = maximumQueue
+        self.modelledInitDuration = modelledInitDuration
         self.launch = launch
         state = WorkerPoolState(maximumConcurrency: maximumConcurrency, maximumQueue: maximumQueue)
     }
@@ -51,16 +61,27 @@ public actor WorkerPool {
     public func invoke(event: [UInt8], requestID: String, logStream: String) async throws(InvocationFailure) -> Invocation {
         guard let (worker, isNew) = await checkout() else { throw .throttled }
         defer { checkin(worker) }
-        var initDuration: Duration?
+        var spawnDuration: Duration?
         if isNew {
             do {
-                initDuration = try await withDeadline(code.timeout + .seconds(10), onTimeout: { worker.kill() }, { try await worker.ready() })
+                spawnDuration = try await withDeadline(code.timeout + .seconds(10), onTimeout: { worker.kill() }, { try await worker.ready() })
             } catch {
                 worker.kill()
                 throw .failed(HandlerError(type: "Runtime.InitError", message: "\(error)"))
             }
         }
-        let frame = Self.frame(event: event, requestID: requestID, logStream: logStream, timeout: code.timeout)
+        // Lambda's cold start, when modelled: the first call waits until the model's init has
+        // passed since the worker started (what starting it took here counts towards it), and
+        // reports the model as its Init Duration; the worker's own start is reported apart.
+        let initDuration = spawnDuration.map { spawned in modelledInitDuration.map { max($0, spawned) } ?? spawned }
+        if let spawnDuration, let initDuration, initDuration > spawnDuration { try? await Task.sleep(for: initDuration - spawnDuration) }
+        let frame = Self.frame(
+            event: event,
+            requestID: requestID,
+            logStream: logStream,
+            timeout: code.timeout,
+            initDuration: modelledInitDuration == nil ? nil : initDuration
+        )
         let reply: [UInt8]
         do {
             reply = try await worker.send(frame)
@@ -75,6 +96,7 @@ public actor WorkerPool {
             error: nil,
             duration: .milliseconds(message.double("durationMs") ?? 0),
             initDuration: initDuration ?? message.double("initDurationMs").map { .milliseconds($0) },
+            spawnDuration: spawnDuration,
             maxMemoryUsedMegabytes: Int(message.double("maxMemoryUsedMB") ?? 0)
         )
         if message.bool("ok") == true {
@@ -133,10 +155,13 @@ public actor WorkerPool {
     /// Workers alive and idle, for `/metrics`.
     public var workerCounts: (alive: Int, idle: Int) { (state.alive, state.idleCount) }
 
-    static func frame(event: [UInt8], requestID: String, logStream: String, timeout: Duration) -> [UInt8] {
+    /// An invocation's frame: its context, then the event as it was written. A modelled Init
+    /// Duration rides along for the worker's REPORT line.
+    static func frame(event: [UInt8], requestID: String, logStream: String, timeout: Duration, initDuration: Duration? = nil) -> [UInt8] {
         let timeoutMilliseconds = Int(timeout.inMilliseconds)
+        let modelled = initDuration.map { ",\"initDurationMs\":\($0.inMilliseconds)" } ?? ""
         return Array(
-            "{\"id\":1,\"context\":{\"awsRequestId\":\(JSONText.quote(requestID)),\"logStreamName\":\(JSONText.quote(logStream)),\"timeoutMs\":\(timeoutMilliseconds)},\"event\":"
+            "{\"id\":1,\"context\":{\"awsRequestId\":\(JSONText.quote(requestID)),\"logStreamName\":\(JSONText.quote(logStream)),\"timeoutMs\":\(timeoutMilliseconds)\(modelled)},\"event\":"
                 .utf8
         )
             + event + Array("}".utf8)

@@ -53,6 +53,21 @@ extension TopologyParser {
         )
     }
 
+    /// `init_durations:` — a modelled Lambda cold start per runtime (`nodejs: 180 ms`), named by
+    /// its family or any Lambda identifier of it; Lambda's init phase lasts at most 10 s.
+    func parseInitDurations(_ node: Node) throws {
+        let names = Runtime.identifiers.keys.sorted()
+        guard let fields = try reader.fields(node, what: "'init_durations'", allowed: names) else { return }
+        for name in names {
+            guard let duration = try fields.quantity(name, Quantity.duration), let runtime = Runtime(identifier: name) else { continue }
+            guard duration <= .seconds(10) else {
+                try report(.outOfRange, "'\(name)' of 'init_durations' is longer than 10 s, Lambda's longest init phase", field: name, of: fields)
+                continue
+            }
+            initDurations[runtime] = duration
+        }
+    }
+
     /// A function's code: a folder, or a .zip as Lambda takes a deployment package.
     private func codePath(_ path: String, fields: Fields) throws -> String? {
         let absolute = absolutePath(path)

@@ -10,7 +10,7 @@ import Yams
 final class TopologyParser {
     static let sections = [
         "name", "description", "latency", "locations", "registry", "hubs", "edges", "origins", "viewers", "functions",
-        "distributions", "links",
+        "init_durations", "distributions", "links",
     ]
 
     let reader: YAMLReader
@@ -30,6 +30,7 @@ final class TopologyParser {
     var origins: [OriginSpec] = []
     var viewers: [ViewerSpec] = []
     var functions: [FunctionSpec] = []
+    var initDurations: [Runtime: Duration] = [:]
     var distributions: [DistributionSpec] = []
     var links: [LinkOverride] = []
 
@@ -53,6 +54,7 @@ final class TopologyParser {
         origins = try section(top, "origins", required: true, parse: parseOrigin)
         viewers = try section(top, "viewers", required: false, parse: parseViewer)
         functions = try section(top, "functions", required: false, parse: parseFunction)
+        if let node = top["init_durations"] { try parseInitDurations(node) }
         distributions = try section(top, "distributions", required: true, parse: parseDistribution)
         if let node = top["links"] { try parseLinks(node) }
         try checkListenAddresses()
@@ -75,6 +77,7 @@ final class TopologyParser {
             origins: origins,
             viewers: viewers,
             functions: functions,
+            modelledInitDurations: initDurations,
             distributions: distributions,
             links: links
         )

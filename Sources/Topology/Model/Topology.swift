@@ -25,6 +25,10 @@ public struct Topology: Sendable {
     public var viewers: [ViewerSpec]
     /// Functions the topology declares, in file order.
     public var functions: [FunctionSpec]
+    /// A modelled Lambda cold start per runtime: a new worker's first call waits until this
+    /// much has passed since the worker started, and reports it as its Init Duration. None by
+    /// default: a cold start then costs what starting the worker costs here.
+    public var modelledInitDurations: [Runtime: Duration]
     /// Distributions, in file order.
     public var distributions: [DistributionSpec]
     /// Per-link overrides of the latency model.
@@ -44,6 +48,7 @@ public struct Topology: Sendable {
         origins: [OriginSpec],
         viewers: [ViewerSpec],
         functions: [FunctionSpec] = [],
+        modelledInitDurations: [Runtime: Duration] = [:],
         distributions: [DistributionSpec],
         links: [LinkOverride] = []
     ) {
@@ -56,6 +61,7 @@ public struct Topology: Sendable {
         self.origins = origins
         self.viewers = viewers
         self.functions = functions
+        self.modelledInitDurations = modelledInitDurations
         self.distributions = distributions
         self.links = links
     }

@@ -76,9 +76,11 @@ final class Worker: Sendable {
         return try await eventLoop.flatSubmit { link.value.invoke(frame, timeout: timeout, memoryLimit: memory) }.get()
     }
 
-    /// Kills the process at once (a timeout, too much memory, or an idle reap).
+    /// Kills the process at once (a timeout, too much memory, or an idle reap). The worker is
+    /// gone from this moment: the pool must not hand it another invocation while it dies.
     func kill() {
         ended.withLock { $0 = true }
+        markGone("it was killed")
         let pid = pid
         if pid > 0 { _ = Foundation.kill(pid, SIGKILL) }
     }

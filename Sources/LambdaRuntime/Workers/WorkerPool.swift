@@ -71,9 +71,10 @@ public actor WorkerPool {
             }
         }
         // Lambda's cold start, when modelled: the first call waits until the model's init has
-        // passed since the worker started (what starting it took here counts towards it), and
-        // reports the model as its Init Duration; the worker's own start is reported apart.
-        let initDuration = spawnDuration.map { spawned in modelledInitDuration.map { max($0, spawned) } ?? spawned }
+        // passed since the worker started (what starting it took here counts towards it; a
+        // slower start is not hidden), and reports the model as its Init Duration. The worker's
+        // own start is reported apart.
+        let initDuration = spawnDuration.map { modelledInitDuration ?? $0 }
         if let spawnDuration, let initDuration, initDuration > spawnDuration { try? await Task.sleep(for: initDuration - spawnDuration) }
         let frame = Self.frame(
             event: event,

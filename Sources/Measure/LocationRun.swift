@@ -1,5 +1,6 @@
 import CDNCore
 import GeoDNS
+import NIOCore
 import Synchronization
 
 /// The load from one viewer location: a warm-up on one connection, then `concurrency`
@@ -28,7 +29,12 @@ enum LocationRun {
         let tickets = Tickets(extent: settings.extent, pacing: settings.pacing, start: started)
         return await withTaskGroup(of: LocationRecorder.self) { group in
             for _ in 0..<max(1, settings.concurrency) {
-                group.addTask { await connection(target, settings: settings, tickets: tickets, progress: progress, started: started) }
+                // Each connection's task runs on the event loop its channel runs on: a request's
+                // write, its response's parts and the recording need no hop between threads.
+                let (loop, executor) = EventLoopTaskExecutors.singleton.next()
+                group.addTask(executorPreference: executor) {
+                    await connection(target, settings: settings, tickets: tickets, progress: progress, started: started, on: loop)
+                }
             }
             var merged = LocationRecorder()
             for await recorder in group { merged.merge(recorder) }
@@ -53,7 +59,8 @@ enum LocationRun {
         settings: MeasureSettings,
         tickets: Tickets,
         progress: MeasureProgress,
-        started: ContinuousClock.Instant
+        started: ContinuousClock.Instant,
+        on loop: any EventLoop
     ) async -> LocationRecorder {
         var recorder = LocationRecorder()
         var pending: Tickets.Ticket? = await tickets.next()
@@ -64,8 +71,13 @@ enum LocationRun {
                 // answer's second is up, and moves when the answer moves.
                 var host = await edgeHost(target)
                 var resolvedAt = ContinuousClock.now
-                pending = try await ViewerConnection.open(host: host, port: target.edgePort, from: target.address, responseTimeout: responseTimeout) {
-                    connection in
+                pending = try await ViewerConnection.open(
+                    host: host,
+                    port: target.edgePort,
+                    from: target.address,
+                    responseTimeout: responseTimeout,
+                    eventLoop: loop
+                ) { connection in
                     var ticket: Tickets.Ticket? = first
                     while let current = ticket {
                         inFlight = current

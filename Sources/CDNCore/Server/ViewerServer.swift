@@ -68,7 +68,7 @@ public struct ViewerServer: Service {
 
     public func run() async throws {
         let quiesce = ServerQuiescingHelper(group: group)
-        let executors = EventLoopTaskExecutors(group: group)
+        let executors = group === MultiThreadedEventLoopGroup.singleton ? EventLoopTaskExecutors.singleton : EventLoopTaskExecutors(group: group)
         let (settings, responder, shape, logger) = (settings, responder, shape, logger)
         let connections = ManagedAtomicCounter()
         let idle = TimeAmount.seconds(settings.idleTimeout.components.seconds)

@@ -7,14 +7,18 @@ import NIOPosix
 /// another, as a browser's connection does. The first request pays the handshake; later ones
 /// pay only the round trip.
 ///
+/// A request is one write and one response read by a handler on the connection's event loop
+/// (``ViewerExchangeHandler``), which also times it there; a caller whose task prefers that
+/// loop's executor (``EventLoopTaskExecutors``) awaits it without changing threads.
+///
 /// ```swift
 /// try await ViewerConnection.open(port: edge.port, from: "127.0.1.1") { connection in
 ///     let reply = try await connection.send(path: "/", hostHeader: "d1.cloudfront.net")
 /// }
 /// ```
 public struct ViewerConnection: ~Copyable {
-    private var inbound: NIOAsyncChannelInboundStream<HTTPClientResponsePart>.AsyncIterator
-    private let outbound: NIOAsyncChannelOutboundWriter<HTTPClientRequestPart>
+    private let channel: any Channel
+    private let exchange: NIOLoopBound<ViewerExchangeHandler>
     private let authority: String
     /// Whether the server asked to close, so the connection cannot carry another request.
     public private(set) var isClosing = false
@@ -26,6 +30,8 @@ public struct ViewerConnection: ~Copyable {
     ///   - source: The viewer's source address; `nil` to let the system pick.
     ///   - responseTimeout: How long a response may take before the connection is closed (and
     ///     the request fails); `nil` waits as long as it takes.
+    ///   - eventLoop: The loop the connection runs on (by default one of NIO's shared loops): a
+    ///     caller whose task prefers that loop's executor then shares its thread.
     ///   - body: What to do with the connection.
     /// - Throws: When the connection cannot be made, or what the body throws.
     public static func open<Result: Sendable>(
@@ -33,32 +39,41 @@ public struct ViewerConnection: ~Copyable {
         port: Int,
         from source: String?,
         responseTimeout: Duration? = nil,
+        eventLoop: (any EventLoop)? = nil,
         _ body: (inout ViewerConnection) async throws -> Result
     ) async throws -> Result {
-        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let deadline = responseTimeout.map {
+            TimeAmount.nanoseconds($0.components.seconds * 1_000_000_000 + $0.components.attoseconds / 1_000_000_000)
+        }
+        var bootstrap = ClientBootstrap(group: eventLoop ?? MultiThreadedEventLoopGroup.singleton.next())
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(.seconds(10))
-        if let source { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: source, port: 0)) }
-        let channel = try await bootstrap.connect(host: host, port: port) { channel in
-            channel.eventLoop.makeCompletedFuture {
-                try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                if let responseTimeout {
-                    try channel.pipeline.syncOperations.addHandler(
-                        ResponseDeadline(
-                            limit: .nanoseconds(
-                                Int64(responseTimeout.components.seconds) * 1_000_000_000
-                                    + Int64(responseTimeout.components.attoseconds / 1_000_000_000)
-                            )
-                        )
-                    )
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(ViewerExchangeHandler(responseTimeout: deadline))
                 }
-                return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
             }
+        if let source { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: source, port: 0)) }
+        let channel = try await bootstrap.connect(host: host, port: port).get()
+        let exchange = try await channel.eventLoop.submit {
+            NIOLoopBound(try channel.pipeline.syncOperations.handler(type: ViewerExchangeHandler.self), eventLoop: channel.eventLoop)
+        }.get()
+        var connection = ViewerConnection(channel: channel, exchange: exchange, authority: "\(host):\(port)")
+        do {
+            let result = try await body(&connection)
+            try? await channel.close()
+            return result
+        } catch {
+            try? await channel.close()
+            throw error
         }
-        return try await channel.executeThenClose { inbound, outbound in
-            var connection = ViewerConnection(inbound: inbound.makeAsyncIterator(), outbound: outbound, authority: "\(host):\(port)")
-            return try await body(&connection)
-        }
+    }
+
+    private init(channel: any Channel, exchange: NIOLoopBound<ViewerExchangeHandler>, authority: String) {
+        self.channel = channel
+        self.exchange = exchange
+        self.authority = authority
     }
 
     /// Sends one request and reads its whole response.
@@ -77,69 +92,123 @@ public struct ViewerConnection: ~Copyable {
         headers: [(String, String)] = [],
         body: ByteBuffer? = nil
     ) async throws -> ViewerClient.Reply {
-        let started = ContinuousClock.now
         var fields = HTTPHeaders([("Host", hostHeader ?? authority), ("User-Agent", "edgesim-viewer")])
         fields.add(contentsOf: headers)
         if let body { fields.add(name: "Content-Length", value: "\(body.readableBytes)") }
-        // One batch, so the request leaves in one flush: written part by part, a server that
-        // answers the head at once and closes (as `Connection: close` asks) could close the
-        // channel before the end was written, and a response already on its way would be lost.
-        var parts: [HTTPClientRequestPart] = [.head(HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: fields))]
-        if let body { parts.append(.body(.byteBuffer(body))) }
-        parts.append(.end(nil))
-        try await outbound.write(contentsOf: parts)
-        var reply = ViewerClient.Reply(status: 0, headers: [:], body: ByteBuffer(), elapsed: .zero, timeToFirstByte: .zero)
-        while let part = try await inbound.next() {
-            switch part {
-            case .head(let head):
-                reply.status = Int(head.status.code)
-                reply.headers = head.headers
-                reply.timeToFirstByte = .now - started
-                if !head.isKeepAlive { isClosing = true }
-            case .body(var buffer):
-                reply.body.writeBuffer(&buffer)
-            case .end:
-                reply.elapsed = .now - started
-                return reply
+        let head = HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: fields)
+        let exchange = exchange
+        let answer: ViewerExchangeHandler.Answer
+        do {
+            // A cancelled caller (a timeout racing the request) closes the connection, which
+            // fails the request: a future's wait does not end on cancellation by itself.
+            let channel = channel
+            answer = try await withTaskCancellationHandler {
+                try await channel.eventLoop.flatSubmit { exchange.value.send(head, body: body) }.get()
+            } onCancel: {
+                channel.close(promise: nil)
             }
+        } catch {
+            isClosing = true
+            throw error
         }
-        isClosing = true
-        throw ViewerClientError(message: "the connection to \(authority) closed before the response ended")
+        if answer.closing { isClosing = true }
+        return answer.reply
     }
 }
 
-/// Closes a connection whose response does not end within a limit of its request: a hung
-/// server then costs one failed request, not a stuck client.
-final class ResponseDeadline: ChannelDuplexHandler {
+/// The viewer's end of one connection, on its event loop: it writes a request in one flush
+/// (written part by part, a server that answers the head at once and closes, as
+/// `Connection: close` asks, could close the channel before the end was written), gathers the
+/// response, and times both where the bytes are. An optional deadline closes the connection
+/// when a response does not end in time: a hung server then costs one failed request, not a
+/// stuck client.
+final class ViewerExchangeHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
-    typealias InboundOut = HTTPClientResponsePart
-    typealias OutboundIn = HTTPClientRequestPart
     typealias OutboundOut = HTTPClientRequestPart
 
-    private let limit: TimeAmount
-    private var timer: Scheduled<Void>?
+    /// A response, and whether the server is closing the connection after it.
+    struct Answer: Sendable {
+        var reply: ViewerClient.Reply
+        var closing: Bool
+    }
 
-    init(limit: TimeAmount) { self.limit = limit }
+    private struct Pending {
+        var promise: EventLoopPromise<Answer>
+        var started: NIODeadline
+        var reply = ViewerClient.Reply(status: 0, headers: [:], body: ByteBuffer(), elapsed: .zero, timeToFirstByte: .zero)
+        var closing = false
+        var timer: Scheduled<Void>?
+    }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .head = unwrapOutboundIn(data) {
-            timer?.cancel()
-            let channel = context.channel
-            timer = context.eventLoop.scheduleTask(in: limit) { channel.close(promise: nil) }
+    private let responseTimeout: TimeAmount?
+    private var pending: Pending?
+    private var context: ChannelHandlerContext?
+    private var closed = false
+
+    init(responseTimeout: TimeAmount?) { self.responseTimeout = responseTimeout }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+
+    func send(_ head: HTTPRequestHead, body: ByteBuffer?) -> EventLoopFuture<Answer> {
+        guard let context, !closed else {
+            return (self.context?.eventLoop ?? MultiThreadedEventLoopGroup.singleton.next()).makeFailedFuture(
+                ViewerClientError(message: "the connection is closed")
+            )
         }
-        context.write(data, promise: promise)
+        guard pending == nil else { return context.eventLoop.makeFailedFuture(ViewerClientError(message: "a request is already in flight")) }
+        let promise = context.eventLoop.makePromise(of: Answer.self)
+        var request = Pending(promise: promise, started: .now())
+        if let responseTimeout {
+            let channel = context.channel
+            request.timer = context.eventLoop.scheduleTask(in: responseTimeout) { channel.close(promise: nil) }
+        }
+        pending = request
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        if let body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        return promise.futureResult
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .end = unwrapInboundIn(data) {
-            timer?.cancel()
-            timer = nil
+        guard var request = pending else { return }
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            request.reply.status = Int(head.status.code)
+            request.reply.headers = head.headers
+            request.reply.timeToFirstByte = Self.duration(since: request.started)
+            request.closing = !head.isKeepAlive
+            pending = request
+        case .body(var buffer):
+            pending = nil  // let the reply's body be uniquely owned while it grows
+            if request.reply.body.readableBytes == 0 { request.reply.body = buffer } else { request.reply.body.writeBuffer(&buffer) }
+            pending = request
+        case .end:
+            pending = nil
+            request.timer?.cancel()
+            request.reply.elapsed = Self.duration(since: request.started)
+            request.promise.succeed(Answer(reply: request.reply, closing: request.closing))
         }
-        context.fireChannelRead(data)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        timer?.cancel()
+        closed = true
+        fail(ViewerClientError(message: "the connection to \(context.remoteAddress?.description ?? "the edge") closed before the response ended"))
         context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        fail(error)
+        context.close(promise: nil)
+    }
+
+    private func fail(_ error: any Error) {
+        guard let request = pending else { return }
+        pending = nil
+        request.timer?.cancel()
+        request.promise.fail(error)
+    }
+
+    private static func duration(since start: NIODeadline) -> Duration {
+        .nanoseconds((NIODeadline.now() - start).nanoseconds)
     }
 }

@@ -58,20 +58,28 @@ PY
 for function in trivial trivial-py; do
     cat "$work"/state/cloudwatch/*/aws/lambda/us-east-1.$function/*.log | grep -o 'Init Duration: [0-9.]*' | awk '{print $3}' >"$work/cold-$function.txt" || true
 done
+# What the calls that needed a new worker waited for it (less than its start when a spare was ready).
+curl -s "http://$edge_host:$(node_field NRT50 adminPort)/metrics" | grep '^edgesim_lambda_spawn_duration_seconds_\(sum\|count\)' >"$work/waited.txt" || true
 
-python3 - "$work/rows.jsonl" "$work/cold-trivial.txt" "$work/cold-trivial-py.txt" "$duration" "$connections" <<'PY'
-import json, os, platform, statistics, sys
+python3 - "$work/rows.jsonl" "$work/cold-trivial.txt" "$work/cold-trivial-py.txt" "$duration" "$connections" "$work/waited.txt" <<'PY'
+import json, os, platform, re, statistics, sys
 rows = {row["case"]: row for row in map(json.loads, open(sys.argv[1]))}
 plain = rows["edge, no function"]
-def runtime(function_case, anchor_case, cold_path):
+waited = {}
+for line in open(sys.argv[6]):
+    match = re.match(r'edgesim_lambda_spawn_duration_seconds_(sum|count)\{.*function="([^"]+)".*\} (\S+)', line)
+    if match: waited.setdefault(match.group(2), {})[match.group(1)] = float(match.group(3))
+def runtime(function_case, anchor_case, cold_path, function):
     fn, anchor = rows[function_case], rows[anchor_case]
     cold = [float(x) for x in open(cold_path).read().split()]
+    wait = waited.get(function, {})
     return {"added_p50_ms": round(fn["p50_ms"] - plain["p50_ms"], 3), "added_p99_ms": round(fn["p99_ms"] - plain["p99_ms"], 3),
             "ratio_to_in_process": round(fn["requests_per_second"] / anchor["requests_per_second"], 3),
             "cold_starts": len(cold), "cold_start_median_ms": round(statistics.median(cold), 1) if cold else None,
-            "cold_start_max_ms": round(max(cold), 1) if cold else None}
-summary = {"nodejs": runtime("edge, trivial viewer-request", "node in-process", sys.argv[2]),
-           "python": runtime("edge, trivial Python handler", "python in-process", sys.argv[3])}
+            "cold_start_max_ms": round(max(cold), 1) if cold else None,
+            "waited_for_worker_mean_ms": round(1000 * wait["sum"] / wait["count"], 1) if wait.get("count") else None}
+summary = {"nodejs": runtime("edge, trivial viewer-request", "node in-process", sys.argv[2], "trivial:1"),
+           "python": runtime("edge, trivial Python handler", "python in-process", sys.argv[3], "trivial-py:1")}
 json.dump({"benchmark": "Lambda@Edge viewer-request overhead", "duration_s": int(sys.argv[4]), "connections": int(sys.argv[5]),
            "cpus": os.cpu_count(), "machine": platform.platform(), "results": list(rows.values()), "summary": summary},
           open("benchmarks/results/lambda-overhead.json", "w"), indent=2)
@@ -79,9 +87,10 @@ print(f"{'case':<32} {'requests/s':>11} {'p50':>9} {'p99':>9} {'non-2xx':>8}")
 for r in rows.values():
     print(f"{r['case']:<32} {r['requests_per_second']:>11.0f} {r['p50_ms']:>7.2f}ms {r['p99_ms']:>7.2f}ms {r['non_2xx']:>8}")
 print()
-print(f"{'runtime':<8} {'added p50':>10} {'added p99':>10} {'× in-process':>13} {'cold starts':>12} {'median':>9} {'max':>9}")
+print(f"{'runtime':<8} {'added p50':>10} {'added p99':>10} {'× in-process':>13} {'cold starts':>12} {'median':>9} {'max':>9} {'waited, mean':>13}")
 for name, s in summary.items():
     print(f"{name:<8} {s['added_p50_ms']:>8.3f}ms {s['added_p99_ms']:>8.3f}ms {s['ratio_to_in_process']:>13.2f} {s['cold_starts']:>12} "
-          f"{s['cold_start_median_ms']:>7}ms {s['cold_start_max_ms']:>7}ms")
+          f"{s['cold_start_median_ms']:>7}ms {s['cold_start_max_ms']:>7}ms {s['waited_for_worker_mean_ms']:>11}ms")
+print("(cold starts: each worker's own start, from its REPORT line; waited: what the calls that needed a new worker waited for it)")
 print("wrote benchmarks/results/lambda-overhead.json")
 PY

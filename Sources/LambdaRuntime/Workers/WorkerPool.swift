@@ -3,7 +3,8 @@ import Topology
 
 /// The warm workers of one function version at one edge, with bounded concurrency.
 ///
-/// An invocation takes an idle worker, or starts one (a cold start) while fewer than
+/// An invocation takes an idle worker, or starts one (a cold start, served by a spare started
+/// ahead when there is one) while fewer than
 /// ``maximumConcurrency`` exist, or waits; past ``maximumQueue`` waiting invocations it is
 /// throttled (``WorkerPoolState`` decides which). A worker that times out, uses too much memory
 /// or crashes is killed and replaced by the next invocation. Idle workers are retired by
@@ -27,6 +28,10 @@ public actor WorkerPool {
     public nonisolated let modelledInitDuration: Duration?
     private let launch: @Sendable (Worker) -> Void
     private var state: WorkerPoolState<Worker, CheckedContinuation<Worker?, Never>, ContinuousClock.Instant>
+    /// A worker started ahead of need, and when: after a cold start, the pool keeps one ready
+    /// while it may still grow, so the next worker it needs is loaded already. It counts
+    /// towards no limit until it is taken, and is retired like an idle worker.
+    private var spare: (worker: Worker, since: ContinuousClock.Instant)?
     private var nextID = 0
 
     /// Creates a pool.
@@ -61,21 +66,27 @@ public actor WorkerPool {
     public func invoke(event: [UInt8], requestID: String, logStream: String) async throws(InvocationFailure) -> Invocation {
         guard let (worker, isNew) = await checkout() else { throw .throttled }
         defer { checkin(worker) }
-        var spawnDuration: Duration?
+        // A new worker's first call: `started` is what the worker's own start took (spawn to
+        // handler loaded), `waited` what this call waited for it — less when a spare was
+        // started ahead. The wait is the tool's own cost, reported apart.
+        var started: Duration?
+        var waited: Duration?
         if isNew {
+            let asked = ContinuousClock.now
             do {
-                spawnDuration = try await withDeadline(code.timeout + .seconds(10), onTimeout: { worker.kill() }, { try await worker.ready() })
+                started = try await withDeadline(code.timeout + .seconds(10), onTimeout: { worker.kill() }, { try await worker.ready() })
+                waited = .now - asked
             } catch {
                 worker.kill()
                 throw .failed(HandlerError(type: "Runtime.InitError", message: "\(error)"))
             }
         }
         // Lambda's cold start, when modelled: the first call waits until the model's init has
-        // passed since the worker started (what starting it took here counts towards it; a
-        // slower start is not hidden), and reports the model as its Init Duration. The worker's
-        // own start is reported apart.
-        let initDuration = spawnDuration.map { modelledInitDuration ?? $0 }
-        if let spawnDuration, let initDuration, initDuration > spawnDuration { try? await Task.sleep(for: initDuration - spawnDuration) }
+        // passed since it asked for the worker (what it waited here counts towards it; a slower
+        // start is not hidden), and reports the model as its Init Duration.
+        let initDuration = started.map { modelledInitDuration ?? $0 }
+        if let waited, let modelledInitDuration, modelledInitDuration > waited { try? await Task.sleep(for: modelledInitDuration - waited) }
+        let spawnDuration = waited
         let frame = Self.frame(
             event: event,
             requestID: requestID,
@@ -131,8 +142,21 @@ public actor WorkerPool {
         }
     }
 
-    /// Starts a worker whose place the state machine has counted.
+    /// Starts a worker whose place the state machine has counted: the spare, when one is
+    /// there and alive, and then the next spare, while the pool may still grow.
     private func spawn() -> Worker {
+        let worker: Worker
+        if let ready = spare, !ready.worker.isGone {
+            worker = ready.worker
+        } else {
+            spare?.worker.retire()
+            worker = start()
+        }
+        spare = state.alive < maximumConcurrency ? (start(), .now) : nil
+        return worker
+    }
+
+    private func start() -> Worker {
         nextID += 1
         let worker = Worker(id: nextID, code: code)
         launch(worker)
@@ -143,14 +167,20 @@ public actor WorkerPool {
     /// - Returns: How many were retired.
     @discardableResult
     public func reapIdle(olderThan limit: Duration) -> Int {
-        let stale = state.reap(olderThan: limit, at: .now)
+        var stale = state.reap(olderThan: limit, at: .now)
+        if let (worker, since) = spare, ContinuousClock.now - since > limit {
+            stale.append(worker)
+            spare = nil
+        }
         for worker in stale { worker.retire() }
         return stale.count
     }
 
-    /// Retires every idle worker, at shutdown.
+    /// Retires every idle worker and the spare, at shutdown.
     public func retireAll() {
         for worker in state.retireIdle() { worker.retire() }
+        spare?.worker.retire()
+        spare = nil
     }
 
     /// Workers alive and idle, for `/metrics`.

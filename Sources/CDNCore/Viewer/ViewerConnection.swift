@@ -97,13 +97,17 @@ public struct ViewerConnection: ~Copyable {
         if let body { fields.add(name: "Content-Length", value: "\(body.readableBytes)") }
         let head = HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: fields)
         let exchange = exchange
+        // Timed from this call, not from when the loop runs the write: a new connection's
+        // modelled handshake absorbs a late write, so time spent getting to the loop would
+        // otherwise go uncounted.
+        let called = NIODeadline.now()
         let answer: ViewerExchangeHandler.Answer
         do {
             // A cancelled caller (a timeout racing the request) closes the connection, which
             // fails the request: a future's wait does not end on cancellation by itself.
             let channel = channel
             answer = try await withTaskCancellationHandler {
-                try await channel.eventLoop.flatSubmit { exchange.value.send(head, body: body) }.get()
+                try await channel.eventLoop.flatSubmit { exchange.value.send(head, body: body, calledAt: called) }.get()
             } onCancel: {
                 channel.close(promise: nil)
             }
@@ -149,7 +153,12 @@ final class ViewerExchangeHandler: ChannelInboundHandler, RemovableChannelHandle
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
-    func send(_ head: HTTPRequestHead, body: ByteBuffer?) -> EventLoopFuture<Answer> {
+    /// Sends a request.
+    /// - Parameters:
+    ///   - head: The request head.
+    ///   - body: Its body, if any.
+    ///   - calledAt: When the caller asked: the request's times run from there.
+    func send(_ head: HTTPRequestHead, body: ByteBuffer?, calledAt: NIODeadline) -> EventLoopFuture<Answer> {
         guard let context, !closed else {
             return (self.context?.eventLoop ?? MultiThreadedEventLoopGroup.singleton.next()).makeFailedFuture(
                 ViewerClientError(message: "the connection is closed")
@@ -157,7 +166,7 @@ final class ViewerExchangeHandler: ChannelInboundHandler, RemovableChannelHandle
         }
         guard pending == nil else { return context.eventLoop.makeFailedFuture(ViewerClientError(message: "a request is already in flight")) }
         let promise = context.eventLoop.makePromise(of: Answer.self)
-        var request = Pending(promise: promise, started: .now())
+        var request = Pending(promise: promise, started: calledAt)
         if let responseTimeout {
             let channel = context.channel
             request.timer = context.eventLoop.scheduleTask(in: responseTimeout) { channel.close(promise: nil) }

@@ -58,6 +58,16 @@ import Testing
         }
     }
 
+    @Test func aClientThatExpectsContinueGetsItBeforeTheAnswer() async throws {
+        try await Self.withServer { port in
+            let raw = try await RawConnection.exchange(
+                "POST /up HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello",
+                port: port
+            )
+            #expect(raw.hasPrefix("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n") && raw.hasSuffix("POST /up - 5"), "\(raw)")
+        }
+    }
+
     @Test func headGetsTheLengthOfTheBodyItLeavesOut() async throws {
         try await Self.withServer { port in
             let raw = try await RawConnection.exchange("HEAD /h HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", port: port)

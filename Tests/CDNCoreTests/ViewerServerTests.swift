@@ -20,7 +20,9 @@ import Testing
             fields[.contentLength] = "999"  // the listener frames the body itself
             fields[HTTPField.Name("X-Host")!] = request.head.authority ?? "-"
             let text = "\(request.method.rawValue) \(request.path) \(request.query ?? "-") \(request.body.readableBytes)"
-            return StoredResponse(status: request.path == "/none" ? .noContent : .ok, headers: fields, body: ByteBuffer(string: text))
+            // A status made from its code alone, as an upstream's relayed one is.
+            let status = request.path == "/none" ? HTTPResponse.Status.noContent : HTTPResponse.Status(code: 200)
+            return StoredResponse(status: status, headers: fields, body: ByteBuffer(string: text))
         }
     }
 

@@ -1,5 +1,6 @@
 import HTTPTypes
 import NIOCore
+import NIOHTTP1
 
 #if canImport(Glibc)
 import Glibc
@@ -54,9 +55,12 @@ enum ResponseHead {
         allocator: ByteBufferAllocator
     ) -> ByteBuffer {
         let code = String(status.code)
+        // A status made from its code alone (an upstream's, relayed) has no phrase: the
+        // standard one is sent, as CloudFront does (`200 OK`).
+        let phrase = status.reasonPhrase.isEmpty ? HTTPResponseStatus(statusCode: status.code).reasonPhrase : status.reasonPhrase
         let length = contentLength.map(String.init)
         // An upper bound of the head's size, so it is written in one pass into one allocation.
-        var size = 96 + code.utf8.count + status.reasonPhrase.utf8.count + date.utf8.count + server.utf8.count + (length?.utf8.count ?? 0)
+        var size = 96 + code.utf8.count + phrase.utf8.count + date.utf8.count + server.utf8.count + (length?.utf8.count ?? 0)
         for field in fields { size += field.name.rawName.utf8.count + field.value.utf8.count + 4 }
         var buffer = allocator.buffer(capacity: size)
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { bytes in
@@ -64,7 +68,7 @@ enum ResponseHead {
             head.put("HTTP/1.1 ")
             head.put(code)
             head.put(" ")
-            head.put(status.reasonPhrase)
+            head.put(phrase)
             head.put("\r\n")
             for field in fields where !isOwn(field.name) {
                 head.put(field.name.rawName)

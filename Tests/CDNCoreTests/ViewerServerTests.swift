@@ -92,6 +92,19 @@ import Testing
         }
     }
 
+    /// A pipelined request whose body is still arriving when the one before it is answered:
+    /// the connection reads on for the rest of it.
+    @Test func aPipelinedRequestWhoseBodyComesLaterIsStillRead() async throws {
+        try await Self.withServer { port in
+            let raw = try await RawConnection.exchange(
+                "GET /slow HTTP/1.1\r\nHost: x\r\n\r\nPOST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nConnection: close\r\n\r\nhello",
+                then: "world",
+                port: port
+            )
+            #expect(raw.contains("GET /slow - 0") && raw.hasSuffix("POST /up - 10"), "\(raw)")
+        }
+    }
+
     @Test func connectionsCloseWhenTheViewerAsksOrSpeaksHTTP10() async throws {
         try await Self.withServer { port in
             // Each exchange ends only when the server closes the connection.

@@ -4,7 +4,16 @@ import NIOPosix
 /// Sends raw bytes to a server and reads everything it answers until it closes the connection:
 /// for requests no HTTP client would send.
 public enum RawConnection {
-    public static func exchange(_ bytes: String, host: String = "127.0.0.1", port: Int, timeout: Duration = .seconds(10)) async throws -> String {
+    /// - Parameters:
+    ///   - bytes: What to send first.
+    ///   - later: What to send a moment later, if anything (the rest of a request that arrives late).
+    public static func exchange(
+        _ bytes: String,
+        then later: String? = nil,
+        host: String = "127.0.0.1",
+        port: Int,
+        timeout: Duration = .seconds(10)
+    ) async throws -> String {
         try await withThrowingTaskGroup(of: String.self) { group in
             group.addTask {
                 let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -13,6 +22,10 @@ public enum RawConnection {
                     }
                 return try await channel.executeThenClose { inbound, outbound in
                     try await outbound.write(ByteBuffer(string: bytes))
+                    if let later {
+                        try await Task.sleep(for: .milliseconds(100))
+                        try await outbound.write(ByteBuffer(string: later))
+                    }
                     var answer = ""
                     for try await buffer in inbound { answer += String(buffer: buffer) }
                     return answer

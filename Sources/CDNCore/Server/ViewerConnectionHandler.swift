@@ -77,8 +77,8 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
                 return refuse(.contentTooLarge, "413 Request Entity Too Large: \(reason)", context: context)
             }
             phase = .receiving(head, request, ByteBuffer())
-            // A client that waits for leave to send its body (curl does past 1 KB) gets it at
-            // once, as RFC 9110 asks; otherwise it would wait its own timeout (curl: 1 s).
+            // A client that waits for permission to send its body (curl does past 1 KB) gets it
+            // at once, as RFC 9110 asks; otherwise it would wait its own timeout (curl: 1 s).
             if head.version == .http1_1, head.headers["expect"].contains(where: { $0.lowercased() == "100-continue" }) {
                 context.writeAndFlush(wrapOutboundOut(ByteBuffer(staticString: "HTTP/1.1 100 Continue\r\n\r\n")), promise: nil)
             }
@@ -135,7 +135,8 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             case .responding, .finishing, .closed: return
             }
         }
-        guard case .idle = phase else { return }
+        // Idle, or partway through a pipelined request whose rest is still to come: read on.
+        if case .responding = phase { return }
         if readHeld {
             readHeld = false
             context.read()

@@ -125,7 +125,8 @@ final class Worker: Sendable {
         } catch {
             return "cannot open its log \(logPath) or its pipes: \(error)"
         }
-        let (executable, arguments) = Self.commandLine(code: code, bootstrap: bootstrap)
+        let arguments = Self.arguments(code: code, bootstrap: bootstrap)
+        let executable = await Interpreters.shared.executable(for: code.runtime)
         var options = PlatformOptions()
         options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: .milliseconds(200))]
         let environment = Environment.inherit.updating([
@@ -135,7 +136,7 @@ final class Worker: Sendable {
         ])
         do {
             let result = try await Subprocess.run(
-                .name(executable),
+                executable,
                 arguments: Arguments(arguments),
                 environment: environment,
                 workingDirectory: FilePath(code.directory),
@@ -218,11 +219,11 @@ final class Worker: Sendable {
         for waiter in waiters { waiter.resume(throwing: WorkerFailure.exited(reason)) }
     }
 
-    /// The interpreter and its arguments: Node's heap is capped at the function's memory.
-    static func commandLine(code: FunctionCode, bootstrap: String) -> (String, [String]) {
+    /// The interpreter's arguments: Node's heap is capped at the function's memory.
+    static func arguments(code: FunctionCode, bootstrap: String) -> [String] {
         switch code.runtime {
-        case .nodejs: ("node", ["--max-old-space-size=\(max(16, code.memoryMegabytes))", bootstrap, code.directory, code.handler])
-        case .python: ("python3", ["-u", bootstrap, code.directory, code.handler])
+        case .nodejs: ["--max-old-space-size=\(max(16, code.memoryMegabytes))", bootstrap, code.directory, code.handler]
+        case .python: ["-u", bootstrap, code.directory, code.handler]
         }
     }
 }

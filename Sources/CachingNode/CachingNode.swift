@@ -165,7 +165,7 @@ public struct CachingNode {
             logger: logger,
             traffic: NodeListeners.application(
                 responder: responder,
-                server: .shapedHTTP1(shape: { _ in .none }),
+                server: .sizeGuardedHTTP1(),
                 host: settings.host,
                 port: settings.port,
                 serverName: serverName,
@@ -186,7 +186,7 @@ public struct CachingNode {
     ///   - logger: The node's logger.
     public func services(
         viewers: any ViewerResponder,
-        shape: @escaping ShapedHTTP1Channel.ShapeLookup,
+        shape: @escaping LinkShape.Lookup,
         serverName: String,
         own: [any Service] = [],
         overloaded: (@Sendable () -> Bool)? = nil,

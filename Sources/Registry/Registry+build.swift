@@ -49,7 +49,7 @@ public enum Registry {
         let board = DeploymentBoard(topology: settings.topology)
         return NodeListeners.make(
             responder: RegistryAPI.router(store: store, board: board, topology: settings.topology, token: token).buildResponder(),
-            server: .shapedHTTP1(shape: { _ in .none }),
+            server: .sizeGuardedHTTP1(),
             host: settings.host,
             port: settings.port,
             adminPort: settings.adminPort,

@@ -1,9 +1,14 @@
+import NIOCore
 import Topology
 
 /// How one emulated link treats the bytes that cross it, in each direction: a one-way delay,
 /// random jitter on top, occasional loss (which TCP turns into a retransmission delay, never
 /// into missing data) and, when set, a bandwidth that spaces large transfers out.
 public struct LinkShape: Hashable, Sendable {
+    /// Picks the link shape for a connection from the peer's address (a viewer's source
+    /// address carries its location).
+    public typealias Lookup = @Sendable (SocketAddress?) -> LinkShape
+
     /// The delay added to every chunk in each direction: half the round trip.
     public var oneWay: Duration
     /// Up to this much extra delay per chunk, drawn uniformly.

@@ -10,8 +10,8 @@ public enum NodeListeners {
     /// Builds both listeners.
     /// - Parameters:
     ///   - responder: What answers the traffic.
-    ///   - server: The traffic listener's server: ``HTTPServerBuilder/shapedHTTP1(shape:)`` for a
-    ///     caching node (emulated links, CloudFront's size limits), plain HTTP/1.1 for an origin.
+    ///   - server: The traffic listener's server: ``HTTPServerBuilder/sizeGuardedHTTP1()`` for a
+    ///     hub or the registry (CloudFront's size limits), plain HTTP/1.1 for an origin.
     ///   - host: The address both listen on.
     ///   - port: The traffic port, 0 for an ephemeral one.
     ///   - adminPort: The admin port, 0 for an ephemeral one.
@@ -47,7 +47,7 @@ public enum NodeListeners {
     /// A Hummingbird application as a node's traffic listener.
     /// - Parameters:
     ///   - responder: What answers the traffic.
-    ///   - server: The server: ``HTTPServerBuilder/shapedHTTP1(shape:)`` or plain HTTP/1.1.
+    ///   - server: The server: ``HTTPServerBuilder/sizeGuardedHTTP1()`` or plain HTTP/1.1.
     ///   - host: The address it listens on.
     ///   - port: The port, 0 for an ephemeral one.
     ///   - serverName: The `Server` name.

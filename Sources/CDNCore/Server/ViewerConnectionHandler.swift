@@ -108,11 +108,11 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         let responder = responder
         let operation: @Sendable () async -> Void = {
             let response = await responder.respond(to: incoming)
-            if loop.inEventLoop {
+            let deliver: @Sendable () -> Void = {
                 bound.value.handler.send(response, isHead: isHead, connection: connection, context: bound.value.context)
-            } else {
-                loop.execute { bound.value.handler.send(response, isHead: isHead, connection: connection, context: bound.value.context) }
             }
+            // On the loop already when the task ran on its executor; hopped to it otherwise.
+            if loop.inEventLoop { deliver() } else { loop.execute(deliver) }
         }
         if let executor { Task(executorPreference: executor, operation: operation) } else { Task(operation: operation) }
     }

@@ -37,7 +37,7 @@ public struct ViewerServer: Service {
 
     private let settings: Settings
     private let responder: any ViewerResponder
-    private let shape: ShapedHTTP1Channel.ShapeLookup
+    private let shape: LinkShape.Lookup
     private let onRunning: @Sendable (_ port: Int) async -> Void
     private let logger: Logger
     private let group: any EventLoopGroup
@@ -53,7 +53,7 @@ public struct ViewerServer: Service {
     public init(
         _ settings: Settings,
         responder: any ViewerResponder,
-        shape: @escaping ShapedHTTP1Channel.ShapeLookup,
+        shape: @escaping LinkShape.Lookup,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger,
         onRunning: @escaping @Sendable (_ port: Int) async -> Void
@@ -68,7 +68,7 @@ public struct ViewerServer: Service {
 
     public func run() async throws {
         let quiesce = ServerQuiescingHelper(group: group)
-        let executors = group === MultiThreadedEventLoopGroup.singleton ? EventLoopTaskExecutors.singleton : EventLoopTaskExecutors(group: group)
+        let executors = EventLoopTaskExecutors(group: group)
         let (settings, responder, shape, logger) = (settings, responder, shape, logger)
         let connections = ManagedAtomicCounter()
         let idle = TimeAmount.seconds(settings.idleTimeout.components.seconds)

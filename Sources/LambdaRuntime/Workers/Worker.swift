@@ -180,12 +180,10 @@ final class Worker: Sendable {
             return "its pipes could not be opened: \(error)"
         }
         guard let bound = link.withLock({ $0 }) else { return "its pipes could not be opened" }
-        let hello = try? await eventLoop.submit { bound.value.hello.futureResult }.get()
-        if ended.withLock({ $0 }) { retire() }
+        if ended.withLock({ $0 }) { retire() }  // killed or retired before its pipes were open
         let reason: String
         do {
-            guard let hello else { throw WorkerFailure.exited("its pipes are gone") }
-            let message = WorkerMessage(try await hello.get())
+            let message = WorkerMessage(try await eventLoop.flatSubmit { bound.value.hello.futureResult }.get())
             if message.bool("ready") == true {
                 markReady(initDuration: .milliseconds(message.double("initDurationMs") ?? 0))
                 try? await channel.closeFuture.get()

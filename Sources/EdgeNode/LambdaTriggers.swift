@@ -132,7 +132,7 @@ struct LambdaTriggers: TriggerStages {
         do {
             let invocation = try await pool.invoke(
                 event: event.json,
-                requestID: UUID().uuidString.lowercased(),
+                requestID: CloudFrontIDs.invocationID(),
                 logStream: host.logStream(version: code.version)
             )
             metrics.recordInvocation(

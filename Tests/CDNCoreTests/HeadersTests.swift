@@ -1,4 +1,5 @@
 import CDNCore
+import Foundation
 import HTTPTypes
 import NIOCore
 import Testing
@@ -46,6 +47,15 @@ import Topology
         #expect(Set(ids).count == 100)
         for id in ids { #expect(id.wholeMatch(of: /[A-Za-z0-9_-]{54}==/) != nil) }
         #expect(CloudFrontIDs.via(host: CloudFrontIDs.viaHost()).wholeMatch(of: /1\.1 [0-9a-f]{32}\.cloudfront\.net \(CloudFront\)/) != nil)
+    }
+
+    @Test func invocationIDsAreVersion4UUIDs() {
+        let ids = (0..<1_000).map { _ in CloudFrontIDs.invocationID() }
+        #expect(Set(ids).count == ids.count)
+        for id in ids {
+            #expect(id.wholeMatch(of: /[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/) != nil)
+            #expect(UUID(uuidString: id)?.uuidString.lowercased() == id)
+        }
     }
 
     @Test func serverTimingIsOneHeaderValueInOrder() {

@@ -60,6 +60,19 @@ import Testing
         #expect(next == .spawn)
     }
 
+    @Test func aCheckoutTakesTheNewestPreferredWorkerElseTheNewest() {
+        var pool = State(maximumConcurrency: 3, maximumQueue: 0)
+        for _ in 0..<3 { _ = pool.checkout(isGone: alive) }
+        for worker in ["a1", "b1", "a2"] { _ = pool.checkin(worker, gone: false, at: start) }
+        let onB = pool.checkout(isGone: alive, isPreferred: { $0.hasPrefix("b") })
+        #expect(onB == .use("b1"))
+        let noneOnB = pool.checkout(isGone: alive, isPreferred: { $0.hasPrefix("b") })
+        #expect(noneOnB == .use("a2"))
+        let preferredButGone = pool.checkout(isGone: { $0 == "a1" }, isPreferred: { $0 == "a1" })
+        #expect(preferredButGone == .spawn)
+        #expect(pool.alive == 3 && pool.idleCount == 0)
+    }
+
     @Test func reapingRetiresOnlyWorkersIdleLongerThanTheLimit() {
         var pool = State(maximumConcurrency: 3, maximumQueue: 0)
         for _ in 0..<3 { _ = pool.checkout(isGone: alive) }

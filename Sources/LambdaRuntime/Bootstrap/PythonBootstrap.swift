@@ -13,7 +13,7 @@ enum PythonBootstrap {
         memory_mb = int(os.environ.get("EDGESIM_MEMORY_MB", "128"))
         spawned_at = float(os.environ.get("EDGESIM_SPAWNED_AT", str(time.time() * 1000)))
 
-        frames_in = os.fdopen(os.dup(0), "rb", buffering=0)
+        frames_in = os.fdopen(os.dup(0), "rb")  # buffered: a frame's length and body in one read
         frames_out = os.fdopen(os.dup(1), "wb", buffering=0)
         os.dup2(2, 1)  # print() and the handler's stdout go to the log, never into the frames
         sys.stdout = os.fdopen(1, "w", buffering=1)
@@ -30,12 +30,9 @@ enum PythonBootstrap {
             frames_out.write(struct.pack(">I", len(body)) + body)
 
         def read_exactly(count):
-            data = b""
-            while len(data) < count:
-                chunk = frames_in.read(count - len(data))
-                if not chunk:
-                    sys.exit(0)
-                data += chunk
+            data = frames_in.read(count)  # a buffered read returns less only at the end
+            if len(data) < count:
+                sys.exit(0)
             return data
 
         def describe(error):

@@ -73,8 +73,15 @@ final class Worker: Sendable {
     func send(_ frame: [UInt8]) async throws -> [UInt8] {
         guard let link = link.withLock({ $0 }) else { throw WorkerFailure.exited("the worker is not running") }
         let (timeout, memory) = (code.timeout, code.memoryMegabytes)
+        // On the pipes' own loop (the pool prefers such a worker) the call is written at once;
+        // from another loop it crosses over, and its reply wakes this one.
+        if eventLoop.inEventLoop { return try await link.value.invoke(frame, timeout: timeout, memoryLimit: memory).get() }
         return try await eventLoop.flatSubmit { link.value.invoke(frame, timeout: timeout, memoryLimit: memory) }.get()
     }
+
+    /// Whether the caller runs on the loop of this worker's pipes: an invocation from there
+    /// crosses no thread on the edge's side.
+    var isOnCurrentLoop: Bool { eventLoop.inEventLoop }
 
     /// Kills the process at once (a timeout, too much memory, or an idle reap). The worker is
     /// gone from this moment: the pool must not hand it another invocation while it dies.

@@ -2,8 +2,8 @@ import NIOCore
 
 /// The edge's end of one worker's pipes, on an event loop: the first frame is the worker's
 /// hello, then each invocation is one frame out and one back. An invocation's limits are
-/// watched here too — its timeout as a timer, its memory every 20 ms — so a call is one write
-/// and one read on the loop, with no task started per call.
+/// watched here too — its memory every 20 ms and its timeout, by one timer — so a call is one
+/// write and one read on the loop, with no task started per call.
 final class WorkerLink: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = [UInt8]
     typealias OutboundOut = ByteBuffer
@@ -24,9 +24,8 @@ final class WorkerLink: ChannelInboundHandler, RemovableChannelHandler {
 
     let hello: EventLoopPromise<[UInt8]>
     private var state = State.loading
-    /// The running invocation's timeout and its next memory reading.
-    private var timeoutTimer: Scheduled<Void>?
-    private var memoryTimer: Scheduled<Void>?
+    /// The running invocation's next memory reading, or its deadline if that comes first.
+    private var watchTimer: Scheduled<Void>?
     private var context: ChannelHandlerContext?
     /// Whether the worker should exit once the running invocation is done.
     private var retiring = false
@@ -63,11 +62,8 @@ final class WorkerLink: ChannelInboundHandler, RemovableChannelHandler {
         }
         let promise = loop.makePromise(of: [UInt8].self)
         let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
-        timeoutTimer = loop.assumeIsolated().scheduleTask(in: .nanoseconds(nanoseconds)) { [self] in
-            fail(InvocationFailure.timedOut(timeout))
-        }
         state = .busy(promise)
-        watchMemory(limit: memoryLimit, on: loop)
+        watch(until: .now() + .nanoseconds(nanoseconds), timeout: timeout, memoryLimit: memoryLimit, on: loop)
         context.writeAndFlush(wrapOutboundOut(Frames.encode(frame, allocator: context.channel.allocator)), promise: nil)
         return promise.futureResult
     }
@@ -82,29 +78,33 @@ final class WorkerLink: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    /// Reads the process's memory every ``memoryInterval`` while the invocation runs.
-    private func watchMemory(limit: Int, on loop: any EventLoop) {
-        memoryTimer = loop.assumeIsolated().scheduleTask(in: Self.memoryInterval) { [self] in
+    /// Watches the running invocation with one timer: it fires every ``memoryInterval`` to read
+    /// the process's memory, and at the deadline. One timer rather than a timeout and a memory
+    /// poll: a warm call takes far less than either, so each timer is scheduled and cancelled
+    /// unfired, once per call.
+    private func watch(until deadline: NIODeadline, timeout: Duration, memoryLimit: Int, on loop: any EventLoop) {
+        watchTimer = loop.assumeIsolated().scheduleTask(deadline: min(deadline, .now() + Self.memoryInterval)) { [self] in
             guard case .busy = state else { return }
-            if let used = residentMegabytes(), used > limit {
-                let message = "Runtime exited with error: signal: killed (\(used) MB used of \(limit) MB)"
+            if NIODeadline.now() >= deadline {
+                fail(InvocationFailure.timedOut(timeout))
+            } else if let used = residentMegabytes(), used > memoryLimit {
+                let message = "Runtime exited with error: signal: killed (\(used) MB used of \(memoryLimit) MB)"
                 fail(InvocationFailure.failed(HandlerError(type: "Runtime.OutOfMemory", message: message)))
             } else {
-                watchMemory(limit: limit, on: loop)
+                watch(until: deadline, timeout: timeout, memoryLimit: memoryLimit, on: loop)
             }
         }
     }
 
-    private func stopTimers() {
-        timeoutTimer?.cancel()
-        memoryTimer?.cancel()
-        (timeoutTimer, memoryTimer) = (nil, nil)
+    private func stopWatching() {
+        watchTimer?.cancel()
+        watchTimer = nil
     }
 
     /// A running invocation failed on a limit: the process is killed, the call answered.
     private func fail(_ error: any Error) {
         guard case .busy(let promise) = state else { return }
-        stopTimers()
+        stopWatching()
         state = .closed(reason: "it was killed: \(error)")
         kill()
         promise.fail(error)
@@ -117,7 +117,7 @@ final class WorkerLink: ChannelInboundHandler, RemovableChannelHandler {
             state = .idle
             hello.succeed(frame)
         case .busy(let promise):
-            stopTimers()
+            stopWatching()
             state = .idle
             promise.succeed(frame)
             if retiring { context.close(mode: .output, promise: nil) }
@@ -141,7 +141,7 @@ final class WorkerLink: ChannelInboundHandler, RemovableChannelHandler {
         case .loading:
             hello.fail(WorkerFailure.exited("it exited while loading the handler"))
         case .busy(let promise):
-            stopTimers()
+            stopWatching()
             promise.fail(WorkerFailure.exited("the process exited during the invocation"))
         case .idle, .closed:
             break

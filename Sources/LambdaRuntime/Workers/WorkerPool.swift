@@ -123,7 +123,7 @@ public actor WorkerPool {
     /// A worker for one invocation, and whether it is new (its first call is a cold start);
     /// `nil` when throttled.
     private func checkout() async -> (Worker, Bool)? {
-        switch state.checkout(isGone: \.isGone) {
+        switch state.checkout(isGone: \.isGone, isPreferred: \.isOnCurrentLoop) {
         case .use(let worker): return (worker, false)
         case .spawn: return (spawn(), true)
         case .throttle: return nil

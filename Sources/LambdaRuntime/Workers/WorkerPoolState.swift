@@ -2,7 +2,8 @@
 /// tokens, fed checkouts, checkins and reaps with the time they happen, so it is tested without
 /// processes or sleeps.
 ///
-/// A checkout takes the newest idle worker that is still alive, or starts one while fewer than
+/// A checkout takes the newest idle worker that is still alive (the newest the caller prefers,
+/// if any), or starts one while fewer than
 /// ``maximumConcurrency`` are alive, or waits; past ``maximumQueue`` waiting it is throttled. A
 /// worker checked back in goes to the first waiter, or becomes idle; a dead one frees its place
 /// for the first waiter to start a new worker.
@@ -47,11 +48,16 @@ struct WorkerPoolState<Worker, Waiter, Instant: InstantProtocol> where Instant.D
     }
 
     /// An invocation wants a worker.
-    /// - Parameter isGone: Whether an idle worker's process has died since it went idle.
-    mutating func checkout(isGone: (Worker) -> Bool) -> Checkout {
-        while let (worker, _) = idle.popLast() {
-            if !isGone(worker) { return .use(worker) }
-            alive -= 1
+    /// - Parameters:
+    ///   - isGone: Whether an idle worker's process has died since it went idle.
+    ///   - isPreferred: Whether an idle worker suits this caller best (its pipes are on the
+    ///     caller's thread): the newest such is taken, else the newest idle one.
+    mutating func checkout(isGone: (Worker) -> Bool, isPreferred: (Worker) -> Bool = { _ in true }) -> Checkout {
+        let before = idle.count
+        idle.removeAll { isGone($0.worker) }
+        alive -= before - idle.count
+        if let index = idle.lastIndex(where: { isPreferred($0.worker) }) ?? idle.indices.last {
+            return .use(idle.remove(at: index).worker)
         }
         if alive < maximumConcurrency {
             alive += 1

@@ -180,7 +180,7 @@ let package = Package(
             dependencies: ["Registry", "Replication", "Topology", "CDNCore", "EdgesimTestSupport", logging, serviceLifecycle],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "Topology", httpTypes], swiftSettings: swiftSettings),
+        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "Topology", "CDNCore", httpTypes], swiftSettings: swiftSettings),
         .testTarget(
             name: "CDNCoreTests",
             dependencies: ["CDNCore", "Topology", "EdgesimTestSupport", httpTypes, nioCore, nioPosix, nioHTTP1, logging, hummingbird, serviceLifecycle],

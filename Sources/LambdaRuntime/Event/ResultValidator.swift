@@ -46,9 +46,9 @@ public enum ResultValidator {
     public static func requestResult(_ json: [UInt8], original: EventRequest, event: EventType) throws(ValidationFailure) -> RequestStageOutput {
         let object = try parseObject(json)
         if object["status"] != nil { return .response(try generatedResponse(object, event: event)) }
-        guard let uri = object["uri"] as? String else { throw ValidationFailure("The request object must have a string 'uri'.") }
+        guard let uri = object["uri"]?.string else { throw ValidationFailure("The request object must have a string 'uri'.") }
         guard uri.hasPrefix("/") else { throw ValidationFailure("The uri '\(uri)' must start with '/'.") }
-        let querystring = object["querystring"] as? String ?? ""
+        let querystring = object["querystring"]?.string ?? ""
         if let bad = querystring.unicodeScalars.first(where: { $0 == " " || $0 == "#" || $0.value < 0x20 || $0.value == 0x7F }) {
             throw ValidationFailure("The querystring may not contain \(bad == " " ? "spaces" : bad == "#" ? "'#'" : "control characters").")
         }
@@ -67,7 +67,7 @@ public enum ResultValidator {
         request.uri = uri
         request.querystring = querystring
         request.headers = headers
-        if original.body != nil, let body = object["body"] as? [String: Any] {
+        if original.body != nil, let body = object["body"]?.object {
             request.body = try replacementBody(body, original: original.body!, event: event)
         }
         if event == .originRequest, let origin = object["origin"], !OriginValidator.isUnchanged(origin, from: original.origin) {
@@ -89,7 +89,7 @@ public enum ResultValidator {
         try checkHeaderChanges(from: original.headers, to: headers, event: event, at: "response.headers")
         var response = original
         response.status = status
-        response.statusDescription = object["statusDescription"] as? String ?? original.statusDescription
+        response.statusDescription = object["statusDescription"]?.string ?? original.statusDescription
         response.headers = headers
         if event == .originResponse, object["body"] != nil {
             response.body = try body(object["body"], encoding: object["bodyEncoding"], limit: Limits(event).textBody)
@@ -97,7 +97,7 @@ public enum ResultValidator {
         return response
     }
 
-    static func generatedResponse(_ object: [String: Any], event: EventType) throws(ValidationFailure) -> EventResponse {
+    static func generatedResponse(_ object: [String: JSONValue], event: EventType) throws(ValidationFailure) -> EventResponse {
         let status = try status(object["status"])
         let headers = try object["headers"].map { value throws(ValidationFailure) in try Self.headers(value, at: "response.headers") } ?? HTTPFields()
         if let name = headers.first(where: { HeaderRules.isDisallowed($0.name.canonicalName) })?.name.rawName {
@@ -112,39 +112,36 @@ public enum ResultValidator {
         }
         return EventResponse(
             status: status,
-            statusDescription: object["statusDescription"] as? String ?? HTTPResponse.Status(code: status).reasonPhrase,
+            statusDescription: object["statusDescription"]?.string ?? HTTPResponse.Status(code: status).reasonPhrase,
             headers: headers,
             body: body ?? []
         )
     }
 
-    static func parseObject(_ json: [UInt8]) throws(ValidationFailure) -> [String: Any] {
-        let value: Any
-        do {
-            value = try JSONSerialization.jsonObject(with: Data(json), options: [.fragmentsAllowed])
-        } catch {
-            throw ValidationFailure("The function's result is not valid JSON.")
-        }
-        guard let object = value as? [String: Any] else {
-            throw ValidationFailure(
-                "The function must return an object (the request or a response), not \(value is NSNull ? "null" : "\(type(of: value))")."
-            )
+    static func parseObject(_ json: [UInt8]) throws(ValidationFailure) -> [String: JSONValue] {
+        guard let value = JSONValue(parsing: json) else { throw ValidationFailure("The function's result is not valid JSON.") }
+        guard let object = value.object else {
+            throw ValidationFailure("The function must return an object (the request or a response), not \(value.kind).")
         }
         return object
     }
 
-    static func status(_ value: Any?) throws(ValidationFailure) -> Int {
+    static func status(_ value: JSONValue?) throws(ValidationFailure) -> Int {
         let status: Int? =
-            if let text = value as? String { Int(text) } else if let number = value as? NSNumber, !(value is Bool) { number.intValue } else { nil }
+            switch value {
+            case .string(let text): Int(text)
+            case .number(let number): Int(exactly: number.rounded(.towardZero))
+            default: nil
+            }
         guard let status else { throw ValidationFailure("The response must have a 'status' (a string such as \"200\").") }
         guard (200...599).contains(status) else { throw ValidationFailure("The status \(status) is outside 200–599.") }
         return status
     }
 
-    static func body(_ value: Any?, encoding: Any?, limit: Int) throws(ValidationFailure) -> [UInt8]? {
-        guard let value, !(value is NSNull) else { return nil }
-        guard let text = value as? String else { throw ValidationFailure("The body must be a string.") }
-        switch encoding as? String ?? "text" {
+    static func body(_ value: JSONValue?, encoding: JSONValue?, limit: Int) throws(ValidationFailure) -> [UInt8]? {
+        guard let value, value != .null else { return nil }
+        guard let text = value.string else { throw ValidationFailure("The body must be a string.") }
+        switch encoding?.string ?? "text" {
         case "text":
             guard text.utf8.count <= limit else { throw ValidationFailure("The body is larger than \(limit) bytes.") }
             return Array(text.utf8)
@@ -155,10 +152,10 @@ public enum ResultValidator {
         }
     }
 
-    static func replacementBody(_ body: [String: Any], original: EventBody, event: EventType) throws(ValidationFailure) -> EventBody {
-        guard (body["action"] as? String) == "replace" else { return original }
-        let encoding = body["encoding"] as? String ?? "base64"
-        guard let data = body["data"] as? String else { throw ValidationFailure("request.body.data must be a string.") }
+    static func replacementBody(_ body: [String: JSONValue], original: EventBody, event: EventType) throws(ValidationFailure) -> EventBody {
+        guard body["action"]?.string == "replace" else { return original }
+        let encoding = body["encoding"]?.string ?? "base64"
+        guard let data = body["data"]?.string else { throw ValidationFailure("request.body.data must be a string.") }
         let limits = Limits(event)
         switch encoding {
         case "text":
@@ -174,18 +171,18 @@ public enum ResultValidator {
     }
 
     /// Reads a header map: lowercase names, each an array of `{key, value}`.
-    static func headers(_ value: Any, at path: String) throws(ValidationFailure) -> HTTPFields {
-        guard let map = value as? [String: Any] else { throw ValidationFailure("\(path) must be an object.") }
+    static func headers(_ value: JSONValue, at path: String) throws(ValidationFailure) -> HTTPFields {
+        guard let map = value.object else { throw ValidationFailure("\(path) must be an object.") }
         var fields = HTTPFields()
         for (name, entries) in map.sorted(by: { $0.key < $1.key }) {
-            guard let list = entries as? [Any] else {
+            guard let list = entries.array else {
                 throw ValidationFailure("Each header entry in the headers object must be an array (\(path).\(name)).")
             }
             for entry in list {
-                guard let entry = entry as? [String: Any], let value = entry["value"] as? String else {
+                guard let value = entry["value"]?.string else {
                     throw ValidationFailure("Each element of \(path).\(name) must be an object with a string 'value'.")
                 }
-                let key = entry["key"] as? String ?? canonicalKey(name)
+                let key = entry["key"]?.string ?? canonicalKey(name)
                 guard key.lowercased() == name.lowercased() else {
                     throw ValidationFailure("\(path).\(name) has an entry whose key '\(key)' does not match the header name.")
                 }

@@ -17,6 +17,14 @@ struct ColdStartTests {
             "site/n/page.txt": "node page\n", "site/p/page.txt": "python page\n",
             "fn/node/index.js": "exports.handler = async (event) => event.Records[0].cf.request;\n",
             "fn/python/handler.py": "def handler(event, context):\n    return event['Records'][0]['cf']['request']\n",
+            "fn/paths/handler.py": """
+            import sys
+
+            def handler(event, context):
+                body = "site imported: %s; site-packages on the path: %s" % (
+                    "site" in sys.modules, any(p.endswith("site-packages") for p in sys.path))
+                return {"status": "200", "body": body}
+            """,
         ])
         let yaml = """
             name: cold-starts
@@ -33,6 +41,7 @@ struct ColdStartTests {
             functions:
               pass-node: { runtime: nodejs20.x, handler: index.handler, code: fn/node }
               pass-python: { runtime: python3.11, handler: handler.handler, code: fn/python }
+              paths-python: { runtime: python3.11, handler: handler.handler, code: fn/paths }
             init_durations: { nodejs: \(Int(modelled.node)) ms, python: \(Int(modelled.python)) ms }
             distributions:
               E2COLDSTART1:
@@ -40,6 +49,7 @@ struct ColdStartTests {
                 behaviors:
                   - { path: /n/*, origin: site, functions: { viewer-request: "pass-node:1" } }
                   - { path: /p/*, origin: site, functions: { viewer-request: "pass-python:1" } }
+                  - { path: /paths, origin: site, functions: { viewer-request: "paths-python:1" } }
             """
         let file = folder.appendingPathComponent("network.yaml")
         try Data(yaml.utf8).write(to: file)
@@ -70,6 +80,16 @@ struct ColdStartTests {
             // The tool's own start of each worker, apart from the model.
             #expect(try await network.counter("edgesim_lambda_spawn_duration_seconds_count", of: "NRT50") == 2)
             #expect(try await network.counter("edgesim_lambda_cold_starts_total", of: "NRT50") == 2)
+        }
+    }
+
+    /// Python workers start without `site` (whose `.pth` files may import packages on every
+    /// start) and get the search path it would have made, so installed packages still import.
+    @Test func pythonWorkersStartWithoutSiteButKeepItsSearchPath() async throws {
+        try await withNetwork(try Self.topology().path) { network in
+            let answer = try await network.request("/paths", from: "tokyo-home")
+            #expect(answer.status == 200)
+            #expect(String(buffer: answer.body) == "site imported: False; site-packages on the path: True")
         }
     }
 }

@@ -58,6 +58,10 @@ enum PythonBootstrap {
             module_name, _, function = handler_spec.rpartition(".")
             if not module_name:
                 raise ValueError("Bad handler %s: expected FILE.FUNCTION" % handler_spec)
+            # Started with -S: the search path site would have made comes from the edge.
+            extra = os.environ.get("EDGESIM_PYTHON_PATH")
+            if extra is not None:
+                sys.path[:] = [p for p in extra.split(os.pathsep) if p]
             sys.path.insert(0, code_dir)
             module = importlib.import_module(module_name.replace("/", "."))
             handler = getattr(module, function, None)

@@ -132,18 +132,18 @@ final class Worker: Sendable {
         } catch {
             return "cannot open its log \(logPath) or its pipes: \(error)"
         }
-        let arguments = Self.arguments(code: code, bootstrap: bootstrap)
-        let executable = await Interpreters.shared.executable(for: code.runtime)
+        let interpreter = await Interpreters.shared.interpreter(for: code.runtime)
+        let arguments = interpreter.options + Self.arguments(code: code, bootstrap: bootstrap)
         var options = PlatformOptions()
         options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: .milliseconds(200))]
         let environment = Environment.inherit.updating([
             "EDGESIM_FUNCTION_NAME": code.name, "EDGESIM_FUNCTION_VERSION": "\(code.version)",
             "EDGESIM_MEMORY_MB": "\(code.memoryMegabytes)", "EDGESIM_REGION": region,
             "EDGESIM_SPAWNED_AT": "\(Date().timeIntervalSince1970 * 1000)", "NODE_OPTIONS": nil, "PYTHONUNBUFFERED": "1",
-        ])
+        ]).updating(interpreter.environment)
         do {
             let result = try await Subprocess.run(
-                executable,
+                interpreter.executable,
                 arguments: Arguments(arguments),
                 environment: environment,
                 workingDirectory: FilePath(code.directory),

@@ -52,9 +52,9 @@ extension EdgeResponder {
         fields.reserveCapacity(response.headers.count + 8)
         for field in response.headers where !Self.isSetByTheEdge(field.name, age: setsAge) { fields.append(field) }
         if let answer, setsAge { fields.append(HTTPField(name: .age, value: String(answer.age.components.seconds))) }
-        fields.append(HTTPField(name: .via, value: via))
-        fields.append(HTTPField(name: .xCache, value: result.xCache))
-        fields.append(HTTPField(name: .amzCfPop, value: id))
+        fields.append(viaField)
+        fields.append(result.xCacheField)
+        fields.append(popField)
         fields.append(HTTPField(name: .amzCfID, value: exchange.requestID))
         fields.append(HTTPField(name: .edgesimConfigEpoch, value: String(exchange.epoch)))
         if !exchange.trace.functionsRun.isEmpty {

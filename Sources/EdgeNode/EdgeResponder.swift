@@ -20,6 +20,9 @@ struct EdgeResponder: ViewerResponder {
     let config: ActiveConfig
     let metrics: NodeMetrics
     let via: String
+    /// `Via` and `X-Amz-Cf-Pop`, the same on every response, made once.
+    let viaField: HTTPField
+    let popField: HTTPField
     /// Past its limit of requests in flight, the edge answers 503 at once.
     let shedder: LoadShedder
     /// The distributions this edge serves, chosen once from the topology.
@@ -49,6 +52,8 @@ struct EdgeResponder: ViewerResponder {
         self.config = config
         self.metrics = metrics
         self.via = via
+        viaField = HTTPField(name: .via, value: via)
+        popField = HTTPField(name: .amzCfPop, value: id)
         self.shedder = shedder
         self.logger = logger
         served = topology.distributions.filter { $0.edges.contains(id) }
@@ -95,9 +100,9 @@ struct EdgeResponder: ViewerResponder {
             querystring: request.query ?? "",
             headers: request.headers,
             body: request.body,
-            clientIP: request.remoteAddress?.ipAddress ?? "127.0.0.1",
+            clientIP: request.remoteIP ?? "127.0.0.1",
             requestID: exchange.requestID,
-            viewer: viewers.viewer(at: request.remoteAddress),
+            viewer: viewers.viewer(at: request.remoteIP),
             origin: behavior.origin,
             clientPort: request.remoteAddress?.port
         )

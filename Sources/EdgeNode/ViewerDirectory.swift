@@ -29,9 +29,9 @@ struct ViewerDirectory: Sendable {
         fields = Dictionary(entries.values.map { ($0.viewer.id, $0.fields) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// The viewer a source address stands for.
-    func viewer(at address: SocketAddress?) -> ViewerSpec? {
-        address?.ipAddress.flatMap { entries[$0]?.viewer }
+    /// The viewer a source address (as text) stands for.
+    func viewer(at ip: String?) -> ViewerSpec? {
+        ip.flatMap { entries[$0]?.viewer }
     }
 
     /// The link shape for a connection from an address.

@@ -117,8 +117,9 @@ enum ViewerHeaders {
         /// Reads the tokens from the User-Agent's bytes, lower-cased once: on every request,
         /// this is an edge's hottest string work.
         init(userAgent: String) {
-            var bytes = Array(userAgent.utf8)
-            for index in bytes.indices where bytes[index] >= 0x41 && bytes[index] <= 0x5A { bytes[index] |= 0x20 }
+            var lowered = Array(userAgent.utf8)
+            for index in lowered.indices where lowered[index] >= 0x41 && lowered[index] <= 0x5A { lowered[index] |= 0x20 }
+            let bytes = lowered  // a constant: the scans below then need no exclusivity checks
             func has(_ token: StaticString) -> Bool { Self.contains(bytes, token) }
             android = has("android")
             let iphone = has("iphone")

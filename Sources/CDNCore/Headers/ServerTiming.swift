@@ -86,36 +86,43 @@ public struct ServerTiming: Sendable, CustomStringConvertible {
         entries.append(Entry(name: name, duration: duration, detail: detail))
     }
 
+    /// The header value, written as bytes into one buffer: every response carries one.
     public var description: String {
-        var text = ""
-        text.reserveCapacity(entries.count * 24)
+        var text: [UInt8] = []
+        text.reserveCapacity(entries.count * 28)
         for (index, entry) in entries.enumerated() {
-            if index > 0 { text += ", " }
-            text += entry.name
+            if index > 0 { text.append(contentsOf: ", ".utf8) }
+            text.append(contentsOf: entry.name.utf8)
             if let duration = entry.duration {
-                text += ";dur="
-                text += Self.milliseconds(duration)
+                text.append(contentsOf: ";dur=".utf8)
+                Self.writeMilliseconds(duration, to: &text)
             }
             if let detail = entry.detail {
-                text += ";desc=\""
-                text += detail
-                text += "\""
+                text.append(contentsOf: ";desc=\"".utf8)
+                text.append(contentsOf: detail.utf8)
+                text.append(UInt8(ascii: "\""))
             }
         }
-        return text
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// Milliseconds with up to two decimals, as a `Double` prints them (`0.08`, `2.0`, `12.5`),
     /// from integer hundredths: every response formats a few.
     static func milliseconds(_ duration: Duration) -> String {
+        var text: [UInt8] = []
+        writeMilliseconds(duration, to: &text)
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    private static func writeMilliseconds(_ duration: Duration, to text: inout [UInt8]) {
         let hundredths = (Double(duration.nanoseconds) / 1e4).rounded()
-        guard abs(hundredths) < 1e15 else { return String(hundredths / 100) }
+        guard abs(hundredths) < 1e15 else { return text.append(contentsOf: String(hundredths / 100).utf8) }
         let value = Int(hundredths)
-        let whole = String(value.magnitude / 100)
+        if value < 0 { text.append(UInt8(ascii: "-")) }
+        text.append(contentsOf: String(value.magnitude / 100).utf8)  // a small string: no allocation
+        text.append(UInt8(ascii: "."))
         let fraction = value.magnitude % 100
-        let sign = value < 0 ? "-" : ""
-        if fraction == 0 { return sign + whole + ".0" }
-        if fraction % 10 == 0 { return sign + whole + "." + String(fraction / 10) }
-        return sign + whole + (fraction < 10 ? ".0" : ".") + String(fraction)
+        text.append(UInt8(ascii: "0") + UInt8(fraction / 10))
+        if fraction % 10 != 0 { text.append(UInt8(ascii: "0") + UInt8(fraction % 10)) }
     }
 }

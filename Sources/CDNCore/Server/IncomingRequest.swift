@@ -10,12 +10,21 @@ public struct IncomingRequest: Sendable {
     public var body: ByteBuffer
     /// The peer's address and port.
     public var remoteAddress: SocketAddress?
+    /// The peer's IP address as text (`127.0.1.1`), which says which viewer location it is.
+    public var remoteIP: String?
 
     /// Creates a request.
-    public init(head: HTTPRequest, body: ByteBuffer = ByteBuffer(), remoteAddress: SocketAddress? = nil) {
+    /// - Parameters:
+    ///   - head: The head.
+    ///   - body: The body.
+    ///   - remoteAddress: Who sent it.
+    ///   - remoteIP: The address as text, if the caller has it already: the listener formats it
+    ///     once per connection (`SocketAddress.ipAddress` formats it anew on every call).
+    public init(head: HTTPRequest, body: ByteBuffer = ByteBuffer(), remoteAddress: SocketAddress? = nil, remoteIP: String? = nil) {
         self.head = head
         self.body = body
         self.remoteAddress = remoteAddress
+        self.remoteIP = remoteIP ?? remoteAddress?.ipAddress
     }
 
     /// The method.

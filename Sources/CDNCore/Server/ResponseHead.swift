@@ -107,8 +107,11 @@ enum ResponseHead {
         }
 
         mutating func put(_ text: String) {
-            var text = text
-            text.withUTF8 { put(UnsafeRawBufferPointer($0)) }
+            // A native string's bytes are read in place; copying it into a `var` for
+            // `withUTF8` cost a retain and a release per piece.
+            if text.utf8.withContiguousStorageIfAvailable({ put(UnsafeRawBufferPointer($0)) }) == nil {
+                Array(text.utf8).withUnsafeBytes { put($0) }
+            }
         }
 
         private mutating func put(_ source: UnsafeRawBufferPointer) {

@@ -44,6 +44,8 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     /// Whether the server is shutting down: close once the current response is out.
     private var quiescing = false
     private var dates = HTTPDateCache()
+    /// The peer, and its address as text, read once for the connection's requests.
+    private var peer: (address: SocketAddress?, ip: String?)?
 
     init(responder: any ViewerResponder, executor: EventLoopTaskExecutor?, serverName: String, logger: Logger) {
         self.responder = responder
@@ -99,7 +101,9 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     /// Hands a whole request to the responder, in a task that prefers this connection's loop.
     private func dispatch(head: HTTPRequestHead, request: HTTPRequest, body: ByteBuffer, context: ChannelHandlerContext) {
         phase = .responding
-        let incoming = IncomingRequest(head: request, body: body, remoteAddress: context.channel.remoteAddress)
+        let peer = self.peer ?? (context.channel.remoteAddress, context.channel.remoteAddress?.ipAddress)
+        self.peer = peer
+        let incoming = IncomingRequest(head: request, body: body, remoteAddress: peer.address, remoteIP: peer.ip)
         let keepAlive = head.isKeepAlive
         let connection: ResponseHead.Connection = keepAlive ? (head.version == .http1_0 ? .keepAlive : .keepAliveByDefault) : .close
         let isHead = head.method == .HEAD

@@ -1,3 +1,5 @@
+import HTTPTypes
+
 /// How CloudFront answered a request, in its own words: the value of `X-Cache` (`Hit from
 /// cloudfront`) and of a standard log's `x-edge-result-type`. Every node names its answers
 /// with one of these; the string exists only on the wire, in logs and in metric labels.
@@ -48,6 +50,10 @@ public enum ResultType: String, Sendable, Codable, CaseIterable {
         case .lambdaLimitExceeded: "LambdaLimitExceeded from cloudfront"
         }
     }
+
+    /// The `X-Cache` field, made once per value: checking a field's value is most of making it.
+    public var xCacheField: HTTPField { Self.xCacheFields[Self.allCases.firstIndex(of: self)!] }
+    private static let xCacheFields = allCases.map { HTTPField(name: .xCache, value: $0.xCache) }
 
     /// Whether the cache answered it (a hit or a refresh hit), for the cache hit counter.
     public var isCacheHit: Bool { self == .hit || self == .refreshHit }

@@ -26,11 +26,22 @@ public enum HealthCheck {
         else {
             return (.failed, nil)
         }
-        let report = try? JSONDecoder().decode(HealthReport.self, from: Data(reply.body.readableBytesView))
+        let report = self.report(in: reply)
+        return (outcome(of: reply, report: report), report)
+    }
+
+    /// What a reply to `GET /health` says: a 503 is an edge shedding load when its report says
+    /// so, and failing otherwise.
+    static func outcome(of reply: ViewerClient.Reply, report: HealthReport?) -> Outcome {
         switch reply.status {
-        case 200: return (.healthy, report)
-        case 503 where report?.status == .overloaded: return (.overloaded, report)
-        default: return (.failed, report)
+        case 200: .healthy
+        case 503 where report?.status == .overloaded: .overloaded
+        default: .failed
         }
+    }
+
+    /// The node's report in a reply, if it sent one.
+    static func report(in reply: ViewerClient.Reply) -> HealthReport? {
+        try? JSONDecoder().decode(HealthReport.self, from: Data(reply.body.readableBytesView))
     }
 }

@@ -17,9 +17,7 @@ import NIOPosix
 /// }
 /// ```
 public struct ViewerConnection: ~Copyable {
-    private let channel: any Channel
-    private let exchange: NIOLoopBound<ViewerExchangeHandler>
-    private let authority: String
+    private let channel: ViewerChannel
     /// Whether the server asked to close, so the connection cannot carry another request.
     public private(set) var isClosing = false
 
@@ -42,39 +40,19 @@ public struct ViewerConnection: ~Copyable {
         eventLoop: (any EventLoop)? = nil,
         _ body: (inout ViewerConnection) async throws -> Result
     ) async throws -> Result {
-        let deadline = responseTimeout.map {
-            TimeAmount.nanoseconds($0.components.seconds * 1_000_000_000 + $0.components.attoseconds / 1_000_000_000)
-        }
-        var bootstrap = ClientBootstrap(group: eventLoop ?? MultiThreadedEventLoopGroup.singleton.next())
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .connectTimeout(.seconds(10))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(ViewerExchangeHandler(responseTimeout: deadline))
-                }
-            }
-        if let source { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: source, port: 0)) }
-        let channel = try await bootstrap.connect(host: host, port: port).get()
-        let exchange = try await channel.eventLoop.submit {
-            NIOLoopBound(try channel.pipeline.syncOperations.handler(type: ViewerExchangeHandler.self), eventLoop: channel.eventLoop)
-        }.get()
-        var connection = ViewerConnection(channel: channel, exchange: exchange, authority: "\(host):\(port)")
+        let channel = try await ViewerChannel.connect(host: host, port: port, from: source, responseTimeout: responseTimeout, eventLoop: eventLoop)
+        var connection = ViewerConnection(channel: channel)
         do {
             let result = try await body(&connection)
-            try? await channel.close()
+            await channel.close()
             return result
         } catch {
-            try? await channel.close()
+            await channel.close()
             throw error
         }
     }
 
-    private init(channel: any Channel, exchange: NIOLoopBound<ViewerExchangeHandler>, authority: String) {
-        self.channel = channel
-        self.exchange = exchange
-        self.authority = authority
-    }
+    private init(channel: ViewerChannel) { self.channel = channel }
 
     /// Sends one request and reads its whole response.
     /// - Parameters:
@@ -92,6 +70,84 @@ public struct ViewerConnection: ~Copyable {
         headers: [(String, String)] = [],
         body: ByteBuffer? = nil
     ) async throws -> ViewerClient.Reply {
+        do {
+            let answer = try await channel.send(method: method, path: path, hostHeader: hostHeader, headers: headers, body: body)
+            if answer.closing { isClosing = true }
+            return answer.reply
+        } catch {
+            isClosing = true
+            throw error
+        }
+    }
+}
+
+/// One keep-alive HTTP/1.1 connection, held by reference: ``ViewerConnection`` scopes one to a
+/// body, and a caller that keeps connections between requests (the GeoDNS node's health
+/// probes) holds it as long as it stays open.
+///
+/// A request is one write and one response read by a handler on the connection's event loop
+/// (``ViewerExchangeHandler``), which also times it there.
+public final class ViewerChannel: Sendable {
+    private let channel: any Channel
+    private let exchange: NIOLoopBound<ViewerExchangeHandler>
+    private let authority: String
+
+    private init(channel: any Channel, exchange: NIOLoopBound<ViewerExchangeHandler>, authority: String) {
+        self.channel = channel
+        self.exchange = exchange
+        self.authority = authority
+    }
+
+    /// Opens a connection.
+    /// - Parameters:
+    ///   - host: The server's address.
+    ///   - port: The server's port.
+    ///   - source: The source address to bind; `nil` to let the system pick.
+    ///   - responseTimeout: How long a response may take before the connection is closed (and
+    ///     the request fails); `nil` waits as long as it takes.
+    ///   - eventLoop: The loop the connection runs on (by default one of NIO's shared loops).
+    /// - Throws: When the connection cannot be made.
+    public static func connect(
+        host: String = "127.0.0.1",
+        port: Int,
+        from source: String?,
+        responseTimeout: Duration? = nil,
+        eventLoop: (any EventLoop)? = nil
+    ) async throws -> ViewerChannel {
+        let deadline = responseTimeout.map {
+            TimeAmount.nanoseconds($0.components.seconds * 1_000_000_000 + $0.components.attoseconds / 1_000_000_000)
+        }
+        var bootstrap = ClientBootstrap(group: eventLoop ?? MultiThreadedEventLoopGroup.singleton.next())
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connectTimeout(.seconds(10))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(ViewerExchangeHandler(responseTimeout: deadline))
+                }
+            }
+        if let source { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: source, port: 0)) }
+        let channel = try await bootstrap.connect(host: host, port: port).get()
+        let exchange = try await channel.eventLoop.submit {
+            NIOLoopBound(try channel.pipeline.syncOperations.handler(type: ViewerExchangeHandler.self), eventLoop: channel.eventLoop)
+        }.get()
+        return ViewerChannel(channel: channel, exchange: exchange, authority: "\(host):\(port)")
+    }
+
+    /// Whether the connection is still open.
+    public var isActive: Bool { channel.isActive }
+
+    /// Sends one request and reads its whole response.
+    /// - Returns: The reply (`elapsed` runs from writing the request to the last byte), and
+    ///   whether the server is closing the connection after it.
+    /// - Throws: When the connection breaks before the response ends.
+    public func send(
+        method: HTTPMethod = .GET,
+        path: String,
+        hostHeader: String? = nil,
+        headers: [(String, String)] = [],
+        body: ByteBuffer? = nil
+    ) async throws -> (reply: ViewerClient.Reply, closing: Bool) {
         var fields = HTTPHeaders([("Host", hostHeader ?? authority), ("User-Agent", "edgesim-viewer")])
         fields.add(contentsOf: headers)
         if let body { fields.add(name: "Content-Length", value: "\(body.readableBytes)") }
@@ -101,22 +157,20 @@ public struct ViewerConnection: ~Copyable {
         // modelled handshake absorbs a late write, so time spent getting to the loop would
         // otherwise go uncounted.
         let called = NIODeadline.now()
-        let answer: ViewerExchangeHandler.Answer
-        do {
-            // A cancelled caller (a timeout racing the request) closes the connection, which
-            // fails the request: a future's wait does not end on cancellation by itself.
-            let channel = channel
-            answer = try await withTaskCancellationHandler {
-                try await channel.eventLoop.flatSubmit { exchange.value.send(head, body: body, calledAt: called) }.get()
-            } onCancel: {
-                channel.close(promise: nil)
-            }
-        } catch {
-            isClosing = true
-            throw error
+        // A cancelled caller (a timeout racing the request) closes the connection, which
+        // fails the request: a future's wait does not end on cancellation by itself.
+        let channel = channel
+        let answer = try await withTaskCancellationHandler {
+            try await channel.eventLoop.flatSubmit { exchange.value.send(head, body: body, calledAt: called) }.get()
+        } onCancel: {
+            channel.close(promise: nil)
         }
-        if answer.closing { isClosing = true }
-        return answer.reply
+        return (answer.reply, answer.closing)
+    }
+
+    /// Closes the connection.
+    public func close() async {
+        try? await channel.close()
     }
 }
 

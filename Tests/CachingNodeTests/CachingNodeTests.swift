@@ -74,6 +74,17 @@ import Topology
             let health = try await ViewerClient.get(port: adminPort, path: "/health", from: nil)
             let report = try JSONDecoder().decode(HealthReport.self, from: Data(health.body.readableBytesView))
             #expect(report.node == "NRT50" && report.role == .edge && report.status == .ok && report.cachedObjects == 0)
+            // `/health` is answered before the router; behind a request the router is still
+            // answering, it waits its turn, so pipelined answers keep their order.
+            let pipelined = try await RawConnection.exchange(
+                "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                port: adminPort
+            )
+            let metrics = try #require(pipelined.range(of: "edgesim_"))
+            let reports = pipelined.ranges(of: "\"node\":\"NRT50\"")
+            #expect(reports.count == 2 && reports.allSatisfy { $0.lowerBound > metrics.lowerBound }, "\(pipelined.suffix(600))")
+            #expect(pipelined.components(separatedBy: "HTTP/1.1 200 OK").count == 4, "\(pipelined.suffix(600))")
             let partition = try await ViewerClient.get(
                 method: .POST,
                 port: adminPort,

@@ -47,6 +47,28 @@ public struct AdminHooks: Sendable {
     }
 }
 
+extension AdminHooks {
+    /// The node's `GET /health` answer: 200 with its report, or 503 `overloaded` while an edge
+    /// sheds load. Read synchronously (the cache's usage included), so the event loop answers it.
+    @Sendable func healthResponse() -> (status: HTTPResponse.Status, body: ByteBuffer) {
+        let usage = cache?.usage
+        let overloaded = self.overloaded?() ?? false
+        let report = HealthReport(
+            node: node,
+            role: role,
+            status: overloaded ? .overloaded : .ok,
+            pid: Self.pid,
+            cachedObjects: usage?.objects,
+            cachedBytes: usage?.bytes,
+            outOfRouting: outOfRouting?()
+        )
+        let body = (try? JSONEncoder().encode(report)).map { ByteBuffer(bytes: $0) } ?? ByteBuffer(string: "{}")
+        return (overloaded ? .serviceUnavailable : .ok, body)
+    }
+
+    private static let pid = ProcessInfo.processInfo.processIdentifier
+}
+
 /// Every node's second listener, apart from the traffic it serves, so a site's own `/metrics`
 /// or `/health` path is never shadowed: `GET /health` (503 while an edge sheds load),
 /// `GET /metrics` (Prometheus text),
@@ -68,22 +90,14 @@ public enum AdminApplication {
         logger: Logger
     ) -> some ApplicationProtocol {
         let router = Router()
-        router.get("/health") { _, _ -> EditedResponse<HealthReport> in
-            let usage = await hooks.cache?.usage
-            let overloaded = hooks.overloaded?() ?? false
-            let report = HealthReport(
-                node: hooks.node,
-                role: hooks.role,
-                status: overloaded ? .overloaded : .ok,
-                pid: ProcessInfo.processInfo.processIdentifier,
-                cachedObjects: usage?.objects,
-                cachedBytes: usage?.bytes,
-                outOfRouting: hooks.outOfRouting?()
-            )
-            return EditedResponse(status: overloaded ? .serviceUnavailable : .ok, response: report)
+        // `/health` is answered on the event loop by `HealthAnswerer`; the route serves the
+        // requests it passes on (one asked behind another on the same connection).
+        router.get("/health") { _, _ -> Response in
+            let (status, body) = hooks.healthResponse()
+            return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
         }
         router.get("/metrics") { _, _ -> Response in
-            if let usage = await hooks.cache?.usage { hooks.metrics.recordCacheUsage(objects: usage.objects, bytes: usage.bytes) }
+            if let usage = hooks.cache?.usage { hooks.metrics.recordCacheUsage(objects: usage.objects, bytes: usage.bytes) }
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -116,6 +130,7 @@ public enum AdminApplication {
         }
         return Application(
             router: router,
+            server: .http1(configuration: .init(additionalChannelHandlers: [HealthAnswerer(report: hooks.healthResponse)])),
             configuration: .init(address: .hostname(host, port: port), serverName: "edgesim-admin"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger

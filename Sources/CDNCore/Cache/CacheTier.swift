@@ -1,4 +1,5 @@
 import HTTPTypes
+import Synchronization
 import Topology
 
 /// Which way a cache tier answered, in CloudFront's words (the `X-Cache` value).
@@ -98,6 +99,7 @@ public actor CacheTier {
             ttl > response.initialAge
         else { return }
         cache.insert(key, response.untraced, cost: response.cost, ttl: ttl - response.initialAge, now: clock.now)
+        publishUsage()
     }
 
     /// Keeps a stale entry after a 304, taking the 304's new validators and Cache-Control.
@@ -113,6 +115,7 @@ public actor CacheTier {
         } else {
             cache.remove(key)
         }
+        publishUsage()
         return refreshed
     }
 
@@ -122,9 +125,18 @@ public actor CacheTier {
     ///   - paths: Invalidation paths: exact, or ending in `*`.
     /// - Returns: How many objects were removed.
     public func invalidate(host: String, paths: [String]) -> Int {
-        cache.invalidate { key in key.host == host && paths.contains { key.isInvalidated(by: $0) } }
+        defer { publishUsage() }
+        return cache.invalidate { key in key.host == host && paths.contains { key.isInvalidated(by: $0) } }
     }
 
-    /// How many objects and bytes the tier holds.
-    public var usage: (objects: Int, bytes: Int) { (cache.count, cache.size) }
+    /// How many objects and bytes the tier holds, read without waiting for the actor (the
+    /// event loop answers `/health` with it): published after every change.
+    public nonisolated var usage: (objects: Int, bytes: Int) { (objects.load(ordering: .relaxed), bytes.load(ordering: .relaxed)) }
+    private nonisolated let objects = Atomic<Int>(0)
+    private nonisolated let bytes = Atomic<Int>(0)
+
+    private func publishUsage() {
+        objects.store(cache.count, ordering: .relaxed)
+        bytes.store(cache.size, ordering: .relaxed)
+    }
 }

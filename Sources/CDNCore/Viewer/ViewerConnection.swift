@@ -106,20 +106,20 @@ public final class ViewerChannel: Sendable {
     ///   - responseTimeout: How long a response may take before the connection is closed (and
     ///     the request fails); `nil` waits as long as it takes.
     ///   - eventLoop: The loop the connection runs on (by default one of NIO's shared loops).
+    ///   - connectTimeout: How long the connection may take.
     /// - Throws: When the connection cannot be made.
     public static func connect(
         host: String = "127.0.0.1",
         port: Int,
         from source: String?,
         responseTimeout: Duration? = nil,
-        eventLoop: (any EventLoop)? = nil
+        eventLoop: (any EventLoop)? = nil,
+        connectTimeout: Duration = .seconds(10)
     ) async throws -> ViewerChannel {
-        let deadline = responseTimeout.map {
-            TimeAmount.nanoseconds($0.components.seconds * 1_000_000_000 + $0.components.attoseconds / 1_000_000_000)
-        }
+        let deadline = responseTimeout.map { TimeAmount.nanoseconds($0.nanoseconds) }
         var bootstrap = ClientBootstrap(group: eventLoop ?? MultiThreadedEventLoopGroup.singleton.next())
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .connectTimeout(.seconds(10))
+            .connectTimeout(.nanoseconds(connectTimeout.nanoseconds))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()

@@ -32,6 +32,12 @@ public final class LinkShaperHandler: ChannelDuplexHandler, RemovableChannelHand
     private var outbound = DelayQueue<Outbound>()
     private var inboundTimer: Scheduled<Void>?
     private var outboundTimer: Scheduled<Void>?
+    /// How late the emulation delivered the last bytes the peer sent: the timer fired, and the
+    /// loop got to it, after their modelled instant. What the node writes next is answering
+    /// them, and in the model it would have started that much earlier, so its own delay is
+    /// shortened by as much (never below its arrival): the emulator's lateness is not counted
+    /// twice. Spent by the writes up to the next flush.
+    private var deliveredLate = TimeAmount.zero
 
     /// Creates a shaper for one connection.
     /// - Parameters:
@@ -97,7 +103,10 @@ public final class LinkShaperHandler: ChannelDuplexHandler, RemovableChannelHand
         inboundTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: next) { [self] in
             inboundTimer = nil
             var delivered = false
-            for item in inbound.removeDue(now: .now()) {
+            let now = NIODeadline.now()
+            let (due, lastDue) = inbound.removeDue(now: now)
+            if let lastDue { deliveredLate = max(.zero, now - lastDue) }
+            for item in due {
                 switch item {
                 case .bytes(let buffer):
                     context.fireChannelRead(wrapInboundOut(buffer))
@@ -121,13 +130,16 @@ public final class LinkShaperHandler: ChannelDuplexHandler, RemovableChannelHand
 
     public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let buffer = unwrapOutboundIn(data)
-        let at = fromUs!.release(arrival: .now(), bytes: buffer.readableBytes)
+        let credit = min(deliveredLate, TimeAmount.nanoseconds(shape.oneWay.nanoseconds))
+        let at = fromUs!.release(arrival: .now() - credit, bytes: buffer.readableBytes)
         outbound.append(.bytes(buffer, promise), at: at)
         scheduleOutbound(context: context)
     }
 
     public func flush(context: ChannelHandlerContext) {
-        // Each chunk is flushed when it is released.
+        // Each chunk is flushed when it is released. The writes up to here were the answer to
+        // what was delivered last: the lateness credit is spent.
+        deliveredLate = .zero
     }
 
     public func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
@@ -139,7 +151,7 @@ public final class LinkShaperHandler: ChannelDuplexHandler, RemovableChannelHand
         guard outboundTimer == nil, let next = outbound.nextRelease else { return }
         outboundTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: next) { [self] in
             outboundTimer = nil
-            for item in outbound.removeDue(now: .now()) {
+            for item in outbound.removeDue(now: .now()).items {
                 switch item {
                 case .bytes(let buffer, let promise): context.write(wrapOutboundOut(buffer), promise: promise)
                 case .close(let mode, let promise):
@@ -168,18 +180,20 @@ struct DelayQueue<Item> {
         items.append((item, max(at, items.last?.at ?? at)))
     }
 
-    /// Takes every item due by `now`, in order.
-    mutating func removeDue(now: NIODeadline) -> [Item] {
+    /// Takes every item due by `now`, in order, and the release instant of the last of them.
+    mutating func removeDue(now: NIODeadline) -> (items: [Item], lastRelease: NIODeadline?) {
         var due: [Item] = []
+        var last: NIODeadline?
         while head < items.count, items[head].at <= now {
             due.append(items[head].item)
+            last = items[head].at
             head += 1
         }
         if head == items.count {
             items.removeAll(keepingCapacity: true)
             head = 0
         }
-        return due
+        return (due, last)
     }
 
     /// Takes everything still waiting.

@@ -43,7 +43,10 @@ public final class EdgeHealth<C: Clock>: Service where C.Duration == Duration {
         // that fell in the burst waited for the CPU (the demo's p99 was 5-7 ms over the model).
         // The probes run on the prober's event loop.
         let edges = admins.sorted { $0.key < $1.key }
-        guard !edges.isEmpty else { return }
+        guard !edges.isEmpty else {
+            try? await gracefulShutdown()  // nothing to probe; a service that returns would stop the node
+            return
+        }
         let batches = stride(from: 0, to: edges.count, by: Self.batchSize).map { Array(edges[$0..<min($0 + Self.batchSize, edges.count)]) }
         let slot = Self.interval / batches.count
         await withTaskExecutorPreference(prober.executor) {

@@ -122,7 +122,9 @@ public final class ViewerChannel: Sendable {
             .connectTimeout(.nanoseconds(connectTimeout.nanoseconds))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    // The request's fields are ours, made the same way for every request; checking
+                    // each one's bytes on every write was 6% of a measuring client's CPU.
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
                     try channel.pipeline.syncOperations.addHandler(ViewerExchangeHandler(responseTimeout: deadline))
                 }
             }

@@ -120,11 +120,9 @@ struct EdgeResponder: ViewerResponder {
         }
 
         // CloudFront's viewer headers (location, device) exist from here on, not before (spec §9).
-        viewerRequest.headers = ViewerHeaders.adding(
-            to: viewerRequest.headers,
-            location: viewers.locationFields(of: viewerRequest.viewer),
-            request: viewerRequest
-        )
+        // They are made where something reads them (``withViewerFields(_:)``): the cache key
+        // when its policy names one, a miss's fetch, a viewer-response function. A plain hit
+        // reads none, and making them is about twenty field appends.
 
         // 4. The edge cache, or the upstream on a miss.
         let answer: TierAnswer
@@ -135,7 +133,7 @@ struct EdgeResponder: ViewerResponder {
                     host: distribution.domainName,
                     path: viewerRequest.uri,
                     query: viewerRequest.querystring,
-                    fields: viewerRequest.headers,
+                    fields: Self.keyNamesViewerField(behavior.cacheKey) ? withViewerFields(viewerRequest).headers : viewerRequest.headers,
                     policy: behavior.cacheKey
                 )
                 answer = try await cache.answer(key: key, behavior: behavior, fetch: fetch)
@@ -173,9 +171,11 @@ struct EdgeResponder: ViewerResponder {
         exchange.trace.stageTimes += response.trace.stageTimes
         let ranUpstream = response.trace.functionsRun.count
         let viewerResponseStarted = ContinuousClock.now
+        let runsViewerResponse = triggers.runsViewerResponse(distribution: distribution, behavior: behavior)
+        let seenByViewerResponse = runsViewerResponse ? withViewerFields(viewerRequest) : viewerRequest
         let viewerResponseFailure =
             response.status.code < 400
-            ? await triggers.viewerResponse(&response, request: viewerRequest, distribution: distribution, behavior: behavior) : nil
+            ? await triggers.viewerResponse(&response, request: seenByViewerResponse, distribution: distribution, behavior: behavior) : nil
         if response.trace.functionsRun.count > ranUpstream { exchange.trace.noteStage(.viewerResponse, .now - viewerResponseStarted) }
         exchange.trace.functionsRun += response.trace.functionsRun
         if let failure = viewerResponseFailure { return fail(failure, exchange) }
@@ -197,7 +197,7 @@ struct EdgeResponder: ViewerResponder {
         exchange: Exchange
     ) -> CacheTier.Fetch {
         { validators in
-            var request = viewerRequest
+            var request = withViewerFields(viewerRequest)
             request.functionsRun = []
             let throughHub = Self.isCacheable(request) || request.headers[.range] != nil
             request.headers = OriginRequestFields.make(
@@ -252,6 +252,19 @@ struct EdgeResponder: ViewerResponder {
             if let failure = originResponseFailure { throw failure }
             return response
         }
+    }
+
+    /// The request with CloudFront's viewer fields (location, device, address, protocol) in
+    /// place of any the viewer sent.
+    func withViewerFields(_ request: EdgeRequest) -> EdgeRequest {
+        var request = request
+        request.headers = ViewerHeaders.adding(to: request.headers, location: viewers.locationFields(of: request.viewer), request: request)
+        return request
+    }
+
+    /// Whether a cache key policy names a field the edge adds (all of them `CloudFront-…`).
+    static func keyNamesViewerField(_ policy: CacheKeyPolicy) -> Bool {
+        policy.headers.contains { $0.utf8.count > 11 && $0.prefix(11).lowercased() == "cloudfront-" }
     }
 
     /// GET and HEAD without a byte range are answered from the cache; the rest pass through.

@@ -58,6 +58,10 @@ struct LambdaTriggers: TriggerStages {
         await responseStage(.viewerResponse, &response, request: request, distribution: distribution, behavior: behavior)
     }
 
+    func runsViewerResponse(distribution: DistributionSpec, behavior: CacheBehavior) -> Bool {
+        slots[Slot(distribution: distribution.id, behavior: behavior.pathPattern, event: .viewerResponse)] != nil
+    }
+
     // MARK: The two shapes of stage
 
     private func requestStage(

@@ -109,6 +109,9 @@ public protocol TriggerStages: Sendable {
         distribution: DistributionSpec,
         behavior: CacheBehavior
     ) async -> FunctionFailure?
+    /// Whether a behavior's viewer-response stage runs a function: only then does the edge make
+    /// the viewer fields a hit's request would otherwise not need.
+    func runsViewerResponse(distribution: DistributionSpec, behavior: CacheBehavior) -> Bool
 }
 
 /// The pipeline with no functions associated: every stage lets the request through unchanged.
@@ -137,4 +140,6 @@ public struct NoTriggers: TriggerStages {
         distribution: DistributionSpec,
         behavior: CacheBehavior
     ) async -> FunctionFailure? { nil }
+
+    public func runsViewerResponse(distribution: DistributionSpec, behavior: CacheBehavior) -> Bool { false }
 }

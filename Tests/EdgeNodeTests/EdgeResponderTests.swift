@@ -86,6 +86,15 @@ import Topology
         }
     }
 
+    /// The viewer fields are made for a cache key only when its policy names one of them.
+    @Test func aKeyNeedsTheViewerFieldsOnlyWhenItsPolicyNamesOne() {
+        #expect(!EdgeResponder.keyNamesViewerField(CacheKeyPolicy()))
+        #expect(!EdgeResponder.keyNamesViewerField(CacheKeyPolicy(headers: ["Accept-Language", "Origin"])))
+        #expect(EdgeResponder.keyNamesViewerField(CacheKeyPolicy(headers: ["Origin", "CloudFront-Viewer-Country"])))
+        #expect(EdgeResponder.keyNamesViewerField(CacheKeyPolicy(headers: ["cloudfront-is-mobile-viewer"])))
+        #expect(EdgeResponder.keyNamesViewerField(CacheKeyPolicy(headers: ["CloudFront-Forwarded-Proto"])))
+    }
+
     @Test func aHubThatHadTheObjectIsTheRegionalLayer() async throws {
         try await Self.withEdge(hub: StubHub(result: .hit)) { edge in
             let reply = await edge.get("/b.txt")

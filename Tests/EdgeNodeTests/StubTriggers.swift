@@ -48,6 +48,8 @@ struct StubTriggers: TriggerStages {
         addHeader(viewerResponseHeader, name: "vrs", to: &response)
     }
 
+    func runsViewerResponse(distribution: DistributionSpec, behavior: CacheBehavior) -> Bool { viewerResponseHeader != nil }
+
     /// A response stage's work: note the function as run, add its header.
     private func addHeader(_ header: (String, String)?, name: String, to response: inout StoredResponse) -> FunctionFailure? {
         guard let (field, value) = header else { return nil }

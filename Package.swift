@@ -17,6 +17,7 @@ let hummingbirdTesting = Target.Dependency.product(name: "HummingbirdTesting", p
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
+let nioEmbedded = Target.Dependency.product(name: "NIOEmbedded", package: "swift-nio")
 let nioHTTP1 = Target.Dependency.product(name: "NIOHTTP1", package: "swift-nio")
 let nioHTTPTypes = Target.Dependency.product(name: "NIOHTTPTypes", package: "swift-nio-extras")
 let nioExtras = Target.Dependency.product(name: "NIOExtras", package: "swift-nio-extras")
@@ -183,7 +184,9 @@ let package = Package(
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "Topology", "CDNCore", httpTypes], swiftSettings: swiftSettings),
         .testTarget(
             name: "CDNCoreTests",
-            dependencies: ["CDNCore", "Topology", "EdgesimTestSupport", httpTypes, nioCore, nioPosix, nioHTTP1, logging, hummingbird, serviceLifecycle],
+            dependencies: [
+                "CDNCore", "Topology", "EdgesimTestSupport", httpTypes, nioCore, nioPosix, nioEmbedded, nioHTTP1, logging, hummingbird, serviceLifecycle,
+            ],
             swiftSettings: swiftSettings
         ),
         /// Runs the real executable for the suites that drive it as a user does.

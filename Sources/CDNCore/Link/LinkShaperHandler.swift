@@ -39,19 +39,25 @@ public final class LinkShaperHandler: ChannelDuplexHandler, RemovableChannelHand
     /// twice. Spent by the writes up to the next flush.
     private var deliveredLate = TimeAmount.zero
 
+    /// The clock: the loop's own in tests (an `EmbeddedEventLoop`'s), so its timers and the
+    /// shaper's instants agree.
+    private let now: @Sendable () -> NIODeadline
+
     /// Creates a shaper for one connection.
     /// - Parameters:
     ///   - shape: The link's behaviour.
     ///   - seed: The seed of its jitter and loss draws.
-    public init(shape: LinkShape, seed: UInt64) {
+    ///   - now: The current instant.
+    public init(shape: LinkShape, seed: UInt64, now: @escaping @Sendable () -> NIODeadline = { .now() }) {
         self.shape = shape
         self.seed = seed
+        self.now = now
     }
 
     public func handlerAdded(context: ChannelHandlerContext) {
-        let now = NIODeadline.now()
-        toUs = LinkSchedule(shape: shape, openedAt: now, payHandshake: true, seed: seed)
-        fromUs = LinkSchedule(shape: shape, openedAt: now, payHandshake: false, seed: seed ^ 0x5DEE_CE66)
+        let opened = now()
+        toUs = LinkSchedule(shape: shape, openedAt: opened, payHandshake: true, seed: seed)
+        fromUs = LinkSchedule(shape: shape, openedAt: opened, payHandshake: false, seed: seed ^ 0x5DEE_CE66)
     }
 
     public func handlerRemoved(context: ChannelHandlerContext) {
@@ -76,7 +82,7 @@ public final class LinkShaperHandler: ChannelDuplexHandler, RemovableChannelHand
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
-        let at = toUs!.release(arrival: .now(), bytes: buffer.readableBytes)
+        let at = toUs!.release(arrival: now(), bytes: buffer.readableBytes)
         inbound.append(.bytes(buffer), at: at)
         scheduleInbound(context: context)
     }
@@ -86,12 +92,12 @@ public final class LinkShaperHandler: ChannelDuplexHandler, RemovableChannelHand
     }
 
     public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        inbound.append(.event(event), at: inbound.lastRelease ?? .now())
+        inbound.append(.event(event), at: inbound.lastRelease ?? now())
         scheduleInbound(context: context)
     }
 
     public func channelInactive(context: ChannelHandlerContext) {
-        inbound.append(.inactive, at: inbound.lastRelease ?? .now())
+        inbound.append(.inactive, at: inbound.lastRelease ?? now())
         scheduleInbound(context: context)
         outboundTimer?.cancel()
         outboundTimer = nil
@@ -103,9 +109,9 @@ public final class LinkShaperHandler: ChannelDuplexHandler, RemovableChannelHand
         inboundTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: next) { [self] in
             inboundTimer = nil
             var delivered = false
-            let now = NIODeadline.now()
-            let (due, lastDue) = inbound.removeDue(now: now)
-            if let lastDue { deliveredLate = max(.zero, now - lastDue) }
+            let fired = now()
+            let (due, lastDue) = inbound.removeDue(now: fired)
+            if let lastDue { deliveredLate = max(.zero, fired - lastDue) }
             for item in due {
                 switch item {
                 case .bytes(let buffer):
@@ -131,7 +137,7 @@ public final class LinkShaperHandler: ChannelDuplexHandler, RemovableChannelHand
     public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let buffer = unwrapOutboundIn(data)
         let credit = min(deliveredLate, TimeAmount.nanoseconds(shape.oneWay.nanoseconds))
-        let at = fromUs!.release(arrival: .now() - credit, bytes: buffer.readableBytes)
+        let at = fromUs!.release(arrival: now() - credit, bytes: buffer.readableBytes)
         outbound.append(.bytes(buffer, promise), at: at)
         scheduleOutbound(context: context)
     }
@@ -144,14 +150,14 @@ public final class LinkShaperHandler: ChannelDuplexHandler, RemovableChannelHand
 
     public func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
         guard outbound.nextRelease != nil else { return context.close(mode: mode, promise: promise) }
-        outbound.append(.close(mode, promise), at: outbound.lastRelease ?? .now())
+        outbound.append(.close(mode, promise), at: outbound.lastRelease ?? now())
     }
 
     private func scheduleOutbound(context: ChannelHandlerContext) {
         guard outboundTimer == nil, let next = outbound.nextRelease else { return }
         outboundTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: next) { [self] in
             outboundTimer = nil
-            for item in outbound.removeDue(now: .now()).items {
+            for item in outbound.removeDue(now: now()).items {
                 switch item {
                 case .bytes(let buffer, let promise): context.write(wrapOutboundOut(buffer), promise: promise)
                 case .close(let mode, let promise):

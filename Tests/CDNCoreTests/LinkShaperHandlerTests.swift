@@ -1,0 +1,87 @@
+import CDNCore
+import NIOCore
+import NIOEmbedded
+import Synchronization
+import Testing
+
+/// The shaper on an embedded loop with a clock the test sets: when it delivers a request late,
+/// the answer's delay is shortened by as much, and never below the model.
+///
+/// The loop runs a timer when the test moves its time past the timer's deadline; the shaper
+/// reads the test's clock, which says how late that is.
+@Suite struct LinkShaperHandlerTests {
+    final class Clock: Sendable {
+        private let instant = Mutex(NIODeadline.uptimeNanoseconds(0))
+        var now: NIODeadline { instant.withLock { $0 } }
+
+        /// Sets the clock, then lets the loop run what is due by then.
+        func move(to milliseconds: Int64, _ loop: EmbeddedEventLoop) {
+            let deadline = NIODeadline.uptimeNanoseconds(UInt64(milliseconds * 1_000_000))
+            instant.withLock { $0 = deadline }
+            loop.advanceTime(to: deadline)
+        }
+    }
+
+    /// A connection through a 10 ms one-way link, opened at time zero.
+    static func shaped() -> (EmbeddedChannel, EmbeddedEventLoop, Clock) {
+        let loop = EmbeddedEventLoop()
+        let clock = Clock()
+        let shaper = LinkShaperHandler(shape: LinkShape(oneWay: .milliseconds(10)), seed: 1, now: { clock.now })
+        return (EmbeddedChannel(handler: shaper, loop: loop), loop, clock)
+    }
+
+    static func text(_ buffer: ByteBuffer?) -> String? { buffer.map { String(buffer: $0) } }
+
+    @Test func anAnswerToALateDeliveryWaitsThatMuchLessButNoLessThanTheModel() throws {
+        let (channel, loop, clock) = Self.shaped()
+        defer { _ = try? channel.finish() }
+        // The request arrives at 0 and is due at 30 ms: the handshake's round trip, then one way.
+        try channel.writeInbound(ByteBuffer(string: "GET"))
+        clock.move(to: 29, loop)
+        #expect(try channel.readInbound(as: ByteBuffer.self) == nil)
+        // The loop gets to it 3 ms late.
+        clock.move(to: 33, loop)
+        #expect(Self.text(try channel.readInbound(as: ByteBuffer.self)) == "GET")
+        // Answered at once: in the model it left at 30 ms, so it arrives at 40, not 43.
+        channel.write(ByteBuffer(string: "200"), promise: nil)
+        channel.flush()
+        clock.move(to: 39, loop)
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
+        clock.move(to: 40, loop)
+        #expect(Self.text(try channel.readOutbound(as: ByteBuffer.self)) == "200")
+
+        // The next request is delivered on time: its answer waits the whole one way.
+        try channel.writeInbound(ByteBuffer(string: "GET2"))
+        clock.move(to: 50, loop)
+        #expect(Self.text(try channel.readInbound(as: ByteBuffer.self)) == "GET2")
+        channel.write(ByteBuffer(string: "201"), promise: nil)
+        channel.flush()
+        clock.move(to: 59, loop)
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
+        clock.move(to: 60, loop)
+        #expect(Self.text(try channel.readOutbound(as: ByteBuffer.self)) == "201")
+    }
+
+    @Test func theCreditIsNeverMoreThanOneWayAndIsSpentByOneFlush() throws {
+        let (channel, loop, clock) = Self.shaped()
+        defer { _ = try? channel.finish() }
+        try channel.writeInbound(ByteBuffer(string: "GET"))
+        clock.move(to: 55, loop)  // 25 ms late: more than the one way
+        #expect(try channel.readInbound(as: ByteBuffer.self) != nil)
+        // Both writes before the flush use the credit, held to 10 ms: they leave when written,
+        // never before.
+        channel.write(ByteBuffer(string: "head"), promise: nil)
+        channel.write(ByteBuffer(string: "body"), promise: nil)
+        channel.flush()
+        loop.run()
+        #expect(Self.text(try channel.readOutbound(as: ByteBuffer.self)) == "head")
+        #expect(Self.text(try channel.readOutbound(as: ByteBuffer.self)) == "body")
+        // A write after the flush has no credit left.
+        channel.write(ByteBuffer(string: "later"), promise: nil)
+        channel.flush()
+        clock.move(to: 64, loop)
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
+        clock.move(to: 65, loop)
+        #expect(Self.text(try channel.readOutbound(as: ByteBuffer.self)) == "later")
+    }
+}

@@ -1,4 +1,5 @@
 import Testing
+import Topology
 
 @testable import CDNCore
 

@@ -1,3 +1,5 @@
+import Topology
+
 /// The `Server-Timing` value a node's response carries: CloudFront's `cdn-*` metrics (spec §9)
 /// plus one entry per stage edgesim times, so a client sees where the time went.
 ///

@@ -1,4 +1,5 @@
 import NIOCore
+import Topology
 
 /// Decides when each chunk that crosses one direction of a link is delivered.
 ///
@@ -51,13 +52,5 @@ public struct LinkSchedule: Sendable {
         let release = max(sent + .nanoseconds(delay.nanoseconds), lastRelease)
         lastRelease = release
         return release
-    }
-}
-
-extension Duration {
-    /// The duration in whole nanoseconds.
-    public var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

@@ -1,4 +1,5 @@
 import NIOCore
+import Topology
 
 /// Applies a ``LinkShape`` to both directions of one TCP connection, in user space: the
 /// kernel's loopback is instant, so every byte waits here for the modelled delay instead.

@@ -1,4 +1,5 @@
 import HTTPTypes
+import Topology
 
 /// How a regional hub answered an edge's request: its result and how long the origin took,
 /// link included. It crosses the hub→edge wire as two internal header fields, written and read

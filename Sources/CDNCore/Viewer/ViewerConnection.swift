@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Topology
 
 /// A keep-alive HTTP/1.1 connection from a viewer location: it binds the viewer's loopback
 /// source address (so the edge applies that location's link) and carries one request after

@@ -1,4 +1,5 @@
 import NIOCore
+import Topology
 
 /// The edge's end of one worker's pipes, on an event loop: the first frame is the worker's
 /// hello, then each invocation is one frame out and one back. An invocation's limits are
@@ -61,9 +62,8 @@ final class WorkerLink: ChannelInboundHandler, RemovableChannelHandler {
         case .idle: break
         }
         let promise = loop.makePromise(of: [UInt8].self)
-        let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
         state = .busy(promise)
-        watch(until: .now() + .nanoseconds(nanoseconds), timeout: timeout, memoryLimit: memoryLimit, on: loop)
+        watch(until: .now() + .nanoseconds(timeout.nanoseconds), timeout: timeout, memoryLimit: memoryLimit, on: loop)
         context.writeAndFlush(wrapOutboundOut(Frames.encode(frame, allocator: context.channel.allocator)), promise: nil)
         return promise.futureResult
     }

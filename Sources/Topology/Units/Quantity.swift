@@ -138,6 +138,12 @@ extension Duration {
 
     /// The duration in (fractional) seconds.
     public var inSeconds: Double { inMilliseconds / 1000 }
+
+    /// The duration in whole nanoseconds, as NIO's `TimeAmount` and `NIODeadline` count.
+    public var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
 }
 
 extension StringProtocol {

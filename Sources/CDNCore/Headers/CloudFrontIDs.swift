@@ -3,8 +3,7 @@ import Synchronization
 /// The identifiers CloudFront puts on responses, in its formats (spec §9).
 public enum CloudFrontIDs {
     private static let urlSafe = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
-    private static let hex = Array("0123456789abcdef")
-    private static let hexBytes = Array("0123456789abcdef".utf8)
+    private static let hex = Array("0123456789abcdef".utf8)
     /// A per-process random start, so ids differ between processes and runs.
     private static let seed = UInt64.random(in: .min ... .max)
     /// Ids made so far by this process: each one's number, so no two are alike.
@@ -17,8 +16,7 @@ public enum CloudFrontIDs {
     /// bijection), so ids of one process never repeat; each 64-bit word gives ten characters (6 bits each).
     /// CloudFront's ids are opaque: unique, not secret.
     public static func requestID() -> String {
-        let number = issued.add(1, ordering: .relaxed).newValue
-        var generator = SeededRandom(seed: seed ^ (number &* 0xD1B5_4A32_D192_ED03))
+        var generator = nextGenerator()
         return String(unsafeUninitializedCapacity: 56) { buffer in
             var filled = 0
             while filled < 54 {
@@ -42,8 +40,7 @@ public enum CloudFrontIDs {
     /// opens and reads `/dev/urandom` on every call, which was 5% of an edge's CPU per function
     /// call.
     public static func invocationID() -> String {
-        let number = issued.add(1, ordering: .relaxed).newValue
-        var generator = SeededRandom(seed: seed ^ (number &* 0xD1B5_4A32_D192_ED03))
+        var generator = nextGenerator()
         // Version 4 in the 13th digit, the RFC 4122 variant (8, 9, a or b) in the 17th.
         let high = generator.next() & 0xFFFF_FFFF_FFFF_0FFF | 0x0000_0000_0000_4000
         let low = generator.next() & 0x3FFF_FFFF_FFFF_FFFF | 0x8000_0000_0000_0000
@@ -55,17 +52,23 @@ public enum CloudFrontIDs {
                     filled += 1
                 }
                 let word = digit < 16 ? high : low
-                buffer[filled] = hexBytes[Int(word >> UInt64(60 - 4 * (digit % 16)) & 15)]
+                buffer[filled] = hex[Int(word >> UInt64(60 - 4 * (digit % 16)) & 15)]
                 filled += 1
             }
             return filled
         }
     }
 
+    /// The generator of the next id: the process's seed and the id's number, never the same twice.
+    private static func nextGenerator() -> SeededRandom {
+        let number = issued.add(1, ordering: .relaxed).newValue
+        return SeededRandom(seed: seed ^ (number &* 0xD1B5_4A32_D192_ED03))
+    }
+
     /// The 32 lowercase hex characters of a node's `Via` host name, fixed for the process.
     public static func viaHost() -> String {
         var generator = SystemRandomNumberGenerator()
-        return String((0..<32).map { _ in hex.randomElement(using: &generator)! })
+        return String(decoding: (0..<32).map { _ in hex.randomElement(using: &generator)! }, as: UTF8.self)
     }
 
     /// The `Via` value a node adds: `1.1 <id>.cloudfront.net (CloudFront)`.

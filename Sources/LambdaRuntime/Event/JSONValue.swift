@@ -34,6 +34,12 @@ enum JSONValue: Equatable, Sendable {
         return nil
     }
 
+    /// The boolean, if this is one.
+    var bool: Bool? {
+        if case .bool(let value) = self { return value }
+        return nil
+    }
+
     /// The number, if this is one (a boolean is not).
     var number: Double? {
         if case .number(let value) = self { return value }

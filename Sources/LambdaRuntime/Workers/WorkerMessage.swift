@@ -18,10 +18,7 @@ struct WorkerMessage {
         result = newline.map { Array(bytes[bytes.index(after: $0)...]) }
     }
 
-    func bool(_ key: String) -> Bool? {
-        if case .bool(let value) = fields[key] { return value }
-        return nil
-    }
+    func bool(_ key: String) -> Bool? { fields[key]?.bool }
 
     func string(_ key: String) -> String? { fields[key]?.string }
 

@@ -86,7 +86,6 @@ public actor WorkerPool {
         // start is not hidden), and reports the model as its Init Duration.
         let initDuration = started.map { modelledInitDuration ?? $0 }
         if let waited, let modelledInitDuration, modelledInitDuration > waited { try? await Task.sleep(for: modelledInitDuration - waited) }
-        let spawnDuration = waited
         let frame = Self.frame(
             event: event,
             requestID: requestID,
@@ -108,7 +107,7 @@ public actor WorkerPool {
             error: nil,
             duration: .milliseconds(message.double("durationMs") ?? 0),
             initDuration: initDuration ?? message.double("initDurationMs").map { .milliseconds($0) },
-            spawnDuration: spawnDuration,
+            spawnDuration: waited,
             maxMemoryUsedMegabytes: Int(message.double("maxMemoryUsedMB") ?? 0)
         )
         if message.bool("ok") == true {

@@ -171,11 +171,12 @@ struct EdgeResponder: ViewerResponder {
         exchange.trace.stageTimes += response.trace.stageTimes
         let ranUpstream = response.trace.functionsRun.count
         let viewerResponseStarted = ContinuousClock.now
-        let runsViewerResponse = triggers.runsViewerResponse(distribution: distribution, behavior: behavior)
-        let seenByViewerResponse = runsViewerResponse ? withViewerFields(viewerRequest) : viewerRequest
-        let viewerResponseFailure =
-            response.status.code < 400
-            ? await triggers.viewerResponse(&response, request: seenByViewerResponse, distribution: distribution, behavior: behavior) : nil
+        var viewerResponseFailure: FunctionFailure?
+        if response.status.code < 400 {
+            let runsFunction = triggers.runsViewerResponse(distribution: distribution, behavior: behavior)
+            let seen = runsFunction ? withViewerFields(viewerRequest) : viewerRequest
+            viewerResponseFailure = await triggers.viewerResponse(&response, request: seen, distribution: distribution, behavior: behavior)
+        }
         if response.trace.functionsRun.count > ranUpstream { exchange.trace.noteStage(.viewerResponse, .now - viewerResponseStarted) }
         exchange.trace.functionsRun += response.trace.functionsRun
         if let failure = viewerResponseFailure { return fail(failure, exchange) }

@@ -15,6 +15,7 @@ connections="${2:-32}"
 work="$(mktemp -d)"
 results="benchmarks/results"
 . benchmarks/network.sh
+. benchmarks/nginx.sh
 
 nginx_pid=""
 cleanup() {
@@ -34,33 +35,8 @@ edge_host="$(node_field NRT50 host)"
 origin_port="$(node_field site port)"
 
 # nginx: a caching reverse proxy to the same built-in origin, the same 60 s TTL.
-nginx_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-mkdir -p "$work/nginx/cache"
-chmod 755 "$work" "$work/nginx"
-chmod 777 "$work/nginx/cache"   # nginx workers run as an unprivileged user
-cat >"$work/nginx/nginx.conf" <<CONF
-worker_processes auto;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    proxy_cache_path $work/nginx/cache keys_zone=edge:16m max_size=256m;
-    upstream origin { server 127.0.0.1:$origin_port; keepalive 64; }
-    server {
-        listen 127.0.0.1:$nginx_port;
-        location / {
-            proxy_pass http://origin;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_cache edge;
-            proxy_cache_valid 200 60s;
-            add_header X-Cache \$upstream_cache_status;
-        }
-    }
-}
-CONF
+nginx_port=$(free_port)
+nginx_config "$work/nginx" "$origin_port" "$nginx_port"
 nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
 nginx_pid=$!
 sleep 0.5

@@ -29,6 +29,7 @@ cleanup() {
     if [ -n "${KEEP:-}" ]; then echo "callgrind's dumps are in $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
+. benchmarks/nginx.sh
 mkdir -p benchmarks/results
 echo "building edgesim with the Swift runtime linked in (.build-static)…" >&2
 swift build -c release --static-swift-stdlib --product edgesim --scratch-path .build-static >"$work/build.log" 2>&1 ||
@@ -52,34 +53,8 @@ nodes = {n['id']: n for n in json.load(open(sys.argv[1]))['nodes']}
 print(nodes['NRT50']['host'], nodes['NRT50']['port'], nodes['NRT50']['pid'], nodes['site']['port'])" "$work/state/network.json")
 
 # nginx, one process (no master), a caching reverse proxy to the same origin.
-nginx_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-mkdir -p "$work/nginx/cache"
-chmod 755 "$work" "$work/nginx"
-chmod 777 "$work/nginx/cache"
-cat >"$work/nginx/nginx.conf" <<CONF
-worker_processes 1;
-master_process off;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    proxy_cache_path $work/nginx/cache keys_zone=edge:16m max_size=256m;
-    upstream origin { server 127.0.0.1:$origin_port; keepalive 8; }
-    server {
-        listen 127.0.0.1:$nginx_port;
-        location / {
-            proxy_pass http://origin;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_cache edge;
-            proxy_cache_valid 200 60s;
-            add_header X-Cache \$upstream_cache_status;
-        }
-    }
-}
-CONF
+nginx_port=$(free_port)
+nginx_config "$work/nginx" "$origin_port" "$nginx_port" single
 valgrind --tool=callgrind --callgrind-out-file="$work/cg.%p.out" nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" >"$work/nginx.log" 2>&1 &
 nginx_pid=$!
 

@@ -13,6 +13,7 @@ duration="${1:-10}"
 connections="${2:-8}"
 work="$(mktemp -d)"
 . benchmarks/network.sh
+. benchmarks/nginx.sh   # free_port
 node_pid=""
 python_pid=""
 cleanup() {
@@ -25,10 +26,10 @@ trap cleanup EXIT
 start_network benchmarks/lambda/topology.yaml
 edge_port="$(node_field NRT50 port)"
 edge_host="$(node_field NRT50 host)"
-node_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+node_port=$(free_port)
 node benchmarks/lambda/in-process-server.js "$node_port" &
 node_pid=$!
-python_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python_port=$(free_port)
 python3 benchmarks/lambda/in-process-server.py "$python_port" &
 python_pid=$!
 sleep 0.5

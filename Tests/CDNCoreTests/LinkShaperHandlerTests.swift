@@ -32,6 +32,24 @@ import Testing
 
     static func text(_ buffer: ByteBuffer?) -> String? { buffer.map { String(buffer: $0) } }
 
+    /// Writes an answer and flushes it, and checks it reaches the wire at `milliseconds`, not
+    /// a millisecond before.
+    static func answer(
+        _ text: String,
+        arrivesAt milliseconds: Int64,
+        _ channel: EmbeddedChannel,
+        _ loop: EmbeddedEventLoop,
+        _ clock: Clock,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        channel.write(ByteBuffer(string: text), promise: nil)
+        channel.flush()
+        clock.move(to: milliseconds - 1, loop)
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil, sourceLocation: sourceLocation)
+        clock.move(to: milliseconds, loop)
+        #expect(Self.text(try channel.readOutbound(as: ByteBuffer.self)) == text, sourceLocation: sourceLocation)
+    }
+
     @Test func anAnswerToALateDeliveryWaitsThatMuchLessButNoLessThanTheModel() throws {
         let (channel, loop, clock) = Self.shaped()
         defer { _ = try? channel.finish() }
@@ -43,23 +61,13 @@ import Testing
         clock.move(to: 33, loop)
         #expect(Self.text(try channel.readInbound(as: ByteBuffer.self)) == "GET")
         // Answered at once: in the model it left at 30 ms, so it arrives at 40, not 43.
-        channel.write(ByteBuffer(string: "200"), promise: nil)
-        channel.flush()
-        clock.move(to: 39, loop)
-        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
-        clock.move(to: 40, loop)
-        #expect(Self.text(try channel.readOutbound(as: ByteBuffer.self)) == "200")
+        try Self.answer("200", arrivesAt: 40, channel, loop, clock)
 
         // The next request is delivered on time: its answer waits the whole one way.
         try channel.writeInbound(ByteBuffer(string: "GET2"))
         clock.move(to: 50, loop)
         #expect(Self.text(try channel.readInbound(as: ByteBuffer.self)) == "GET2")
-        channel.write(ByteBuffer(string: "201"), promise: nil)
-        channel.flush()
-        clock.move(to: 59, loop)
-        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
-        clock.move(to: 60, loop)
-        #expect(Self.text(try channel.readOutbound(as: ByteBuffer.self)) == "201")
+        try Self.answer("201", arrivesAt: 60, channel, loop, clock)
     }
 
     @Test func theCreditIsNeverMoreThanOneWayAndIsSpentByOneFlush() throws {
@@ -77,11 +85,6 @@ import Testing
         #expect(Self.text(try channel.readOutbound(as: ByteBuffer.self)) == "head")
         #expect(Self.text(try channel.readOutbound(as: ByteBuffer.self)) == "body")
         // A write after the flush has no credit left.
-        channel.write(ByteBuffer(string: "later"), promise: nil)
-        channel.flush()
-        clock.move(to: 64, loop)
-        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
-        clock.move(to: 65, loop)
-        #expect(Self.text(try channel.readOutbound(as: ByteBuffer.self)) == "later")
+        try Self.answer("later", arrivesAt: 65, channel, loop, clock)
     }
 }

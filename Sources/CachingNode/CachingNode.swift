@@ -179,6 +179,8 @@ public struct CachingNode {
     /// - Parameters:
     ///   - viewers: What answers the viewers.
     ///   - shape: The link shape of each connection, by the peer's address.
+    ///   - https: The HTTPS listener's port and certificates, if it has one, and what to call
+    ///     with its bound port (before `onReady`).
     ///   - serverName: The `Server` name of every response.
     ///   - own: The role's own services, started after the client and before the follower.
     ///   - overloaded: Whether the node is shedding load, for `/health`.
@@ -187,6 +189,7 @@ public struct CachingNode {
     public func services(
         viewers: any ViewerResponder,
         shape: @escaping LinkShape.Lookup,
+        https: (port: Int, tls: ViewerTLS, onBound: @Sendable (Int) async -> Void)? = nil,
         serverName: String,
         own: [any Service] = [],
         overloaded: (@Sendable () -> Bool)? = nil,
@@ -195,11 +198,14 @@ public struct CachingNode {
     ) -> [any Service] {
         services(own: own, overloaded: overloaded, onReady: onReady, logger: logger) { [settings] onRunning in
             ViewerServer(
-                .init(host: settings.host, port: settings.port, serverName: serverName),
+                .init(host: settings.host, port: settings.port, serverName: serverName, https: https.map { ($0.port, $0.tls) }),
                 responder: viewers,
                 shape: shape,
                 logger: logger,
-                onRunning: onRunning
+                onRunning: { ports in
+                    if let https, let port = ports.https { await https.onBound(port) }
+                    await onRunning(ports.http)
+                }
             )
         }
     }

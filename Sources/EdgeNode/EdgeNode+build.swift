@@ -1,5 +1,6 @@
 import CDNCore
 import CachingNode
+import Foundation
 import LambdaRuntime
 import Logging
 import NIOCore
@@ -17,6 +18,7 @@ public enum EdgeNode {
     ///   - settings: The edge's settings.
     ///   - triggers: The trigger stages; by default the topology's functions run as Lambda@Edge
     ///     handlers (``NoTriggers`` when none is associated).
+    ///   - httpsPort: Where the HTTPS listener's port goes once bound, before `onReady` is called.
     ///   - onReady: Called once both listeners are bound, with their ports.
     ///   - logger: The process's logger.
     /// - Returns: The services, in start order.
@@ -24,6 +26,7 @@ public enum EdgeNode {
     public static func build(
         _ settings: EdgeSettings,
         triggers: (any TriggerStages)? = nil,
+        httpsPort: BoundPort = BoundPort(),
         onReady: @escaping @Sendable (_ port: Int, _ adminPort: Int) async -> Void,
         logger: Logger
     ) async throws -> [any Service] {
@@ -59,6 +62,13 @@ public enum EdgeNode {
             functions = [host]
         }
         let viewers = ViewerDirectory(topology: topology, edge: spec.id)
+        let served = topology.distributions.filter { $0.edges.contains(spec.id) }
+        let https = try settings.httpsPort.map { port in
+            let files = TLSFiles(stateDirectory: settings.stateDirectory)
+            // `up` makes them before any edge starts; an edge run on its own makes its own.
+            if !FileManager.default.fileExists(atPath: files.authorityCertificate) { try files.prepare(for: topology) }
+            return (port: port, tls: try ViewerTLS(files: files, distributions: served), onBound: { @Sendable in httpsPort.bound($0) })
+        }
         let shedder = LoadShedder(limit: settings.maximumInFlight)
         let responder = EdgeResponder(
             id: spec.id,
@@ -72,11 +82,13 @@ public enum EdgeNode {
             metrics: node.metrics,
             via: CloudFrontIDs.via(host: CloudFrontIDs.viaHost()),
             shedder: shedder,
+            httpsPort: httpsPort,
             logger: logger
         )
         return node.services(
             viewers: responder,
             shape: { viewers.shape(for: $0) },
+            https: https,
             serverName: "CloudFront",
             own: functions,
             overloaded: { shedder.isOverloaded },

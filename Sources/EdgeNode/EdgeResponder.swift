@@ -27,6 +27,8 @@ struct EdgeResponder: ViewerResponder {
     let shedder: LoadShedder
     /// The distributions this edge serves, chosen once from the topology.
     let served: [DistributionSpec]
+    /// The HTTPS listener's port once bound, for the redirects of `redirect-to-https`.
+    let httpsPort: BoundPort
     let logger: Logger
 
     init(
@@ -41,6 +43,7 @@ struct EdgeResponder: ViewerResponder {
         metrics: NodeMetrics,
         via: String,
         shedder: LoadShedder,
+        httpsPort: BoundPort,
         logger: Logger
     ) {
         self.id = id
@@ -55,6 +58,7 @@ struct EdgeResponder: ViewerResponder {
         viaField = HTTPField(name: .via, value: via)
         popField = HTTPField(name: .amzCfPop, value: id)
         self.shedder = shedder
+        self.httpsPort = httpsPort
         self.logger = logger
         served = topology.distributions.filter { $0.edges.contains(id) }
     }
@@ -104,8 +108,17 @@ struct EdgeResponder: ViewerResponder {
             requestID: exchange.requestID,
             viewer: viewers.viewer(at: request.remoteIP),
             origin: behavior.origin,
-            clientPort: request.remoteAddress?.port
+            clientPort: request.remoteAddress?.port,
+            viewerProtocol: request.viewerProtocol,
+            httpVersion: request.versionText
         )
+
+        // 2½. The behavior's viewer protocol policy: plain HTTP redirected to HTTPS or refused,
+        //     at the edge, before any function runs (spec §1.1).
+        if request.viewerProtocol == .http, behavior.viewerProtocolPolicy != .allowAll {
+            let (page, result) = protocolAnswer(request, policy: behavior.viewerProtocolPolicy, requestID: exchange.requestID)
+            return finish(page, result: result, exchange)
+        }
 
         // 3. viewer-request: may change the request (and so the cache key) or answer it; a
         //    generated response is not cached and skips viewer-response.
@@ -185,6 +198,38 @@ struct EdgeResponder: ViewerResponder {
         let generatedNow = answer.result == .miss && answer.response.trace.generatedBy != nil
         let result: ResultType = generatedNow ? .lambdaGeneratedResponse : response.status.code >= 400 ? .error : ResultType(answer.result)
         return finish(response, result: result, exchange, answer: answer, conditional: request.headers[.ifNoneMatch])
+    }
+
+    /// What plain HTTP gets under a policy other than allow-all: a redirect to the same URL over
+    /// HTTPS (301 for GET and HEAD; 307 for other methods over HTTP/1.1, which keeps the method
+    /// and body; 403 over HTTP/1.0), or 403 under https-only.
+    private func protocolAnswer(_ request: IncomingRequest, policy: ViewerProtocolPolicy, requestID: String) -> (StoredResponse, ResultType) {
+        let keepsMethod = request.method == .get || request.method == .head
+        guard policy == .redirectToHTTPS, keepsMethod || !request.isBeforeHTTP11 else {
+            let reason =
+                policy == .httpsOnly
+                ? "This distribution only accepts HTTPS: ask https://\(request.head.authority ?? "")\(request.target)."
+                : "This distribution redirects HTTP to HTTPS, which an HTTP/1.0 \(request.method) cannot follow."
+            return (ErrorPage.response(status: .forbidden, reason: reason, requestID: requestID), .error)
+        }
+        let authority = request.head.authority ?? served.first?.domainName ?? ""
+        let host = Self.hostWithoutPort(authority)
+        let port = httpsPort.port.map { $0 == 443 ? "" : ":\($0)" } ?? ""
+        let location = "https://\(host)\(port)\(request.target)"
+        var page = ErrorPage.response(
+            status: keepsMethod ? .movedPermanently : .temporaryRedirect,
+            reason: "This object has moved to \(location).",
+            requestID: requestID
+        )
+        page.headers[.location] = location
+        return (page, .redirect)
+    }
+
+    /// `host` of `host:port` (and of `[v6]:port`).
+    static func hostWithoutPort(_ authority: String) -> String {
+        if authority.hasPrefix("["), let end = authority.firstIndex(of: "]") { return String(authority[...end]) }
+        guard let colon = authority.lastIndex(of: ":") else { return authority }
+        return String(authority[..<colon])
     }
 
     /// The upstream fetch of a miss: origin-request, then the hub for GET and HEAD (the origin

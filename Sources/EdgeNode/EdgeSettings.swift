@@ -17,6 +17,8 @@ public struct EdgeSettings: Sendable {
     public var rollout: Duration
     /// Requests worked on at once before the rest are shed with 503.
     public var maximumInFlight: Int
+    /// The HTTPS listener's port (0 for an ephemeral one); `nil` for no HTTPS listener.
+    public var httpsPort: Int?
 
     /// Creates settings.
     /// - Parameters:
@@ -27,13 +29,15 @@ public struct EdgeSettings: Sendable {
         hubAddress: SocketAddress,
         executionErrorStatus: Int = CachingNodeSettings.Default.executionErrorStatus,
         rollout: Duration = .zero,
-        maximumInFlight: Int = CachingNodeSettings.Default.maximumInFlight
+        maximumInFlight: Int = CachingNodeSettings.Default.maximumInFlight,
+        httpsPort: Int? = 0
     ) {
         self.node = node
         self.hubAddress = hubAddress
         self.executionErrorStatus = executionErrorStatus
         self.rollout = rollout
         self.maximumInFlight = maximumInFlight
+        self.httpsPort = httpsPort
     }
 
     /// The edge's id in the topology (a POP id, `NRT50`).

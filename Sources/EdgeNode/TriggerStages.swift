@@ -30,6 +30,10 @@ public struct EdgeRequest: Sendable {
     public var clientPort: Int?
     /// The versions of the functions that ran for this request (`name:N`), in order.
     public var functionsRun: [FunctionRef] = []
+    /// What the viewer connected with, for `CloudFront-Forwarded-Proto`.
+    public var viewerProtocol: ViewerProtocol = .http
+    /// The HTTP version the viewer spoke (`1.1`, `2.0`), for `CloudFront-Viewer-Http-Version`.
+    public var httpVersion = "1.1"
 
     /// The path and query, as sent upstream.
     public var target: String { querystring.isEmpty ? uri : uri + "?" + querystring }

@@ -60,8 +60,8 @@ enum ViewerHeaders {
         for field in fields where !isCloudFrontViewerField(field.name) { result.append(field) }
         // `ip:port`; an IPv6 address goes without brackets, as CloudFront sends it.
         result.append(HTTPField(name: Name.address, value: percentEncoded("\(request.clientIP):\(request.clientPort ?? 0)")))
-        result.append(HTTPField(name: Name.forwardedProto, value: "http"))
-        result.append(HTTPField(name: Name.httpVersion, value: "1.1"))
+        result.append(HTTPField(name: Name.forwardedProto, value: request.viewerProtocol.rawValue))
+        result.append(HTTPField(name: Name.httpVersion, value: request.httpVersion))
         if let location { result.append(contentsOf: location.fields) }
         let device = Device(userAgent: fields[.userAgent] ?? "")
         let flags = [device.android, device.desktop, device.ios, device.mobile, device.smartTV, device.tablet]

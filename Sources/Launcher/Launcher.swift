@@ -33,8 +33,15 @@ public struct Launcher: Service {
     public func run() async throws {
         try prepareStateDirectory()
         let table = NodeTable()
+        // The edges' certificates exist before any edge starts (made once, kept across runs).
+        do { try TLSFiles(stateDirectory: settings.stateDirectory).prepare(for: topology) } catch {
+            throw LaunchError(node: "up", problem: "cannot make the network's TLS certificates: \(error)")
+        }
         let sharing = topology.edges.filter { $0.listen.port == ListenAddress.Default.port }.compactMap { topology.edgeHosts[$0.id] }
-        let tiers = NodePlan.tiers(of: topology, edgePort: try SharedPort.find(on: sharing))
+        let edgePort = try SharedPort.find(on: sharing)
+        let edgeHosts = topology.edges.compactMap { topology.edgeHosts[$0.id] }
+        let edgeHTTPSPort = edgeHosts.isEmpty ? 0 : try SharedPort.find(on: edgeHosts, except: edgePort)
+        let tiers = NodePlan.tiers(of: topology, edgePort: edgePort, edgeHTTPSPort: edgeHTTPSPort)
         let hosts = Dictionary(uniqueKeysWithValues: tiers.joined().map { ($0.id, $0.host) })
         defer { NetworkState.remove(from: settings.stateDirectory) }
         try await withThrowingDiscardingTaskGroup { group in

@@ -13,6 +13,8 @@ struct NodePlan: Sendable {
     var host: String
     /// The port the topology fixes, or 0.
     var port: Int
+    /// An edge's HTTPS port: the one every edge shares, or 0.
+    var httpsPort = 0
     /// Its hub, for an edge.
     var hub: String?
     /// The ids of the nodes it connects to, which must be ready before it starts.
@@ -24,7 +26,8 @@ struct NodePlan: Sendable {
     ///   - topology: The topology.
     ///   - edgePort: The port every edge without a port of its own listens on (each on its own
     ///     address), so one DNS name with one port reaches whichever edge the answer names.
-    static func tiers(of topology: Topology, edgePort: Int = 0) -> [[NodePlan]] {
+    ///   - edgeHTTPSPort: The HTTPS port every edge listens on, for the same reason.
+    static func tiers(of topology: Topology, edgePort: Int = 0, edgeHTTPSPort: Int = 0) -> [[NodePlan]] {
         let edgeHosts = topology.edgeHosts
         let staticOrigins = topology.origins.filter { if case .staticFolder = $0.kind { true } else { false } }
         let originIDs = staticOrigins.map(\.id)
@@ -48,6 +51,7 @@ struct NodePlan: Sendable {
                 location: edge.location.label,
                 host: edgeHosts[edge.id] ?? edge.listen.host,
                 port: edge.listen.port == ListenAddress.Default.port ? edgePort : edge.listen.port,
+                httpsPort: edgeHTTPSPort,
                 hub: edge.hub,
                 upstreams: [edge.hub, RegistrySpec.id] + originIDs
             )

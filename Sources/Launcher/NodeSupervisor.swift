@@ -93,9 +93,9 @@ struct NodeSupervisor: Sendable {
         line.garbageDelay = settings.garbageDelay
         line.emulatesLinks = settings.emulatesLinks
         if let assigned = await table.assignedPorts(plan.id) {
-            (line.port, line.adminPort) = (assigned.port, assigned.adminPort)
+            (line.port, line.adminPort, line.httpsPort) = (assigned.port, assigned.adminPort, assigned.httpsPort ?? 0)
         } else {
-            line.port = plan.port
+            (line.port, line.httpsPort) = (plan.port, plan.httpsPort)
         }
         for upstream in plan.upstreams {
             // The DNS server checks the edges' health: it gets their admin ports.

@@ -16,7 +16,7 @@ actor NodeTable {
     }
 
     private var phases: [String: Phase] = [:]
-    private var ports: [String: (port: Int, adminPort: Int)] = [:]
+    private var ports: [String: (port: Int, adminPort: Int, httpsPort: Int?)] = [:]
     private var restarts: [String: Int] = [:]
     private var lastExit: [String: String] = [:]
     /// Bumped on every change, so the launcher knows when to rewrite the state file.
@@ -31,7 +31,7 @@ actor NodeTable {
     /// A node printed its ready line.
     func ready(_ id: String, pid: Int32, line: ReadyLine) {
         phases[id] = .ready(pid: pid, port: line.port, adminPort: line.adminPort)
-        ports[id] = (line.port, line.adminPort)
+        ports[id] = (line.port, line.adminPort, line.httpsPort)
         version += 1
     }
 
@@ -44,7 +44,7 @@ actor NodeTable {
     }
 
     /// The ports a node had once ready, reused when it restarts so its dependents keep working.
-    func assignedPorts(_ id: String) -> (port: Int, adminPort: Int)? { ports[id] }
+    func assignedPorts(_ id: String) -> (port: Int, adminPort: Int, httpsPort: Int?)? { ports[id] }
 
     /// Whether every node of a list is ready; `.failure` names one that exited before it was.
     func readiness(of ids: [String]) -> Result<Bool, LaunchError> {
@@ -79,6 +79,7 @@ actor NodeTable {
                 host: plan.host,
                 port: ports[plan.id]?.port ?? 0,
                 adminPort: ports[plan.id]?.adminPort ?? 0,
+                httpsPort: ports[plan.id]?.httpsPort,
                 pid: pid,
                 hub: plan.hub,
                 log: settings.logFile(of: plan.id),

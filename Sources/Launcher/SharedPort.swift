@@ -7,12 +7,12 @@ enum SharedPort {
     /// (32768–60999): the kernel never hands it to another socket's port 0 while the edges
     /// start, and two networks starting at the same moment (parallel tests) do not draw alike.
     /// - Throws: ``LaunchError`` when no such port turns up in a few tries.
-    static func find(on hosts: [String]) throws -> Int {
+    static func find(on hosts: [String], except taken: Int = 0) throws -> Int {
         guard let first = hosts.first else { return 0 }
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<100 {
             let port = Int.random(in: 20_000...32_767, using: &generator)
-            if hosts.allSatisfy({ bind($0, port: port) != nil }) { return port }
+            if port != taken, hosts.allSatisfy({ bind($0, port: port) != nil }) { return port }
         }
         throw LaunchError(node: "up", problem: "no TCP port is free on all of \(hosts.count) edge addresses (\(first) …)")
     }

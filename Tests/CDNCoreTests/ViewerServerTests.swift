@@ -34,7 +34,7 @@ import Testing
             responder: EchoResponder(),
             shape: { _ in .none },
             logger: logger,
-            onRunning: { bound.continuation.yield($0) }
+            onRunning: { bound.continuation.yield($0.http) }
         )
         try await withServicesRunning([server], logger: logger) {
             var ports = bound.stream.makeAsyncIterator()

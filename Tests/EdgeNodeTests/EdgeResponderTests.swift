@@ -51,6 +51,7 @@ import Topology
                 metrics: metrics,
                 via: CloudFrontIDs.via(host: CloudFrontIDs.viaHost()),
                 shedder: LoadShedder(limit: inFlightLimit),
+                httpsPort: BoundPort(),
                 logger: Logger(label: "test")
             )
             try await withServicesRunning([upstream], logger: Logger(label: "test")) {

@@ -247,6 +247,7 @@ extension ResultType {
         case .lambdaValidationError: 5
         case .lambdaExecutionError: 6
         case .lambdaLimitExceeded: 7
+        case .redirect: 8
         }
     }
 }

@@ -16,6 +16,7 @@ public struct NodeCommandLine: Sendable, Equatable {
         public static let node = "node"
         public static let host = "host"
         public static let port = "port"
+        public static let httpsPort = "https-port"
         public static let adminPort = "admin-port"
         public static let upstream = "upstream"
         public static let seed = "seed"
@@ -69,6 +70,8 @@ public struct NodeCommandLine: Sendable, Equatable {
     public var host: String?
     /// The traffic port; `nil` takes the topology's.
     public var port: Int?
+    /// An edge's HTTPS port (0: ephemeral).
+    public var httpsPort = 0
     /// The admin port (0: ephemeral).
     public var adminPort = 0
     /// Where the nodes it connects to listen.
@@ -110,6 +113,7 @@ public struct NodeCommandLine: Sendable, Equatable {
         if role == .edge || role == .hub { arguments += ["--\(Name.garbageDelay)", "\(garbageDelay.inSeconds) s"] }
         if !emulatesLinks { arguments.append("--\(Name.noLinkLatency)") }
         if let port { arguments += ["--\(Name.port)", "\(port)"] }
+        if role == .edge, httpsPort != 0 { arguments += ["--\(Name.httpsPort)", "\(httpsPort)"] }
         if adminPort != 0 { arguments += ["--\(Name.adminPort)", "\(adminPort)"] }
         for upstream in upstreams { arguments += ["--\(Name.upstream)", upstream.description] }
         return arguments

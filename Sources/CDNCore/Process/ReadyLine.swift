@@ -1,7 +1,8 @@
 import Foundation
 
 /// The line a node prints on standard output once both its listeners are bound:
-/// `READY node=NRT50 port=40123 admin=40124`. The launcher and the tests wait for it.
+/// `READY node=NRT50 port=40123 admin=40124`, and an edge's `https=40125`. The launcher and the
+/// tests wait for it.
 public struct ReadyLine: Hashable, Sendable, CustomStringConvertible {
     /// The node's id.
     public var node: String
@@ -9,12 +10,15 @@ public struct ReadyLine: Hashable, Sendable, CustomStringConvertible {
     public var port: Int
     /// The admin listener's port.
     public var adminPort: Int
+    /// The HTTPS listener's port, for an edge.
+    public var httpsPort: Int?
 
     /// Creates a ready line.
-    public init(node: String, port: Int, adminPort: Int) {
+    public init(node: String, port: Int, adminPort: Int, httpsPort: Int? = nil) {
         self.node = node
         self.port = port
         self.adminPort = adminPort
+        self.httpsPort = httpsPort
     }
 
     /// Reads a line; `nil` when it is not a ready line.
@@ -27,10 +31,10 @@ public struct ReadyLine: Hashable, Sendable, CustomStringConvertible {
         }
         guard let node = fields["node"], let port = fields["port"].flatMap(Int.init), let admin = fields["admin"].flatMap(Int.init)
         else { return nil }
-        self.init(node: node, port: port, adminPort: admin)
+        self.init(node: node, port: port, adminPort: admin, httpsPort: fields["https"].flatMap(Int.init))
     }
 
-    public var description: String { "READY node=\(node) port=\(port) admin=\(adminPort)" }
+    public var description: String { "READY node=\(node) port=\(port) admin=\(adminPort)" + (httpsPort.map { " https=\($0)" } ?? "") }
 
     /// Prints the line unbuffered (Swift's `print` is block-buffered on a pipe).
     public func announce() {

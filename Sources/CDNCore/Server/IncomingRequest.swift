@@ -1,5 +1,7 @@
 import HTTPTypes
 import NIOCore
+import NIOHTTP1
+import Topology
 
 /// A whole request as the viewer listener hands it to the edge: the head in swift-http-types'
 /// terms, the body already read, and who sent it (the source address says where a viewer is).
@@ -12,6 +14,8 @@ public struct IncomingRequest: Sendable {
     public var remoteAddress: SocketAddress?
     /// The peer's IP address as text (`127.0.1.1`), which says which viewer location it is.
     public var remoteIP: String?
+    /// The HTTP version the viewer spoke (2.0 on an HTTP/2 stream).
+    public var version: HTTPVersion
 
     /// Creates a request.
     /// - Parameters:
@@ -20,8 +24,16 @@ public struct IncomingRequest: Sendable {
     ///   - remoteAddress: Who sent it.
     ///   - remoteIP: The address as text, if the caller has it already: the listener formats it
     ///     once per connection (`SocketAddress.ipAddress` formats it anew on every call).
-    public init(head: HTTPRequest, body: ByteBuffer = ByteBuffer(), remoteAddress: SocketAddress? = nil, remoteIP: String? = nil) {
+    ///   - version: The HTTP version the viewer spoke.
+    public init(
+        head: HTTPRequest,
+        body: ByteBuffer = ByteBuffer(),
+        remoteAddress: SocketAddress? = nil,
+        remoteIP: String? = nil,
+        version: HTTPVersion = .http1_1
+    ) {
         self.head = head
+        self.version = version
         self.body = body
         self.remoteAddress = remoteAddress
         self.remoteIP = remoteIP ?? remoteAddress?.ipAddress
@@ -29,6 +41,12 @@ public struct IncomingRequest: Sendable {
 
     /// The method.
     public var method: HTTPRequest.Method { head.method }
+    /// The HTTP version as CloudFront writes it (`1.1`, `2.0`).
+    public var versionText: String { "\(version.major).\(version.minor)" }
+    /// Whether the viewer spoke HTTP/1.0 or older, which cannot follow a 307.
+    public var isBeforeHTTP11: Bool { version.major < 1 || (version.major == 1 && version.minor == 0) }
+    /// Whether the viewer came over HTTPS.
+    public var viewerProtocol: ViewerProtocol { head.scheme == "https" ? .https : .http }
     /// The header fields, without `Host` (that is ``HTTPRequest/authority``).
     public var headers: HTTPFields { head.headerFields }
 

@@ -4,9 +4,10 @@ import NIOCore
 import NIOExtras
 import NIOHTTP1
 
-/// One viewer connection's HTTP/1.1 exchanges, on its event loop: it gathers each request
-/// whole, checks CloudFront's size limits, runs the responder in a task that prefers this loop,
-/// and writes the response as one head buffer and the body, in one flush.
+/// One viewer connection's HTTP/1.1 exchanges (or one HTTP/2 stream's), on its event loop: it
+/// gathers each request whole, checks CloudFront's size limits, runs the responder in a task that
+/// prefers this loop, and writes the response: over HTTP/1.1 as one head buffer and the body, in
+/// one flush; over HTTP/2 as head, body and end parts for the stream's codec.
 ///
 /// Requests on one connection are answered in order: parts that arrive while one is being
 /// answered (pipelined requests) wait in order behind it, and while any wait the connection
@@ -18,6 +19,20 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     /// The most body the edge buffers for one request; past it, 413.
     static let maximumBody = 64 << 20
+
+    /// How responses leave.
+    enum Framing {
+        /// Encoded here, as bytes for the socket (or TLS).
+        case http1
+        /// As `HTTPServerResponsePart`s, for an HTTP/2 stream's codec.
+        case http2
+    }
+
+    /// What the viewer connected with: the request's scheme.
+    enum Scheme: String {
+        case http
+        case https
+    }
 
     private enum Phase {
         /// Waiting for a request head.
@@ -35,6 +50,8 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private let responder: any ViewerResponder
     private let executor: EventLoopTaskExecutor?
     private let serverName: String
+    private let framing: Framing
+    private let scheme: Scheme
     private let logger: Logger
     private var phase = Phase.idle
     /// Parts parsed while a request was with the responder, in order.
@@ -47,10 +64,19 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     /// The peer, and its address as text, read once for the connection's requests.
     private var peer: (address: SocketAddress?, ip: String?)?
 
-    init(responder: any ViewerResponder, executor: EventLoopTaskExecutor?, serverName: String, logger: Logger) {
+    init(
+        responder: any ViewerResponder,
+        executor: EventLoopTaskExecutor?,
+        serverName: String,
+        framing: Framing = .http1,
+        scheme: Scheme = .http,
+        logger: Logger
+    ) {
         self.responder = responder
         self.executor = executor
         self.serverName = serverName
+        self.framing = framing
+        self.scheme = scheme
         self.logger = logger
     }
 
@@ -72,7 +98,7 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         switch (phase, part) {
         case (.idle, .head(let head)):
             let request: HTTPRequest
-            do { request = try Self.request(from: head) } catch {
+            do { request = try Self.request(from: head, scheme: scheme) } catch {
                 return refuse(.badRequest, "Bad request: \(error).", context: context)
             }
             if let reason = RequestSizeGuard.violation(request) {
@@ -103,7 +129,7 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         phase = .responding
         let peer = self.peer ?? (context.channel.remoteAddress, context.channel.remoteAddress?.ipAddress)
         self.peer = peer
-        let incoming = IncomingRequest(head: request, body: body, remoteAddress: peer.address, remoteIP: peer.ip)
+        let incoming = IncomingRequest(head: request, body: body, remoteAddress: peer.address, remoteIP: peer.ip, version: head.version)
         let keepAlive = head.isKeepAlive
         let connection: ResponseHead.Connection = keepAlive ? (head.version == .http1_0 ? .keepAlive : .keepAliveByDefault) : .close
         let isHead = head.method == .HEAD
@@ -148,6 +174,7 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     private func write(_ response: StoredResponse, isHead: Bool, connection: ResponseHead.Connection, context: ChannelHandlerContext) {
+        if case .http2 = framing { return writeParts(response, isHead: isHead, context: context) }
         let hasBody = ResponseHead.hasBody(response.status)
         let head = ResponseHead.encode(
             status: response.status,
@@ -163,6 +190,23 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         let last = sendsBody ? response.body : head
         guard connection == .close else { return context.writeAndFlush(wrapOutboundOut(last), promise: nil) }
         context.writeAndFlush(wrapOutboundOut(last)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+    }
+
+    /// Writes a response on an HTTP/2 stream: its codec makes the frames; the stream ends with it.
+    private func writeParts(_ response: StoredResponse, isHead: Bool, context: ChannelHandlerContext) {
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(response.headers.count + 3)
+        for field in response.headers where !ResponseHead.isOwn(field.name) { headers.add(name: field.name.canonicalName, value: field.value) }
+        let hasBody = ResponseHead.hasBody(response.status)
+        if hasBody { headers.add(name: "content-length", value: String(response.body.readableBytes)) }
+        headers.add(name: "date", value: dates.now())
+        headers.add(name: "server", value: serverName)
+        let head = HTTPResponseHead(version: .http2, status: HTTPResponseStatus(statusCode: response.status.code), headers: headers)
+        context.write(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
+        if hasBody, !isHead, response.body.readableBytes > 0 {
+            context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(response.body))), promise: nil)
+        }
+        context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)), promise: nil)
     }
 
     /// Answers a request that cannot be served with CloudFront's error page, and closes.
@@ -226,7 +270,7 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     /// The request head in swift-http-types' terms: the first `Host` is the authority, and an
     /// absolute-form target (`http://host/path`) keeps only its path and query.
-    static func request(from head: HTTPRequestHead) throws -> HTTPRequest {
+    static func request(from head: HTTPRequestHead, scheme: Scheme = .http) throws -> HTTPRequest {
         guard let method = HTTPRequest.Method(head.method.rawValue) else { throw ConversionError.method(head.method.rawValue) }
         var fields = HTTPFields()
         fields.reserveCapacity(head.headers.count)
@@ -239,7 +283,7 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             guard let fieldName = HTTPField.Name(name) else { throw ConversionError.fieldName(name) }
             fields.append(HTTPField(name: fieldName, value: value))
         }
-        return HTTPRequest(method: method, scheme: "http", authority: authority, path: Self.originForm(head.uri), headerFields: fields)
+        return HTTPRequest(method: method, scheme: scheme.rawValue, authority: authority, path: Self.originForm(head.uri), headerFields: fields)
     }
 
     /// The path and query of a request target.

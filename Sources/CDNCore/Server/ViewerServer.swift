@@ -2,12 +2,19 @@ import Logging
 import NIOCore
 import NIOExtras
 import NIOHTTP1
+import NIOHTTP2
 import NIOPosix
+import NIOSSL
+import NIOTLS
 import ServiceLifecycle
 
-/// The edge's viewer listener: a lean HTTP/1.1 server on SwiftNIO's parser, with the link
+/// The edge's viewer listeners: a lean HTTP/1.1 server on SwiftNIO's parser, with the link
 /// shaper for each viewer's emulated link, CloudFront's size limits, and a responder that runs
-/// on the connection's own event loop (see ``ViewerConnectionHandler``).
+/// on the connection's own event loop (see ``ViewerConnectionHandler``); beside it, the same
+/// over TLS, with HTTP/2 where ALPN agrees on it.
+///
+/// TLS sits behind the link shaper, so a handshake's flights cross the viewer's emulated link
+/// like any other bytes: a new HTTPS connection pays its handshake's round trips for real.
 ///
 /// A cache hit costs one parse, one responder call and one write on the loop that read it:
 /// no async stream between the channel and a request task, no hop to Swift's global pool.
@@ -22,14 +29,25 @@ public struct ViewerServer: Service {
         public var serverName: String
         /// How long a connection may sit with no request before it is closed.
         public var idleTimeout: Duration
+        /// The HTTPS listener's port (0 for an ephemeral one) and certificates; `nil` for none.
+        public var https: (port: Int, tls: ViewerTLS)?
 
         /// Creates settings.
-        public init(host: String, port: Int, serverName: String, idleTimeout: Duration = .seconds(60)) {
+        public init(host: String, port: Int, serverName: String, idleTimeout: Duration = .seconds(60), https: (port: Int, tls: ViewerTLS)? = nil) {
             self.host = host
             self.port = port
             self.serverName = serverName
             self.idleTimeout = idleTimeout
+            self.https = https
         }
+    }
+
+    /// The ports the listeners are bound to.
+    public struct Ports: Sendable {
+        /// Plain HTTP's.
+        public var http: Int
+        /// HTTPS's, when it listens.
+        public var https: Int?
     }
 
     /// How long shutdown waits for connections to finish the response they are writing.
@@ -38,7 +56,7 @@ public struct ViewerServer: Service {
     private let settings: Settings
     private let responder: any ViewerResponder
     private let shape: LinkShape.Lookup
-    private let onRunning: @Sendable (_ port: Int) async -> Void
+    private let onRunning: @Sendable (Ports) async -> Void
     private let logger: Logger
     private let group: any EventLoopGroup
 
@@ -49,14 +67,14 @@ public struct ViewerServer: Service {
     ///   - shape: The link shape of each connection, by the peer's address.
     ///   - group: The event loops it runs on.
     ///   - logger: The node's logger.
-    ///   - onRunning: Called with the bound port.
+    ///   - onRunning: Called with the bound ports, once every listener is bound.
     public init(
         _ settings: Settings,
         responder: any ViewerResponder,
         shape: @escaping LinkShape.Lookup,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger,
-        onRunning: @escaping @Sendable (_ port: Int) async -> Void
+        onRunning: @escaping @Sendable (Ports) async -> Void
     ) {
         self.settings = settings
         self.responder = responder
@@ -68,44 +86,22 @@ public struct ViewerServer: Service {
 
     public func run() async throws {
         let quiesce = ServerQuiescingHelper(group: group)
-        let executors = EventLoopTaskExecutors(group: group)
-        let (settings, responder, shape, logger) = (settings, responder, shape, logger)
-        let connections = ManagedAtomicCounter()
-        let idle = TimeAmount.seconds(settings.idleTimeout.components.seconds)
-        let channel = try await ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .serverChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
-                }
-            }
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.maxMessagesPerRead, value: 16)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let operations = channel.pipeline.syncOperations
-                    let link = shape(channel.remoteAddress)
-                    if !link.isNeutral { try operations.addHandler(LinkShaperHandler(shape: link, seed: connections.next())) }
-                    var limits = NIOHTTPDecoderLimitConfiguration()
-                    limits.maxHeaderFieldSize = RequestSizeGuard.decoderLimit
-                    limits.maxHeaderListSize = RequestSizeGuard.decoderLimit
-                    try operations.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits)))
-                    try operations.addHandler(IdleStateHandler(readTimeout: idle))
-                    try operations.addHandler(
-                        ViewerConnectionHandler(
-                            responder: responder,
-                            executor: executors.executor(for: channel.eventLoop),
-                            serverName: settings.serverName,
-                            logger: logger
-                        )
-                    )
-                }
-            }
-            .bind(host: settings.host, port: settings.port)
-            .get()
-        logger.info("viewer listener on \(settings.host):\(channel.localAddress?.port ?? 0)")
-        await onRunning(channel.localAddress?.port ?? 0)
+        let pipeline = ViewerPipeline(
+            responder: responder,
+            executors: EventLoopTaskExecutors(group: group),
+            serverName: settings.serverName,
+            idle: TimeAmount.seconds(settings.idleTimeout.components.seconds),
+            shape: shape,
+            logger: logger
+        )
+        let channel = try await bind(port: settings.port, quiesce: quiesce) { try pipeline.configurePlain($0) }
+        var secure: (any Channel)?
+        if let https = settings.https {
+            secure = try await bind(port: https.port, quiesce: quiesce) { try pipeline.configureSecure($0, tls: https.tls) }
+        }
+        let ports = Ports(http: channel.localAddress?.port ?? 0, https: secure.map { $0.localAddress?.port ?? 0 })
+        logger.info("viewer listener on \(settings.host):\(ports.http)\(ports.https.map { ", HTTPS on \($0)" } ?? "")")
+        await onRunning(ports)
         try? await gracefulShutdown()
         // Stop accepting, let each connection finish the response it is writing, then go.
         let drained = group.next().makePromise(of: Void.self)
@@ -116,5 +112,26 @@ public struct ViewerServer: Service {
             _ = try await tasks.next()
             tasks.cancelAll()
         }
+    }
+
+    /// Binds one listener whose connections `configure` sets up.
+    private func bind(
+        port: Int,
+        quiesce: ServerQuiescingHelper,
+        configure: @escaping @Sendable (any Channel) throws -> Void
+    ) async throws -> any Channel {
+        try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
+                }
+            }
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in channel.eventLoop.makeCompletedFuture { try configure(channel) } }
+            .bind(host: settings.host, port: port)
+            .get()
     }
 }

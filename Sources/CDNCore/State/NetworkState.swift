@@ -21,6 +21,8 @@ public struct NetworkState: Codable, Sendable {
         public var port: Int
         /// The port of its admin listener (`/health`, `/metrics`, `/invalidate`).
         public var adminPort: Int
+        /// The port of an edge's HTTPS listener.
+        public var httpsPort: Int?
         /// Its process id.
         public var pid: Int32
         /// The hub it fetches through, for an edge.
@@ -38,6 +40,7 @@ public struct NetworkState: Codable, Sendable {
             host: String,
             port: Int,
             adminPort: Int,
+            httpsPort: Int? = nil,
             pid: Int32,
             hub: String?,
             log: String,
@@ -49,6 +52,7 @@ public struct NetworkState: Codable, Sendable {
             self.host = host
             self.port = port
             self.adminPort = adminPort
+            self.httpsPort = httpsPort
             self.pid = pid
             self.hub = hub
             self.log = log
@@ -57,6 +61,8 @@ public struct NetworkState: Codable, Sendable {
 
         /// `http://host:port` of the traffic listener.
         public var url: String { "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
+        /// `https://host:httpsPort` of an edge's HTTPS listener.
+        public var httpsURL: String? { httpsPort.map { "https://\(host.contains(":") ? "[\(host)]" : host):\($0)" } }
         /// `http://host:adminPort` of the admin listener.
         public var adminURL: String { "http://\(host.contains(":") ? "[\(host)]" : host):\(adminPort)" }
     }

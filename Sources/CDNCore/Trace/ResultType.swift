@@ -20,6 +20,8 @@ public enum ResultType: String, Sendable, Codable, CaseIterable {
     case lambdaExecutionError = "LambdaExecutionError"
     /// A function timed out or was throttled (503).
     case lambdaLimitExceeded = "LambdaLimitExceeded"
+    /// Plain HTTP redirected to HTTPS by the behavior's viewer protocol policy.
+    case redirect = "Redirect"
 
     /// The result of a cache tier's answer.
     public init(_ cache: CacheResult) {
@@ -48,6 +50,7 @@ public enum ResultType: String, Sendable, Codable, CaseIterable {
         case .lambdaValidationError: "LambdaValidationError from cloudfront"
         case .lambdaExecutionError: "LambdaExecutionError from cloudfront"
         case .lambdaLimitExceeded: "LambdaLimitExceeded from cloudfront"
+        case .redirect: "Redirect from cloudfront"
         }
     }
 

@@ -11,7 +11,8 @@ extension TopologyParser {
             expected: IdentifierRules.distributionExpected
         )
         let what = "distribution '\(id)'"
-        guard let fields = try reader.fields(value, what: what, allowed: ["domain", "origins", "edges", "price_class", "routing", "behaviors"]) else {
+        let allowed = ["domain", "origins", "edges", "price_class", "routing", "behaviors", "security_policy", "http_versions"]
+        guard let fields = try reader.fields(value, what: what, allowed: allowed) else {
             return nil
         }
         let domain = try fields.string("domain", matching: IdentifierRules.domain, expected: IdentifierRules.domainExpected)
@@ -34,6 +35,8 @@ extension TopologyParser {
         let routing = try parseRouting(fields)
         let servingEdges = try edgesInPriceClass(edgeIDs, routing.priceClass, of: fields)
         let behaviors = try parseBehaviors(fields, origins: originIDs, in: what)
+        let securityPolicy = try fields.choice("security_policy", SecurityPolicy.self) ?? .tlsv1
+        let httpVersions = try fields.choice("http_versions", HTTPVersions.self) ?? .http2
         guard validID, let firstOrigin = originIDs.first, let behaviors else { return nil }
         return DistributionSpec(
             id: id,
@@ -42,6 +45,8 @@ extension TopologyParser {
             edges: servingEdges,
             routing: routing,
             behaviors: behaviors.isEmpty ? [CacheBehavior(origin: firstOrigin)] : behaviors,
+            securityPolicy: securityPolicy,
+            httpVersions: httpVersions,
             source: reader.location(keyNode)
         )
     }
@@ -110,7 +115,7 @@ extension TopologyParser {
 
     /// One cache behavior.
     private func parseBehavior(_ node: Node, origins: [String], in distribution: String) throws -> CacheBehavior? {
-        let allowed = ["path", "origin", "ttl", "cache_key", "functions"]
+        let allowed = ["path", "origin", "ttl", "cache_key", "functions", "viewer_protocol_policy"]
         guard let fields = try reader.fields(node, what: "a behavior of \(distribution)", allowed: allowed),
             let path = try fields.string("path", required: true)
         else { return nil }
@@ -132,6 +137,7 @@ extension TopologyParser {
         if let node = fields["ttl"] { try parseTTL(node, into: &behavior, in: what) }
         if let node = fields["cache_key"] { behavior.cacheKey = try parseCacheKey(node, in: what) }
         if let node = fields["functions"] { behavior.functions = try parseAssociations(node, in: what) }
+        if let policy = try fields.choice("viewer_protocol_policy", ViewerProtocolPolicy.self) { behavior.viewerProtocolPolicy = policy }
         behavior.source = reader.location(node)
         return behavior
     }

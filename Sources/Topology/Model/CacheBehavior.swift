@@ -27,6 +27,8 @@ public struct CacheBehavior: Hashable, Sendable {
     public var cacheKey: CacheKeyPolicy
     /// The functions, at most one per event type.
     public var functions: [EventType: FunctionAssociation]
+    /// What plain HTTP gets: served, redirected to HTTPS, or refused.
+    public var viewerProtocolPolicy: ViewerProtocolPolicy
     /// Where the behavior is declared.
     public var source: SourceLocation?
 
@@ -39,6 +41,7 @@ public struct CacheBehavior: Hashable, Sendable {
         maximumTTL: Duration = Default.maximumTTL,
         cacheKey: CacheKeyPolicy = .init(),
         functions: [EventType: FunctionAssociation] = [:],
+        viewerProtocolPolicy: ViewerProtocolPolicy = .allowAll,
         source: SourceLocation? = nil
     ) {
         self.pathPattern = pathPattern
@@ -48,6 +51,7 @@ public struct CacheBehavior: Hashable, Sendable {
         self.maximumTTL = maximumTTL
         self.cacheKey = cacheKey
         self.functions = functions
+        self.viewerProtocolPolicy = viewerProtocolPolicy
         self.source = source
     }
 

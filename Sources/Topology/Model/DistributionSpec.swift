@@ -17,6 +17,10 @@ public struct DistributionSpec: Hashable, Sendable {
     public var routing: RoutingPolicy
     /// Its cache behaviors in matching order; the last is always the default (`*`).
     public var behaviors: [CacheBehavior]
+    /// The oldest TLS version its edges accept.
+    public var securityPolicy: SecurityPolicy
+    /// The HTTP versions it offers viewers.
+    public var httpVersions: HTTPVersions
     /// Where the distribution is declared.
     public var source: SourceLocation?
 
@@ -28,6 +32,8 @@ public struct DistributionSpec: Hashable, Sendable {
         edges: [String],
         routing: RoutingPolicy = .nearest,
         behaviors: [CacheBehavior],
+        securityPolicy: SecurityPolicy = .tlsv1,
+        httpVersions: HTTPVersions = .http2,
         source: SourceLocation? = nil
     ) {
         self.id = id
@@ -36,6 +42,8 @@ public struct DistributionSpec: Hashable, Sendable {
         self.edges = edges
         self.routing = routing
         self.behaviors = behaviors
+        self.securityPolicy = securityPolicy
+        self.httpVersions = httpVersions
         self.source = source
     }
 

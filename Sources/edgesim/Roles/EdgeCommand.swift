@@ -31,9 +31,18 @@ extension EdgeSim {
                 hubAddress: hubAddress,
                 executionErrorStatus: options.lambdaExecutionErrorStatus,
                 rollout: options.rollout.value,
-                maximumInFlight: options.maxInFlight
+                maximumInFlight: options.maxInFlight,
+                httpsPort: options.httpsPort
             )
-            let services = try await EdgeNode.build(settings, onReady: options.announce, logger: logger)
+            // The HTTPS port is bound before both others are, so the ready line can name it.
+            let httpsPort = BoundPort()
+            let node = options.node
+            let services = try await EdgeNode.build(
+                settings,
+                httpsPort: httpsPort,
+                onReady: { port, adminPort in ReadyLine(node: node, port: port, adminPort: adminPort, httpsPort: httpsPort.port).announce() },
+                logger: logger
+            )
             try await options.run(services, logger: logger)
         }
     }

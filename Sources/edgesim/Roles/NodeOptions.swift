@@ -51,6 +51,9 @@ struct NodeOptions: ParsableArguments {
     @Option(name: .customLong(Name.garbageDelay), help: "How long a hub or an edge keeps a function version no config epoch names (\"3 h\").")
     var garbageDelay = DurationArgument(CachingNodeSettings.Default.garbageDelay)
 
+    @Option(name: .customLong(Name.httpsPort), help: "An edge's HTTPS port (0: ephemeral).")
+    var httpsPort = 0
+
     @Option(name: .customLong(Name.maxInFlight), help: "An edge's limit of requests in flight: past it, requests are shed with 503.")
     var maxInFlight = CachingNodeSettings.Default.maximumInFlight
 
@@ -66,7 +69,7 @@ struct NodeOptions: ParsableArguments {
         var line = NodeCommandLine(role: role, topologyFile: topology, node: node)
         (line.host, line.port, line.adminPort, line.seed, line.stateDirectory) = (host, port, adminPort, seed, stateDirectory)
         (line.executionErrorStatus, line.rollout, line.garbageDelay) = (lambdaExecutionErrorStatus, rollout.value, garbageDelay.value)
-        (line.maximumInFlight, line.emulatesLinks) = (maxInFlight, !noLinkLatency)
+        (line.maximumInFlight, line.emulatesLinks, line.httpsPort) = (maxInFlight, !noLinkLatency, httpsPort)
         line.upstreams = try parsedUpstreams()
         return line
     }

@@ -1,0 +1,85 @@
+import Foundation
+import SwiftASN1
+import Topology
+import X509
+
+/// A network's TLS files under its state directory, `STATE/tls/`:
+///
+/// - `ca.pem` and `ca-key.pem`: the network's certificate authority, made once and kept across
+///   runs, so a browser told to trust it once keeps trusting the network;
+/// - `default.pem` and `default-key.pem`: CloudFront's default `*.cloudfront.net` certificate,
+///   which every edge presents when no distribution's name matches the viewer's SNI;
+/// - `DISTRIBUTION.pem` and `DISTRIBUTION-key.pem`: each distribution's certificate for its domain.
+///
+/// Each certificate file holds the chain (the leaf, then the authority).
+public struct TLSFiles: Sendable {
+    /// The names CloudFront's default certificate covers.
+    public static let defaultNames = ["*.cloudfront.net", "cloudfront.net"]
+    /// A certificate is issued again when it expires within this time.
+    static let renewal: TimeInterval = 30 * 86_400
+
+    /// `STATE/tls`.
+    public let directory: String
+
+    /// The files of a state directory.
+    public init(stateDirectory: String) {
+        directory = (stateDirectory as NSString).appendingPathComponent("tls")
+    }
+
+    /// The authority's certificate: what `curl --cacert` and a browser trust.
+    public var authorityCertificate: String { path("ca.pem") }
+    /// The authority's key.
+    public var authorityKey: String { path("ca-key.pem") }
+    /// A certificate chain: `default` or a distribution's id.
+    public func certificate(_ name: String) -> String { path("\(name).pem") }
+    /// A certificate's key.
+    public func key(_ name: String) -> String { path("\(name)-key.pem") }
+
+    /// Makes what is missing or out of date: the authority once (or copies the user's own),
+    /// then the default certificate and one per distribution, each issued again when its names
+    /// changed, it expires within 30 days, or another authority signed it.
+    /// - Parameters:
+    ///   - topology: The network's distributions.
+    ///   - authority: The user's own authority's certificate and key files, if any.
+    /// - Throws: ``TLSFileError`` naming the file that cannot be read or written.
+    public func prepare(for topology: Topology, authority: (certificate: String, key: String)? = nil, now: Date = Date()) throws {
+        let ca: CertificateAuthority
+        if let authority {
+            ca = try CertificateAuthority(certificateFile: authority.certificate, keyFile: authority.key)
+            try ca.write(certificateFile: authorityCertificate, keyFile: authorityKey)
+        } else if FileManager.default.fileExists(atPath: authorityCertificate) {
+            ca = try CertificateAuthority(certificateFile: authorityCertificate, keyFile: authorityKey)
+        } else {
+            ca = try CertificateAuthority(name: "edgesim network CA (\(topology.name))", now: now)
+            try ca.write(certificateFile: authorityCertificate, keyFile: authorityKey)
+        }
+        try ensure("default", names: Self.defaultNames, by: ca, now: now)
+        for distribution in topology.distributions {
+            try ensure(distribution.id, names: [distribution.domainName.lowercased()], by: ca, now: now)
+        }
+    }
+
+    private func ensure(_ name: String, names: [String], by ca: CertificateAuthority, now: Date) throws {
+        if let current = try? CertificateAuthority.read(certificate(name), as: "a PEM certificate", { try Certificate(pemEncoded: $0) }),
+            FileManager.default.fileExists(atPath: key(name)),
+            ca.issued(current),
+            current.notValidAfter > now.addingTimeInterval(Self.renewal),
+            Set((try? current.extensions.subjectAlternativeNames)?.compactMap(\.dnsName) ?? []) == Set(names)
+        {
+            return
+        }
+        let issued = try ca.issue(names: names, now: now)
+        try CertificateAuthority.write(issued.keyPEM, to: key(name), permissions: 0o600)
+        try CertificateAuthority.write(issued.chainPEM, to: certificate(name), permissions: 0o644)
+    }
+
+    private func path(_ file: String) -> String { (directory as NSString).appendingPathComponent(file) }
+}
+
+extension GeneralName {
+    /// The DNS name, when this is one.
+    var dnsName: String? {
+        if case .dnsName(let name) = self { return name }
+        return nil
+    }
+}

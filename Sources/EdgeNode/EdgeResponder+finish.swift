@@ -13,6 +13,8 @@ struct Exchange: Sendable {
     var epoch: Int
     /// The function versions that ran for it and each stage's function time, in order.
     var trace = ResponseTrace()
+    /// Whether the viewer asked over HTTP/2, which `Via` says.
+    var viewerSpeaksHTTP2 = false
 }
 
 extension EdgeResponder {
@@ -52,7 +54,7 @@ extension EdgeResponder {
         fields.reserveCapacity(response.headers.count + 8)
         for field in response.headers where !Self.isSetByTheEdge(field.name, age: setsAge) { fields.append(field) }
         if let answer, setsAge { fields.append(HTTPField(name: .age, value: String(answer.age.components.seconds))) }
-        fields.append(viaField)
+        fields.append(exchange.viewerSpeaksHTTP2 ? viaHTTP2Field : viaField)
         fields.append(result.xCacheField)
         fields.append(popField)
         fields.append(HTTPField(name: .amzCfID, value: exchange.requestID))

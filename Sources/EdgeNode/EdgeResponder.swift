@@ -20,8 +20,10 @@ struct EdgeResponder: ViewerResponder {
     let config: ActiveConfig
     let metrics: NodeMetrics
     let via: String
-    /// `Via` and `X-Amz-Cf-Pop`, the same on every response, made once.
+    /// `Via` and `X-Amz-Cf-Pop`, the same on every response, made once. `Via` names the
+    /// viewer's HTTP version: `1.1 …` or, to an HTTP/2 viewer, `2.0 …`.
     let viaField: HTTPField
+    let viaHTTP2Field: HTTPField
     let popField: HTTPField
     /// Past its limit of requests in flight, the edge answers 503 at once.
     let shedder: LoadShedder
@@ -56,6 +58,7 @@ struct EdgeResponder: ViewerResponder {
         self.metrics = metrics
         self.via = via
         viaField = HTTPField(name: .via, value: via)
+        viaHTTP2Field = HTTPField(name: .via, value: "2.0 " + (via.split(separator: " ", maxSplits: 1).last ?? ""))
         popField = HTTPField(name: .amzCfPop, value: id)
         self.shedder = shedder
         self.httpsPort = httpsPort
@@ -82,6 +85,7 @@ struct EdgeResponder: ViewerResponder {
         let config = config.current
         let triggers = config.triggers
         var exchange = Exchange(started: .now, requestID: CloudFrontIDs.requestID(), epoch: config.epoch)
+        exchange.viewerSpeaksHTTP2 = request.isHTTP2
 
         // 1. The distribution the viewer asked for, by Host.
         guard let distribution = distribution(for: request) else {

@@ -146,7 +146,8 @@ public struct Launcher: Service {
             startedAt: Date(),
             nodes: nodes,
             viewers: viewers,
-            distributions: topology.distributions.map { .init(id: $0.id, domain: $0.domainName) }
+            distributions: topology.distributions.map { .init(id: $0.id, domain: $0.domainName) },
+            certificateAuthority: TLSFiles(stateDirectory: settings.stateDirectory).authorityCertificate
         )
     }
 }

@@ -9,7 +9,7 @@ struct EdgeSim: AsyncParsableCommand {
         discussion: "Describe a network in a topology file, then check it, route viewers through it and run it.",
         version: "0.1.0",
         subcommands: [
-            Validate.self, RouteCommand.self, Up.self, Down.self, Status.self, Invalidate.self, Logs.self, Demo.self,
+            Validate.self, RouteCommand.self, Up.self, Down.self, Status.self, CACommand.self, Invalidate.self, Logs.self, Demo.self,
             FunctionCommand.self, Associate.self, DeploymentCommand.self, PropagationCommand.self, MeasureCommand.self, EdgeCommand.self,
             HubCommand.self,
             OriginCommand.self, RegistryCommand.self, DNSCommand.self, KillCommand.self,

@@ -213,6 +213,27 @@ struct BrokenFile: CustomTestStringConvertible, Sendable {
             token: "PriceClass_300"
         ),
         BrokenFile(
+            name: "unknown security policy",
+            lines: [18: "    origins: [site]\n    security_policy: TLSv1.2_2020"],
+            code: .invalidValue,
+            line: 19,
+            token: "TLSv1.2_2020"
+        ),
+        BrokenFile(
+            name: "unknown HTTP versions",
+            lines: [18: "    origins: [site]\n    http_versions: http4"],
+            code: .invalidValue,
+            line: 19,
+            token: "http4"
+        ),
+        BrokenFile(
+            name: "unknown viewer protocol policy",
+            lines: [20: "      - path: /api/*\n        viewer_protocol_policy: redirect-to-http"],
+            code: .invalidValue,
+            line: 21,
+            token: "redirect-to-http"
+        ),
+        BrokenFile(
             name: "unknown routing locator",
             lines: [18: "    origins: [site]\n    routing: { locate_by: dns }"],
             code: .invalidValue,

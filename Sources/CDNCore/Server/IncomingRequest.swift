@@ -45,6 +45,8 @@ public struct IncomingRequest: Sendable {
     public var versionText: String { "\(version.major).\(version.minor)" }
     /// Whether the viewer spoke HTTP/1.0 or older, which cannot follow a 307.
     public var isBeforeHTTP11: Bool { version.major < 1 || (version.major == 1 && version.minor == 0) }
+    /// Whether it came on an HTTP/2 stream.
+    public var isHTTP2: Bool { version.major == 2 }
     /// Whether the viewer came over HTTPS.
     public var viewerProtocol: ViewerProtocol { head.scheme == "https" ? .https : .http }
     /// The header fields, without `Host` (that is ``HTTPRequest/authority``).

@@ -121,6 +121,8 @@ public struct NetworkState: Codable, Sendable {
     public var viewers: [Viewer]
     /// Every distribution.
     public var distributions: [Distribution]
+    /// The network's certificate authority (`STATE/tls/ca.pem`): what an HTTPS client trusts.
+    public var certificateAuthority: String?
 
     /// Creates a state.
     public init(
@@ -130,7 +132,8 @@ public struct NetworkState: Codable, Sendable {
         startedAt: Date,
         nodes: [Node],
         viewers: [Viewer],
-        distributions: [Distribution]
+        distributions: [Distribution],
+        certificateAuthority: String? = nil
     ) {
         self.topology = topology
         self.name = name
@@ -139,6 +142,7 @@ public struct NetworkState: Codable, Sendable {
         self.nodes = nodes
         self.viewers = viewers
         self.distributions = distributions
+        self.certificateAuthority = certificateAuthority
     }
 
     /// The node with an id.

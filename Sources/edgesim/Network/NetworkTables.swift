@@ -6,16 +6,20 @@ import UnixSignals
 
 /// The tables `up`, `status` and `demo` print about a running network.
 enum NetworkTables {
-    /// One row per node: role, location, address, admin port, hub, pid.
+    /// One row per node: role, location, address, an edge's HTTPS port, admin port, hub, pid.
     static func nodes(_ state: NetworkState) -> String {
-        var table = Table(["node", "role", "location", "address", "admin", "hub", "pid"])
+        var table = Table(["node", "role", "location", "address", "https", "admin", "hub", "pid"])
         for node in state.nodes {
-            table.add([node.id, node.role.rawValue, node.location, "\(node.host):\(node.port)", "\(node.adminPort)", node.hub ?? "", "\(node.pid)"])
+            table.add([
+                node.id, node.role.rawValue, node.location, "\(node.host):\(node.port)", node.httpsPort.map(String.init) ?? "",
+                "\(node.adminPort)", node.hub ?? "", "\(node.pid)",
+            ])
         }
         return table.render()
     }
 
-    /// One row per viewer: its source address, its edge, the modelled round trip, and a curl line.
+    /// One row per viewer: its source address, its edge, the modelled round trip, and curl
+    /// lines over HTTP and (on a second line) over HTTPS, trusting the network's CA.
     static func viewers(_ state: NetworkState) -> String {
         var table = Table(["viewer", "location", "source address", "edge", "modelled RTT", "try it"])
         let domain = state.distributions.first?.domain ?? ""
@@ -26,6 +30,10 @@ enum NetworkTables {
                 viewer.id, viewer.location, viewer.address, viewer.edge ?? "—",
                 viewer.rttMilliseconds.map { formatMilliseconds(.nanoseconds(Int64($0 * 1e6))) } ?? "—", curl,
             ])
+            if let edge, let https = edge.httpsPort, let ca = state.certificateAuthority {
+                let line = "curl -si --interface \(viewer.address) --cacert \(ca) --resolve \(domain):\(https):\(edge.host) https://\(domain):\(https)/"
+                table.add(["", "", "", "", "", line])
+            }
         }
         var text = table.render()
         if let dns = state.node("dns"), let first = state.viewers.first, !domain.isEmpty {

@@ -1,0 +1,180 @@
+import CDNCore
+import EdgesimTestSupport
+import Foundation
+import Testing
+
+/// HTTPS at the edges, driven with curl as a user would: the network's CA, SNI, HTTP/2 by
+/// ALPN, the viewer protocol policies, the security policy, and the handshake's round trips on
+/// the viewer's emulated link.
+@Suite(.serialized, .timeLimit(.minutes(5)))
+struct HTTPSTests {
+    static let main = "d1https000001.cloudfront.net"
+    static let custom = "www.example.test"
+    static let modern = "tls13.example.test"
+
+    /// One edge, three distributions: the main one with a default-style domain and a behavior
+    /// per viewer protocol policy, one with its own domain (its own certificate), TLS 1.2 or
+    /// newer and HTTP/1.1 only, and one that accepts TLS 1.3 only.
+    static func topology() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-https-\(UUID().uuidString)")
+        try folder.write(files: [
+            "site/index.html": "<h1>home</h1>\n",
+            "site/secure/a.txt": "secret\n",
+            "site/moved/b.txt": "moved\n",
+            "network.yaml": """
+            name: https-e2e
+            locations:
+              tokyo: { lat: 35.6762, lon: 139.6503, country: JP, city: Tokyo }
+            hubs:
+              ap-northeast-1: { location: tokyo }
+            edges:
+              NRT50: { location: tokyo, hub: ap-northeast-1 }
+            origins:
+              site: { location: tokyo, static: site, cache_control: "public, max-age=60" }
+            viewers:
+              tokyo-home: { location: tokyo, access: 10 ms }
+            distributions:
+              E2HTTPS000001:
+                domain: \(main)
+                origins: [site]
+                behaviors:
+                  - { path: /secure/*, viewer_protocol_policy: https-only }
+                  - { path: /moved/*, viewer_protocol_policy: redirect-to-https }
+              E2HTTPS000002:
+                domain: \(custom)
+                origins: [site]
+                security_policy: TLSv1.2_2021
+                http_versions: http1.1
+              E2HTTPS000003:
+                domain: \(modern)
+                origins: [site]
+                security_policy: TLSv1.3_2025
+            """,
+        ])
+        return folder.appendingPathComponent("network.yaml")
+    }
+
+    /// curl from the viewer's address to the edge, trusting the network's CA; `name` is both
+    /// the SNI and the Host.
+    static func curl(_ network: RunningNetwork, _ name: String, _ path: String, https: Bool = true, _ options: [String] = []) throws -> CLI.Result {
+        let edge = try network.node("NRT50")
+        let viewer = try #require(network.state.viewer("tokyo-home"))
+        let ca = try #require(network.state.certificateAuthority)
+        let httpsPort = try #require(edge.httpsPort)
+        let port = https ? httpsPort : edge.port
+        let scheme = https ? "https" : "http"
+        // Both ports resolve to the edge, so a redirect to HTTPS can be followed.
+        let resolve = ["--resolve", "\(name):\(edge.port):\(edge.host)", "--resolve", "\(name):\(httpsPort):\(edge.host)"]
+        let arguments =
+            ["-sS", "--max-time", "20", "--interface", viewer.address, "--cacert", ca] + resolve + options + ["\(scheme)://\(name):\(port)\(path)"]
+        return try CLI.run(external: "/usr/bin/curl", arguments)
+    }
+
+    @Test func theEdgeServesHTTPSOverHTTP2AndHTTP11ToAClientThatTrustsTheNetworksCA() async throws {
+        try await withNetwork(try Self.topology().path) { network in
+            let ca = try CLI.run(["ca", "--state-dir", network.stateDirectory.path])
+            #expect(ca.status == 0 && ca.stdout.hasSuffix("/tls/ca.pem\n"), "\(ca)")
+
+            let h2 = try Self.curl(network, Self.main, "/index.html", ["-i", "-w", "\n%{http_version}"])
+            #expect(h2.status == 0, "\(h2.stderr)")
+            #expect(h2.stdout.hasPrefix("HTTP/2 200"), "\(h2.stdout)")
+            #expect(h2.stdout.contains("<h1>home</h1>"))
+            #expect(h2.stdout.lowercased().contains("x-amz-cf-pop: nrt50"))
+            #expect(h2.stdout.hasSuffix("\n2"))
+            #expect(h2.stdout.contains(/via: 2\.0 [0-9a-f]{32}\.cloudfront\.net \(CloudFront\)/), "Via names the viewer's HTTP version")
+
+            let h1 = try Self.curl(network, Self.main, "/index.html", ["-i", "--http1.1"])
+            #expect(h1.status == 0, "\(h1.stderr)")
+            #expect(h1.stdout.hasPrefix("HTTP/1.1 200"), "\(h1.stdout)")
+            #expect(h1.stdout.contains("X-Cache: Hit from cloudfront"), "the cache is shared by both protocols: \(h1.stdout)")
+
+            // A distribution whose HTTP versions are http1.1 offers no HTTP/2 in ALPN.
+            let only1 = try Self.curl(network, Self.custom, "/index.html", ["-o", "/dev/null", "-w", "%{http_version}"])
+            #expect(only1.status == 0 && only1.stdout == "1.1", "\(only1)")
+        }
+    }
+
+    @Test func sniPicksTheDistributionsCertificateAndAnUnknownNameGetsTheDefaultOne() async throws {
+        try await withNetwork(try Self.topology().path) { network in
+            let custom = try Self.curl(network, Self.custom, "/index.html", ["-v", "-o", "/dev/null"])
+            #expect(custom.status == 0, "\(custom.stderr)")
+            #expect(custom.stderr.contains("subject: CN=\(Self.custom)"), "\(custom.stderr)")
+
+            let main = try Self.curl(network, Self.main, "/index.html", ["-v", "-o", "/dev/null"])
+            #expect(main.stderr.contains("subject: CN=\(Self.main)"), "\(main.stderr)")
+
+            // A cloudfront.net name no distribution has: the default certificate, which covers it.
+            let other = try Self.curl(network, "dzzzzzzzzzzzzz.cloudfront.net", "/index.html", ["-v", "-o", "/dev/null"])
+            #expect(other.stderr.contains("subject: CN=*.cloudfront.net"), "\(other.stderr)")
+            #expect(other.status == 0, "its name verifies against the wildcard: \(other.stderr)")
+
+            // Any other name: the default certificate too, which a verifying client refuses.
+            let stranger = try Self.curl(network, "stranger.example.org", "/index.html", ["-v", "-o", "/dev/null"])
+            #expect(stranger.status == 60, "curl's 'peer certificate cannot be authenticated': \(stranger.stderr)")
+            #expect(stranger.stderr.contains("CN=*.cloudfront.net"), "\(stranger.stderr)")
+        }
+    }
+
+    @Test func viewerProtocolPoliciesRedirectOrRefusePlainHTTPWithCloudFrontsStatuses() async throws {
+        try await withNetwork(try Self.topology().path) { network in
+            let port = try #require(try network.node("NRT50").httpsPort)
+            let format = ["-o", "/dev/null", "-w", "%{http_code} %{redirect_url}"]
+            let get = try Self.curl(network, Self.main, "/moved/b.txt?x=1", https: false, format)
+            #expect(get.stdout == "301 https://\(Self.main):\(port)/moved/b.txt?x=1", "\(get)")
+            let head = try Self.curl(network, Self.main, "/moved/b.txt", https: false, ["-I"])
+            #expect(head.stdout.hasPrefix("HTTP/1.1 301"), "\(head.stdout)")
+            #expect(head.stdout.contains("X-Cache: Redirect from cloudfront"), "\(head.stdout)")
+
+            let post = try Self.curl(network, Self.main, "/moved/b.txt", https: false, ["-X", "POST", "-d", "x=1"] + format)
+            #expect(post.stdout.hasPrefix("307 https://"), "\(post)")
+            let old = try Self.curl(network, Self.main, "/moved/b.txt", https: false, ["--http1.0", "-X", "POST", "-d", "x=1"] + format)
+            #expect(old.stdout.hasPrefix("403"), "an HTTP/1.0 POST cannot follow a 307: \(old)")
+
+            let followed = try Self.curl(network, Self.main, "/moved/b.txt", https: false, ["-L", "-w", "%{http_code} %{scheme}"])
+            #expect(followed.stdout == "moved\n200 HTTPS", "\(followed)")
+
+            let refused = try Self.curl(network, Self.main, "/secure/a.txt", https: false, format)
+            #expect(refused.stdout.hasPrefix("403"), "\(refused)")
+            let served = try Self.curl(network, Self.main, "/secure/a.txt")
+            #expect(served.stdout == "secret\n", "\(served)")
+            let plain = try Self.curl(network, Self.main, "/index.html", https: false, format)
+            #expect(plain.stdout.hasPrefix("200"), "allow-all serves plain HTTP: \(plain)")
+        }
+    }
+
+    @Test func theSecurityPolicyRefusesOlderTLSInTheHandshakeAndTheEdgeKeepsServing() async throws {
+        try await withNetwork(try Self.topology().path) { network in
+            let tls11 = try Self.curl(network, Self.custom, "/index.html", ["--tlsv1.1", "--tls-max", "1.1", "-o", "/dev/null"])
+            #expect(tls11.status != 0, "TLSv1.2_2021 refuses TLS 1.1: \(tls11)")
+            let tls12 = try Self.curl(network, Self.modern, "/index.html", ["--tls-max", "1.2", "-o", "/dev/null"])
+            #expect(tls12.status != 0, "TLSv1.3_2025 refuses TLS 1.2: \(tls12)")
+            let tls13 = try Self.curl(network, Self.modern, "/index.html", ["-o", "/dev/null", "-w", "%{http_code}"])
+            #expect(tls13.stdout == "200", "\(tls13)")
+
+            // Plain HTTP and garbage on the HTTPS port: closed, and the edge serves on.
+            let edge = try network.node("NRT50")
+            let port = try #require(edge.httpsPort)
+            let plain = try CLI.run(external: "/usr/bin/curl", ["-sS", "--max-time", "10", "http://\(edge.host):\(port)/"])
+            #expect(plain.status != 0, "\(plain)")
+            let after = try Self.curl(network, Self.main, "/index.html", ["-o", "/dev/null", "-w", "%{http_code}"])
+            #expect(after.stdout == "200", "\(after)")
+        }
+    }
+
+    @Test func aNewHTTPSConnectionPaysItsHandshakesRoundTripsOnTheViewersLink() async throws {
+        try await withNetwork(try Self.topology().path) { network in
+            let rtt = try #require(network.state.viewer("tokyo-home")?.rttMilliseconds) / 1_000
+            let timing = ["-o", "/dev/null", "-w", "%{time_starttransfer}"]
+            _ = try Self.curl(network, Self.main, "/index.html")  // cached from here on
+            // The shaper never delivers a byte early, so these are floors, whatever the machine:
+            // TCP's handshake, TLS 1.3's one round trip, then the request.
+            let tls13 = try #require(Double(try Self.curl(network, Self.main, "/index.html", timing).stdout))
+            #expect(tls13 >= 3 * rtt, "TLS 1.3: \(tls13) s for an RTT of \(rtt) s")
+            // TLS 1.2's full handshake takes two.
+            let tls12 = try #require(Double(try Self.curl(network, Self.main, "/index.html", ["--tls-max", "1.2"] + timing).stdout))
+            #expect(tls12 >= 4 * rtt, "TLS 1.2: \(tls12) s for an RTT of \(rtt) s")
+            let plain = try #require(Double(try Self.curl(network, Self.main, "/index.html", https: false, timing).stdout))
+            #expect(plain >= 2 * rtt, "plain HTTP: \(plain) s for an RTT of \(rtt) s")
+        }
+    }
+}

@@ -16,7 +16,10 @@ import Testing
 
     @Test func aDistributionsPolicyVersionsAndABehaviorsProtocolPolicyAreRead() throws {
         let yaml = Fixtures.base
-            .replacingOccurrences(of: "    origins: [site]\n", with: "    origins: [site]\n    security_policy: TLSv1.3_2025\n    http_versions: http1.1\n")
+            .replacingOccurrences(
+                of: "    origins: [site]\n",
+                with: "    origins: [site]\n    security_policy: TLSv1.3_2025\n    http_versions: http1.1\n"
+            )
             .replacingOccurrences(of: "      - path: /api/*\n", with: "      - path: /api/*\n        viewer_protocol_policy: https-only\n")
         let report = try Fixtures.check(yaml)
         let distribution = try #require(report.topology?.distributions.first, "\(report.diagnostics)")

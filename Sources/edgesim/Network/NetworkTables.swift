@@ -31,8 +31,8 @@ enum NetworkTables {
                 viewer.rttMilliseconds.map { formatMilliseconds(.nanoseconds(Int64($0 * 1e6))) } ?? "—", curl,
             ])
             if let edge, let https = edge.httpsPort, let ca = state.certificateAuthority {
-                let line = "curl -si --interface \(viewer.address) --cacert \(ca) --resolve \(domain):\(https):\(edge.host) https://\(domain):\(https)/"
-                table.add(["", "", "", "", "", line])
+                let resolve = "--resolve \(domain):\(https):\(edge.host)"
+                table.add(["", "", "", "", "", "curl -si --interface \(viewer.address) --cacert \(ca) \(resolve) https://\(domain):\(https)/"])
             }
         }
         var text = table.render()

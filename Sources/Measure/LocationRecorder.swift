@@ -1,3 +1,4 @@
+import CDNCore
 import Histogram
 import Topology
 
@@ -14,6 +15,15 @@ struct LocationRecorder: Sendable {
     private(set) var edges: [String: Int] = [:]
     /// Per second of the run: requests by the edge that answered, or `error`.
     private(set) var timeline: [Int: [String: Int]] = [:]
+    /// What opening each connection took: the connect, and over HTTPS the TLS handshake.
+    private(set) var connect = Self.histogram()
+    private(set) var handshake = Self.histogram()
+    /// Time to the response's first byte, for a connection's first request and for requests
+    /// on kept-alive connections.
+    private(set) var firstByteNew = Self.histogram()
+    private(set) var firstByteKept = Self.histogram()
+
+    private static func histogram() -> Histogram<UInt64> { Histogram(highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: .three) }
 
     mutating func record(_ sample: Sample) {
         latency.record(UInt64(max(0, sample.latency.inMilliseconds * 1000)))
@@ -27,12 +37,25 @@ struct LocationRecorder: Sendable {
         if let edge = sample.edge { edges[edge, default: 0] += 1 }
         stageSums.add(sample.stages)
         viewerLink.record(UInt64(max(0, sample.stages.viewerLink * 1000)))
+        if let setup = sample.setup {
+            connect.record(Self.microseconds(setup.connect))
+            if let tls = setup.handshake { handshake.record(Self.microseconds(tls)) }
+            firstByteNew.record(Self.microseconds(sample.timeToFirstByte))
+        } else {
+            firstByteKept.record(Self.microseconds(sample.timeToFirstByte))
+        }
     }
+
+    private static func microseconds(_ duration: Duration) -> UInt64 { UInt64(max(0, duration.inMilliseconds * 1000)) }
 
     /// Merges another recorder's samples (one per connection, merged at the end).
     mutating func merge(_ other: LocationRecorder) {
         latency.add(other.latency)
         viewerLink.add(other.viewerLink)
+        connect.add(other.connect)
+        handshake.add(other.handshake)
+        firstByteNew.add(other.firstByteNew)
+        firstByteKept.add(other.firstByteKept)
         for (outcome, count) in other.outcomes { outcomes[outcome, default: 0] += count }
         hits += other.hits
         answered += other.answered

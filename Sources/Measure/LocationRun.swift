@@ -23,8 +23,16 @@ enum LocationRun {
         return answer?.first ?? target.edgeHost
     }
 
+    /// How a location speaks TLS to its edge: over HTTPS, trusting the network's CA and naming
+    /// the distribution's domain in SNI; `nil` over plain HTTP.
+    static func tls(_ target: MeasureTarget) -> ViewerTLSClient? {
+        guard let ca = target.certificateAuthority, let domain = target.domain else { return nil }
+        return try? ViewerTLSClient(certificateAuthority: ca, serverName: domain)
+    }
+
     static func run(_ target: MeasureTarget, settings: MeasureSettings, progress: MeasureProgress) async -> LocationRecorder {
-        await warmUp(target, settings: settings)
+        let tls = tls(target)
+        await warmUp(target, settings: settings, tls: tls)
         let started = ContinuousClock.now
         let tickets = Tickets(extent: settings.extent, pacing: settings.pacing, start: started)
         return await withTaskGroup(of: LocationRecorder.self) { group in
@@ -33,7 +41,7 @@ enum LocationRun {
                 // write, its response's parts and the recording need no hop between threads.
                 let (loop, executor) = EventLoopTaskExecutors.singleton.next()
                 group.addTask(executorPreference: executor) {
-                    await connection(target, settings: settings, tickets: tickets, progress: progress, started: started, on: loop)
+                    await connection(target, settings: settings, tls: tls, tickets: tickets, progress: progress, started: started, on: loop)
                 }
             }
             var merged = LocationRecorder()
@@ -43,9 +51,9 @@ enum LocationRun {
     }
 
     /// Requests that fill the caches along the way and are not counted.
-    private static func warmUp(_ target: MeasureTarget, settings: MeasureSettings) async {
+    private static func warmUp(_ target: MeasureTarget, settings: MeasureSettings, tls: ViewerTLSClient?) async {
         guard settings.warmup > 0 else { return }
-        _ = try? await ViewerConnection.open(host: await edgeHost(target), port: target.edgePort, from: target.address) { connection in
+        _ = try? await ViewerConnection.open(host: await edgeHost(target), port: target.edgePort, from: target.address, tls: tls) { connection in
             for index in 0..<settings.warmup {
                 _ = try await connection.send(path: settings.paths[index % settings.paths.count], hostHeader: target.domain)
                 if connection.isClosing { break }
@@ -57,6 +65,7 @@ enum LocationRun {
     private static func connection(
         _ target: MeasureTarget,
         settings: MeasureSettings,
+        tls: ViewerTLSClient?,
         tickets: Tickets,
         progress: MeasureProgress,
         started: ContinuousClock.Instant,
@@ -76,14 +85,18 @@ enum LocationRun {
                     port: target.edgePort,
                     from: target.address,
                     responseTimeout: responseTimeout,
-                    eventLoop: loop
+                    eventLoop: loop,
+                    tls: tls
                 ) { connection in
                     var ticket: Tickets.Ticket? = first
+                    var setup: ConnectionSetup? = connection.setup
                     while let current = ticket {
                         inFlight = current
                         let path = settings.paths[current.index % settings.paths.count]
                         let reply = try await connection.send(path: path, hostHeader: target.domain)
-                        let sample = Sample(reply: reply, latency: .now - current.due, at: current.due - started)
+                        var sample = Sample(reply: reply, latency: .now - current.due, at: current.due - started)
+                        // The connection's first request carries what opening it took.
+                        (sample.setup, setup) = (setup, nil)
                         recorder.record(sample)
                         progress.count(target.viewer, failed: sample.outcome != .success && sample.outcome != .redirect)
                         ticket = await tickets.next()

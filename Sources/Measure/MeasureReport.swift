@@ -40,6 +40,8 @@ public enum MeasureReport {
             \(distribution(ordered))
             <h2>Where the time goes</h2>
             \(stages(ordered))
+            <h2>New connections and kept-alive ones</h2>
+            \(connections(ordered, https: result.settings.https == true))
             <h2>Which edge served, second by second</h2>
             \(timeline(ordered))
             <script>
@@ -134,6 +136,27 @@ public enum MeasureReport {
         return """
             <table><tr><th>viewer</th><th class="text">location</th><th class="text">edge</th><th>requests</th><th>errors</th><th>hits</th>\
             <th>p50 ms</th><th>p90 ms</th><th>p99 ms</th><th>max ms</th><th>modelled RTT ms</th><th>measured RTT ms</th></tr>\(rows)</table>
+            """
+    }
+
+    /// What opening connections cost (connect, TLS), and the first byte on new and kept-alive ones.
+    private static func connections(_ locations: [MeasureResult.Location], https: Bool) -> String {
+        var rows = ""
+        for location in locations {
+            guard let times = location.connections else { continue }
+            rows += "<tr><td>\(escape(location.target.viewer))</td><td>\(times.opened)</td><td>\(f(times.connect.p50))</td>"
+            rows += "<td>\(times.handshake.map { f($0.p50) } ?? "—")</td><td>\(times.handshake.map { f($0.p99) } ?? "—")</td>"
+            rows += "<td>\(f(times.firstByteNew.p50))</td><td>\(times.firstByteKept.map { f($0.p50) } ?? "—")</td>"
+            rows += "<td>\(f(location.target.modelledRTT))</td></tr>"
+        }
+        let note =
+            https
+            ? "Over HTTPS. The link's modelled TCP round trip is paid by a connection's first bytes, so it shows in the TLS time."
+            : "Over HTTP. The link's modelled TCP round trip is paid by a connection's first bytes, so it shows in a new connection's first byte."
+        return """
+            <p class="muted">\(note)</p>
+            <table><tr><th>viewer</th><th>connections</th><th>connect ms</th><th>TLS p50 ms</th><th>TLS p99 ms</th>\
+            <th>1st byte, new ms</th><th>1st byte, kept-alive ms</th><th>modelled RTT ms</th></tr>\(rows)</table>
             """
     }
 

@@ -32,6 +32,8 @@ public struct MeasureResult: Sendable, Codable {
         public var stages: StageTimes
         /// The latency distribution: (percentile, milliseconds) pairs for the report.
         public var distribution: [[Double]]
+        /// What new connections cost, and a request's first byte on new and kept-alive ones.
+        public var connections: ConnectionTimes?
 
         /// Requests that did not get a 2xx or 3xx.
         public var errors: Int { requests - (outcomes["2xx"] ?? 0) - (outcomes["3xx"] ?? 0) }
@@ -81,5 +83,40 @@ extension MeasureResult.Location {
         measuredRTT = recorder.answered == 0 ? 0 : Double(recorder.viewerLink.valueAtPercentile(50)) / 1000
         stages = recorder.stageSums.divided(by: recorder.answered)
         distribution = [0, 10, 25, 50, 75, 90, 95, 99, 99.9, 100].map { [$0, recorder.percentile($0)] }
+        connections = ConnectionTimes(recorder)
+    }
+}
+
+/// One location's connection times, in milliseconds (p50 and p99): the TCP connect, the TLS
+/// handshake (over HTTPS), and the time to a response's first byte, on a new connection and on
+/// a kept-alive one. On an emulated link the modelled TCP round trip is paid by the first bytes
+/// sent: over HTTPS it is in the handshake, over HTTP in the new connection's first byte.
+public struct ConnectionTimes: Sendable, Codable, Equatable {
+    /// A p50 and a p99.
+    public struct Spread: Sendable, Codable, Equatable {
+        public var p50: Double
+        public var p99: Double
+    }
+
+    /// Connections opened.
+    public var opened: Int
+    public var connect: Spread
+    /// `nil` over plain HTTP.
+    public var handshake: Spread?
+    public var firstByteNew: Spread
+    /// `nil` when no request went on a kept-alive connection.
+    public var firstByteKept: Spread?
+
+    init?(_ recorder: LocationRecorder) {
+        func spread(_ histogram: Histogram<UInt64>) -> Spread? {
+            guard histogram.totalCount > 0 else { return nil }
+            return Spread(p50: Double(histogram.valueAtPercentile(50)) / 1000, p99: Double(histogram.valueAtPercentile(99)) / 1000)
+        }
+        guard let connect = spread(recorder.connect), let firstByteNew = spread(recorder.firstByteNew) else { return nil }
+        opened = Int(recorder.connect.totalCount)
+        self.connect = connect
+        handshake = spread(recorder.handshake)
+        self.firstByteNew = firstByteNew
+        firstByteKept = spread(recorder.firstByteKept)
     }
 }

@@ -37,6 +37,8 @@ public struct MeasureSettings: Sendable, Codable {
     public var warmup: Int
     /// The distribution asked for (id or domain); the topology's first when `nil`.
     public var distribution: String?
+    /// Whether viewers speak HTTPS to the edges (`nil` in runs saved before HTTPS: plain HTTP).
+    public var https: Bool?
 
     /// Creates settings.
     public init(
@@ -46,9 +48,11 @@ public struct MeasureSettings: Sendable, Codable {
         concurrency: Int,
         pacing: Pacing,
         warmup: Int,
-        distribution: String? = nil
+        distribution: String? = nil,
+        https: Bool = false
     ) {
         self.distribution = distribution
+        self.https = https
         self.paths = paths
         self.viewers = viewers
         self.extent = extent
@@ -81,6 +85,9 @@ public struct MeasureTarget: Sendable, Codable {
     /// The GeoDNS server (`host:port`) each connection asks for its edge, as a viewer's resolver
     /// would, so live health moves the location; `nil` keeps to ``edgeHost``.
     public var resolver: String?
+    /// Over HTTPS: the network's CA, which the edge's certificate must chain to (``edgePort``
+    /// is then the edge's HTTPS port); `nil` over plain HTTP.
+    public var certificateAuthority: String?
 
     /// Creates a target.
     public init(
@@ -94,9 +101,11 @@ public struct MeasureTarget: Sendable, Codable {
         edgePort: Int,
         domain: String?,
         modelledRTT: Double,
-        resolver: String? = nil
+        resolver: String? = nil,
+        certificateAuthority: String? = nil
     ) {
         self.resolver = resolver
+        self.certificateAuthority = certificateAuthority
         self.viewer = viewer
         self.location = location
         self.latitude = latitude

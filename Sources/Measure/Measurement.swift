@@ -18,9 +18,16 @@ public enum Measurement {
     ///   - topology: Its topology, for the viewers' coordinates and routing.
     ///   - viewers: The viewer ids; empty for all.
     ///   - distribution: The distribution's id or domain; the topology's first when `nil`.
+    ///   - https: Whether to measure over HTTPS, trusting the network's CA.
     /// - Throws: ``MeasureError`` naming a viewer or distribution that is unknown, or a viewer
     ///   with no edge.
-    public static func targets(state: NetworkState, topology: Topology, viewers: [String], distribution: String? = nil) throws -> [MeasureTarget] {
+    public static func targets(
+        state: NetworkState,
+        topology: Topology,
+        viewers: [String],
+        distribution: String? = nil,
+        https: Bool = false
+    ) throws -> [MeasureTarget] {
         let named = distribution.map { topology.distribution($0) } ?? topology.distributions.first
         guard let spec = named else {
             let known = topology.distributions.map(\.id).joined(separator: ", ")
@@ -35,6 +42,9 @@ public enum Measurement {
             guard let route = try? topology.route(viewer: id, distribution: spec.id), let edge = state.node(route.edge.id) else {
                 throw MeasureError("viewer '\(id)' has no edge to go to: no edge of \(spec.id) is reachable from it")
             }
+            if https, edge.httpsPort == nil || state.certificateAuthority == nil {
+                throw MeasureError("edge \(edge.id) has no HTTPS listener in the state file: is the network older than HTTPS?")
+            }
             return MeasureTarget(
                 viewer: id,
                 location: viewer.location,
@@ -43,10 +53,11 @@ public enum Measurement {
                 address: viewer.address,
                 edge: edge.id,
                 edgeHost: ListenAddress.connectable(edge.host),
-                edgePort: edge.port,
+                edgePort: https ? edge.httpsPort ?? edge.port : edge.port,
                 domain: spec.domainName,
                 modelledRTT: route.hops.first?.rtt.inMilliseconds ?? 0,
-                resolver: state.node("dns").map { "\($0.host):\($0.port)" }
+                resolver: state.node("dns").map { "\($0.host):\($0.port)" },
+                certificateAuthority: https ? state.certificateAuthority : nil
             )
         }
     }

@@ -24,11 +24,17 @@ struct Sample: Sendable {
     var stages: StageTimes
     /// When the request was due, from the start of the location's run.
     var offset: Duration
+    /// From writing the request to the response's head.
+    var timeToFirstByte: Duration = .zero
+    /// For a connection's first request, what opening the connection took; `nil` for a
+    /// request on a kept-alive connection.
+    var setup: ConnectionSetup?
 
     /// A sample from a reply and the time it took.
     init(reply: ViewerClient.Reply, latency: Duration, at offset: Duration) {
         self.latency = latency
         self.offset = offset
+        timeToFirstByte = reply.timeToFirstByte
         outcome =
             switch reply.status {
             case 200..<300: .success

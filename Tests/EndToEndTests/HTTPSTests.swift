@@ -177,4 +177,28 @@ struct HTTPSTests {
             #expect(plain >= 2 * rtt, "plain HTTP: \(plain) s for an RTT of \(rtt) s")
         }
     }
+
+    @Test func measureOverHTTPSReportsConnectTLSAndFirstByteApartForNewAndKeptConnections() async throws {
+        try await withNetwork(try Self.topology().path) { network in
+            let json = network.stateDirectory.appendingPathComponent("measure.json").path
+            let report = network.stateDirectory.appendingPathComponent("measure.html").path
+            let run = try CLI.run([
+                "measure", "--state-dir", network.stateDirectory.path, "--https", "--requests", "20", "--concurrency", "2",
+                "--json", json, "--report", report,
+            ])
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout.contains("new connections against kept-alive ones (HTTPS"), "\(run.stdout)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
+            let location = try #require((object["locations"] as? [[String: Any]])?.first)
+            #expect((location["outcomes"] as? [String: Int])?["2xx"] == 20, "\(location)")
+            let connections = try #require(location["connections"] as? [String: Any], "\(location)")
+            let handshake = try #require(connections["handshake"] as? [String: Double])
+            let rtt = try #require(network.state.viewer("tokyo-home")?.rttMilliseconds)
+            // TCP's modelled round trip and TLS 1.3's: a floor the shaper guarantees.
+            #expect(try #require(handshake["p50"]) >= 2 * rtt, "\(connections)")
+            #expect(connections["firstByteKept"] != nil && connections["firstByteNew"] != nil, "\(connections)")
+            let html = try String(contentsOfFile: report, encoding: .utf8)
+            #expect(html.contains("TLS p50 ms") && html.contains("Over HTTPS."))
+        }
+    }
 }

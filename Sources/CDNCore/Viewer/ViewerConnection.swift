@@ -31,6 +31,7 @@ public struct ViewerConnection: ~Copyable {
     ///     the request fails); `nil` waits as long as it takes.
     ///   - eventLoop: The loop the connection runs on (by default one of NIO's shared loops): a
     ///     caller whose task prefers that loop's executor then shares its thread.
+    ///   - tls: How to speak TLS, for HTTPS; `nil` for plain HTTP.
     ///   - body: What to do with the connection.
     /// - Throws: When the connection cannot be made, or what the body throws.
     public static func open<Result: Sendable>(
@@ -39,9 +40,17 @@ public struct ViewerConnection: ~Copyable {
         from source: String?,
         responseTimeout: Duration? = nil,
         eventLoop: (any EventLoop)? = nil,
+        tls: ViewerTLSClient? = nil,
         _ body: (inout ViewerConnection) async throws -> Result
     ) async throws -> Result {
-        let channel = try await ViewerChannel.connect(host: host, port: port, from: source, responseTimeout: responseTimeout, eventLoop: eventLoop)
+        let channel = try await ViewerChannel.connect(
+            host: host,
+            port: port,
+            from: source,
+            responseTimeout: responseTimeout,
+            eventLoop: eventLoop,
+            tls: tls
+        )
         var connection = ViewerConnection(channel: channel)
         do {
             let result = try await body(&connection)
@@ -54,6 +63,9 @@ public struct ViewerConnection: ~Copyable {
     }
 
     private init(channel: ViewerChannel) { self.channel = channel }
+
+    /// What opening the connection took.
+    public var setup: ConnectionSetup { channel.setup }
 
     /// Sends one request and reads its whole response.
     /// - Parameters:
@@ -92,11 +104,14 @@ public final class ViewerChannel: Sendable {
     private let channel: any Channel
     private let exchange: NIOLoopBound<ViewerExchangeHandler>
     private let authority: String
+    /// What opening it took: the connect, and over HTTPS the handshake.
+    public let setup: ConnectionSetup
 
-    private init(channel: any Channel, exchange: NIOLoopBound<ViewerExchangeHandler>, authority: String) {
+    private init(channel: any Channel, exchange: NIOLoopBound<ViewerExchangeHandler>, authority: String, setup: ConnectionSetup) {
         self.channel = channel
         self.exchange = exchange
         self.authority = authority
+        self.setup = setup
     }
 
     /// Opens a connection.
@@ -107,22 +122,30 @@ public final class ViewerChannel: Sendable {
     ///   - responseTimeout: How long a response may take before the connection is closed (and
     ///     the request fails); `nil` waits as long as it takes.
     ///   - eventLoop: The loop the connection runs on (by default one of NIO's shared loops).
-    ///   - connectTimeout: How long the connection may take.
-    /// - Throws: When the connection cannot be made.
+    ///   - connectTimeout: How long the connection may take (the TLS handshake included).
+    ///   - tls: How to speak TLS, for HTTPS; `nil` for plain HTTP.
+    /// - Throws: When the connection cannot be made, or its TLS handshake fails.
     public static func connect(
         host: String = "127.0.0.1",
         port: Int,
         from source: String?,
         responseTimeout: Duration? = nil,
         eventLoop: (any EventLoop)? = nil,
-        connectTimeout: Duration = .seconds(10)
+        connectTimeout: Duration = .seconds(10),
+        tls: ViewerTLSClient? = nil
     ) async throws -> ViewerChannel {
         let deadline = responseTimeout.map { TimeAmount.nanoseconds($0.nanoseconds) }
-        var bootstrap = ClientBootstrap(group: eventLoop ?? MultiThreadedEventLoopGroup.singleton.next())
+        let loop = eventLoop ?? MultiThreadedEventLoopGroup.singleton.next()
+        let handshake = loop.makePromise(of: Void.self)
+        var bootstrap = ClientBootstrap(group: loop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(.nanoseconds(connectTimeout.nanoseconds))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(try tls.handler())
+                        try channel.pipeline.syncOperations.addHandler(HandshakeWatcher(done: handshake))
+                    }
                     // The request's fields are ours, made the same way for every request; checking
                     // each one's bytes on every write was 6% of a measuring client's CPU.
                     try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
@@ -130,11 +153,29 @@ public final class ViewerChannel: Sendable {
                 }
             }
         if let source { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: source, port: 0)) }
-        let channel = try await bootstrap.connect(host: host, port: port).get()
+        let asked = ContinuousClock.now
+        let channel: any Channel
+        do { channel = try await bootstrap.connect(host: host, port: port).get() } catch {
+            handshake.fail(error)
+            throw error
+        }
+        let connected = ContinuousClock.now
+        var setup = ConnectionSetup(connect: connected - asked, handshake: nil)
+        if tls != nil {
+            let timeout = loop.scheduleTask(in: .nanoseconds(connectTimeout.nanoseconds)) { channel.close(promise: nil) }
+            defer { timeout.cancel() }
+            do { try await handshake.futureResult.get() } catch {
+                try? await channel.close()
+                throw error
+            }
+            setup.handshake = .now - connected
+        } else {
+            handshake.succeed()
+        }
         let exchange = try await channel.eventLoop.submit {
             NIOLoopBound(try channel.pipeline.syncOperations.handler(type: ViewerExchangeHandler.self), eventLoop: channel.eventLoop)
         }.get()
-        return ViewerChannel(channel: channel, exchange: exchange, authority: "\(host):\(port)")
+        return ViewerChannel(channel: channel, exchange: exchange, authority: "\(host):\(port)", setup: setup)
     }
 
     /// Whether the connection is still open.

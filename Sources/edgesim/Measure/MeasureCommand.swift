@@ -29,6 +29,8 @@ extension EdgeSim {
         @Option(help: "Connections per location.") var concurrency = 2
         @Option(help: "Open loop: requests per second per location.") var rate: Double?
         @Option(help: "Uncounted requests per location first (they fill the caches).") var warmup = 1
+        @Flag(help: "Speak HTTPS to the edges, trusting the network's CA; the connections table splits connect, TLS and first byte.")
+        var https = false
         @Option(help: "Write the whole result as JSON.") var json: String?
         @Option(help: "Write one CSV row per location.") var csv: String?
         @Option(help: "Write a self-contained HTML report.") var report: String?
@@ -90,7 +92,8 @@ extension EdgeSim {
                 concurrency: concurrency,
                 pacing: rate.map { .open(perSecond: $0) } ?? .closed,
                 warmup: warmup,
-                distribution: distribution
+                distribution: distribution,
+                https: https
             )
             if compare.count == 2, compare.allSatisfy(Self.isTopology) {
                 return try await compareTopologies(compare[0], compare[1], settings: settings)
@@ -118,7 +121,13 @@ extension EdgeSim {
         }
 
         static func measure(state: NetworkState, topology: Topology, settings: MeasureSettings) async throws -> MeasureResult {
-            let targets = try Measurement.targets(state: state, topology: topology, viewers: settings.viewers, distribution: settings.distribution)
+            let targets = try Measurement.targets(
+                state: state,
+                topology: topology,
+                viewers: settings.viewers,
+                distribution: settings.distribution,
+                https: settings.https == true
+            )
             var chosen = settings
             chosen.viewers = targets.map(\.viewer)
             let settings = chosen
@@ -128,6 +137,8 @@ extension EdgeSim {
             Output.line(MeasureTables.locations(result))
             Output.line("")
             Output.line(MeasureTables.stages(result))
+            Output.line("")
+            Output.line(MeasureTables.connections(result))
             return result
         }
 

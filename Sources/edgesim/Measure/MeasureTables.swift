@@ -37,6 +37,26 @@ enum MeasureTables {
         return "where the time goes (mean per request):\n" + table.render()
     }
 
+    /// What new connections cost beside kept-alive ones: connect, the TLS handshake, and the
+    /// time to a response's first byte on each (p50, and p99 for the handshake).
+    static func connections(_ result: MeasureResult) -> String {
+        var table = Table(
+            ["viewer", "connections", "connect", "TLS p50", "TLS p99", "1st byte, new", "1st byte, kept-alive", "modelled RTT"],
+            alignments: [.left, .right, .right, .right, .right, .right, .right, .right]
+        )
+        for location in result.locations.sorted(by: { $0.p50 < $1.p50 }) {
+            guard let times = location.connections else { continue }
+            table.add([
+                location.target.viewer, "\(times.opened)", ms(times.connect.p50), times.handshake.map { ms($0.p50) } ?? "—",
+                times.handshake.map { ms($0.p99) } ?? "—", ms(times.firstByteNew.p50), times.firstByteKept.map { ms($0.p50) } ?? "—",
+                ms(location.target.modelledRTT),
+            ])
+        }
+        let over = result.settings.https == true ? "HTTPS" : "HTTP"
+        return "new connections against kept-alive ones (\(over); the link's modelled TCP round trip is paid by a connection's first bytes, "
+            + (over == "HTTPS" ? "so it shows in TLS):\n" : "so it shows in the new connection's first byte):\n") + table.render()
+    }
+
     /// Two runs, location by location, biggest improvement first.
     static func comparison(_ comparison: MeasureComparison) -> String {
         var table = Table(

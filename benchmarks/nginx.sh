@@ -40,3 +40,11 @@ http {
 }
 CONF
 }
+
+# nginx_tls_config DIR ORIGIN_PORT PORT CERT KEY: the same proxy over TLS 1.3 with that
+# certificate chain and key, and a session cache, as CloudFront-like HTTPS serving is set up.
+nginx_tls_config() {
+    local dir="$1" port="$3" cert="$4" key="$5"
+    nginx_config "$1" "$2" "$3"
+    sed -i "s|listen 127.0.0.1:$port;|listen 127.0.0.1:$port ssl; ssl_certificate $cert; ssl_certificate_key $key; ssl_protocols TLSv1.3; ssl_session_cache shared:TLS:10m;|" "$dir/nginx.conf"
+}

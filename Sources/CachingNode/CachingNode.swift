@@ -1,4 +1,5 @@
 import CDNCore
+import Foundation
 import Hummingbird
 import HummingbirdCore
 import Logging
@@ -63,6 +64,13 @@ public struct CachingNode {
     ///   - upstream: The upstream to link to, if any.
     ///   - logger: The node's logger.
     /// - Throws: When a link cannot be bound or an origin has no address.
+    /// The network's CA, which an HTTPS origin's certificate may chain to (besides the system's
+    /// roots), when the network has one.
+    static func certificateAuthority(stateDirectory: String) -> String? {
+        let path = TLSFiles(stateDirectory: stateDirectory).authorityCertificate
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+
     public static func open(_ settings: CachingNodeSettings, upstream: Upstream?, logger: Logger) async throws -> CachingNode {
         var forwarders: [String: LinkForwarder] = [:]
         var order: [LinkForwarder] = []
@@ -96,7 +104,10 @@ public struct CachingNode {
             settings: settings,
             metrics: NodeMetrics(node: settings.id, role: settings.role),
             cache: CacheTier(capacity: settings.cacheCapacity),
-            client: UpstreamClient(),
+            client: UpstreamClient(
+                tlsServerNames: origins.values.compactMap { $0.secure?.serverName },
+                certificateAuthority: Self.certificateAuthority(stateDirectory: settings.stateDirectory)
+            ),
             upstream: upstreamLink,
             origins: origins,
             follower: nil,

@@ -278,6 +278,7 @@ struct EdgeResponder: ViewerResponder {
                 request.headers[.edgesimDistribution] = distribution.id
                 request.headers[.edgesimBehavior] = behavior.pathPattern
                 request.headers[.edgesimOrigin] = request.origin
+                if request.viewerProtocol == .https { request.headers[.edgesimViewerProtocol] = "https" }
                 if let url = request.originURL { request.headers[.edgesimOriginURL] = url }
                 let method: HTTPRequest.Method = request.method == .head ? .get : request.method
                 response = try await client.send(method, port: hub.port, target: request.target, fields: request.headers, body: nil)
@@ -290,7 +291,8 @@ struct EdgeResponder: ViewerResponder {
                     throw UpstreamError(.unreachable, underlying: "no link to origin '\(request.origin)'")
                 }
                 let body = request.body.readableBytes > 0 ? request.body : nil
-                response = try await client.send(request.method, port: originLink.port, target: request.target, fields: request.headers, body: body)
+                let endpoint = originLink.endpoint(for: request.viewerProtocol)
+                response = try await client.send(request.method, to: endpoint, target: request.target, fields: request.headers, body: body)
             }
             response.trace.functionsRun = request.functionsRun
             if !request.functionsRun.isEmpty { response.trace.noteStage(.originRequest, originRequestTime) }

@@ -52,6 +52,9 @@ struct HubResponder: HTTPResponder {
             return answer(page, result: .error, request: request)
         }
 
+        // The viewer's protocol picks a match-viewer origin's port; the object is cached once.
+        let viewer: ViewerProtocol = request.headers[.edgesimViewerProtocol] == "https" ? .https : .http
+        let endpoint = origin.endpoint(for: viewer)
         let cacheable = Self.isCacheable(request)
         // The hub revalidates with its own validators; the edge's are answered below.
         let fields = cacheable ? request.headers.removingInternal().removingConditionals() : request.headers.removingInternal()
@@ -60,7 +63,7 @@ struct HubResponder: HTTPResponder {
             var sent = fields
             for field in validators { sent[field.name] = field.value }
             let method: HTTPRequest.Method = request.method == .head ? .get : request.method
-            return try await client.send(method, port: origin.port, target: request.uri.description, fields: sent, body: nil)
+            return try await client.send(method, to: endpoint, target: request.uri.description, fields: sent, body: nil)
         }
 
         do {
@@ -80,7 +83,7 @@ struct HubResponder: HTTPResponder {
             let started = ContinuousClock.now
             let response = try await client.send(
                 request.method,
-                port: origin.port,
+                to: endpoint,
                 target: request.uri.description,
                 fields: fields,
                 body: body.readableBytes > 0 ? body : nil

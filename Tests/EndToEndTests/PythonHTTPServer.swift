@@ -8,13 +8,15 @@ struct PythonHTTPServer {
     let port: Int
     let folder: URL
 
-    static func start() throws -> PythonHTTPServer {
+    /// Starts it; with `tls`, it speaks HTTPS with that certificate chain and key.
+    static func start(tls: (chain: String, key: String)? = nil, files: [String: String] = [:]) throws -> PythonHTTPServer {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-python-origin-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("down"), withIntermediateDirectories: true)
         try Data("hello from python\n".utf8).write(to: folder.appendingPathComponent("down/hello.txt"))
+        try folder.write(files: files)
         let portFile = folder.appendingPathComponent("port")
         let script = """
-            import http.server, os, socketserver, sys
+            import http.server, os, socketserver, ssl, sys
             class Handler(http.server.SimpleHTTPRequestHandler):
                 def __init__(self, *a, **k):
                     super().__init__(*a, directory=sys.argv[1], **k)
@@ -31,13 +33,17 @@ struct PythonHTTPServer {
                 def do_POST(self):
                     self.reply(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
             with socketserver.TCPServer(("127.0.0.1", 0), Handler) as server:
+                if len(sys.argv) > 4:
+                    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+                    context.load_cert_chain(sys.argv[3], sys.argv[4])
+                    server.socket = context.wrap_socket(server.socket, server_side=True)
                 with open(sys.argv[2] + ".tmp", "w") as f: f.write(str(server.server_address[1]))
                 os.rename(sys.argv[2] + ".tmp", sys.argv[2])
                 server.serve_forever()
             """
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, folder.path, portFile.path]
+        process.arguments = ["python3", "-c", script, folder.path, portFile.path] + (tls.map { [$0.chain, $0.key] } ?? [])
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -20,9 +20,14 @@ final class RunningNetwork: @unchecked Sendable {
         self.state = state
     }
 
+    /// A new scratch state directory.
+    static func scratchDirectory() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-e2e-\(UUID().uuidString)")
+    }
+
     /// Starts `edgesim up FILE` and waits (at most a minute) for its state file.
-    static func start(_ topology: String, arguments: [String] = []) async throws -> RunningNetwork {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-e2e-\(UUID().uuidString)")
+    static func start(_ topology: String, arguments: [String] = [], stateDirectory: URL? = nil) async throws -> RunningNetwork {
+        let directory = stateDirectory ?? scratchDirectory()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let output = directory.appendingPathComponent("up.log")
         FileManager.default.createFile(atPath: output.path, contents: nil)
@@ -106,8 +111,13 @@ final class RunningNetwork: @unchecked Sendable {
 /// Runs a body against a freshly launched network and always stops it. When anything in the
 /// body fails, a thrown error or a single `#expect`, every node's log is recorded with the
 /// failure. It checks that no process outlives the network.
-func withNetwork(_ topology: String, arguments: [String] = [], _ body: (RunningNetwork) async throws -> Void) async throws {
-    let network = try await RunningNetwork.start(topology, arguments: arguments)
+func withNetwork(
+    _ topology: String,
+    arguments: [String] = [],
+    stateDirectory: URL? = nil,
+    _ body: (RunningNetwork) async throws -> Void
+) async throws {
+    let network = try await RunningNetwork.start(topology, arguments: arguments, stateDirectory: stateDirectory)
     // Swift Testing shows every issue to a known-issue matcher: this one only notes that one
     // happened and claims none, so each is still recorded as the failure it is.
     // (A thrown error is shown to it too; one that escapes it anyway is recorded here.)

@@ -118,14 +118,17 @@ public enum AdminApplication {
         }
         router.post("/faults/partition") { request, _ -> String in
             let query = request.uri.queryParameters
-            guard let peer = query["peer"].map(String.init), let link = hooks.links[peer] else {
-                let known = hooks.links.keys.sorted().joined(separator: ", ")
-                throw HTTPError(.notFound, message: "\(hooks.node) has no link to '\(query["peer"] ?? "")' (its links: \(known))")
+            // A peer's links: its own, and an origin's second one to its HTTPS port (`ID#https`).
+            let peer = query["peer"].map(String.init) ?? ""
+            let links = hooks.links.filter { $0.key == peer || $0.key.hasPrefix(peer + "#") }.map(\.value)
+            guard !links.isEmpty else {
+                let known = hooks.links.keys.filter { !$0.contains("#") }.sorted().joined(separator: ", ")
+                throw HTTPError(.notFound, message: "\(hooks.node) has no link to '\(peer)' (its links: \(known))")
             }
             guard let seconds = query["seconds"].flatMap({ Double($0) }), seconds > 0, seconds <= 3600 else {
                 throw HTTPError(.badRequest, message: "seconds must be a number in (0, 3600]")
             }
-            link.partition(for: .seconds(seconds))
+            for link in links { link.partition(for: .seconds(seconds)) }
             return "\(hooks.node) ↮ \(peer) for \(seconds) s\n"
         }
         return Application(

@@ -15,6 +15,8 @@ extension HTTPField.Name {
     public static let edgesimHubResult = Self("X-Edgesim-Hub-Result")!
     /// Hub → edge: milliseconds the hub spent waiting on the origin, link included.
     public static let edgesimOriginTime = Self("X-Edgesim-Origin-Time")!
+    /// Edge → hub: the protocol the viewer came over (`https`), for a match-viewer origin.
+    public static let edgesimViewerProtocol = Self("X-Edgesim-Viewer-Protocol")!
     /// Edge → hub: an origin a function chose that the topology does not name (`http://host:port/path`).
     public static let edgesimOriginURL = Self("X-Edgesim-Origin-URL")!
     /// Edge → viewer: the function versions that ran for this response, each once, in the order

@@ -20,10 +20,18 @@ public enum OriginAddress {
             guard let url = URL(string: text), let host = url.host else {
                 throw NodeSetupError(.badAddress, "origin '\(origin.id)': '\(text)' is not a URL")
             }
-            let port = url.port ?? (url.scheme == "https" ? 443 : 80)
+            // An https-only origin's link is its HTTPS port; the others' plain link its HTTP port.
+            let port = origin.protocolPolicy == .httpsOnly ? origin.httpsPort : origin.httpPort
             let address = try SocketAddress.makeAddressResolvingHost(host, port: port)
             return (address, url.port.map { "\(host):\($0)" } ?? host)
         }
+    }
+
+    /// A URL origin's address on its HTTP port, or with `secure` its HTTPS port; `nil` for the
+    /// built-in origin, which has no HTTPS port.
+    public static func resolve(_ origin: OriginSpec, running: [String: SocketAddress], secure: Bool) throws -> SocketAddress? {
+        guard case .url(let text) = origin.kind, let host = URL(string: text)?.host else { return nil }
+        return try SocketAddress.makeAddressResolvingHost(host, port: secure ? origin.httpsPort : origin.httpPort)
     }
 }
 

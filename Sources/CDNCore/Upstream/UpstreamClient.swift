@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import HTTPTypes
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 import ServiceLifecycle
 
 /// The HTTP client a node uses for its upstream (an edge to its hub or an origin, a hub to
@@ -26,8 +27,19 @@ public final class UpstreamClient: Service {
     private let maximumBody: Int
 
     /// Creates a client with its own connection pool.
-    public init(maximumBody: Int = Default.maximumBody) {
+    /// - Parameters:
+    ///   - maximumBody: The largest body it collects.
+    ///   - tlsServerNames: The names of the origins it speaks HTTPS to: each resolves to the
+    ///     local forwarder that carries its link, and is the SNI sent and the name verified.
+    ///   - certificateAuthority: The network's CA, trusted beside the system's roots.
+    public init(maximumBody: Int = Default.maximumBody, tlsServerNames: [String] = [], certificateAuthority: String? = nil) {
         var configuration = HTTPClient.Configuration()
+        // CloudFront speaks HTTP/1.1 to origins, over TLS too.
+        configuration.httpVersion = .http1Only
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let certificateAuthority { tls.additionalTrustRoots = [.file(certificateAuthority)] }
+        configuration.tlsConfiguration = tls
+        configuration.dnsOverride = Dictionary(tlsServerNames.map { ($0, "127.0.0.1") }, uniquingKeysWith: { first, _ in first })
         configuration.timeout = .init(connect: Default.connectTimeout, read: Default.readTimeout)
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 256
@@ -55,6 +67,19 @@ public final class UpstreamClient: Service {
         body: ByteBuffer?
     ) async throws(UpstreamError) -> StoredResponse {
         try await send(method, url: "http://127.0.0.1:\(port)\(target)", fields: fields, body: body)
+    }
+
+    /// Sends one request to an endpoint of a link: plain HTTP, or HTTPS verified against the
+    /// name the endpoint carries.
+    public func send(
+        _ method: HTTPRequest.Method,
+        to endpoint: UpstreamEndpoint,
+        target: String,
+        fields: HTTPFields,
+        body: ByteBuffer?
+    ) async throws(UpstreamError) -> StoredResponse {
+        guard let name = endpoint.serverName else { return try await send(method, port: endpoint.port, target: target, fields: fields, body: body) }
+        return try await send(method, url: "https://\(name):\(endpoint.port)\(target)", fields: fields, body: body)
     }
 
     /// Sends one request to a URL directly, with no emulated link: for an origin a function

@@ -13,12 +13,26 @@ public struct UpstreamLink: Sendable {
     public var port: Int
     /// The `Host` value for requests to it: an origin's domain, or the hub's id.
     public var hostHeader: String
+    /// For an origin spoken to over HTTPS: the forwarder's port to its HTTPS port, and the
+    /// name its certificate must carry (and the SNI sent).
+    public var secure: (port: Int, serverName: String)?
+    /// Which of the two a request takes.
+    public var policy: OriginProtocolPolicy
 
     /// Creates a link description.
-    public init(id: String, port: Int, hostHeader: String) {
+    public init(id: String, port: Int, hostHeader: String, secure: (port: Int, serverName: String)? = nil, policy: OriginProtocolPolicy = .httpOnly) {
         self.id = id
         self.port = port
         self.hostHeader = hostHeader
+        self.secure = secure
+        self.policy = policy
+    }
+
+    /// Where a request from a viewer goes: the plain port, or the TLS one under https-only and,
+    /// for an HTTPS viewer, match-viewer.
+    public func endpoint(for viewer: ViewerProtocol) -> UpstreamEndpoint {
+        if policy.usesHTTPS(viewer: viewer), let secure { return UpstreamEndpoint(port: secure.port, serverName: secure.serverName) }
+        return UpstreamEndpoint(port: port, serverName: nil)
     }
 
     /// Opens the emulated link from one node to another: a ``LinkForwarder`` shaped by the
@@ -46,6 +60,14 @@ public struct UpstreamLink: Sendable {
         logger.info("link \(from) → \(to) at \(address): one-way \(shape.oneWay.inMilliseconds) ms")
         return (UpstreamLink(id: to, port: forwarder.port, hostHeader: hostHeader), forwarder)
     }
+}
+
+/// Where one request to an upstream goes: a forwarder's port, and over TLS the name the
+/// upstream's certificate must carry.
+public struct UpstreamEndpoint: Sendable, Equatable {
+    public var port: Int
+    /// `nil` for plain HTTP.
+    public var serverName: String?
 }
 
 extension StoredResponse {
@@ -89,7 +111,7 @@ extension UpstreamLink {
         var forwarders: [String: LinkForwarder] = [:]
         for origin in topology.origins {
             let (address, hostHeader) = try OriginAddress.resolve(origin, running: running)
-            let (link, forwarder) = try await open(
+            var (link, forwarder) = try await open(
                 from: node,
                 to: origin.id,
                 address: address,
@@ -98,8 +120,23 @@ extension UpstreamLink {
                 seed: seed &+ UInt64(forwarders.count),
                 logger: logger
             )
-            links[origin.id] = link
             forwarders[origin.id] = forwarder
+            link.policy = origin.protocolPolicy
+            if origin.protocolPolicy != .httpOnly, let secureAddress = try OriginAddress.resolve(origin, running: running, secure: true) {
+                // The same link, to the origin's HTTPS port: its own forwarder, shaped alike.
+                let (secure, tlsForwarder) = try await open(
+                    from: node,
+                    to: origin.id,
+                    address: secureAddress,
+                    hostHeader: hostHeader,
+                    topology: topology,
+                    seed: seed &+ UInt64(forwarders.count) &+ 1_000,
+                    logger: logger
+                )
+                link.secure = (secure.port, origin.domainName)
+                forwarders[origin.id + "#https"] = tlsForwarder
+            }
+            links[origin.id] = link
         }
         return (links, forwarders)
     }

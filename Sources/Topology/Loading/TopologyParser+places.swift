@@ -134,7 +134,7 @@ extension TopologyParser {
     /// One entry of `origins:` — the built-in static origin (`static: folder`) or any HTTP server (`url:`).
     func parseOrigin(id: String, keyNode: Node, value: Node) throws -> OriginSpec? {
         let validID = try checkID(id, at: keyNode, role: "origin", rule: IdentifierRules.name, expected: IdentifierRules.nameExpected)
-        let allowed = ["location", "static", "url", "cache_control", "host", "port"]
+        let allowed = ["location", "static", "url", "cache_control", "host", "port", "protocol_policy", "http_port", "https_port"]
         guard let fields = try reader.fields(value, what: "origin '\(id)'", allowed: allowed) else { return nil }
         let location = try location(of: fields, owner: id)
         let listen = try listenAddress(of: fields)
@@ -154,8 +154,35 @@ extension TopologyParser {
             }
             kind = nil
         }
+        let policy = try fields.choice("protocol_policy", OriginProtocolPolicy.self)
+        // CloudFront's valid origin ports.
+        let ports = try ["http_port", "https_port"].map { key -> Int? in
+            guard let port = try fields.integer(key, in: 1...65535) else { return nil }
+            if port != 80, port != 443, port < 1024 {
+                try report(.outOfRange, "'\(key)' of origin '\(id)' is \(port): CloudFront allows 80, 443 or 1024–65535", field: key, of: fields)
+            }
+            return port
+        }
+        if case .staticFolder = kind, let key = ["protocol_policy", "http_port", "https_port"].first(where: { fields[$0] != nil }) {
+            try report(
+                .invalidValue,
+                "'\(key)' of origin '\(id)': the built-in origin is spoken to over HTTP; give a 'url:' origin to speak HTTPS",
+                field: key,
+                of: fields
+            )
+        }
         guard let location, let kind, validID else { return nil }
-        return OriginSpec(id: id, location: location, kind: kind, cacheControl: cacheControl, listen: listen, source: reader.location(keyNode))
+        return OriginSpec(
+            id: id,
+            location: location,
+            kind: kind,
+            cacheControl: cacheControl,
+            protocolPolicy: policy,
+            httpPort: ports[0],
+            httpsPort: ports[1],
+            listen: listen,
+            source: reader.location(keyNode)
+        )
     }
 
     private func staticFolder(_ folder: String, fields: Fields) throws -> OriginSpec.Kind? {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What every node of the network has: an id, a place and an address to listen on.
 public protocol NodeSpec: Sendable {
     /// The id links and references use.
@@ -105,6 +107,12 @@ public struct OriginSpec: NodeSpec, Hashable {
     public var kind: Kind
     /// The Cache-Control value the built-in origin sends, if any.
     public var cacheControl: String?
+    /// How a URL origin is spoken to: HTTP, HTTPS, or the viewer's protocol. The built-in
+    /// origin is always spoken to over HTTP.
+    public var protocolPolicy: OriginProtocolPolicy
+    /// A URL origin's HTTP and HTTPS ports (CloudFront's `HTTPPort` and `HTTPSPort`).
+    public var httpPort: Int
+    public var httpsPort: Int
     public var listen: ListenAddress
     /// Where the origin is declared.
     public var source: SourceLocation?
@@ -116,6 +124,9 @@ public struct OriginSpec: NodeSpec, Hashable {
         location: Location,
         kind: Kind,
         cacheControl: String? = nil,
+        protocolPolicy: OriginProtocolPolicy? = nil,
+        httpPort: Int? = nil,
+        httpsPort: Int? = nil,
         listen: ListenAddress = .init(),
         source: SourceLocation? = nil
     ) {
@@ -123,8 +134,32 @@ public struct OriginSpec: NodeSpec, Hashable {
         self.location = location
         self.kind = kind
         self.cacheControl = cacheControl
+        // A URL's own scheme and port are its defaults.
+        var components: URLComponents?
+        if case .url(let text) = kind { components = URLComponents(string: text) }
+        let secure = components?.scheme?.lowercased() == "https"
+        self.protocolPolicy = protocolPolicy ?? (secure ? .httpsOnly : .httpOnly)
+        self.httpPort = httpPort ?? (secure ? nil : components?.port) ?? 80
+        self.httpsPort = httpsPort ?? (secure ? components?.port : nil) ?? 443
         self.listen = listen
         self.source = source
+    }
+}
+
+/// How CloudFront speaks to a custom origin (its `OriginProtocolPolicy`).
+public enum OriginProtocolPolicy: String, CaseIterable, Hashable, Sendable {
+    case httpOnly = "http-only"
+    case httpsOnly = "https-only"
+    /// The viewer's protocol: HTTPS for an HTTPS viewer, HTTP for an HTTP one.
+    case matchViewer = "match-viewer"
+
+    /// Whether a request from a viewer goes to the origin over HTTPS.
+    public func usesHTTPS(viewer: ViewerProtocol) -> Bool {
+        switch self {
+        case .httpOnly: false
+        case .httpsOnly: true
+        case .matchViewer: viewer == .https
+        }
     }
 }
 

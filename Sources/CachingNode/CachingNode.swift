@@ -207,9 +207,15 @@ public struct CachingNode {
         onReady: @escaping @Sendable (_ port: Int, _ adminPort: Int) async -> Void,
         logger: Logger
     ) -> [any Service] {
-        services(own: own, overloaded: overloaded, onReady: onReady, logger: logger) { [settings] onRunning in
+        services(own: own, overloaded: overloaded, onReady: onReady, logger: logger) { [settings, metrics] onRunning in
             ViewerServer(
-                .init(host: settings.host, port: settings.port, serverName: serverName, https: https.map { ($0.port, $0.tls) }),
+                .init(
+                    host: settings.host,
+                    port: settings.port,
+                    serverName: serverName,
+                    https: https.map { ($0.port, $0.tls) },
+                    onHandshakeFailure: { metrics.recordError("tls_handshake") }
+                ),
                 responder: viewers,
                 shape: shape,
                 logger: logger,

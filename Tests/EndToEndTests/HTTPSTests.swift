@@ -158,6 +158,14 @@ struct HTTPSTests {
             #expect(plain.status != 0, "\(plain)")
             let after = try Self.curl(network, Self.main, "/index.html", ["-o", "/dev/null", "-w", "%{http_code}"])
             #expect(after.stdout == "200", "\(after)")
+            // Each refused handshake is counted once its connection has closed (a viewer's close
+            // crosses its emulated link too): two below the policies, and plain HTTP.
+            var counted = 0.0
+            for _ in 0..<100 where counted < 3 {
+                counted = try await network.counter("edgesim_errors_total{node=\"NRT50\",role=\"edge\",kind=\"tls_handshake\"}", of: "NRT50")
+                if counted < 3 { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(counted >= 3, "handshake failures counted: \(counted)")
         }
     }
 

@@ -22,6 +22,8 @@ struct ViewerPipeline: Sendable {
     let idle: TimeAmount
     let shape: LinkShape.Lookup
     let logger: Logger
+    /// Counts a TLS connection that ended before its handshake did (for `/metrics`).
+    let onHandshakeFailure: @Sendable () -> Void
     let connections = ManagedAtomicCounter()
 
     /// A plain HTTP connection.
@@ -35,7 +37,7 @@ struct ViewerPipeline: Sendable {
     func configureSecure(_ channel: any Channel, tls: ViewerTLS) throws {
         try addShaper(channel)
         let operations = channel.pipeline.syncOperations
-        let guardian = TLSHandshakeGuard(timeout: Self.handshakeTimeout, logger: logger)
+        let guardian = TLSHandshakeGuard(timeout: Self.handshakeTimeout, logger: logger, onFailure: onHandshakeFailure)
         try operations.addHandler(guardian)
         let sni = SNIHandler { [self] result in
             channel.eventLoop.makeCompletedFuture {
@@ -45,6 +47,7 @@ struct ViewerPipeline: Sendable {
                 try operations.addHandler(
                     ApplicationProtocolNegotiationHandler { negotiated in
                         channel.eventLoop.makeCompletedFuture {
+                            guardian.handshakeDone()
                             channel.pipeline.syncOperations.removeHandler(guardian, promise: nil)
                             if case .negotiated(ViewerTLS.http2) = negotiated { try addHTTP2(channel) } else { try addHTTP1(channel, scheme: .https) }
                         }
@@ -113,11 +116,13 @@ final class TLSHandshakeGuard: ChannelInboundHandler, RemovableChannelHandler {
 
     private let timeout: TimeAmount
     private let logger: Logger
+    private let onFailure: @Sendable () -> Void
     private var timer: Scheduled<Void>?
 
-    init(timeout: TimeAmount, logger: Logger) {
+    init(timeout: TimeAmount, logger: Logger, onFailure: @escaping @Sendable () -> Void) {
         self.timeout = timeout
         self.logger = logger
+        self.onFailure = onFailure
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -129,17 +134,29 @@ final class TLSHandshakeGuard: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) {
+    /// The handshake finished: the guard's work is done, and it leaves the pipeline.
+    func handshakeDone() {
         timer?.cancel()
         timer = nil
     }
 
+    /// Torn down with the pipeline before the handshake finished: a failure. (A viewer link's
+    /// shaper may still hold the connection's close when the pipeline goes, so the close is not
+    /// the only sign.)
+    func handlerRemoved(context: ChannelHandlerContext) {
+        endedEarly(context)
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
-        if timer != nil {
-            timer?.cancel()
-            timer = nil
-            logger.info("a viewer connection from \(context.channel.remoteAddress?.description ?? "?") ended before its TLS handshake finished")
-        }
+        endedEarly(context)
         context.fireChannelInactive()
+    }
+
+    private func endedEarly(_ context: ChannelHandlerContext) {
+        guard let timer else { return }
+        timer.cancel()
+        self.timer = nil
+        onFailure()
+        logger.info("a viewer connection from \(context.channel.remoteAddress?.description ?? "?") ended before its TLS handshake finished")
     }
 }

@@ -31,9 +31,19 @@ public struct ViewerServer: Service {
         public var idleTimeout: Duration
         /// The HTTPS listener's port (0 for an ephemeral one) and certificates; `nil` for none.
         public var https: (port: Int, tls: ViewerTLS)?
+        /// Called for each TLS connection that ends before its handshake finishes.
+        public var onHandshakeFailure: @Sendable () -> Void
 
         /// Creates settings.
-        public init(host: String, port: Int, serverName: String, idleTimeout: Duration = .seconds(60), https: (port: Int, tls: ViewerTLS)? = nil) {
+        public init(
+            host: String,
+            port: Int,
+            serverName: String,
+            idleTimeout: Duration = .seconds(60),
+            https: (port: Int, tls: ViewerTLS)? = nil,
+            onHandshakeFailure: @escaping @Sendable () -> Void = {}
+        ) {
+            self.onHandshakeFailure = onHandshakeFailure
             self.host = host
             self.port = port
             self.serverName = serverName
@@ -92,7 +102,8 @@ public struct ViewerServer: Service {
             serverName: settings.serverName,
             idle: TimeAmount.seconds(settings.idleTimeout.components.seconds),
             shape: shape,
-            logger: logger
+            logger: logger,
+            onHandshakeFailure: settings.onHandshakeFailure
         )
         let channel = try await bind(port: settings.port, quiesce: quiesce) { try pipeline.configurePlain($0) }
         var secure: (any Channel)?

@@ -209,7 +209,9 @@ let package = Package(
         /// Launches real topologies as processes and talks to them over TCP.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["edgesim", "Topology", "CDNCore", "Launcher", "Registry", "EdgesimTestSupport", nioCore, nioPosix, nioHTTP1],
+            dependencies: [
+                "edgesim", "Topology", "CDNCore", "Launcher", "Registry", "EdgesimTestSupport", nioCore, nioPosix, nioHTTP1, crypto, x509, swiftASN1,
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,7 +1,10 @@
 import CDNCore
+import Crypto
 import EdgesimTestSupport
 import Foundation
+import SwiftASN1
 import Testing
+import X509
 
 /// HTTPS at the edges, driven with curl as a user would: the network's CA, SNI, HTTP/2 by
 /// ALPN, the viewer protocol policies, the security policy, and the handshake's round trips on
@@ -207,6 +210,35 @@ struct HTTPSTests {
             #expect(connections["firstByteKept"] != nil && connections["firstByteNew"] != nil, "\(connections)")
             let html = try String(contentsOfFile: report, encoding: .utf8)
             #expect(html.contains("TLS p50 ms") && html.contains("Over HTTPS."))
+        }
+    }
+
+    @Test func headlessChromiumLoadsAPageFromAnEdgeOverHTTPS() async throws {
+        try await withNetwork(try Self.topology().path) { network in
+            guard let browser = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: FileManager.default.isExecutableFile) else {
+                throw NetworkError("this test needs Chromium (Debian: apt-get install chromium); .ci/run installs it")
+            }
+            let edge = try network.node("NRT50")
+            let port = try #require(edge.httpsPort)
+            // Chromium trusts the distribution's certificate by its public key's pin (an import
+            // into its certificate store needs NSS's tools); the name must still match.
+            let chain = try String(contentsOfFile: network.stateDirectory.appendingPathComponent("tls/E2HTTPS000001.pem").path, encoding: .utf8)
+            let end = try #require(chain.range(of: "-----END CERTIFICATE-----"))
+            let leaf = try Certificate(pemEncoded: String(chain[..<end.upperBound]))
+            var serializer = DER.Serializer()
+            try serializer.serialize(leaf.publicKey)
+            let pin = Data(SHA256.hash(data: serializer.serializedBytes)).base64EncodedString()
+            let profile = network.stateDirectory.appendingPathComponent("chromium-profile")
+            let page = try CLI.run(
+                external: browser,
+                [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(profile.path)",
+                    "--host-resolver-rules=MAP \(Self.main) \(edge.host)", "--ignore-certificate-errors-spki-list=\(pin)",
+                    "--dump-dom", "https://\(Self.main):\(port)/index.html",
+                ],
+                timeout: .seconds(90)
+            )
+            #expect(page.stdout.contains("<h1>home</h1>"), "\(page.stdout)\n\(page.stderr.suffix(2000))")
         }
     }
 }

@@ -65,7 +65,7 @@ let package = Package(
     targets: [
         .target(
             name: "Topology",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: [.product(name: "Yams", package: "Yams"), crypto, x509, swiftASN1],
             swiftSettings: swiftSettings
         ),
         /// What several roles share: the cache, link shaping, CloudFront's headers, the upstream
@@ -156,7 +156,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "TopologyTests", dependencies: ["Topology"], swiftSettings: swiftSettings),
+        .testTarget(name: "TopologyTests", dependencies: ["Topology", crypto, x509, swiftASN1], swiftSettings: swiftSettings),
         /// The edge's request path in process: Hummingbird's test client, stub triggers, a stub hub.
         .testTarget(
             name: "EdgeNodeTests",

@@ -14,13 +14,18 @@ struct HTTPSTests {
     static let main = "d1https000001.cloudfront.net"
     static let custom = "www.example.test"
     static let modern = "tls13.example.test"
+    static let own = "own.example.test"
 
-    /// One edge, three distributions: the main one with a default-style domain and a behavior
-    /// per viewer protocol policy, one with its own domain (its own certificate), TLS 1.2 or
-    /// newer and HTTP/1.1 only, and one that accepts TLS 1.3 only.
+    /// One edge, four distributions: the main one with a default-style domain and a behavior
+    /// per viewer protocol policy, one with its own domain (a certificate the network's CA
+    /// issues), TLS 1.2 or newer and HTTP/1.1 only, one that accepts TLS 1.3 only, and one with
+    /// the user's own certificate files, from a CA of theirs.
     static func topology() throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-https-\(UUID().uuidString)")
+        let issued = try CertificateAuthority(name: "user CA").issue(names: [own])
         try folder.write(files: [
+            "own/chain.pem": issued.chainPEM,
+            "own/key.pem": issued.keyPEM,
             "site/index.html": "<h1>home</h1>\n",
             "site/secure/a.txt": "secret\n",
             "site/moved/b.txt": "moved\n",
@@ -52,6 +57,10 @@ struct HTTPSTests {
                 domain: \(modern)
                 origins: [site]
                 security_policy: TLSv1.3_2025
+              E2HTTPS000004:
+                domain: \(own)
+                origins: [site]
+                certificate: { chain: own/chain.pem, key: own/key.pem }
             """,
         ])
         return folder.appendingPathComponent("network.yaml")
@@ -105,6 +114,10 @@ struct HTTPSTests {
 
             let main = try Self.curl(network, Self.main, "/index.html", ["-v", "-o", "/dev/null"])
             #expect(main.stderr.contains("subject: CN=\(Self.main)"), "\(main.stderr)")
+
+            // The user's own certificate, from their own CA: the network's CA does not vouch for it.
+            let own = try Self.curl(network, Self.own, "/index.html", ["-v", "-k", "-o", "/dev/null"])
+            #expect(own.stderr.contains("subject: CN=\(Self.own)") && own.stderr.contains("CN=user CA"), "\(own.stderr)")
 
             // A cloudfront.net name no distribution has: the default certificate, which covers it.
             let other = try Self.curl(network, "dzzzzzzzzzzzzz.cloudfront.net", "/index.html", ["-v", "-o", "/dev/null"])

@@ -55,7 +55,13 @@ public struct TLSFiles: Sendable {
         }
         try ensure("default", names: Self.defaultNames, by: ca, now: now)
         for distribution in topology.distributions {
-            try ensure(distribution.id, names: [distribution.domainName.lowercased()], by: ca, now: now)
+            if let own = distribution.certificate {
+                // The user's own, as the topology named it (checked when it was loaded).
+                try CertificateAuthority.write(try Self.text(own.key), to: key(distribution.id), permissions: 0o600)
+                try CertificateAuthority.write(try Self.text(own.chain), to: certificate(distribution.id), permissions: 0o644)
+            } else {
+                try ensure(distribution.id, names: [distribution.domainName.lowercased()], by: ca, now: now)
+            }
         }
     }
 
@@ -71,6 +77,10 @@ public struct TLSFiles: Sendable {
         let issued = try ca.issue(names: names, now: now)
         try CertificateAuthority.write(issued.keyPEM, to: key(name), permissions: 0o600)
         try CertificateAuthority.write(issued.chainPEM, to: certificate(name), permissions: 0o644)
+    }
+
+    private static func text(_ path: String) throws -> String {
+        do { return try String(contentsOfFile: path, encoding: .utf8) } catch { throw TLSFileError(path: path, problem: "cannot be read") }
     }
 
     private func path(_ file: String) -> String { (directory as NSString).appendingPathComponent(file) }

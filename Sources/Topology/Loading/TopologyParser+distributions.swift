@@ -11,7 +11,7 @@ extension TopologyParser {
             expected: IdentifierRules.distributionExpected
         )
         let what = "distribution '\(id)'"
-        let allowed = ["domain", "origins", "edges", "price_class", "routing", "behaviors", "security_policy", "http_versions"]
+        let allowed = ["domain", "origins", "edges", "price_class", "routing", "behaviors", "security_policy", "http_versions", "certificate"]
         guard let fields = try reader.fields(value, what: what, allowed: allowed) else {
             return nil
         }
@@ -37,6 +37,7 @@ extension TopologyParser {
         let behaviors = try parseBehaviors(fields, origins: originIDs, in: what)
         let securityPolicy = try fields.choice("security_policy", SecurityPolicy.self) ?? .tlsv1
         let httpVersions = try fields.choice("http_versions", HTTPVersions.self) ?? .http2
+        let certificate = try fields["certificate"].flatMap { try parseCertificate($0, domain: domain ?? Self.defaultDomain(for: id), in: what) }
         guard validID, let firstOrigin = originIDs.first, let behaviors else { return nil }
         return DistributionSpec(
             id: id,
@@ -47,6 +48,7 @@ extension TopologyParser {
             behaviors: behaviors.isEmpty ? [CacheBehavior(origin: firstOrigin)] : behaviors,
             securityPolicy: securityPolicy,
             httpVersions: httpVersions,
+            certificate: certificate,
             source: reader.location(keyNode)
         )
     }

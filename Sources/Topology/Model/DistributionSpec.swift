@@ -21,6 +21,22 @@ public struct DistributionSpec: Hashable, Sendable {
     public var securityPolicy: SecurityPolicy
     /// The HTTP versions it offers viewers.
     public var httpVersions: HTTPVersions
+    /// Its own certificate (as an ACM certificate would be); `nil` to have the network's CA
+    /// issue one for its domain.
+    public var certificate: OwnCertificate?
+
+    /// A certificate the user brings: PEM files, checked when the topology is loaded.
+    public struct OwnCertificate: Hashable, Sendable {
+        /// The chain: the certificate, then its intermediates.
+        public var chain: String
+        /// Its private key.
+        public var key: String
+
+        public init(chain: String, key: String) {
+            self.chain = chain
+            self.key = key
+        }
+    }
     /// Where the distribution is declared.
     public var source: SourceLocation?
 
@@ -34,6 +50,7 @@ public struct DistributionSpec: Hashable, Sendable {
         behaviors: [CacheBehavior],
         securityPolicy: SecurityPolicy = .tlsv1,
         httpVersions: HTTPVersions = .http2,
+        certificate: OwnCertificate? = nil,
         source: SourceLocation? = nil
     ) {
         self.id = id
@@ -44,6 +61,7 @@ public struct DistributionSpec: Hashable, Sendable {
         self.behaviors = behaviors
         self.securityPolicy = securityPolicy
         self.httpVersions = httpVersions
+        self.certificate = certificate
         self.source = source
     }
 

@@ -199,6 +199,20 @@ struct HTTPSTests {
             #expect(tls12 >= 4 * rtt, "TLS 1.2: \(tls12) s for an RTT of \(rtt) s")
             let plain = try #require(Double(try Self.curl(network, Self.main, "/index.html", https: false, timing).stdout))
             #expect(plain >= 2 * rtt, "plain HTTP: \(plain) s for an RTT of \(rtt) s")
+
+            // A second connection in one curl resumes the first's TLS 1.2 session: one round
+            // trip of the two is saved, three remain (TCP, the abbreviated handshake, the request).
+            let edge = try network.node("NRT50")
+            let url = "https://\(Self.main):\(try #require(edge.httpsPort))/index.html"
+            let twice = try Self.curl(
+                network,
+                Self.main,
+                "/index.html",
+                ["-v", "--http1.1", "--tls-max", "1.2", "-H", "Connection: close", "-o", "/dev/null", "-w", "%{time_starttransfer}\n", "-o", "/dev/null", url]
+            )
+            #expect(twice.stderr.contains("SSL re-using session ID"), "\(twice.stderr)")
+            let resumed = try #require(twice.stdout.split(separator: "\n").last.flatMap { Double($0) }, "\(twice.stdout)")
+            #expect(resumed >= 3 * rtt, "resumed TLS 1.2: \(resumed) s for an RTT of \(rtt) s")
         }
     }
 

@@ -208,7 +208,10 @@ struct HTTPSTests {
                 network,
                 Self.main,
                 "/index.html",
-                ["-v", "--http1.1", "--tls-max", "1.2", "-H", "Connection: close", "-o", "/dev/null", "-w", "%{time_starttransfer}\n", "-o", "/dev/null", url]
+                [
+                    "-v", "--http1.1", "--tls-max", "1.2", "-H", "Connection: close", "-o", "/dev/null", "-w", "%{time_starttransfer}\n",
+                    "-o", "/dev/null", url,
+                ]
             )
             #expect(twice.stderr.contains("SSL re-using session ID"), "\(twice.stderr)")
             let resumed = try #require(twice.stdout.split(separator: "\n").last.flatMap { Double($0) }, "\(twice.stdout)")

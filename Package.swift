@@ -14,6 +14,7 @@ let httpTypes = Target.Dependency.product(name: "HTTPTypes", package: "swift-htt
 let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
 let hummingbirdCore = Target.Dependency.product(name: "HummingbirdCore", package: "hummingbird")
 let hummingbirdTesting = Target.Dependency.product(name: "HummingbirdTesting", package: "hummingbird")
+let hummingbirdTLS = Target.Dependency.product(name: "HummingbirdTLS", package: "hummingbird")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
@@ -92,7 +93,7 @@ let package = Package(
         .target(
             name: "Replication",
             dependencies: [
-                "Topology", "CDNCore", asyncHTTPClient, httpTypes, hummingbird, logging, nioCore, nioHTTP1, serviceLifecycle,
+                "Topology", "CDNCore", asyncHTTPClient, httpTypes, hummingbird, logging, nioCore, nioHTTP1, nioSSL, serviceLifecycle,
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -101,7 +102,7 @@ let package = Package(
         .target(
             name: "Registry",
             dependencies: [
-                "Topology", "CDNCore", "Replication", httpTypes, hummingbird, logging, nioCore, nioHTTP1, serviceLifecycle,
+                "Topology", "CDNCore", "Replication", httpTypes, hummingbird, hummingbirdTLS, logging, nioCore, nioHTTP1, serviceLifecycle,
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: swiftSettings

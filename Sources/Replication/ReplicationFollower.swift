@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 import ServiceLifecycle
 import Synchronization
 import Topology
@@ -39,6 +40,9 @@ public final class ReplicationFollower: Service {
         public var rollout: Duration
         /// How long a version no epoch names stays on disk.
         public var garbageDelay: Duration
+        /// TLS to the registry (the network's CA trusted), and the address each of its names
+        /// stands for; `nil` when the upstream and the registry speak plain HTTP.
+        public var tls: (configuration: TLSConfiguration, addresses: [String: String])?
 
         /// Creates settings.
         public init(
@@ -131,6 +135,10 @@ public final class ReplicationFollower: Service {
 
     public func run() async throws {
         var configuration = HTTPClient.Configuration()
+        if let tls = settings.tls {
+            configuration.tlsConfiguration = tls.configuration
+            configuration.dnsOverride = tls.addresses
+        }
         configuration.timeout = .init(connect: .seconds(2), read: .seconds(4))
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.redirectConfiguration = .disallow
@@ -322,16 +330,25 @@ extension ReplicationFollower {
         hooks: Hooks,
         logger: Logger
     ) throws(ReplicationError) -> ReplicationFollower {
-        let settings = Settings(
+        // The registry speaks HTTPS under its certificate's names: a hub's stream crosses its
+        // link's forwarder on 127.0.0.1, and reports go to the registry's own address. An
+        // edge's stream comes from its hub, over plain HTTP.
+        let files = TLSFiles(stateDirectory: stateDirectory)
+        let registryHost = registry.map { String($0[..<($0.lastIndex(of: ":") ?? $0.endIndex)]) }
+        let registryPort = registry.map { String($0[$0.index(after: $0.lastIndex(of: ":") ?? $0.startIndex)...]) }
+        var settings = Settings(
             node: node,
             role: role,
-            upstream: "http://127.0.0.1:\(upstreamPort)",
-            registry: registry.map { "http://\($0)" },
+            upstream: role == .hub ? "https://\(TLSFiles.registryLinkName):\(upstreamPort)" : "http://127.0.0.1:\(upstreamPort)",
+            registry: registryPort.map { "https://\(TLSFiles.registryName):\($0)" },
             token: try? RegistryToken.load(stateDirectory: stateDirectory),
             publicKey: try RegistryKey.load(stateDirectory: stateDirectory),
             rollout: rollout,
             garbageDelay: garbageDelay
         )
+        var addresses = [TLSFiles.registryLinkName: "127.0.0.1"]
+        if let registryHost { addresses[TLSFiles.registryName] = registryHost.trimmingCharacters(in: CharacterSet(charactersIn: "[]")) }
+        settings.tls = (files.clientConfiguration(), addresses)
         return ReplicationFollower(settings: settings, store: store, hooks: hooks, logger: logger)
     }
 

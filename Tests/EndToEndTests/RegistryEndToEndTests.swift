@@ -42,7 +42,11 @@ struct RegistryEndToEndTests {
                 port: registry.port,
                 path: "/functions/evil/versions?runtime=nodejs&handler=index.handler",
                 from: nil,
-                body: .init(string: "not a zip")
+                body: .init(string: "not a zip"),
+                tls: try ViewerTLSClient(
+                    certificateAuthority: try #require(network.state.certificateAuthority),
+                    serverName: TLSFiles.registryName
+                )
             )
             #expect(reply.status == 401)
             let token = try String(contentsOfFile: network.stateDirectory.appendingPathComponent("registry/token").path, encoding: .utf8)

@@ -27,7 +27,7 @@ import Topology
         try await withServicesRunning(services, logger: Logger(label: "registry-test")) {
             var iterator = ports.stream.makeAsyncIterator()
             let port = try #require(await iterator.next())
-            try await body(RegistryClient(host: "127.0.0.1", port: port, token: try RegistryToken.load(stateDirectory: state)), code)
+            try await body(try RegistryClient(host: "127.0.0.1", port: port, stateDirectory: state), code)
         }
     }
 
@@ -61,7 +61,7 @@ import Topology
             #expect(refusal?.code == .refused && refusal?.status == 400, "\(String(describing: refusal))")
             #expect(refusal?.message.contains("refuses $LATEST") == true, "\(String(describing: refusal))")
 
-            let unauthorized = RegistryClient(host: client.host, port: client.port, token: "wrong")
+            let unauthorized = RegistryClient(host: client.host, port: client.port, token: "wrong", tls: client.tls)
             let denied = await #expect(throws: RegistryClientError.self) {
                 _ = try await unauthorized.publish("auth", bundle: Data(), runtime: "nodejs", handler: "index.handler")
             }
@@ -69,8 +69,31 @@ import Topology
         }
     }
 
+    @Test func theAPIIsHTTPSUnderTheNetworkCAsCertificateForTheRegistry() async throws {
+        try await Self.withRegistry { client, _ in
+            // Plain HTTP gets no API; TLS without the network's CA cannot verify it.
+            let plain = RegistryClient(host: client.host, port: client.port, token: nil, tls: nil)
+            let refused = await #expect(throws: RegistryClientError.self) { _ = try await plain.config() }
+            #expect(refused?.code == .unreachable, "\(String(describing: refused))")
+            let stranger = try CertificateAuthority(name: "stranger")
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-stranger-\(UUID().uuidString)")
+            let (certificate, key) = (folder.appendingPathComponent("ca.pem").path, folder.appendingPathComponent("ca-key.pem").path)
+            try stranger.write(certificateFile: certificate, keyFile: key)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let untrusting = RegistryClient(
+                host: client.host,
+                port: client.port,
+                token: nil,
+                tls: try ViewerTLSClient(certificateAuthority: certificate, serverName: TLSFiles.registryName)
+            )
+            let unverified = await #expect(throws: RegistryClientError.self) { _ = try await untrusting.config() }
+            #expect(unverified?.code == .unreachable, "\(String(describing: unverified))")
+            #expect(try await client.config().epoch >= 0)
+        }
+    }
+
     @Test func aRegistryThatIsNotThereIsUnreachableAfterTheRetries() async throws {
-        let client = RegistryClient(host: "127.0.0.1", port: 1, token: nil)
+        let client = RegistryClient(host: "127.0.0.1", port: 1, token: nil, tls: nil)
         let error = await #expect(throws: RegistryClientError.self) { _ = try await client.config() }
         #expect(error?.code == .unreachable && error?.cause != nil, "\(String(describing: error))")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import NIOSSL
 import SwiftASN1
 import Topology
 import X509
@@ -9,12 +10,17 @@ import X509
 ///   runs, so a browser told to trust it once keeps trusting the network;
 /// - `default.pem` and `default-key.pem`: CloudFront's default `*.cloudfront.net` certificate,
 ///   which every edge presents when no distribution's name matches the viewer's SNI;
-/// - `DISTRIBUTION.pem` and `DISTRIBUTION-key.pem`: each distribution's certificate for its domain.
+/// - `DISTRIBUTION.pem` and `DISTRIBUTION-key.pem`: each distribution's certificate for its domain;
+/// - `registry.pem` and `registry-key.pem`: the registry's, for its API and replication stream.
 ///
 /// Each certificate file holds the chain (the leaf, then the authority).
 public struct TLSFiles: Sendable {
     /// The names CloudFront's default certificate covers.
     public static let defaultNames = ["*.cloudfront.net", "cloudfront.net"]
+    /// The registry's names: clients that reach it directly say the first; hubs, whose
+    /// replication stream crosses a link forwarder on 127.0.0.1, say the second.
+    public static let registryName = "registry.edgesim.internal"
+    public static let registryLinkName = "registry-link.edgesim.internal"
     /// A certificate is issued again when it expires within this time.
     static let renewal: TimeInterval = 30 * 86_400
 
@@ -54,6 +60,7 @@ public struct TLSFiles: Sendable {
             try ca.write(certificateFile: authorityCertificate, keyFile: authorityKey)
         }
         try ensure("default", names: Self.defaultNames, by: ca, now: now)
+        try ensure("registry", names: [Self.registryName, Self.registryLinkName], by: ca, now: now)
         for distribution in topology.distributions {
             if let own = distribution.certificate {
                 // The user's own, as the topology named it (checked when it was loaded).
@@ -77,6 +84,34 @@ public struct TLSFiles: Sendable {
         let issued = try ca.issue(names: names, now: now)
         try CertificateAuthority.write(issued.keyPEM, to: key(name), permissions: 0o600)
         try CertificateAuthority.write(issued.chainPEM, to: certificate(name), permissions: 0o644)
+    }
+
+    /// Whether the authority exists yet.
+    public var exist: Bool { FileManager.default.fileExists(atPath: authorityCertificate) }
+
+    /// A server TLS configuration from one of the certificates: the registry's, say.
+    public func serverConfiguration(_ name: String) throws -> TLSConfiguration {
+        let chain: [NIOSSLCertificate]
+        do { chain = try NIOSSLCertificate.fromPEMFile(certificate(name)) } catch {
+            throw TLSFileError(path: certificate(name), problem: "is not a PEM certificate chain (\(error))")
+        }
+        let privateKey: NIOSSLPrivateKey
+        do { privateKey = try NIOSSLPrivateKey(file: key(name), format: .pem) } catch {
+            throw TLSFileError(path: key(name), problem: "is not a PEM private key (\(error))")
+        }
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain.map { .certificate($0) },
+            privateKey: .privateKey(privateKey)
+        )
+        configuration.minimumTLSVersion = .tlsv12
+        return configuration
+    }
+
+    /// A client TLS configuration that trusts the network's CA beside the system's roots.
+    public func clientConfiguration() -> TLSConfiguration {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.additionalTrustRoots = [.file(authorityCertificate)]
+        return configuration
     }
 
     private static func text(_ path: String) throws -> String {

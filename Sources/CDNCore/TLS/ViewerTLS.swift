@@ -4,7 +4,7 @@ import Topology
 /// What an edge's HTTPS listener presents: one TLS context per distribution it serves (its
 /// certificate, its security policy's oldest TLS version, HTTP/2 in ALPN when its HTTP versions
 /// allow it) and CloudFront's default `*.cloudfront.net` context. The viewer's SNI picks one; a
-/// name no distribution has, or no SNI, gets the default, as the CloudFront does.
+/// name no distribution has, or no SNI, gets the default one.
 public struct ViewerTLS: Sendable {
     /// The ALPN identifiers, in the server's order of preference.
     static let http2 = "h2"
@@ -20,12 +20,12 @@ public struct ViewerTLS: Sendable {
     ///   - distributions: The distributions this edge serves.
     /// - Throws: ``TLSFileError`` naming a certificate or key that cannot be loaded.
     public init(files: TLSFiles, distributions: [DistributionSpec]) throws {
-        fallback = try Self.context(chain: files.certificate("default"), key: files.key("default"), policy: .tlsv1, offersHTTP2: true)
+        fallback = try Self.context(files, "default", policy: .tlsv1, offersHTTP2: true)
         var byName: [String: NIOSSLContext] = [:]
         for distribution in distributions {
             byName[distribution.domainName.lowercased()] = try Self.context(
-                chain: files.certificate(distribution.id),
-                key: files.key(distribution.id),
+                files,
+                distribution.id,
                 policy: distribution.securityPolicy,
                 offersHTTP2: distribution.httpVersions.offersHTTP2
             )
@@ -38,19 +38,8 @@ public struct ViewerTLS: Sendable {
         serverName.flatMap { byName[$0.lowercased()] } ?? fallback
     }
 
-    private static func context(chain: String, key: String, policy: SecurityPolicy, offersHTTP2: Bool) throws -> NIOSSLContext {
-        let certificates: [NIOSSLCertificate]
-        let privateKey: NIOSSLPrivateKey
-        do { certificates = try NIOSSLCertificate.fromPEMFile(chain) } catch {
-            throw TLSFileError(path: chain, problem: "is not a PEM certificate chain (\(error))")
-        }
-        do { privateKey = try NIOSSLPrivateKey(file: key, format: .pem) } catch {
-            throw TLSFileError(path: key, problem: "is not a PEM private key (\(error))")
-        }
-        var configuration = TLSConfiguration.makeServerConfiguration(
-            certificateChain: certificates.map { .certificate($0) },
-            privateKey: .privateKey(privateKey)
-        )
+    private static func context(_ files: TLSFiles, _ name: String, policy: SecurityPolicy, offersHTTP2: Bool) throws -> NIOSSLContext {
+        var configuration = try files.serverConfiguration(name)
         configuration.minimumTLSVersion =
             switch policy.minimumTLSMinorVersion {
             case 0: .tlsv1
@@ -60,7 +49,7 @@ public struct ViewerTLS: Sendable {
             }
         configuration.applicationProtocols = offersHTTP2 ? [http2, http1] : [http1]
         do { return try NIOSSLContext(configuration: configuration) } catch {
-            throw TLSFileError(path: chain, problem: "does not go with its key \(key) (\(error))")
+            throw TLSFileError(path: files.certificate(name), problem: "does not go with its key \(files.key(name)) (\(error))")
         }
     }
 }

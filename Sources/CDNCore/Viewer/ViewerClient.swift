@@ -51,7 +51,8 @@ public enum ViewerClient {
         hostHeader: String? = nil,
         headers: [(String, String)] = [],
         body: ByteBuffer? = nil,
-        timeout: Duration = .seconds(30)
+        timeout: Duration = .seconds(30),
+        tls: ViewerTLSClient? = nil
     ) async throws -> Reply {
         try await withThrowingTaskGroup(of: Reply.self) { group in
             group.addTask {
@@ -63,7 +64,8 @@ public enum ViewerClient {
                     source: source,
                     hostHeader: hostHeader,
                     headers: headers,
-                    body: body
+                    body: body,
+                    tls: tls
                 )
             }
             group.addTask {
@@ -84,10 +86,11 @@ public enum ViewerClient {
         source: String?,
         hostHeader: String?,
         headers: [(String, String)],
-        body: ByteBuffer?
+        body: ByteBuffer?,
+        tls: ViewerTLSClient?
     ) async throws -> Reply {
         let started = ContinuousClock.now
-        return try await ViewerConnection.open(host: host, port: port, from: source) { connection in
+        return try await ViewerConnection.open(host: host, port: port, from: source, tls: tls) { connection in
             let connected = ContinuousClock.now
             var reply = try await connection.send(
                 method: method,

@@ -30,19 +30,33 @@ public struct RegistryClient: Sendable {
     public var port: Int
     /// The write token, for publishing and associating.
     public var token: String?
+    /// TLS to the registry: the network's CA trusted, the registry's name verified.
+    public var tls: ViewerTLSClient?
 
     /// A client of a registry at an address.
-    public init(host: String, port: Int, token: String?) {
+    public init(host: String, port: Int, token: String?, tls: ViewerTLSClient?) {
         self.host = host
         self.port = port
         self.token = token
+        self.tls = tls
     }
 
-    /// A client of a running network's registry; the token comes from its state directory.
+    /// A client of the registry of a state directory: the token and the CA come from there.
+    /// - Throws: ``RegistryClientError/Code/unreachable`` when the CA cannot be read.
+    public init(host: String, port: Int, stateDirectory: String) throws(RegistryClientError) {
+        let files = TLSFiles(stateDirectory: stateDirectory)
+        let tls: ViewerTLSClient
+        do { tls = try ViewerTLSClient(certificateAuthority: files.authorityCertificate, serverName: TLSFiles.registryName) } catch {
+            throw RegistryClientError(.unreachable, "cannot read the network's CA at \(files.authorityCertificate)", cause: error)
+        }
+        self.init(host: host, port: port, token: try? RegistryToken.load(stateDirectory: stateDirectory), tls: tls)
+    }
+
+    /// A client of a running network's registry; the token and the CA come from its state directory.
     /// - Throws: ``RegistryClientError/Code/noRegistry`` when the network has none.
     public init(network: NetworkState, stateDirectory: String) throws(RegistryClientError) {
         guard let registry = network.node(RegistrySpec.id) else { throw RegistryClientError(.noRegistry, "the running network has no registry") }
-        self.init(host: registry.host, port: registry.port, token: try? RegistryToken.load(stateDirectory: stateDirectory))
+        try self.init(host: registry.host, port: registry.port, stateDirectory: stateDirectory)
     }
 
     // MARK: The API
@@ -126,7 +140,8 @@ public struct RegistryClient: Sendable {
                     path: path,
                     from: nil,
                     headers: headers,
-                    body: body.map { ByteBuffer(bytes: $0) }
+                    body: body.map { ByteBuffer(bytes: $0) },
+                    tls: tls
                 )
                 return (reply.status, Data(reply.body.readableBytesView))
             } catch {

@@ -17,6 +17,7 @@ work="$(mktemp -d)"
 results="benchmarks/results"
 . benchmarks/network.sh
 . benchmarks/nginx.sh
+. benchmarks/wrk.sh
 
 nginx_pid=""
 cleanup() {
@@ -41,7 +42,6 @@ nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
 nginx_pid=$!
 sleep 0.5
 
-cpu_ticks() { for pid in "$@"; do awk '{print $14 + $15}' "/proc/$pid/stat"; done | awk '{s += $1} END {print s}'; }
 
 run() { # name load url pid…
     local name="$1" load="$2" url="$3"
@@ -53,24 +53,7 @@ run() { # name load url pid…
     before=$(cpu_ticks "$@")
     wrk -t2 -c"$connections" -d"${duration}s" --latency -H "Host: $domain" "${close[@]}" "$url" >"$work/$name-$load.txt"
     after=$(cpu_ticks "$@")
-    python3 - "$name" "$load" "$work/$name-$load.txt" "$((after - before))" "$(getconf CLK_TCK)" <<'PY'
-import json, re, sys
-name, load, path = sys.argv[1], sys.argv[2], sys.argv[3]
-cpu_seconds = int(sys.argv[4]) / int(sys.argv[5])
-text = open(path).read()
-def ms(value):
-    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
-    return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-latency = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", text, re.M))
-errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
-requests = int(re.search(r"(\d+) requests in", text).group(1))
-print(json.dumps({"server": name, "load": load, "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
-                  "cpu_us_per_request": round(cpu_seconds * 1e6 / max(1, requests), 1),
-                  "p50_ms": ms(latency["50"]), "p99_ms": ms(latency["99"]),
-                  "non_2xx": int(errors.group(1)) if errors else 0,
-                  "socket_errors": sum(map(int, socket_errors.groups())) if socket_errors else 0}))
-PY
+    wrk_row "{\"server\": \"$name\", \"load\": \"$load\"}" "$work/$name-$load.txt" "$((after - before))"
 }
 {
     edge_pid="$(node_field NRT50 pid)"

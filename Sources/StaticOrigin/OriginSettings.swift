@@ -1,3 +1,4 @@
+import CDNCore
 import Topology
 
 /// How one built-in origin process runs; the CLI maps its options onto these fields.
@@ -14,6 +15,9 @@ public struct OriginSettings: Sendable {
     public var port: Int
     /// The admin port, 0 for an ephemeral one.
     public var adminPort: Int
+    /// The network's TLS files: with them it answers HTTPS on its port too, under the network
+    /// CA's certificate for its S3-style domain; `nil` for plain HTTP only.
+    public var tlsFiles: TLSFiles?
 
     /// Creates settings.
     public init(id: String, folder: String, cacheControl: String? = nil, host: String = ListenAddress.Default.host, port: Int = 0, adminPort: Int = 0)

@@ -16,11 +16,12 @@ public enum StaticOrigin {
     ///   - onReady: Called once both listeners are bound, with their ports.
     ///   - logger: The process's logger.
     /// - Returns: The services, in start order.
+    /// - Throws: ``TLSFileError`` when its certificate cannot be loaded.
     public static func build(
         _ settings: OriginSettings,
         onReady: @escaping @Sendable (_ port: Int, _ adminPort: Int) async -> Void,
         logger: Logger
-    ) -> [any Service] {
+    ) throws -> [any Service] {
         let metrics = NodeMetrics(node: settings.id, role: .origin)
         let router = Router()
         router.add(middleware: OriginMetricsMiddleware(metrics: metrics))
@@ -28,7 +29,9 @@ public enum StaticOrigin {
         router.add(middleware: FileMiddleware(settings.folder, searchForIndexHtml: true, logger: logger))
         return NodeListeners.make(
             responder: router.buildResponder(),
-            server: .http1(),
+            // HTTPS beside HTTP on the one port, as S3's endpoints answer both.
+            server: try settings.tlsFiles.map { try TLSOrPlain.http1(tls: try $0.serverConfiguration(TLSFiles.originCertificate(settings.id))) }
+                ?? .http1(),
             host: settings.host,
             port: settings.port,
             adminPort: settings.adminPort,

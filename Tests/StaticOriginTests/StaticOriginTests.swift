@@ -20,7 +20,7 @@ import Topology
         let ports = AsyncStream.makeStream(of: (Int, Int).self)
         var logger = Logger(label: "origin-test")
         logger.logLevel = .warning
-        let services = StaticOrigin.build(
+        let services = try StaticOrigin.build(
             OriginSettings(id: "site", folder: folder.path, cacheControl: "public, max-age=60"),
             onReady: { ports.continuation.yield(($0, $1)) },
             logger: logger
@@ -44,6 +44,35 @@ import Topology
             let metrics = try await ViewerClient.get(port: adminPort, path: "/metrics", from: nil)
             let text = String(buffer: metrics.body)
             #expect(text.contains("result=\"Origin\""), "\(text)")
+        }
+    }
+
+    @Test func onePortAnswersHTTPSUnderTheNetworkCAsCertificateAndPlainHTTP() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-origin-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("site"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data("<h1>hi</h1>\n".utf8).write(to: folder.appendingPathComponent("site/index.html"))
+        let minimal = CLI.packageRoot.appendingPathComponent("topologies/minimal.yaml").path
+        let topology = try #require(TopologyLoader.check(path: minimal).topology)
+        let files = TLSFiles(stateDirectory: folder.appendingPathComponent("state").path)
+        try files.prepare(for: topology)
+        var settings = OriginSettings(id: "site", folder: folder.appendingPathComponent("site").path)
+        settings.tlsFiles = files
+        let ports = AsyncStream.makeStream(of: Int.self)
+        var logger = Logger(label: "origin-test")
+        logger.logLevel = .warning
+        let services = try StaticOrigin.build(settings, onReady: { port, _ in ports.continuation.yield(port) }, logger: logger)
+        try await withServicesRunning(services, logger: logger) {
+            var next = ports.stream.makeAsyncIterator()
+            let port = try #require(await next.next())
+            let tls = try ViewerTLSClient(certificateAuthority: files.authorityCertificate, serverName: "site.s3.amazonaws.com")
+            let secure = try await ViewerClient.get(port: port, path: "/index.html", from: nil, tls: tls)
+            #expect(secure.status == 200 && String(buffer: secure.body) == "<h1>hi</h1>\n")
+            let plain = try await ViewerClient.get(port: port, path: "/index.html", from: nil)
+            #expect(plain.status == 200 && String(buffer: plain.body) == "<h1>hi</h1>\n")
+            // Its certificate is for its S3-style domain, not any other name.
+            let other = try ViewerTLSClient(certificateAuthority: files.authorityCertificate, serverName: "other.s3.amazonaws.com")
+            await #expect(throws: (any Error).self) { _ = try await ViewerClient.get(port: port, path: "/", from: nil, tls: other) }
         }
     }
 

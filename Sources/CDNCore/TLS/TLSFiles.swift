@@ -11,7 +11,8 @@ import X509
 /// - `default.pem` and `default-key.pem`: CloudFront's default `*.cloudfront.net` certificate,
 ///   which every edge presents when no distribution's name matches the viewer's SNI;
 /// - `DISTRIBUTION.pem` and `DISTRIBUTION-key.pem`: each distribution's certificate for its domain;
-/// - `registry.pem` and `registry-key.pem`: the registry's, for its API and replication stream.
+/// - `registry.pem` and `registry-key.pem`: the registry's, for its API and replication stream;
+/// - `origin-ID.pem` and `origin-ID-key.pem`: each built-in origin's, for its S3-style domain.
 ///
 /// Each certificate file holds the chain (the leaf, then the authority).
 public struct TLSFiles: Sendable {
@@ -61,6 +62,9 @@ public struct TLSFiles: Sendable {
         }
         try ensure("default", names: Self.defaultNames, by: ca, now: now)
         try ensure("registry", names: [Self.registryName, Self.registryLinkName], by: ca, now: now)
+        for origin in topology.origins {
+            if case .staticFolder = origin.kind { try ensure(Self.originCertificate(origin.id), names: [origin.domainName], by: ca, now: now) }
+        }
         for distribution in topology.distributions {
             if let own = distribution.certificate {
                 // The user's own, as the topology named it (checked when it was loaded).
@@ -85,6 +89,9 @@ public struct TLSFiles: Sendable {
         try CertificateAuthority.write(issued.keyPEM, to: key(name), permissions: 0o600)
         try CertificateAuthority.write(issued.chainPEM, to: certificate(name), permissions: 0o644)
     }
+
+    /// The name of a built-in origin's certificate files (`origin-ID`).
+    public static func originCertificate(_ origin: String) -> String { "origin-\(origin)" }
 
     /// Whether the authority exists yet.
     public var exist: Bool { FileManager.default.fileExists(atPath: authorityCertificate) }

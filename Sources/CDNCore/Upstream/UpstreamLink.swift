@@ -122,6 +122,8 @@ extension UpstreamLink {
             )
             forwarders[origin.id] = forwarder
             link.policy = origin.protocolPolicy
+            // The built-in origin answers HTTPS on its one port (S3-style, in the viewer's protocol).
+            if case .staticFolder = origin.kind { link.secure = (link.port, origin.domainName) }
             if origin.protocolPolicy != .httpOnly, let secureAddress = try OriginAddress.resolve(origin, running: running, secure: true) {
                 // The same link, to the origin's HTTPS port: its own forwarder, shaped alike.
                 let (secure, tlsForwarder) = try await open(

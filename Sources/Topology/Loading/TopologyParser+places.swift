@@ -166,7 +166,7 @@ extension TopologyParser {
         if case .staticFolder = kind, let key = ["protocol_policy", "http_port", "https_port"].first(where: { fields[$0] != nil }) {
             try report(
                 .invalidValue,
-                "'\(key)' of origin '\(id)': the built-in origin is spoken to over HTTP; give a 'url:' origin to speak HTTPS",
+                "'\(key)' of origin '\(id)': the built-in origin is S3-style, spoken to in the viewer's protocol on its one port",
                 field: key,
                 of: fields
             )

@@ -107,8 +107,8 @@ public struct OriginSpec: NodeSpec, Hashable {
     public var kind: Kind
     /// The Cache-Control value the built-in origin sends, if any.
     public var cacheControl: String?
-    /// How a URL origin is spoken to: HTTP, HTTPS, or the viewer's protocol. The built-in
-    /// origin is always spoken to over HTTP.
+    /// How the origin is spoken to: HTTP, HTTPS, or the viewer's protocol. The built-in
+    /// origin is S3-style: always the viewer's protocol, as CloudFront speaks to S3.
     public var protocolPolicy: OriginProtocolPolicy
     /// A URL origin's HTTP and HTTPS ports (CloudFront's `HTTPPort` and `HTTPSPort`).
     public var httpPort: Int
@@ -138,7 +138,11 @@ public struct OriginSpec: NodeSpec, Hashable {
         var components: URLComponents?
         if case .url(let text) = kind { components = URLComponents(string: text) }
         let secure = components?.scheme?.lowercased() == "https"
-        self.protocolPolicy = protocolPolicy ?? (secure ? .httpsOnly : .httpOnly)
+        if case .staticFolder = kind {
+            self.protocolPolicy = .matchViewer
+        } else {
+            self.protocolPolicy = protocolPolicy ?? (secure ? .httpsOnly : .httpOnly)
+        }
         self.httpPort = httpPort ?? (secure ? nil : components?.port) ?? 80
         self.httpsPort = httpsPort ?? (secure ? components?.port : nil) ?? 443
         self.listen = listen

@@ -27,8 +27,12 @@ extension EdgeSim {
             settings.host = options.host ?? settings.host
             settings.port = options.port ?? settings.port
             settings.adminPort = options.adminPort
+            // `up` makes the certificates before any node starts; an origin run on its own makes its own.
+            let files = TLSFiles(stateDirectory: options.stateDirectory)
+            if !files.exist { try files.prepare(for: topology) }
+            settings.tlsFiles = files
             let logger = options.makeLogger(role: .origin)
-            let services = StaticOrigin.build(settings, onReady: options.announce, logger: logger)
+            let services = try StaticOrigin.build(settings, onReady: options.announce, logger: logger)
             try await options.run(services, logger: logger)
         }
     }

@@ -42,7 +42,15 @@ public struct IncomingRequest: Sendable {
     /// The method.
     public var method: HTTPRequest.Method { head.method }
     /// The HTTP version as CloudFront writes it (`1.1`, `2.0`).
-    public var versionText: String { "\(version.major).\(version.minor)" }
+    public var versionText: String {
+        // Literals for the versions viewers speak: this is read on every request.
+        switch (version.major, version.minor) {
+        case (1, 1): "1.1"
+        case (2, 0): "2.0"
+        case (1, 0): "1.0"
+        default: "\(version.major).\(version.minor)"
+        }
+    }
     /// Whether the viewer spoke HTTP/1.0 or older, which cannot follow a 307.
     public var isBeforeHTTP11: Bool { version.major < 1 || (version.major == 1 && version.minor == 0) }
     /// Whether it came on an HTTP/2 stream.

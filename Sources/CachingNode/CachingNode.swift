@@ -138,6 +138,7 @@ public struct CachingNode {
             settings.id,
             role: settings.role,
             store: replica,
+            upstream: upstream.id,
             upstreamPort: upstream.port,
             registry: settings.registryAddress?.hostPort,
             stateDirectory: settings.stateDirectory,
@@ -176,13 +177,24 @@ public struct CachingNode {
             logger: logger,
             traffic: NodeListeners.application(
                 responder: responder,
-                server: .sizeGuardedHTTP1(),
+                server: trafficServer(),
                 host: settings.host,
                 port: settings.port,
                 serverName: serverName,
                 logger: logger
             )
         )
+    }
+
+    /// A hub's traffic listener answers TLS and plain HTTP on its port: its edges' replication
+    /// streams come over TLS, under the network CA's certificate for the hub; its edges' fetches
+    /// stay plain. Without the network's TLS files (a hub run on its own), plain HTTP only.
+    private func trafficServer() -> HTTPServerBuilder {
+        let files = TLSFiles(stateDirectory: settings.stateDirectory)
+        guard settings.role == .hub, let tls = try? files.serverConfiguration(TLSFiles.hubCertificate(settings.id)),
+            let server = try? TLSOrPlain.http1(configuration: .sizeGuarded, tls: tls)
+        else { return .sizeGuardedHTTP1() }
+        return server
     }
 
     /// The node's services, as above, with the lean ``ViewerServer`` as the traffic listener:

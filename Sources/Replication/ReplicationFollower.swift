@@ -310,6 +310,7 @@ extension ReplicationFollower {
     ///   - node: The node's id.
     ///   - role: ``NodeRole/hub`` or ``NodeRole/edge``.
     ///   - store: The node's replica (``ReplicaStore/open(node:stateDirectory:)``).
+    ///   - upstream: The upstream's id: the registry for a hub, a hub for an edge.
     ///   - upstreamPort: The local port of the emulated link to its upstream.
     ///   - registry: Where the registry listens, for reports.
     ///   - stateDirectory: The network's state directory.
@@ -322,6 +323,7 @@ extension ReplicationFollower {
         _ node: String,
         role: NodeRole,
         store: ReplicaStore,
+        upstream: String,
         upstreamPort: Int,
         registry: String?,
         stateDirectory: String,
@@ -332,21 +334,24 @@ extension ReplicationFollower {
     ) throws(ReplicationError) -> ReplicationFollower {
         // The registry speaks HTTPS under its certificate's names: a hub's stream crosses its
         // link's forwarder on 127.0.0.1, and reports go to the registry's own address. An
-        // edge's stream comes from its hub, over plain HTTP.
+        // edge's stream comes from its hub over TLS too, under the hub's name, when the network
+        // has its TLS files (a hub run on its own speaks plain HTTP).
         let files = TLSFiles(stateDirectory: stateDirectory)
+        let upstreamName = role == .hub ? TLSFiles.registryLinkName : TLSFiles.hubName(upstream)
+        let secureUpstream = role == .hub || files.exist
         let registryHost = registry.map { String($0[..<($0.lastIndex(of: ":") ?? $0.endIndex)]) }
         let registryPort = registry.map { String($0[$0.index(after: $0.lastIndex(of: ":") ?? $0.startIndex)...]) }
         var settings = Settings(
             node: node,
             role: role,
-            upstream: role == .hub ? "https://\(TLSFiles.registryLinkName):\(upstreamPort)" : "http://127.0.0.1:\(upstreamPort)",
+            upstream: secureUpstream ? "https://\(upstreamName):\(upstreamPort)" : "http://127.0.0.1:\(upstreamPort)",
             registry: registryPort.map { "https://\(TLSFiles.registryName):\($0)" },
             token: try? RegistryToken.load(stateDirectory: stateDirectory),
             publicKey: try RegistryKey.load(stateDirectory: stateDirectory),
             rollout: rollout,
             garbageDelay: garbageDelay
         )
-        var addresses = [TLSFiles.registryLinkName: "127.0.0.1"]
+        var addresses = [upstreamName: "127.0.0.1"]
         if let registryHost { addresses[TLSFiles.registryName] = registryHost.trimmingCharacters(in: CharacterSet(charactersIn: "[]")) }
         settings.tls = (files.clientConfiguration(), addresses)
         return ReplicationFollower(settings: settings, store: store, hooks: hooks, logger: logger)

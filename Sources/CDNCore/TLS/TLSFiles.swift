@@ -12,6 +12,7 @@ import X509
 ///   which every edge presents when no distribution's name matches the viewer's SNI;
 /// - `DISTRIBUTION.pem` and `DISTRIBUTION-key.pem`: each distribution's certificate for its domain;
 /// - `registry.pem` and `registry-key.pem`: the registry's, for its API and replication stream;
+/// - `hub-ID.pem` and `hub-ID-key.pem`: each hub's, for the replication streams to its edges;
 /// - `origin-ID.pem` and `origin-ID-key.pem`: each built-in origin's, for its S3-style domain.
 ///
 /// Each certificate file holds the chain (the leaf, then the authority).
@@ -62,6 +63,7 @@ public struct TLSFiles: Sendable {
         }
         try ensure("default", names: Self.defaultNames, by: ca, now: now)
         try ensure("registry", names: [Self.registryName, Self.registryLinkName], by: ca, now: now)
+        for hub in topology.hubs { try ensure(Self.hubCertificate(hub.id), names: [Self.hubName(hub.id)], by: ca, now: now) }
         for origin in topology.origins {
             if case .staticFolder = origin.kind { try ensure(Self.originCertificate(origin.id), names: [origin.domainName], by: ca, now: now) }
         }
@@ -89,6 +91,12 @@ public struct TLSFiles: Sendable {
         try CertificateAuthority.write(issued.keyPEM, to: key(name), permissions: 0o600)
         try CertificateAuthority.write(issued.chainPEM, to: certificate(name), permissions: 0o644)
     }
+
+    /// A hub's name in its certificate, which its edges' replication streams verify (they reach
+    /// it through their link's forwarder on 127.0.0.1).
+    public static func hubName(_ hub: String) -> String { "\(hub).hub.edgesim.internal" }
+    /// The name of a hub's certificate files (`hub-ID`).
+    public static func hubCertificate(_ hub: String) -> String { "hub-\(hub)" }
 
     /// The name of a built-in origin's certificate files (`origin-ID`).
     public static func originCertificate(_ origin: String) -> String { "origin-\(origin)" }

@@ -216,6 +216,18 @@ struct HTTPSTests {
             #expect(twice.stderr.contains("SSL re-using session ID"), "\(twice.stderr)")
             let resumed = try #require(twice.stdout.split(separator: "\n").last.flatMap { Double($0) }, "\(twice.stdout)")
             #expect(resumed >= 3 * rtt, "resumed TLS 1.2: \(resumed) s for an RTT of \(rtt) s")
+
+            // TLS 1.3 resumes from a ticket: the certificate is sent once for both connections, and
+            // the round trips stay three (TLS 1.3's handshake is one round trip either way).
+            let again = try Self.curl(
+                network,
+                Self.main,
+                "/index.html",
+                ["-v", "--http1.1", "-H", "Connection: close", "-o", "/dev/null", "-w", "%{time_starttransfer}\n", "-o", "/dev/null", url]
+            )
+            #expect(again.stderr.components(separatedBy: "TLS handshake, Certificate (11)").count == 2, "one certificate: \(again.stderr)")
+            let resumed13 = try #require(again.stdout.split(separator: "\n").last.flatMap { Double($0) }, "\(again.stdout)")
+            #expect(resumed13 >= 3 * rtt, "resumed TLS 1.3: \(resumed13) s for an RTT of \(rtt) s")
         }
     }
 

@@ -106,7 +106,8 @@ public struct CachingNode {
             cache: CacheTier(capacity: settings.cacheCapacity),
             client: UpstreamClient(
                 tlsServerNames: origins.values.compactMap { $0.secure?.serverName },
-                certificateAuthority: Self.certificateAuthority(stateDirectory: settings.stateDirectory)
+                certificateAuthority: Self.certificateAuthority(stateDirectory: settings.stateDirectory),
+                oldestTLSVersions: Set(origins.values.compactMap { $0.secure?.oldestTLSVersion })
             ),
             upstream: upstreamLink,
             origins: origins,

@@ -213,6 +213,27 @@ struct BrokenFile: CustomTestStringConvertible, Sendable {
             token: "PriceClass_300"
         ),
         BrokenFile(
+            name: "unknown origin SSL protocol",
+            lines: [10: "  site: { location: tokyo, static: site }\n  api: { location: tokyo, url: \"https://a.example:8443\", ssl_protocols: [TLSv1.3] }"],
+            code: .invalidValue,
+            line: 11,
+            token: "TLSv1.3"
+        ),
+        BrokenFile(
+            name: "origin SSL protocols on an http-only origin",
+            lines: [10: "  site: { location: tokyo, static: site }\n  api: { location: tokyo, url: \"http://a.example\", ssl_protocols: [TLSv1.2] }"],
+            code: .invalidValue,
+            line: 11,
+            token: "[TLSv1.2]"
+        ),
+        BrokenFile(
+            name: "origin port CloudFront does not allow",
+            lines: [10: "  site: { location: tokyo, static: site }\n  api: { location: tokyo, url: \"https://a.example\", https_port: 444 }"],
+            code: .outOfRange,
+            line: 11,
+            token: "444"
+        ),
+        BrokenFile(
             name: "unknown security policy",
             lines: [18: "    origins: [site]\n    security_policy: TLSv1.2_2020"],
             code: .invalidValue,

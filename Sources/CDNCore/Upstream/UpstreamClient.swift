@@ -24,15 +24,36 @@ public final class UpstreamClient: Service {
     }
 
     private let client: HTTPClient
+    /// One pool per oldest TLS version offered (an origin's `OriginSslProtocols`), by TLS's
+    /// minor version; the plain pool offers TLS 1.2 and newer.
+    private let tlsClients: [Int: HTTPClient]
     private let maximumBody: Int
 
-    /// Creates a client with its own connection pool.
+    /// Creates a client with its own connection pools.
     /// - Parameters:
     ///   - maximumBody: The largest body it collects.
     ///   - tlsServerNames: The names of the origins it speaks HTTPS to: each resolves to the
     ///     local forwarder that carries its link, and is the SNI sent and the name verified.
     ///   - certificateAuthority: The network's CA, trusted beside the system's roots.
-    public init(maximumBody: Int = Default.maximumBody, tlsServerNames: [String] = [], certificateAuthority: String? = nil) {
+    ///   - oldestTLSVersions: The oldest TLS versions (minor versions: 0 for TLS 1.0) that some
+    ///     origin accepts, each with a pool of its own.
+    public init(
+        maximumBody: Int = Default.maximumBody,
+        tlsServerNames: [String] = [],
+        certificateAuthority: String? = nil,
+        oldestTLSVersions: Set<Int> = []
+    ) {
+        func pool(oldestTLS minor: Int) -> HTTPClient {
+            var configuration = Self.configuration(tlsServerNames: tlsServerNames, certificateAuthority: certificateAuthority)
+            configuration.tlsConfiguration?.minimumTLSVersion = [.tlsv1, .tlsv11, .tlsv12][min(max(minor, 0), 2)]
+            return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        }
+        client = pool(oldestTLS: 2)
+        tlsClients = Dictionary(uniqueKeysWithValues: oldestTLSVersions.subtracting([2]).map { ($0, pool(oldestTLS: $0)) })
+        self.maximumBody = maximumBody
+    }
+
+    private static func configuration(tlsServerNames: [String], certificateAuthority: String?) -> HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration()
         // CloudFront speaks HTTP/1.1 to origins, over TLS too.
         configuration.httpVersion = .http1Only
@@ -46,8 +67,7 @@ public final class UpstreamClient: Service {
         configuration.connectionPool.idleTimeout = .seconds(60)
         configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled
-        self.client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-        self.maximumBody = maximumBody
+        return configuration
     }
 
     /// Sends one request and collects the whole response.
@@ -79,7 +99,8 @@ public final class UpstreamClient: Service {
         body: ByteBuffer?
     ) async throws(UpstreamError) -> StoredResponse {
         guard let name = endpoint.serverName else { return try await send(method, port: endpoint.port, target: target, fields: fields, body: body) }
-        return try await send(method, url: "https://\(name):\(endpoint.port)\(target)", fields: fields, body: body)
+        let pool = endpoint.oldestTLSVersion.flatMap { tlsClients[$0] } ?? client
+        return try await send(method, url: "https://\(name):\(endpoint.port)\(target)", fields: fields, body: body, on: pool)
     }
 
     /// Sends one request to a URL directly, with no emulated link: for an origin a function
@@ -95,14 +116,15 @@ public final class UpstreamClient: Service {
         _ method: HTTPRequest.Method,
         url: String,
         fields: HTTPFields,
-        body: ByteBuffer?
+        body: ByteBuffer?,
+        on pool: HTTPClient? = nil
     ) async throws(UpstreamError) -> StoredResponse {
         var request = HTTPClientRequest(url: url)
         request.method = HTTPMethod(rawValue: method.rawValue)
         for field in fields.removingHopByHop() { request.headers.add(name: field.name.rawName, value: field.value) }
         if let body { request.body = .bytes(body) }
         do {
-            let response = try await client.execute(request, timeout: Default.readTimeout + Default.connectTimeout)
+            let response = try await (pool ?? client).execute(request, timeout: Default.readTimeout + Default.connectTimeout)
             var headers = HTTPFields()
             for (name, value) in response.headers {
                 if let name = HTTPField.Name(name) { headers.append(HTTPField(name: name, value: value)) }
@@ -128,6 +150,7 @@ public final class UpstreamClient: Service {
     /// Runs until graceful shutdown, then closes every pooled connection.
     public func run() async throws {
         try? await gracefulShutdown()
+        for pool in tlsClients.values { try? await pool.shutdown() }
         try await client.shutdown()
     }
 }

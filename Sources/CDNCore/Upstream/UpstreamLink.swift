@@ -15,12 +15,18 @@ public struct UpstreamLink: Sendable {
     public var hostHeader: String
     /// For an origin spoken to over HTTPS: the forwarder's port to its HTTPS port, and the
     /// name its certificate must carry (and the SNI sent).
-    public var secure: (port: Int, serverName: String)?
+    public var secure: (port: Int, serverName: String, oldestTLSVersion: Int)?
     /// Which of the two a request takes.
     public var policy: OriginProtocolPolicy
 
     /// Creates a link description.
-    public init(id: String, port: Int, hostHeader: String, secure: (port: Int, serverName: String)? = nil, policy: OriginProtocolPolicy = .httpOnly) {
+    public init(
+        id: String,
+        port: Int,
+        hostHeader: String,
+        secure: (port: Int, serverName: String, oldestTLSVersion: Int)? = nil,
+        policy: OriginProtocolPolicy = .httpOnly
+    ) {
         self.id = id
         self.port = port
         self.hostHeader = hostHeader
@@ -31,8 +37,10 @@ public struct UpstreamLink: Sendable {
     /// Where a request from a viewer goes: the plain port, or the TLS one under https-only and,
     /// for an HTTPS viewer, match-viewer.
     public func endpoint(for viewer: ViewerProtocol) -> UpstreamEndpoint {
-        if policy.usesHTTPS(viewer: viewer), let secure { return UpstreamEndpoint(port: secure.port, serverName: secure.serverName) }
-        return UpstreamEndpoint(port: port, serverName: nil)
+        if policy.usesHTTPS(viewer: viewer), let secure {
+            return UpstreamEndpoint(port: secure.port, serverName: secure.serverName, oldestTLSVersion: secure.oldestTLSVersion)
+        }
+        return UpstreamEndpoint(port: port, serverName: nil, oldestTLSVersion: nil)
     }
 
     /// Opens the emulated link from one node to another: a ``LinkForwarder`` shaped by the
@@ -68,6 +76,8 @@ public struct UpstreamEndpoint: Sendable, Equatable {
     public var port: Int
     /// `nil` for plain HTTP.
     public var serverName: String?
+    /// Over TLS, the oldest version offered (TLS's minor version: 0 for TLS 1.0).
+    public var oldestTLSVersion: Int?
 }
 
 extension StoredResponse {
@@ -123,7 +133,7 @@ extension UpstreamLink {
             forwarders[origin.id] = forwarder
             link.policy = origin.protocolPolicy
             // The built-in origin answers HTTPS on its one port (S3-style, in the viewer's protocol).
-            if case .staticFolder = origin.kind { link.secure = (link.port, origin.domainName) }
+            if case .staticFolder = origin.kind { link.secure = (link.port, origin.domainName, 2) }
             if origin.protocolPolicy != .httpOnly, let secureAddress = try OriginAddress.resolve(origin, running: running, secure: true) {
                 // The same link, to the origin's HTTPS port: its own forwarder, shaped alike.
                 let (secure, tlsForwarder) = try await open(
@@ -135,7 +145,7 @@ extension UpstreamLink {
                     seed: seed &+ UInt64(forwarders.count) &+ 1_000,
                     logger: logger
                 )
-                link.secure = (secure.port, origin.domainName)
+                link.secure = (secure.port, origin.domainName, origin.sslProtocols.min()?.tlsMinorVersion ?? 2)
                 forwarders[origin.id + "#https"] = tlsForwarder
             }
             links[origin.id] = link

@@ -134,7 +134,7 @@ extension TopologyParser {
     /// One entry of `origins:` — the built-in static origin (`static: folder`) or any HTTP server (`url:`).
     func parseOrigin(id: String, keyNode: Node, value: Node) throws -> OriginSpec? {
         let validID = try checkID(id, at: keyNode, role: "origin", rule: IdentifierRules.name, expected: IdentifierRules.nameExpected)
-        let allowed = ["location", "static", "url", "cache_control", "host", "port", "protocol_policy", "http_port", "https_port"]
+        let allowed = ["location", "static", "url", "cache_control", "host", "port", "protocol_policy", "http_port", "https_port", "ssl_protocols"]
         guard let fields = try reader.fields(value, what: "origin '\(id)'", allowed: allowed) else { return nil }
         let location = try location(of: fields, owner: id)
         let listen = try listenAddress(of: fields)
@@ -163,7 +163,26 @@ extension TopologyParser {
             }
             return port
         }
-        if case .staticFolder = kind, let key = ["protocol_policy", "http_port", "https_port"].first(where: { fields[$0] != nil }) {
+        var sslProtocols: [OriginSSLProtocol] = [.tlsv1_2]
+        if let listed = try fields.strings("ssl_protocols") {
+            sslProtocols = []
+            for (text, node) in listed {
+                if let value = OriginSSLProtocol(rawValue: text) {
+                    sslProtocols.append(value)
+                } else {
+                    let choices = OriginSSLProtocol.allCases.map(\.rawValue).joined(separator: ", ")
+                    try reader.report(.invalidValue, "'\(text)' in 'ssl_protocols' of origin '\(id)' is not one of \(choices)", at: node)
+                }
+            }
+            if listed.isEmpty, let node = fields["ssl_protocols"] {
+                try reader.report(.missingField, "'ssl_protocols' of origin '\(id)' lists no protocol", at: node)
+            }
+        }
+        let speaksHTTP = { if case .url(let url) = kind { !url.lowercased().hasPrefix("https:") } else { false } }()
+        if policy == .httpOnly || (policy == nil && speaksHTTP), let node = fields["ssl_protocols"] {
+            try reader.report(.invalidValue, "'ssl_protocols' of origin '\(id)' goes with HTTPS: its protocol_policy is http-only", at: node)
+        }
+        if case .staticFolder = kind, let key = ["protocol_policy", "http_port", "https_port", "ssl_protocols"].first(where: { fields[$0] != nil }) {
             try report(
                 .invalidValue,
                 "'\(key)' of origin '\(id)': the built-in origin is S3-style, spoken to in the viewer's protocol on its one port",
@@ -180,6 +199,7 @@ extension TopologyParser {
             protocolPolicy: policy,
             httpPort: ports[0],
             httpsPort: ports[1],
+            sslProtocols: sslProtocols,
             listen: listen,
             source: reader.location(keyNode)
         )

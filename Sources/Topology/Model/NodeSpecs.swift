@@ -113,6 +113,9 @@ public struct OriginSpec: NodeSpec, Hashable {
     /// A URL origin's HTTP and HTTPS ports (CloudFront's `HTTPPort` and `HTTPSPort`).
     public var httpPort: Int
     public var httpsPort: Int
+    /// The TLS versions CloudFront may use to it (`OriginSslProtocols`): the oldest listed is
+    /// the oldest offered.
+    public var sslProtocols: [OriginSSLProtocol]
     public var listen: ListenAddress
     /// Where the origin is declared.
     public var source: SourceLocation?
@@ -127,6 +130,7 @@ public struct OriginSpec: NodeSpec, Hashable {
         protocolPolicy: OriginProtocolPolicy? = nil,
         httpPort: Int? = nil,
         httpsPort: Int? = nil,
+        sslProtocols: [OriginSSLProtocol] = [.tlsv1_2],
         listen: ListenAddress = .init(),
         source: SourceLocation? = nil
     ) {
@@ -145,6 +149,7 @@ public struct OriginSpec: NodeSpec, Hashable {
         }
         self.httpPort = httpPort ?? (secure ? nil : components?.port) ?? 80
         self.httpsPort = httpsPort ?? (secure ? components?.port : nil) ?? 443
+        self.sslProtocols = sslProtocols
         self.listen = listen
         self.source = source
     }
@@ -165,6 +170,25 @@ public enum OriginProtocolPolicy: String, CaseIterable, Hashable, Sendable {
         case .matchViewer: viewer == .https
         }
     }
+}
+
+/// A protocol CloudFront may speak to a custom origin over HTTPS (`OriginSslProtocols`).
+public enum OriginSSLProtocol: String, CaseIterable, Hashable, Sendable, Comparable {
+    case sslv3 = "SSLv3"
+    case tlsv1 = "TLSv1"
+    case tlsv1_1 = "TLSv1.1"
+    case tlsv1_2 = "TLSv1.2"
+
+    /// TLS's minor version (SSLv3 counts as TLS 1.0: no TLS library this side offers it).
+    public var tlsMinorVersion: Int {
+        switch self {
+        case .sslv3, .tlsv1: 0
+        case .tlsv1_1: 1
+        case .tlsv1_2: 2
+        }
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.tlsMinorVersion < rhs.tlsMinorVersion }
 }
 
 /// A simulated viewer location: where requests come from, and its last-mile delay.

@@ -24,13 +24,14 @@ extension EdgeSim {
             }
             // The GeoDNS node's view: which edges its health checks have taken out of routing.
             let outOfRouting = (checks[GeoDNSNode.id] ?? nil)?.outOfRouting.map(Set.init)
-            var table = Table(["node", "role", "location", "address", "pid", "health", "routing", "cached", "restarts"])
+            var table = Table(["node", "role", "location", "address", "https", "pid", "health", "routing", "cached", "restarts"])
             for node in network.nodes {
                 let report = checks[node.id] ?? nil
                 let cached = report?.cachedObjects.map { "\($0) objects, \(report?.cachedBytes ?? 0) B" } ?? ""
                 let routing = node.role == .edge ? outOfRouting.map { $0.contains(node.id) ? "OUT" : "in" } ?? "?" : ""
                 table.add([
-                    node.id, node.role.rawValue, node.location, "\(node.host):\(node.port)", "\(node.pid)", report?.status.rawValue ?? "DOWN",
+                    node.id, node.role.rawValue, node.location, "\(node.host):\(node.port)", node.httpsPort.map(String.init) ?? "", "\(node.pid)",
+                    report?.status.rawValue ?? "DOWN",
                     routing, cached,
                     "\(node.restarts)",
                 ])

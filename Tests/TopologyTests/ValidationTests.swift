@@ -214,14 +214,18 @@ struct BrokenFile: CustomTestStringConvertible, Sendable {
         ),
         BrokenFile(
             name: "unknown origin SSL protocol",
-            lines: [10: "  site: { location: tokyo, static: site }\n  api: { location: tokyo, url: \"https://a.example:8443\", ssl_protocols: [TLSv1.3] }"],
+            lines: [
+                10: "  site: { location: tokyo, static: site }\n  api: { location: tokyo, url: \"https://a.example:8443\", ssl_protocols: [TLSv1.3] }"
+            ],
             code: .invalidValue,
             line: 11,
             token: "TLSv1.3"
         ),
         BrokenFile(
             name: "origin SSL protocols on an http-only origin",
-            lines: [10: "  site: { location: tokyo, static: site }\n  api: { location: tokyo, url: \"http://a.example\", ssl_protocols: [TLSv1.2] }"],
+            lines: [
+                10: "  site: { location: tokyo, static: site }\n  api: { location: tokyo, url: \"http://a.example\", ssl_protocols: [TLSv1.2] }"
+            ],
             code: .invalidValue,
             line: 11,
             token: "[TLSv1.2]"

@@ -37,24 +37,26 @@ enum MeasureTables {
         return "where the time goes (mean per request):\n" + table.render()
     }
 
-    /// What new connections cost beside kept-alive ones: connect, the TLS handshake, and the
-    /// time to a response's first byte on each (p50, and p99 for the handshake).
+    /// What new connections cost beside kept-alive ones: connect, over HTTPS the TLS handshake
+    /// (p50 and p99), and the time to a response's first byte on each.
     static func connections(_ result: MeasureResult) -> String {
+        let https = result.settings.https == true
+        let tls = https ? ["TLS p50", "TLS p99"] : []
         var table = Table(
-            ["viewer", "connections", "connect", "TLS p50", "TLS p99", "1st byte, new", "1st byte, kept-alive", "modelled RTT"],
-            alignments: [.left, .right, .right, .right, .right, .right, .right, .right]
+            ["viewer", "connections", "connect"] + tls + ["1st byte, new", "1st byte, kept-alive", "modelled RTT"],
+            alignments: [.left] + Array(repeating: .right, count: 6 + tls.count)
         )
         for location in result.locations.sorted(by: { $0.p50 < $1.p50 }) {
             guard let times = location.connections else { continue }
-            table.add([
-                location.target.viewer, "\(times.opened)", ms(times.connect.p50), times.handshake.map { ms($0.p50) } ?? "—",
-                times.handshake.map { ms($0.p99) } ?? "—", ms(times.firstByteNew.p50), times.firstByteKept.map { ms($0.p50) } ?? "—",
-                ms(location.target.modelledRTT),
-            ])
+            let handshake = https ? [times.handshake.map { ms($0.p50) } ?? "—", times.handshake.map { ms($0.p99) } ?? "—"] : []
+            table.add(
+                [location.target.viewer, "\(times.opened)", ms(times.connect.p50)] + handshake
+                    + [ms(times.firstByteNew.p50), times.firstByteKept.map { ms($0.p50) } ?? "—", ms(location.target.modelledRTT)]
+            )
         }
-        let over = result.settings.https == true ? "HTTPS" : "HTTP"
-        return "new connections against kept-alive ones (\(over); the link's modelled TCP round trip is paid by a connection's first bytes, "
-            + (over == "HTTPS" ? "so it shows in TLS):\n" : "so it shows in the new connection's first byte):\n") + table.render()
+        let paid = https ? "so it shows in TLS" : "so it shows in the new connection's first byte"
+        return "new connections against kept-alive ones (\(https ? "HTTPS" : "HTTP"); the link's modelled TCP round trip is paid by a "
+            + "connection's first bytes, \(paid)):\n" + table.render()
     }
 
     /// Two runs, location by location, biggest improvement first.

@@ -21,6 +21,7 @@ let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
 let nioEmbedded = Target.Dependency.product(name: "NIOEmbedded", package: "swift-nio")
 let nioHTTP1 = Target.Dependency.product(name: "NIOHTTP1", package: "swift-nio")
 let nioHTTPTypes = Target.Dependency.product(name: "NIOHTTPTypes", package: "swift-nio-extras")
+let nioHTTPTypesHTTP1 = Target.Dependency.product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras")
 let nioExtras = Target.Dependency.product(name: "NIOExtras", package: "swift-nio-extras")
 let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
 let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
@@ -75,7 +76,7 @@ let package = Package(
             name: "CDNCore",
             dependencies: [
                 "Topology", asyncHTTPClient, httpTypes, hummingbird, hummingbirdCore, logging, nioCore, nioPosix, nioHTTP1,
-                nioExtras, nioHTTPTypes, prometheus, serviceLifecycle, crypto, nioSSL, nioTLS, nioHTTP2, x509, swiftASN1,
+                nioExtras, nioHTTPTypes, prometheus, serviceLifecycle, crypto, nioSSL, nioTLS, nioHTTP2, x509, swiftASN1, nioHTTPTypesHTTP1,
             ],
             swiftSettings: swiftSettings
         ),
@@ -110,7 +111,7 @@ let package = Package(
         /// What edges and hubs are both built from: settings, links, cache, follower, listeners.
         .target(
             name: "CachingNode",
-            dependencies: ["Topology", "CDNCore", "Replication", hummingbird, hummingbirdCore, logging, nioCore, serviceLifecycle],
+            dependencies: ["Topology", "CDNCore", "Replication", hummingbird, hummingbirdCore, logging, nioCore, nioSSL, serviceLifecycle],
             swiftSettings: swiftSettings
         ),
         .target(

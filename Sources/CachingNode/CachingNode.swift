@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOSSL
 import Replication
 import ServiceLifecycle
 import Topology
@@ -187,12 +188,18 @@ public struct CachingNode {
         )
     }
 
+    /// A hub's TLS configuration, when the network has its TLS files: then its listener takes
+    /// TLS beside plain HTTP, and its replication feed is served over TLS only.
+    public var hubTLS: TLSConfiguration? {
+        guard settings.role == .hub else { return nil }
+        return try? TLSFiles(stateDirectory: settings.stateDirectory).serverConfiguration(TLSFiles.hubCertificate(settings.id))
+    }
+
     /// A hub's traffic listener answers TLS and plain HTTP on its port: its edges' replication
     /// streams come over TLS, under the network CA's certificate for the hub; its edges' fetches
     /// stay plain. Without the network's TLS files (a hub run on its own), plain HTTP only.
     private func trafficServer() -> HTTPServerBuilder {
-        let files = TLSFiles(stateDirectory: settings.stateDirectory)
-        guard settings.role == .hub, let tls = try? files.serverConfiguration(TLSFiles.hubCertificate(settings.id)),
+        guard let tls = hubTLS,
             let server = try? TLSOrPlain.http1(configuration: .sizeGuarded, tls: tls)
         else { return .sizeGuardedHTTP1() }
         return server

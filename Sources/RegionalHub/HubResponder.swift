@@ -25,10 +25,15 @@ struct HubResponder: HTTPResponder {
     let metrics: NodeMetrics
     /// The replication feed the hub relays to its edges, when it follows a registry.
     let feed: RouterResponder<BasicRequestContext>?
+    /// Whether the feed is served over TLS only (the network has its TLS files).
+    var feedNeedsTLS = false
 
     func respond(to request: Request, context: Context) async throws -> Response {
         // Replication: an edge's own request (a viewer's always carries the distribution).
         if let feed, request.uri.path.hasPrefix(ReplicationFeed.prefix), request.headers[.edgesimDistribution] == nil {
+            guard !feedNeedsTLS || request.head.scheme == "https" else {
+                return Response(status: .forbidden, body: .init(byteBuffer: ByteBuffer(string: "the replication feed is served over TLS only\n")))
+            }
             return try await feed.respond(to: request, context: context)
         }
         let requestID = request.headers[.amzCfID] ?? CloudFrontIDs.requestID()

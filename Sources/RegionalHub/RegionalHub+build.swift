@@ -40,7 +40,8 @@ public enum RegionalHub {
             cache: node.cache,
             client: node.client,
             metrics: node.metrics,
-            feed: feed
+            feed: feed,
+            feedNeedsTLS: node.hubTLS != nil
         )
         return node.services(responder: responder, serverName: "edgesim-hub", onReady: onReady, logger: logger)
     }

@@ -231,6 +231,22 @@ struct HTTPSTests {
         }
     }
 
+    @Test func aHubServesItsReplicationFeedOverTLSOnlyAndItsCacheToPlainHTTP() async throws {
+        try await withNetwork(try Self.topology().path) { network in
+            let hub = try network.node("ap-northeast-1")
+            let ca = try #require(network.state.certificateAuthority)
+            let path = "/.edgesim/replication/bundles/none/1"
+            let plain = try await ViewerClient.get(host: hub.host, port: hub.port, path: path, from: nil)
+            #expect(plain.status == 403, "\(plain.status) \(String(buffer: plain.body))")
+            let tls = try ViewerTLSClient(certificateAuthority: ca, serverName: TLSFiles.hubName(hub.id))
+            let secure = try await ViewerClient.get(host: hub.host, port: hub.port, path: path, from: nil, tls: tls)
+            #expect(secure.status == 404, "over TLS the feed answers (no such bundle): \(secure.status)")
+            // The edge's cache fetches to the same port stay plain HTTP.
+            let served = try Self.curl(network, Self.main, "/index.html", https: false, ["-o", "/dev/null", "-w", "%{http_code}"])
+            #expect(served.stdout == "200", "\(served)")
+        }
+    }
+
     @Test func measureOverHTTPSReportsConnectTLSAndFirstByteApartForNewAndKeptConnections() async throws {
         try await withNetwork(try Self.topology().path) { network in
             let json = network.stateDirectory.appendingPathComponent("measure.json").path

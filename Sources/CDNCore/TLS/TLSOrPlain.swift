@@ -1,6 +1,7 @@
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOHTTPTypesHTTP1
 import NIOSSL
 
 /// One listener that serves HTTPS and plain HTTP on the same port, as the built-in origin does:
@@ -40,7 +41,8 @@ public enum TLSOrPlain {
     }
 
     /// Looks at a connection's first byte: 22 is a TLS handshake record. It then adds TLS after
-    /// itself (or nothing) and leaves, handing on what it read.
+    /// itself (or nothing) and leaves, handing on what it read. Over TLS it also puts a secure
+    /// codec in place of Hummingbird's plain one, so each request's scheme says `https`.
     final class Sniffer: ByteToMessageDecoder {
         typealias InboundOut = ByteBuffer
         /// The TLS record type of a handshake (RFC 8446 §5.1).
@@ -55,7 +57,12 @@ public enum TLSOrPlain {
             guard !decided, let first = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) else { return .needMoreData }
             decided = true
             if first == Self.handshake {
-                try context.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: self.context), position: .after(context.handler))
+                let operations = context.pipeline.syncOperations
+                try operations.addHandler(NIOSSLServerHandler(context: self.context), position: .after(context.handler))
+                if let plain = try? operations.handler(type: HTTP1ToHTTPServerCodec.self) {
+                    try operations.addHandler(HTTP1ToHTTPServerCodec(secure: true), position: .after(plain))
+                    operations.removeHandler(plain, promise: nil)
+                }
             }
             context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
             return .needMoreData

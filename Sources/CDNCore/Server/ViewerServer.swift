@@ -1,11 +1,7 @@
 import Logging
 import NIOCore
 import NIOExtras
-import NIOHTTP1
-import NIOHTTP2
 import NIOPosix
-import NIOSSL
-import NIOTLS
 import ServiceLifecycle
 
 /// The edge's viewer listeners: a lean HTTP/1.1 server on SwiftNIO's parser, with the link

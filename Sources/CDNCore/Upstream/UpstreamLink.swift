@@ -13,8 +13,9 @@ public struct UpstreamLink: Sendable {
     public var port: Int
     /// The `Host` value for requests to it: an origin's domain, or the hub's id.
     public var hostHeader: String
-    /// For an origin spoken to over HTTPS: the forwarder's port to its HTTPS port, and the
-    /// name its certificate must carry (and the SNI sent).
+    /// For an origin spoken to over HTTPS: the forwarder's port to its HTTPS port (the same
+    /// port for the built-in origin, which answers both), the name its certificate must carry
+    /// (and the SNI sent), and the oldest TLS version offered to it.
     public var secure: (port: Int, serverName: String, oldestTLSVersion: Int)?
     /// Which of the two a request takes.
     public var policy: OriginProtocolPolicy

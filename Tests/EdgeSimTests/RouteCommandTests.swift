@@ -18,8 +18,8 @@ import Topology
         var totalMs: Double
     }
 
-    @Test func jsonAgreesWithTheLibraryForEveryViewer() throws {
-        let result = try CLI.run(["route", "topologies/global.yaml", "--json"])
+    @Test func jsonAgreesWithTheLibraryForEveryViewer() async throws {
+        let result = try await CLI.run(["route", "topologies/global.yaml", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
@@ -35,22 +35,22 @@ import Topology
         }
     }
 
-    @Test func oneViewerGetsEachHopAndTheRunnersUp() throws {
-        let result = try CLI.run(["route", "topologies/minimal.yaml", "--from", "tokyo-home"])
+    @Test func oneViewerGetsEachHopAndTheRunnersUp() async throws {
+        let result = try await CLI.run(["route", "topologies/minimal.yaml", "--from", "tokyo-home"])
         #expect(result.status == 0)
         for text in ["viewer → edge", "tokyo-home", "NRT50", "edge → hub", "ap-northeast-1", "hub → origin", "total", "next nearest edges: KIX50"] {
             #expect(result.stdout.contains(text), "missing \(text) in:\n\(result.stdout)")
         }
     }
 
-    @Test func theTableHasARowPerViewer() throws {
-        let result = try CLI.run(["route", "topologies/minimal.yaml"])
+    @Test func theTableHasARowPerViewer() async throws {
+        let result = try await CLI.run(["route", "topologies/minimal.yaml"])
         #expect(result.status == 0)
         #expect(result.stdout.split(separator: "\n").filter { $0.hasPrefix("tokyo-home") || $0.hasPrefix("osaka-office") }.count == 2)
     }
 
-    @Test func anUnknownViewerIsExplained() throws {
-        let result = try CLI.run(["route", "topologies/minimal.yaml", "--from", "osaka-ofice"])
+    @Test func anUnknownViewerIsExplained() async throws {
+        let result = try await CLI.run(["route", "topologies/minimal.yaml", "--from", "osaka-ofice"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("unknown viewer 'osaka-ofice'; did you mean 'osaka-office'?"))
     }

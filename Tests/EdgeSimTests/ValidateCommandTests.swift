@@ -4,13 +4,13 @@ import Testing
 
 @Suite struct ValidateCommandTests {
     @Test(arguments: ["topologies/minimal.yaml", "topologies/global.yaml"])
-    func readyTopologiesAreValid(file: String) throws {
-        let result = try CLI.run(["validate", file])
+    func readyTopologiesAreValid(file: String) async throws {
+        let result = try await CLI.run(["validate", file])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("\(file): valid"))
     }
 
-    @Test func problemsArePrintedOnePerLineWithTheirPosition() throws {
+    @Test func problemsArePrintedOnePerLineWithTheirPosition() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-validate-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -21,7 +21,7 @@ import Testing
             .replacingOccurrences(of: "static: sites/demo", with: "static: \(CLI.packageRoot.path)/topologies/sites/demo")
         try Data(text.utf8).write(to: file)
 
-        let result = try CLI.run(["validate", file.path, "topologies/minimal.yaml"])
+        let result = try await CLI.run(["validate", file.path, "topologies/minimal.yaml"])
         #expect(result.status == 1)
         let lines = result.stderr.split(separator: "\n").map(String.init)
         #expect(lines.count == 2, "\(result.stderr)")
@@ -33,8 +33,8 @@ import Testing
         #expect(result.stdout.contains("topologies/minimal.yaml: valid"), "a valid file beside a broken one is still reported valid")
     }
 
-    @Test func aMissingFileIsAnErrorNotACrash() throws {
-        let result = try CLI.run(["validate", "no/such/topology.yaml"])
+    @Test func aMissingFileIsAnErrorNotACrash() async throws {
+        let result = try await CLI.run(["validate", "no/such/topology.yaml"])
         #expect(result.status == 1)
         #expect(result.stderr.hasPrefix("no/such/topology.yaml:1:1: error: cannot read the file"))
     }
@@ -43,7 +43,7 @@ import Testing
 @Suite struct ValidateFuzzTests {
     /// A thousand mutated copies of the global topology, checked by one real `edgesim validate`
     /// run: it must exit 0 or 1 (never die on a signal), and print only well-formed problem lines.
-    @Test func aThousandMutatedFilesThroughTheRealCommand() throws {
+    @Test func aThousandMutatedFilesThroughTheRealCommand() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-fuzz-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -71,7 +71,7 @@ import Testing
             try Data(mutated.joined(separator: "\n").utf8).write(to: file)
             files.append(file.path)
         }
-        let result = try CLI.run(["validate", "--quiet"] + files, timeout: .seconds(300))
+        let result = try await CLI.run(["validate", "--quiet"] + files, timeout: .seconds(300))
         #expect(result.status == 0 || result.status == 1)
         for line in result.stderr.split(separator: "\n") {
             #expect(line.wholeMatch(of: /.+mutant-\d+\.yaml:\d+:\d+: (error|warning): .+/) != nil, "\(line)")

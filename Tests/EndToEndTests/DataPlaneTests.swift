@@ -81,7 +81,7 @@ struct DataPlaneTests {
             _ = try await network.request("/api.json", from: "tokyo-home")
             _ = try await network.request("/api.json", from: "osaka-office")
             #expect(try await network.request("/api.json", from: "tokyo-home").header("X-Cache") == "Hit from cloudfront")
-            let result = try CLI.run(["invalidate", "E2ETEST000001", "/api.*", "--state-dir", network.stateDirectory.path])
+            let result = try await CLI.run(["invalidate", "E2ETEST000001", "/api.*", "--state-dir", network.stateDirectory.path])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.contains("NRT50") && result.stdout.contains("ap-northeast-1"))
             let after = try await network.request("/api.json", from: "tokyo-home")
@@ -205,13 +205,13 @@ struct DataPlaneTests {
 
     @Test func downStopsTheNetworkAndStatusReportsIt() async throws {
         let network = try await RunningNetwork.start(try TestTopology.make().path)
-        let status = try CLI.run(["status", "--state-dir", network.stateDirectory.path])
+        let status = try await CLI.run(["status", "--state-dir", network.stateDirectory.path])
         #expect(status.status == 0, "\(status.stderr)")
         #expect(status.stdout.contains("NRT50") && status.stdout.contains("ok"))
-        let down = try CLI.run(["down", "--state-dir", network.stateDirectory.path])
+        let down = try await CLI.run(["down", "--state-dir", network.stateDirectory.path])
         #expect(down.status == 0, "\(down.stderr)")
         #expect(await RunningNetwork.waitForExit([network.launcher.processIdentifier] + network.state.nodes.map(\.pid), within: .seconds(10)).isEmpty)
-        let after = try CLI.run(["status", "--state-dir", network.stateDirectory.path])
+        let after = try await CLI.run(["status", "--state-dir", network.stateDirectory.path])
         #expect(after.status == 1 && after.stderr.contains("no network is running"))
         network.launcher.waitUntilExit()
     }

@@ -17,7 +17,7 @@ struct GeoDNSTests {
         try await withNetwork(topology.path) { network in
             let dns = try network.node("dns")
             let domain = try #require(network.state.distributions.first?.domain)
-            let routed = try CLI.run(["route", topology.path, "--distribution", "E2GEODNS00001", "--json"])
+            let routed = try await CLI.run(["route", topology.path, "--distribution", "E2GEODNS00001", "--json"])
             let routes = try #require(try JSONSerialization.jsonObject(with: Data(routed.stdout.utf8)) as? [[String: Any]])
             #expect(routes.count == network.state.viewers.count)
             for route in routes {
@@ -29,14 +29,14 @@ struct GeoDNSTests {
                     #expect(rtt <= alternative["rtt_ms"] as? Double ?? .infinity, "\(viewer): \(alternative) is nearer than \(edge)")
                 }
                 let address = try #require(network.state.viewer(viewer)?.address)
-                let answer = try Self.dig(dns.port, domain, "-b", address)
+                let answer = try await Self.dig(dns.port, domain, "-b", address)
                 #expect(answer == [try network.node(edge).host], "\(viewer) from \(address) got \(answer), routing says \(edge)")
             }
             // By EDNS Client Subnet, from an address that is no viewer's; over TCP too.
             let sydney = try #require(network.state.viewer("perth"))
-            #expect(try Self.dig(dns.port, domain, "+subnet=\(sydney.address)/32") == [try network.node(sydney.edge ?? "").host])
-            #expect(try Self.dig(dns.port, domain, "+tcp", "-b", sydney.address) == [try network.node(sydney.edge ?? "").host])
-            let nx = try CLI.run(external: "/usr/bin/dig", ["@127.0.0.1", "-p", "\(dns.port)", "nope.example.test"])
+            #expect(try await Self.dig(dns.port, domain, "+subnet=\(sydney.address)/32") == [try network.node(sydney.edge ?? "").host])
+            #expect(try await Self.dig(dns.port, domain, "+tcp", "-b", sydney.address) == [try network.node(sydney.edge ?? "").host])
+            let nx = try await CLI.run(external: "/usr/bin/dig", ["@127.0.0.1", "-p", "\(dns.port)", "nope.example.test"])
             #expect(nx.stdout.contains("status: NXDOMAIN"), "\(nx.stdout)")
         }
     }
@@ -47,7 +47,7 @@ struct GeoDNSTests {
         try await withNetwork(topology.path) { network in
             let dns = try network.node("dns")
             let domain = try #require(network.state.distributions.first { $0.id == "E2GEODNS00002" }?.domain)
-            let routed = try CLI.run(["route", topology.path, "--distribution", "E2GEODNS00002", "--json"])
+            let routed = try await CLI.run(["route", topology.path, "--distribution", "E2GEODNS00002", "--json"])
             let routes = try #require(try JSONSerialization.jsonObject(with: Data(routed.stdout.utf8)) as? [[String: Any]])
             var reasons: [String: String] = [:]
             for route in routes {
@@ -56,7 +56,7 @@ struct GeoDNSTests {
                 reasons[viewer] = route["reason"] as? String
                 #expect(!["GRU50", "SYD50"].contains(edge), "\(viewer) went to \(edge), outside PriceClass_200")
                 let address = try #require(network.state.viewer(viewer)?.address)
-                let answer = try Self.dig(dns.port, domain, "-b", address)
+                let answer = try await Self.dig(dns.port, domain, "-b", address)
                 #expect(answer == [try network.node(edge).host], "\(viewer) from \(address) got \(answer), routing says \(edge)")
             }
             // Lagos's resolver is in London and Tokyo's in California; three of the twelve viewers
@@ -65,7 +65,7 @@ struct GeoDNSTests {
             #expect(reasons.values.filter { $0 == "second-nearest" }.count == 3, "\(reasons)")
             // measure goes where the policy sends each viewer too.
             let json = network.stateDirectory.appendingPathComponent("policy.json")
-            let measured = try CLI.run([
+            let measured = try await CLI.run([
                 "measure", "--state-dir", network.stateDirectory.path, "--distribution", "E2GEODNS00002", "--from", "lagos", "--from", "tokyo",
                 "--requests", "5", "--json", json.path,
             ])
@@ -76,7 +76,7 @@ struct GeoDNSTests {
                 let edge = routes.first { $0["viewer"] as? String == viewer }?["edge"] as? String
                 #expect(location["servedBy"] as? String == edge, "\(viewer): \(location["edges"] ?? "")")
             }
-            let unknown = try CLI.run(["measure", "--state-dir", network.stateDirectory.path, "--distribution", "E2NOPE0001"])
+            let unknown = try await CLI.run(["measure", "--state-dir", network.stateDirectory.path, "--distribution", "E2NOPE0001"])
             #expect(unknown.status != 0 && unknown.stderr.contains("no distribution 'E2NOPE0001'"), "\(unknown.stderr)")
         }
     }
@@ -86,17 +86,19 @@ struct GeoDNSTests {
             let dns = try network.node("dns")
             let domain = try #require(network.state.distributions.first?.domain)
             let (osaka, kix, nrt) = (try #require(network.state.viewer("osaka-office")), try network.node("KIX50"), try network.node("NRT50"))
-            #expect(try Self.dig(dns.port, domain, "-b", osaka.address) == [kix.host])
+            #expect(try await Self.dig(dns.port, domain, "-b", osaka.address) == [kix.host])
             kill(kix.pid, SIGSTOP)  // hung, not dead: the supervisor does not restart it
             defer { kill(kix.pid, SIGCONT) }
             #expect(try await Self.until(dns.port, domain, from: osaka.address, answers: nrt.host), "Osaka never moved to NRT50")
             // `route --live` routes as the DNS does now; plain `route` keeps to the model.
-            let live = try CLI.run(["route", Self.minimal, "--from", "osaka-office", "--live", "--state-dir", network.stateDirectory.path, "--json"])
+            let live = try await CLI.run([
+                "route", Self.minimal, "--from", "osaka-office", "--live", "--state-dir", network.stateDirectory.path, "--json",
+            ])
             #expect(live.status == 0 && live.stdout.contains("\"edge\" : \"NRT50\""), "\(live.stdout)\(live.stderr)")
-            let modelled = try CLI.run(["route", Self.minimal, "--from", "osaka-office", "--json"])
+            let modelled = try await CLI.run(["route", Self.minimal, "--from", "osaka-office", "--json"])
             #expect(modelled.stdout.contains("\"edge\" : \"KIX50\""), "\(modelled.stdout)")
             // `status` shows the DNS node's view: KIX50 out of routing, NRT50 in.
-            let status = try CLI.run(["status", "--state-dir", network.stateDirectory.path])
+            let status = try await CLI.run(["status", "--state-dir", network.stateDirectory.path])
             let rows = status.stdout.split(separator: "\n")
             #expect(rows.contains { $0.hasPrefix("KIX50") && $0.contains(" OUT ") }, "\(status.stdout)")
             #expect(rows.contains { $0.hasPrefix("NRT50") && $0.contains(" in ") }, "\(status.stdout)")
@@ -114,7 +116,7 @@ struct GeoDNSTests {
             // latency, and a count, not a time, so a slow machine cannot run out of load before
             // the fault). Once they flow, KIX50 is killed (kill -9) and kept down for 3 s.
             let measure = Task.detached {
-                try CLI.run(
+                try await CLI.run(
                     [
                         "measure", "--state-dir", network.stateDirectory.path, "--from", "osaka-office", "--requests", "800", "--rate", "50",
                         "--concurrency", "2", "--json", json.path, "--report", report.path,
@@ -126,7 +128,7 @@ struct GeoDNSTests {
             while ContinuousClock.now < flowing, try await network.counter("edgesim_requests_total", of: "KIX50") < 20 {
                 try await Task.sleep(for: .milliseconds(50))
             }
-            let killed = try CLI.run(["kill", "KIX50", "--down", "3 s", "--state-dir", network.stateDirectory.path])
+            let killed = try await CLI.run(["kill", "KIX50", "--down", "3 s", "--state-dir", network.stateDirectory.path])
             #expect(killed.status == 0 && killed.stdout.contains("killed KIX50"), "\(killed.stdout)\(killed.stderr)")
             let run = try await measure.value
             #expect(run.status == 0, "\(run.stderr)")
@@ -153,7 +155,7 @@ struct GeoDNSTests {
             #expect(["by KIX50", "by NRT50"].allSatisfy(page.contains), "the report's timeline does not show the failover")
             #expect(page.contains(" failed</title>") == (errors > 0), "\(errors) errors, the timeline disagrees")
             print("kill -9 failover: \(errors) errors of \(requests) requests; per second: \(timeline)")
-            let unknown = try CLI.run(["kill", "NOPE50", "--state-dir", network.stateDirectory.path])
+            let unknown = try await CLI.run(["kill", "NOPE50", "--state-dir", network.stateDirectory.path])
             #expect(unknown.status != 0 && unknown.stderr.contains("no node 'NOPE50'"), "\(unknown.stderr)")
         }
     }
@@ -165,7 +167,7 @@ struct GeoDNSTests {
             let domain = try #require(network.state.distributions.first?.domain)
             let (osaka, kix, nrt) = (try #require(network.state.viewer("osaka-office")), try network.node("KIX50"), try network.node("NRT50"))
             let measure = Task.detached {
-                try CLI.run(
+                try await CLI.run(
                     ["measure", "--state-dir", network.stateDirectory.path, "--from", "osaka-office", "--duration", "4 s", "--concurrency", "32"],
                     timeout: .seconds(120)
                 )
@@ -176,7 +178,7 @@ struct GeoDNSTests {
             while !(overloaded && movedAway), ContinuousClock.now < deadline {
                 let health = try? await ViewerClient.get(host: kix.host, port: kix.adminPort, path: "/health", from: nil, timeout: .seconds(2))
                 if let health, health.status == 503, String(buffer: health.body).contains("\"overloaded\"") { overloaded = true }
-                if try Self.dig(dns.port, domain, "-b", osaka.address) == [nrt.host] { movedAway = true }
+                if try await Self.dig(dns.port, domain, "-b", osaka.address) == [nrt.host] { movedAway = true }
                 try await Task.sleep(for: .milliseconds(50))
             }
             #expect(overloaded, "KIX50 never reported itself overloaded")
@@ -190,8 +192,8 @@ struct GeoDNSTests {
     }
 
     /// The A records `dig +short` prints.
-    static func dig(_ port: Int, _ name: String, _ options: String...) throws -> [String] {
-        let result = try CLI.run(external: "/usr/bin/dig", ["@127.0.0.1", "-p", "\(port)", name, "+short", "+tries=1", "+time=2"] + options)
+    static func dig(_ port: Int, _ name: String, _ options: String...) async throws -> [String] {
+        let result = try await CLI.run(external: "/usr/bin/dig", ["@127.0.0.1", "-p", "\(port)", name, "+short", "+tries=1", "+time=2"] + options)
         return result.stdout.split(separator: "\n").map(String.init)
     }
 
@@ -199,7 +201,7 @@ struct GeoDNSTests {
     static func until(_ port: Int, _ name: String, from source: String, answers address: String) async throws -> Bool {
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
-            if try dig(port, name, "-b", source) == [address] { return true }
+            if try await dig(port, name, "-b", source) == [address] { return true }
             try await Task.sleep(for: .milliseconds(100))
         }
         return false

@@ -64,19 +64,19 @@ struct HTTPSOriginTests {
             """,
         ])
         try await withNetwork(folder.appendingPathComponent("network.yaml").path, stateDirectory: state) { network in
-            let verified = try HTTPSTests.curl(network, Self.domain, "/down/hello.txt", https: false, ["-i"])
+            let verified = try await HTTPSTests.curl(network, Self.domain, "/down/hello.txt", https: false, ["-i"])
             #expect(verified.stdout.hasPrefix("HTTP/1.1 200"), "\(verified.stdout)")
             #expect(verified.stdout.hasSuffix("hello from python\n"), "\(verified.stdout)")
 
-            let refused = try HTTPSTests.curl(network, Self.domain, "/bad/x.txt", https: false, ["-i"])
+            let refused = try await HTTPSTests.curl(network, Self.domain, "/bad/x.txt", https: false, ["-i"])
             #expect(refused.stdout.hasPrefix("HTTP/1.1 502"), "a certificate no trusted CA issued: \(refused.stdout)")
             #expect(refused.stdout.contains("X-Cache: Error from cloudfront"), "\(refused.stdout)")
 
             // match-viewer: an HTTPS viewer's miss goes to the origin's HTTPS port, a plain one's
             // to its HTTP port (through the hub both ways).
-            let overTLS = try HTTPSTests.curl(network, Self.domain, "/m/https.txt")
+            let overTLS = try await HTTPSTests.curl(network, Self.domain, "/m/https.txt")
             #expect(overTLS.stdout == "over https\n", "\(overTLS)")
-            let overPlain = try HTTPSTests.curl(network, Self.domain, "/m/http.txt", https: false)
+            let overPlain = try await HTTPSTests.curl(network, Self.domain, "/m/http.txt", https: false)
             #expect(overPlain.stdout == "over http\n", "\(overPlain)")
         }
     }

@@ -68,7 +68,13 @@ struct HTTPSTests {
 
     /// curl from the viewer's address to the edge, trusting the network's CA; `name` is both
     /// the SNI and the Host.
-    static func curl(_ network: RunningNetwork, _ name: String, _ path: String, https: Bool = true, _ options: [String] = []) throws -> CLI.Result {
+    static func curl(
+        _ network: RunningNetwork,
+        _ name: String,
+        _ path: String,
+        https: Bool = true,
+        _ options: [String] = []
+    ) async throws -> CLI.Result {
         let edge = try network.node("NRT50")
         let viewer = try #require(network.state.viewer("tokyo-home"))
         let ca = try #require(network.state.certificateAuthority)
@@ -79,15 +85,15 @@ struct HTTPSTests {
         let resolve = ["--resolve", "\(name):\(edge.port):\(edge.host)", "--resolve", "\(name):\(httpsPort):\(edge.host)"]
         let arguments =
             ["-sS", "--max-time", "20", "--interface", viewer.address, "--cacert", ca] + resolve + options + ["\(scheme)://\(name):\(port)\(path)"]
-        return try CLI.run(external: "/usr/bin/curl", arguments)
+        return try await CLI.run(external: "/usr/bin/curl", arguments)
     }
 
     @Test func theEdgeServesHTTPSOverHTTP2AndHTTP11ToAClientThatTrustsTheNetworksCA() async throws {
         try await withNetwork(try Self.topology().path) { network in
-            let ca = try CLI.run(["ca", "--state-dir", network.stateDirectory.path])
+            let ca = try await CLI.run(["ca", "--state-dir", network.stateDirectory.path])
             #expect(ca.status == 0 && ca.stdout.hasSuffix("/tls/ca.pem\n"), "\(ca)")
 
-            let h2 = try Self.curl(network, Self.main, "/index.html", ["-i", "-w", "\n%{http_version}"])
+            let h2 = try await Self.curl(network, Self.main, "/index.html", ["-i", "-w", "\n%{http_version}"])
             #expect(h2.status == 0, "\(h2.stderr)")
             #expect(h2.stdout.hasPrefix("HTTP/2 200"), "\(h2.stdout)")
             #expect(h2.stdout.contains("<h1>home</h1>"))
@@ -95,37 +101,37 @@ struct HTTPSTests {
             #expect(h2.stdout.hasSuffix("\n2"))
             #expect(h2.stdout.contains(/via: 2\.0 [0-9a-f]{32}\.cloudfront\.net \(CloudFront\)/), "Via names the viewer's HTTP version")
 
-            let h1 = try Self.curl(network, Self.main, "/index.html", ["-i", "--http1.1"])
+            let h1 = try await Self.curl(network, Self.main, "/index.html", ["-i", "--http1.1"])
             #expect(h1.status == 0, "\(h1.stderr)")
             #expect(h1.stdout.hasPrefix("HTTP/1.1 200"), "\(h1.stdout)")
             #expect(h1.stdout.contains("X-Cache: Hit from cloudfront"), "the cache is shared by both protocols: \(h1.stdout)")
 
             // A distribution whose HTTP versions are http1.1 offers no HTTP/2 in ALPN.
-            let only1 = try Self.curl(network, Self.custom, "/index.html", ["-o", "/dev/null", "-w", "%{http_version}"])
+            let only1 = try await Self.curl(network, Self.custom, "/index.html", ["-o", "/dev/null", "-w", "%{http_version}"])
             #expect(only1.status == 0 && only1.stdout == "1.1", "\(only1)")
         }
     }
 
     @Test func sniPicksTheDistributionsCertificateAndAnUnknownNameGetsTheDefaultOne() async throws {
         try await withNetwork(try Self.topology().path) { network in
-            let custom = try Self.curl(network, Self.custom, "/index.html", ["-v", "-o", "/dev/null"])
+            let custom = try await Self.curl(network, Self.custom, "/index.html", ["-v", "-o", "/dev/null"])
             #expect(custom.status == 0, "\(custom.stderr)")
             #expect(custom.stderr.contains("subject: CN=\(Self.custom)"), "\(custom.stderr)")
 
-            let main = try Self.curl(network, Self.main, "/index.html", ["-v", "-o", "/dev/null"])
+            let main = try await Self.curl(network, Self.main, "/index.html", ["-v", "-o", "/dev/null"])
             #expect(main.stderr.contains("subject: CN=\(Self.main)"), "\(main.stderr)")
 
             // The user's own certificate, from their own CA: the network's CA does not vouch for it.
-            let own = try Self.curl(network, Self.own, "/index.html", ["-v", "-k", "-o", "/dev/null"])
+            let own = try await Self.curl(network, Self.own, "/index.html", ["-v", "-k", "-o", "/dev/null"])
             #expect(own.stderr.contains("subject: CN=\(Self.own)") && own.stderr.contains("CN=user CA"), "\(own.stderr)")
 
             // A cloudfront.net name no distribution has: the default certificate, which covers it.
-            let other = try Self.curl(network, "dzzzzzzzzzzzzz.cloudfront.net", "/index.html", ["-v", "-o", "/dev/null"])
+            let other = try await Self.curl(network, "dzzzzzzzzzzzzz.cloudfront.net", "/index.html", ["-v", "-o", "/dev/null"])
             #expect(other.stderr.contains("subject: CN=*.cloudfront.net"), "\(other.stderr)")
             #expect(other.status == 0, "its name verifies against the wildcard: \(other.stderr)")
 
             // Any other name: the default certificate too, which a verifying client refuses.
-            let stranger = try Self.curl(network, "stranger.example.org", "/index.html", ["-v", "-o", "/dev/null"])
+            let stranger = try await Self.curl(network, "stranger.example.org", "/index.html", ["-v", "-o", "/dev/null"])
             #expect(stranger.status == 60, "curl's 'peer certificate cannot be authenticated': \(stranger.stderr)")
             #expect(stranger.stderr.contains("CN=*.cloudfront.net"), "\(stranger.stderr)")
         }
@@ -135,44 +141,44 @@ struct HTTPSTests {
         try await withNetwork(try Self.topology().path) { network in
             let port = try #require(try network.node("NRT50").httpsPort)
             let format = ["-o", "/dev/null", "-w", "%{http_code} %{redirect_url}"]
-            let get = try Self.curl(network, Self.main, "/moved/b.txt?x=1", https: false, format)
+            let get = try await Self.curl(network, Self.main, "/moved/b.txt?x=1", https: false, format)
             #expect(get.stdout == "301 https://\(Self.main):\(port)/moved/b.txt?x=1", "\(get)")
-            let head = try Self.curl(network, Self.main, "/moved/b.txt", https: false, ["-I"])
+            let head = try await Self.curl(network, Self.main, "/moved/b.txt", https: false, ["-I"])
             #expect(head.stdout.hasPrefix("HTTP/1.1 301"), "\(head.stdout)")
             #expect(head.stdout.contains("X-Cache: Redirect from cloudfront"), "\(head.stdout)")
 
-            let post = try Self.curl(network, Self.main, "/moved/b.txt", https: false, ["-X", "POST", "-d", "x=1"] + format)
+            let post = try await Self.curl(network, Self.main, "/moved/b.txt", https: false, ["-X", "POST", "-d", "x=1"] + format)
             #expect(post.stdout.hasPrefix("307 https://"), "\(post)")
-            let old = try Self.curl(network, Self.main, "/moved/b.txt", https: false, ["--http1.0", "-X", "POST", "-d", "x=1"] + format)
+            let old = try await Self.curl(network, Self.main, "/moved/b.txt", https: false, ["--http1.0", "-X", "POST", "-d", "x=1"] + format)
             #expect(old.stdout.hasPrefix("403"), "an HTTP/1.0 POST cannot follow a 307: \(old)")
 
-            let followed = try Self.curl(network, Self.main, "/moved/b.txt", https: false, ["-L", "-w", "%{http_code} %{scheme}"])
+            let followed = try await Self.curl(network, Self.main, "/moved/b.txt", https: false, ["-L", "-w", "%{http_code} %{scheme}"])
             #expect(followed.stdout == "moved\n200 HTTPS", "\(followed)")
 
-            let refused = try Self.curl(network, Self.main, "/secure/a.txt", https: false, format)
+            let refused = try await Self.curl(network, Self.main, "/secure/a.txt", https: false, format)
             #expect(refused.stdout.hasPrefix("403"), "\(refused)")
-            let served = try Self.curl(network, Self.main, "/secure/a.txt")
+            let served = try await Self.curl(network, Self.main, "/secure/a.txt")
             #expect(served.stdout == "secret\n", "\(served)")
-            let plain = try Self.curl(network, Self.main, "/index.html", https: false, format)
+            let plain = try await Self.curl(network, Self.main, "/index.html", https: false, format)
             #expect(plain.stdout.hasPrefix("200"), "allow-all serves plain HTTP: \(plain)")
         }
     }
 
     @Test func theSecurityPolicyRefusesOlderTLSInTheHandshakeAndTheEdgeKeepsServing() async throws {
         try await withNetwork(try Self.topology().path) { network in
-            let tls11 = try Self.curl(network, Self.custom, "/index.html", ["--tlsv1.1", "--tls-max", "1.1", "-o", "/dev/null"])
+            let tls11 = try await Self.curl(network, Self.custom, "/index.html", ["--tlsv1.1", "--tls-max", "1.1", "-o", "/dev/null"])
             #expect(tls11.status != 0, "TLSv1.2_2021 refuses TLS 1.1: \(tls11)")
-            let tls12 = try Self.curl(network, Self.modern, "/index.html", ["--tls-max", "1.2", "-o", "/dev/null"])
+            let tls12 = try await Self.curl(network, Self.modern, "/index.html", ["--tls-max", "1.2", "-o", "/dev/null"])
             #expect(tls12.status != 0, "TLSv1.3_2025 refuses TLS 1.2: \(tls12)")
-            let tls13 = try Self.curl(network, Self.modern, "/index.html", ["-o", "/dev/null", "-w", "%{http_code}"])
+            let tls13 = try await Self.curl(network, Self.modern, "/index.html", ["-o", "/dev/null", "-w", "%{http_code}"])
             #expect(tls13.stdout == "200", "\(tls13)")
 
             // Plain HTTP and garbage on the HTTPS port: closed, and the edge serves on.
             let edge = try network.node("NRT50")
             let port = try #require(edge.httpsPort)
-            let plain = try CLI.run(external: "/usr/bin/curl", ["-sS", "--max-time", "10", "http://\(edge.host):\(port)/"])
+            let plain = try await CLI.run(external: "/usr/bin/curl", ["-sS", "--max-time", "10", "http://\(edge.host):\(port)/"])
             #expect(plain.status != 0, "\(plain)")
-            let after = try Self.curl(network, Self.main, "/index.html", ["-o", "/dev/null", "-w", "%{http_code}"])
+            let after = try await Self.curl(network, Self.main, "/index.html", ["-o", "/dev/null", "-w", "%{http_code}"])
             #expect(after.stdout == "200", "\(after)")
             // Each refused handshake is counted once its connection has closed (a viewer's close
             // crosses its emulated link too): two below the policies, and plain HTTP.
@@ -189,22 +195,22 @@ struct HTTPSTests {
         try await withNetwork(try Self.topology().path) { network in
             let rtt = try #require(network.state.viewer("tokyo-home")?.rttMilliseconds) / 1_000
             let timing = ["-o", "/dev/null", "-w", "%{time_starttransfer}"]
-            _ = try Self.curl(network, Self.main, "/index.html")  // cached from here on
+            _ = try await Self.curl(network, Self.main, "/index.html")  // cached from here on
             // The shaper never delivers a byte early, so these are floors, whatever the machine:
             // TCP's handshake, TLS 1.3's one round trip, then the request.
-            let tls13 = try #require(Double(try Self.curl(network, Self.main, "/index.html", timing).stdout))
+            let tls13 = try #require(Double(try await Self.curl(network, Self.main, "/index.html", timing).stdout))
             #expect(tls13 >= 3 * rtt, "TLS 1.3: \(tls13) s for an RTT of \(rtt) s")
             // TLS 1.2's full handshake takes two.
-            let tls12 = try #require(Double(try Self.curl(network, Self.main, "/index.html", ["--tls-max", "1.2"] + timing).stdout))
+            let tls12 = try #require(Double(try await Self.curl(network, Self.main, "/index.html", ["--tls-max", "1.2"] + timing).stdout))
             #expect(tls12 >= 4 * rtt, "TLS 1.2: \(tls12) s for an RTT of \(rtt) s")
-            let plain = try #require(Double(try Self.curl(network, Self.main, "/index.html", https: false, timing).stdout))
+            let plain = try #require(Double(try await Self.curl(network, Self.main, "/index.html", https: false, timing).stdout))
             #expect(plain >= 2 * rtt, "plain HTTP: \(plain) s for an RTT of \(rtt) s")
 
             // A second connection in one curl resumes the first's TLS 1.2 session: one round
             // trip of the two is saved, three remain (TCP, the abbreviated handshake, the request).
             let edge = try network.node("NRT50")
             let url = "https://\(Self.main):\(try #require(edge.httpsPort))/index.html"
-            let twice = try Self.curl(
+            let twice = try await Self.curl(
                 network,
                 Self.main,
                 "/index.html",
@@ -219,7 +225,7 @@ struct HTTPSTests {
 
             // TLS 1.3 resumes from a ticket: the certificate is sent once for both connections, and
             // the round trips stay three (TLS 1.3's handshake is one round trip either way).
-            let again = try Self.curl(
+            let again = try await Self.curl(
                 network,
                 Self.main,
                 "/index.html",
@@ -242,7 +248,7 @@ struct HTTPSTests {
             let secure = try await ViewerClient.get(host: hub.host, port: hub.port, path: path, from: nil, tls: tls)
             #expect(secure.status == 404, "over TLS the feed answers (no such bundle): \(secure.status)")
             // The edge's cache fetches to the same port stay plain HTTP.
-            let served = try Self.curl(network, Self.main, "/index.html", https: false, ["-o", "/dev/null", "-w", "%{http_code}"])
+            let served = try await Self.curl(network, Self.main, "/index.html", https: false, ["-o", "/dev/null", "-w", "%{http_code}"])
             #expect(served.stdout == "200", "\(served)")
         }
     }
@@ -251,7 +257,7 @@ struct HTTPSTests {
         try await withNetwork(try Self.topology().path) { network in
             let json = network.stateDirectory.appendingPathComponent("measure.json").path
             let report = network.stateDirectory.appendingPathComponent("measure.html").path
-            let run = try CLI.run([
+            let run = try await CLI.run([
                 "measure", "--state-dir", network.stateDirectory.path, "--https", "--requests", "20", "--concurrency", "2",
                 "--json", json, "--report", report,
             ])
@@ -287,7 +293,7 @@ struct HTTPSTests {
             try serializer.serialize(leaf.publicKey)
             let pin = Data(SHA256.hash(data: serializer.serializedBytes)).base64EncodedString()
             let profile = network.stateDirectory.appendingPathComponent("chromium-profile")
-            let page = try CLI.run(
+            let page = try await CLI.run(
                 external: browser,
                 [
                     "--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(profile.path)",

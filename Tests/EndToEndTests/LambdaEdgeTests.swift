@@ -215,7 +215,7 @@ struct LambdaEdgeTests {
             #expect(try await network.counter("edgesim_lambda_cold_starts_total", of: "NRT50") >= 1)
             #expect(try await network.counter("edgesim_lambda_errors_total", of: "NRT50") >= 1)
 
-            let logs = try CLI.run(["logs", "--function", "trouble", "--state-dir", network.stateDirectory.path])
+            let logs = try await CLI.run(["logs", "--function", "trouble", "--state-dir", network.stateDirectory.path])
             #expect(logs.status == 0, "\(logs.stderr)")
             #expect(logs.stdout.contains("logged from the handler"))
         }

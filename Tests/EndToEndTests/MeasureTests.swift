@@ -17,7 +17,7 @@ struct MeasureTests {
             let (json, csv, report) = (
                 folder.appendingPathComponent("m.json"), folder.appendingPathComponent("m.csv"), folder.appendingPathComponent("m.html")
             )
-            let run = try CLI.run([
+            let run = try await CLI.run([
                 "measure", "--state-dir", folder.path, "--requests", "60", "--concurrency", "2", "--json", json.path, "--csv", csv.path,
                 "--report", report.path,
             ])
@@ -27,7 +27,7 @@ struct MeasureTests {
             let locations = try #require(result?["locations"] as? [[String: Any]])
 
             // Every viewer, through the edge routing names.
-            let routed = try CLI.run(["route", Self.topology, "--from", "all", "--json"])
+            let routed = try await CLI.run(["route", Self.topology, "--from", "all", "--json"])
             let routes = try #require(try JSONSerialization.jsonObject(with: Data(routed.stdout.utf8)) as? [[String: Any]])
             let expected = Dictionary(uniqueKeysWithValues: routes.map { ($0["viewer"] as? String ?? "", $0["edge"] as? String ?? "") })
             #expect(locations.count == expected.count)
@@ -74,7 +74,7 @@ struct MeasureTests {
             }
 
             // The report, drawn by a real browser.
-            let dom = try Self.render(report)
+            let dom = try await Self.render(report)
             #expect(dom.contains("data-rendered=\"yes\""), "the page's script did not run")
             #expect(dom.contains("<span id=\"viewer-count\">\(expected.count)</span>"), "the map does not show every viewer")
             #expect(dom.components(separatedBy: "class=\"timeline-row\"").count - 1 == expected.count, "the timeline lacks a location")
@@ -86,7 +86,7 @@ struct MeasureTests {
     @Test func openLoopSendsOnScheduleWhateverTheAnswers() async throws {
         try await withNetwork(Self.topology) { network in
             let json = network.stateDirectory.appendingPathComponent("open.json")
-            let run = try CLI.run([
+            let run = try await CLI.run([
                 "measure", "--state-dir", network.stateDirectory.path, "--from", "osaka-office", "--rate", "40", "--duration", "1 s",
                 "--json", json.path,
             ])
@@ -105,7 +105,7 @@ struct MeasureTests {
         let json = folder.appendingPathComponent("what-if.json").path
         // Osaka loses KIX50 and gains ITM50 (Itami) beside it: the Osaka viewer moves to it,
         // Tokyo stays with NRT50.
-        let run = try CLI.run(
+        let run = try await CLI.run(
             [
                 "measure", Self.topology, "--requests", "20", "--without-edge", "KIX50", "--with-edge", "ITM50@34.78,135.44", "--json", json,
             ],
@@ -127,37 +127,37 @@ struct MeasureTests {
         let (a, b) = (folder.appendingPathComponent("a.json").path, folder.appendingPathComponent("b.json").path)
         try await withNetwork(Self.topology) { network in
             for file in [a, b] {
-                let measured = try CLI.run(["measure", "--state-dir", network.stateDirectory.path, "--requests", "10", "--json", file])
+                let measured = try await CLI.run(["measure", "--state-dir", network.stateDirectory.path, "--requests", "10", "--json", file])
                 #expect(measured.status == 0, "\(measured.stderr)")
             }
         }
-        let compared = try CLI.run(["measure", "--compare", a, "--compare", b])
+        let compared = try await CLI.run(["measure", "--compare", a, "--compare", b])
         #expect(compared.status == 0 && compared.stdout.contains("tokyo-home") && compared.stdout.contains("osaka-office"), "\(compared.stdout)")
     }
 
-    @Test func badOptionsAreRefusedWithTheReason() throws {
-        let both = try CLI.run(["measure", "--requests", "5", "--duration", "1 s"])
+    @Test func badOptionsAreRefusedWithTheReason() async throws {
+        let both = try await CLI.run(["measure", "--requests", "5", "--duration", "1 s"])
         #expect(both.status != 0 && both.stderr.contains("not both"))
-        let path = try CLI.run(["measure", "--path", "index.html"])
+        let path = try await CLI.run(["measure", "--path", "index.html"])
         #expect(path.status != 0 && path.stderr.contains("must start with /"))
-        let nowhere = try CLI.run(["measure", "--state-dir", "/nonexistent-edgesim"])
+        let nowhere = try await CLI.run(["measure", "--state-dir", "/nonexistent-edgesim"])
         #expect(nowhere.status != 0 && !nowhere.stderr.isEmpty)
-        let whatIf = try CLI.run(["measure", "--without-edge", "KIX50"])
+        let whatIf = try await CLI.run(["measure", "--without-edge", "KIX50"])
         #expect(whatIf.status != 0 && whatIf.stderr.contains("need a topology FILE"))
-        let mixed = try CLI.run(["measure", "--compare", "a.json", "--compare", Self.topology])
+        let mixed = try await CLI.run(["measure", "--compare", "a.json", "--compare", Self.topology])
         #expect(mixed.status != 0 && mixed.stderr.contains("not one of each"))
-        let place = try CLI.run(["measure", Self.topology, "--with-edge", "ITM50@north"])
+        let place = try await CLI.run(["measure", Self.topology, "--with-edge", "ITM50@north"])
         #expect(place.status != 0 && place.stderr.contains("ID@LAT,LON"))
-        let missing = try CLI.run(["measure", Self.topology, "--without-edge", "XYZ50"])
+        let missing = try await CLI.run(["measure", Self.topology, "--without-edge", "XYZ50"])
         #expect(missing.status != 0 && missing.stderr.contains("no edge 'XYZ50'"), "\(missing.stderr)")
     }
 
     /// The page as headless Chromium leaves it after running its script.
-    static func render(_ page: URL) throws -> String {
+    static func render(_ page: URL) async throws -> String {
         guard let browser = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: FileManager.default.isExecutableFile) else {
             throw NetworkError("the report test needs Chromium (Debian: apt-get install chromium); .ci/run installs it")
         }
-        let result = try CLI.run(
+        let result = try await CLI.run(
             external: browser,
             ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", page.absoluteString],
             timeout: .seconds(90)

@@ -14,20 +14,22 @@ struct RegistryEndToEndTests {
     @Test func topologyFunctionsArePublishedAndTheCLIPublishesAndAssociates() async throws {
         try await withNetwork(Self.topology) { network in
             let state = network.stateDirectory.path
-            let listed = try CLI.run(["function", "list", "--state-dir", state])
+            let listed = try await CLI.run(["function", "list", "--state-dir", state])
             #expect(listed.status == 0 && listed.stdout.contains("auth") && listed.stdout.contains("index.handler"), "\(listed.stderr)")
 
             let code = CLI.packageRoot.appendingPathComponent("examples/functions/auth").path
-            let published = try CLI.run([
+            let published = try await CLI.run([
                 "function", "publish", "auth", "--code", code, "--runtime", "nodejs20.x", "--handler", "index.handler", "--state-dir", state,
             ])
             #expect(published.status == 0 && published.stdout.contains("published auth:2"), "\(published.stderr)")
 
-            let latest = try CLI.run(["associate", "E2MINIMAL0001", "--event", "viewer-request", "--function", "auth:$LATEST", "--state-dir", state])
+            let latest = try await CLI.run([
+                "associate", "E2MINIMAL0001", "--event", "viewer-request", "--function", "auth:$LATEST", "--state-dir", state,
+            ])
             #expect(latest.status == 1 && latest.stderr.contains("$LATEST"))
-            let unknown = try CLI.run(["associate", "E2MINIMAL0001", "--event", "viewer-request", "--function", "auth:9", "--state-dir", state])
+            let unknown = try await CLI.run(["associate", "E2MINIMAL0001", "--event", "viewer-request", "--function", "auth:9", "--state-dir", state])
             #expect(unknown.status == 1 && unknown.stderr.contains("no version 9"))
-            let associated = try CLI.run([
+            let associated = try await CLI.run([
                 "associate", "E2MINIMAL0001", "--event", "viewer-request", "--function", "auth:2", "--behavior", "/api/*", "--state-dir", state,
             ])
             #expect(associated.status == 0 && associated.stdout.contains("config epoch"), "\(associated.stderr)")
@@ -61,7 +63,7 @@ struct RegistryEndToEndTests {
             let state = network.stateDirectory.path
             let code = CLI.packageRoot.appendingPathComponent("examples/functions/auth").path
             for _ in 0..<3 {
-                let published = try CLI.run([
+                let published = try await CLI.run([
                     "function", "publish", "auth", "--code", code, "--runtime", "nodejs", "--handler", "index.handler", "--state-dir", state,
                 ])
                 #expect(published.status == 0, "\(published.stderr)")
@@ -71,7 +73,7 @@ struct RegistryEndToEndTests {
             var listed = CLI.Result(status: 1, stdout: "", stderr: "")
             while ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(300))
-                listed = try CLI.run(["function", "list", "--state-dir", state])
+                listed = try await CLI.run(["function", "list", "--state-dir", state])
                 if listed.status == 0 { break }
             }
             #expect(listed.status == 0, "\(listed.stderr)")

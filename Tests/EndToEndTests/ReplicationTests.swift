@@ -39,9 +39,9 @@ struct ReplicationTests {
                     }
                 }
                 try await load.waitFor(epoch: "1")
-                try ReplicationTopology.publishVersion2(folder, state: state)
-                try ReplicationTopology.associateVersion2(state: state)
-                let watched = try CLI.run(["deployment", "--watch", "--timeout", "30", "--state-dir", state])
+                try await ReplicationTopology.publishVersion2(folder, state: state)
+                try await ReplicationTopology.associateVersion2(state: state)
+                let watched = try await CLI.run(["deployment", "--watch", "--timeout", "30", "--state-dir", state])
                 #expect(watched.status == 0 && watched.stdout.contains("Deployed (3/3 nodes switched)"), "\(watched.stdout)\(watched.stderr)")
                 try await load.waitFor(epoch: "2")
                 load.stop()
@@ -70,25 +70,27 @@ struct ReplicationTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         try await withNetwork(folder.appendingPathComponent("network.yaml").path) { network in
             let state = network.stateDirectory.path
-            try ReplicationTopology.publishVersion2(folder, state: state)
+            try await ReplicationTopology.publishVersion2(folder, state: state)
             // The registry's own copy changes after signing: every relay must refuse it.
             let bundle = network.stateDirectory.appendingPathComponent("registry/bundles/stamp/2.zip")
             var bytes = try Data(contentsOf: bundle)
             bytes[bytes.count / 2] ^= 0xFF
             try bytes.write(to: bundle)
-            let associated = try CLI.run(["associate", "E2REPLICATION1", "--event", "viewer-request", "--function", "stamp:2", "--state-dir", state])
+            let associated = try await CLI.run([
+                "associate", "E2REPLICATION1", "--event", "viewer-request", "--function", "stamp:2", "--state-dir", state,
+            ])
             #expect(associated.status == 0, "\(associated.stderr)")
 
             var refused = ""
             let deadline = ContinuousClock.now + .seconds(20)
             while ContinuousClock.now < deadline, refused.isEmpty {
                 try await Task.sleep(for: .milliseconds(200))
-                let status = try CLI.run(["deployment", "--state-dir", state])
+                let status = try await CLI.run(["deployment", "--state-dir", state])
                 refused =
                     status.stdout.split(separator: "\n").first { $0.hasPrefix("ap-northeast-1") && $0.contains("refused") }.map(String.init) ?? ""
             }
             #expect(refused.contains("stamp:2 refused"), "\(refused)")
-            let status = try CLI.run(["deployment", "--state-dir", state])
+            let status = try await CLI.run(["deployment", "--state-dir", state])
             #expect(status.stdout.contains("InProgress"), "\(status.stdout)")
             #expect(try await seen(network, "tokyo-home") == Seen(epoch: "1", functions: "stamp:1", stamp: "v1 req=1"))
             #expect(
@@ -111,7 +113,7 @@ struct ReplicationTests {
             let back = ContinuousClock.now + .seconds(20)
             while ContinuousClock.now < back, listed.status != 0 {
                 try await Task.sleep(for: .milliseconds(200))
-                listed = try CLI.run(["function", "list", "--state-dir", state])
+                listed = try await CLI.run(["function", "list", "--state-dir", state])
             }
             #expect(listed.status == 0, "the registry did not come back: \(listed.stderr)")
 
@@ -119,8 +121,8 @@ struct ReplicationTests {
             // from the epoch it held and catch up.
             let edge = try network.node("KIX50")
             kill(edge.pid, SIGSTOP)
-            try ReplicationTopology.publishVersion2(folder, state: state)
-            try ReplicationTopology.associateVersion2(state: state)
+            try await ReplicationTopology.publishVersion2(folder, state: state)
+            try await ReplicationTopology.associateVersion2(state: state)
             var tokyo = try await seen(network, "tokyo-home")
             let switched = ContinuousClock.now + .seconds(20)
             while ContinuousClock.now < switched, tokyo.epoch != "2" {
@@ -129,7 +131,7 @@ struct ReplicationTests {
             }
             #expect(tokyo == Seen(epoch: "2", functions: "stamp:2", stamp: "v2 req=2"), "NRT50 did not switch while KIX50 was frozen")
             kill(edge.pid, SIGKILL)
-            let watched = try CLI.run(["deployment", "--watch", "--timeout", "30", "--state-dir", state])
+            let watched = try await CLI.run(["deployment", "--watch", "--timeout", "30", "--state-dir", state])
             #expect(watched.status == 0, "\(watched.stdout)\(watched.stderr)")
             try network.reload()
             #expect(try await seen(network, "osaka-office") == Seen(epoch: "2", functions: "stamp:2", stamp: "v2 req=2"))
@@ -144,7 +146,7 @@ struct ReplicationTests {
         try await withNetwork(folder.appendingPathComponent("network.yaml").path, arguments: ["--garbage-delay", "1 s"]) { network in
             let state = network.stateDirectory.path
             let code = folder.appendingPathComponent("stamp2").path
-            let propagated = try CLI.run(["propagation", "--code", code, "--state-dir", state])
+            let propagated = try await CLI.run(["propagation", "--code", code, "--state-dir", state])
             #expect(propagated.status == 0 && propagated.stdout.contains("every node switched"), "\(propagated.stdout)\(propagated.stderr)")
             let replica = network.stateDirectory.appendingPathComponent("replica")
             let old = ["NRT50/bundles/stamp/1.zip", "KIX50/functions/stamp-1", "ap-northeast-1/bundles/stamp/1.zip"]
@@ -167,12 +169,12 @@ struct ReplicationTests {
         // for epoch 2, long enough to watch it hold epoch 2 on disk while serving epoch 1.
         try await withNetwork(folder.appendingPathComponent("network.yaml").path, arguments: ["--rollout", "4 s"]) { network in
             let state = network.stateDirectory.path
-            try ReplicationTopology.publishVersion2(folder, state: state)
-            try ReplicationTopology.associateVersion2(state: state)
+            try await ReplicationTopology.publishVersion2(folder, state: state)
+            try await ReplicationTopology.associateVersion2(state: state)
             var held = false
             let deadline = ContinuousClock.now + .seconds(10)
             while ContinuousClock.now < deadline, !held {
-                let status = try CLI.run(["deployment", "--json", "--state-dir", state])
+                let status = try await CLI.run(["deployment", "--json", "--state-dir", state])
                 let deployment = try JSONDecoder().decode(DeploymentStatus.self, from: Data(status.stdout.utf8))
                 let nrt = deployment.nodes.first { $0.node == "NRT50" }
                 held = nrt?.role == .edge && nrt?.storedEpoch == 2 && nrt?.epoch == 1 && nrt?.status == .inProgress
@@ -180,7 +182,7 @@ struct ReplicationTests {
                 try await Task.sleep(for: .milliseconds(50))
             }
             #expect(held, "NRT50 never held epoch 2 while running epoch 1")
-            let watched = try CLI.run(["deployment", "--watch", "--timeout", "30", "--state-dir", state])
+            let watched = try await CLI.run(["deployment", "--watch", "--timeout", "30", "--state-dir", state])
             #expect(watched.status == 0, "\(watched.stdout)\(watched.stderr)")
             #expect(try await seen(network, "tokyo-home") == Seen(epoch: "2", functions: "stamp:2", stamp: "v2 req=2"))
         }
@@ -197,7 +199,7 @@ struct ReplicationTests {
                 (["--partition-hub", "ap-northeast-1", "--partition-seconds", "1"], "partitioned ap-northeast-1"),
                 (["--kill-registry"], "2 of 2 edges served while the registry was down"),
             ] {
-                let run = try CLI.run(["propagation", "--state-dir", state, "--json", json, "--timeout", "60"] + fault, timeout: .seconds(90))
+                let run = try await CLI.run(["propagation", "--state-dir", state, "--json", json, "--timeout", "60"] + fault, timeout: .seconds(90))
                 #expect(run.status == 0 && run.stdout.contains("every node switched.") && run.stdout.contains(expected), "\(run.stdout)\(run.stderr)")
                 let result = try JSONDecoder().decode(PropagationResult.self, from: Data(contentsOf: URL(fileURLWithPath: json)))
                 #expect(result.converged && result.nodes.count == 3 && result.nodes.allSatisfy { $0.switchedAt != nil }, "\(result.nodes)")

@@ -26,17 +26,17 @@ enum ReplicationTopology {
     }
 
     /// Publishes `stamp2/` as version 2 of `stamp`.
-    static func publishVersion2(_ folder: URL, state: String) throws {
+    static func publishVersion2(_ folder: URL, state: String) async throws {
         let code = folder.appendingPathComponent("stamp2").path
-        let published = try CLI.run([
+        let published = try await CLI.run([
             "function", "publish", "stamp", "--code", code, "--runtime", "nodejs", "--handler", "index.handler", "--state-dir", state,
         ])
         #expect(published.stdout.contains("stamp:2"), "\(published.stderr)")
     }
 
     /// Associates `stamp:2` with both viewer stages, as one config epoch.
-    static func associateVersion2(state: String) throws {
-        let associated = try CLI.run([
+    static func associateVersion2(state: String) async throws {
+        let associated = try await CLI.run([
             "associate", "E2REPLICATION1", "--event", "viewer-request", "--event", "viewer-response", "--function", "stamp:2", "--state-dir", state,
         ])
         #expect(associated.status == 0, "\(associated.stderr)")

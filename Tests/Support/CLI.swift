@@ -3,6 +3,10 @@ import Testing
 
 /// Runs the real `edgesim` executable, as a user would, and collects what it prints. Shared by
 /// the test targets that drive the executable.
+///
+/// A run is awaited, never waited for on the calling thread: Swift's cooperative pool has as
+/// many threads as cores (two here), and a test that blocked one while curl or Chromium ran
+/// stalled every other suite's in-process servers with it.
 public enum CLI {
     /// The result of one run.
     public struct Result: Sendable {
@@ -30,12 +34,12 @@ public enum CLI {
     }
 
     /// Runs `edgesim` with arguments in the package root, killing it if it outlives `timeout`.
-    public static func run(_ arguments: [String], timeout: Duration = .seconds(60)) throws -> Result {
-        try run(external: executable.path, arguments, timeout: timeout)
+    public static func run(_ arguments: [String], timeout: Duration = .seconds(60)) async throws -> Result {
+        try await run(external: executable.path, arguments, timeout: timeout)
     }
 
     /// Runs another program (a browser, a DNS client) the same way.
-    public static func run(external program: String, _ arguments: [String], timeout: Duration = .seconds(60)) throws -> Result {
+    public static func run(external program: String, _ arguments: [String], timeout: Duration = .seconds(60)) async throws -> Result {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -54,7 +58,7 @@ public enum CLI {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         let deadline = ContinuousClock.now + timeout
-        while process.isRunning, ContinuousClock.now < deadline { usleep(5_000) }
+        while process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
         if process.isRunning {
             process.terminate()
             process.waitUntilExit()

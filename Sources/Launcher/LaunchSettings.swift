@@ -36,6 +36,9 @@ public struct LaunchSettings: Sendable {
     public var emulatesLinks: Bool
     /// Each edge's limit of requests in flight before it sheds load with 503.
     public var edgeMaximumInFlight = CachingNodeSettings.Default.maximumInFlight
+    /// The user's own certificate authority (certificate and key files) to issue the network's
+    /// certificates with, instead of one made for the state directory.
+    public var certificateAuthority: (certificate: String, key: String)?
 
     /// Creates settings.
     public init(

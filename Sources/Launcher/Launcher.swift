@@ -34,7 +34,7 @@ public struct Launcher: Service {
         try prepareStateDirectory()
         let table = NodeTable()
         // The edges' certificates exist before any edge starts (made once, kept across runs).
-        do { try TLSFiles(stateDirectory: settings.stateDirectory).prepare(for: topology) } catch {
+        do { try TLSFiles(stateDirectory: settings.stateDirectory).prepare(for: topology, authority: settings.certificateAuthority) } catch {
             throw LaunchError(node: "up", problem: "cannot make the network's TLS certificates: \(error)")
         }
         let sharing = topology.edges.filter { $0.listen.port == ListenAddress.Default.port }.compactMap { topology.edgeHosts[$0.id] }

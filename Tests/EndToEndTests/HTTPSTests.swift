@@ -305,4 +305,33 @@ struct HTTPSTests {
             #expect(page.stdout.contains("<h1>home</h1>"), "\(page.stdout)\n\(page.stderr.suffix(2000))")
         }
     }
+
+    @Test func upIssuesTheNetworksCertificatesWithTheUsersOwnCA() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-user-ca-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (certificate, key) = (folder.appendingPathComponent("ca.pem").path, folder.appendingPathComponent("ca-key.pem").path)
+        try CertificateAuthority(name: "user CA").write(certificateFile: certificate, keyFile: key)
+        try await withNetwork(try Self.topology().path, arguments: ["--ca", certificate, "--ca-key", key]) { network in
+            let used = try #require(network.state.certificateAuthority)
+            #expect(try String(contentsOfFile: used, encoding: .utf8) == String(contentsOfFile: certificate, encoding: .utf8))
+            // curl trusts the user's CA file itself, and the edge's certificate chains to it.
+            let edge = try network.node("NRT50")
+            let port = try #require(edge.httpsPort)
+            let reply = try await CLI.run(
+                external: "/usr/bin/curl",
+                [
+                    "-sS", "--cacert", certificate, "--resolve", "\(Self.main):\(port):\(edge.host)", "-o", "/dev/null", "-w", "%{http_code}",
+                    "https://\(Self.main):\(port)/index.html",
+                ]
+            )
+            #expect(reply.stdout == "200", "\(reply)")
+        }
+        // A CA file that is not there: up refuses, naming it.
+        let missing = try await CLI.run([
+            "up", try Self.topology().path, "--ca", folder.appendingPathComponent("nope.pem").path, "--ca-key", key, "--state-dir",
+            folder.appendingPathComponent("state").path,
+        ])
+        #expect(missing.status != 0 && missing.stderr.contains("nope.pem does not exist"), "\(missing.stderr)")
+    }
 }

@@ -46,10 +46,17 @@ extension EdgeSim {
         @Option(help: "Each edge's limit of requests in flight: past it, the edge sheds requests with 503 instead of queueing them.")
         var edgeMaxInFlight = CachingNodeSettings.Default.maximumInFlight
 
+        @Option(help: "Your own certificate authority's PEM certificate, to issue the network's certificates (with --ca-key).")
+        var ca: String?
+
+        @Option(help: "Your own certificate authority's PEM private key (with --ca).")
+        var caKey: String?
+
         func validate() throws {
             guard [500, 503].contains(lambdaExecutionErrorStatus) else {
                 throw ValidationError("--lambda-execution-error-status must be 500 or 503")
             }
+            guard (ca == nil) == (caKey == nil) else { throw ValidationError("--ca and --ca-key go together: the certificate and its key") }
         }
 
         func run() async throws {
@@ -66,6 +73,7 @@ extension EdgeSim {
                 emulatesLinks: !noLinkLatency
             )
             settings.edgeMaximumInFlight = edgeMaxInFlight
+            if let ca, let caKey { settings.certificateAuthority = (ca, caKey) }
             let launch = settings
             let logger = Logger(label: "edgesim.up") { StreamLogHandler.standardError(label: $0) }
             Output.line("starting \(topology.summary) from \(file)…")

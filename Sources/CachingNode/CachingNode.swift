@@ -57,6 +57,10 @@ public struct CachingNode {
     private let forwarders: [String: LinkForwarder]
     /// The upstream's forwarder first, then each origin's: the order they start in.
     private let forwarderOrder: [LinkForwarder]
+    /// A hub's TLS configuration, read once when it opens, if the network has its TLS files:
+    /// then its listener takes TLS beside plain HTTP, and its replication feed is served over
+    /// TLS only.
+    public let hubTLS: TLSConfiguration?
 
     /// Opens the node's links and makes its parts. The upstream link takes the settings' seed and
     /// the origins' links the ones after it, so every run of a topology shapes alike.
@@ -114,7 +118,9 @@ public struct CachingNode {
             origins: origins,
             follower: nil,
             forwarders: forwarders,
-            forwarderOrder: order
+            forwarderOrder: order,
+            hubTLS: settings.role == .hub
+                ? try? TLSFiles(stateDirectory: settings.stateDirectory).serverConfiguration(TLSFiles.hubCertificate(settings.id)) : nil
         )
     }
 
@@ -142,7 +148,7 @@ public struct CachingNode {
             store: replica,
             upstream: upstream.id,
             upstreamPort: upstream.port,
-            registry: settings.registryAddress?.hostPort,
+            registry: settings.registryAddress,
             stateDirectory: settings.stateDirectory,
             rollout: rollout,
             garbageDelay: settings.garbageDelay,
@@ -186,13 +192,6 @@ public struct CachingNode {
                 logger: logger
             )
         )
-    }
-
-    /// A hub's TLS configuration, when the network has its TLS files: then its listener takes
-    /// TLS beside plain HTTP, and its replication feed is served over TLS only.
-    public var hubTLS: TLSConfiguration? {
-        guard settings.role == .hub else { return nil }
-        return try? TLSFiles(stateDirectory: settings.stateDirectory).serverConfiguration(TLSFiles.hubCertificate(settings.id))
     }
 
     /// A hub's traffic listener answers TLS and plain HTTP on its port: its edges' replication

@@ -325,7 +325,7 @@ extension ReplicationFollower {
         store: ReplicaStore,
         upstream: String,
         upstreamPort: Int,
-        registry: String?,
+        registry: SocketAddress?,
         stateDirectory: String,
         rollout: Duration,
         garbageDelay: Duration,
@@ -339,20 +339,18 @@ extension ReplicationFollower {
         let files = TLSFiles(stateDirectory: stateDirectory)
         let upstreamName = role == .hub ? TLSFiles.registryLinkName : TLSFiles.hubName(upstream)
         let secureUpstream = role == .hub || files.exist
-        let registryHost = registry.map { String($0[..<($0.lastIndex(of: ":") ?? $0.endIndex)]) }
-        let registryPort = registry.map { String($0[$0.index(after: $0.lastIndex(of: ":") ?? $0.startIndex)...]) }
         var settings = Settings(
             node: node,
             role: role,
             upstream: secureUpstream ? "https://\(upstreamName):\(upstreamPort)" : "http://127.0.0.1:\(upstreamPort)",
-            registry: registryPort.map { "https://\(TLSFiles.registryName):\($0)" },
+            registry: registry?.port.map { "https://\(TLSFiles.registryName):\($0)" },
             token: try? RegistryToken.load(stateDirectory: stateDirectory),
             publicKey: try RegistryKey.load(stateDirectory: stateDirectory),
             rollout: rollout,
             garbageDelay: garbageDelay
         )
         var addresses = [upstreamName: "127.0.0.1"]
-        if let registryHost { addresses[TLSFiles.registryName] = registryHost.trimmingCharacters(in: CharacterSet(charactersIn: "[]")) }
+        if let host = registry?.ipAddress { addresses[TLSFiles.registryName] = host }
         settings.tls = (files.clientConfiguration(), addresses)
         return ReplicationFollower(settings: settings, store: store, hooks: hooks, logger: logger)
     }

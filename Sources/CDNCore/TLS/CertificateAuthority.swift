@@ -109,15 +109,8 @@ public struct CertificateAuthority: Sendable {
         do { return try parse(text) } catch { throw TLSFileError(path: path, problem: "is not \(kind) (\(error))") }
     }
 
-    static func write(_ text: String, to path: String, permissions: Int) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let temporary = path + ".tmp"
-            guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: permissions]),
-                rename(temporary, path) == 0
-            else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        } catch {
+    static func write(_ text: String, to path: String, permissions: mode_t) throws {
+        do { try Durable.write(Data(text.utf8), to: path, permissions: permissions) } catch {
             throw TLSFileError(path: path, problem: "cannot be written (\(error))")
         }
     }

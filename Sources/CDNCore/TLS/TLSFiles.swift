@@ -70,8 +70,10 @@ public struct TLSFiles: Sendable {
         for distribution in topology.distributions {
             if let own = distribution.certificate {
                 // The user's own, as the topology named it (checked when it was loaded).
-                try CertificateAuthority.write(try Self.text(own.key), to: key(distribution.id), permissions: 0o600)
-                try CertificateAuthority.write(try Self.text(own.chain), to: certificate(distribution.id), permissions: 0o644)
+                let ownKey = try CertificateAuthority.read(own.key, as: "text") { $0 }
+                let ownChain = try CertificateAuthority.read(own.chain, as: "text") { $0 }
+                try CertificateAuthority.write(ownKey, to: key(distribution.id), permissions: 0o600)
+                try CertificateAuthority.write(ownChain, to: certificate(distribution.id), permissions: 0o644)
             } else {
                 try ensure(distribution.id, names: [distribution.domainName.lowercased()], by: ca, now: now)
             }
@@ -83,7 +85,7 @@ public struct TLSFiles: Sendable {
             FileManager.default.fileExists(atPath: key(name)),
             ca.issued(current),
             current.notValidAfter > now.addingTimeInterval(Self.renewal),
-            Set((try? current.extensions.subjectAlternativeNames)?.compactMap(\.dnsName) ?? []) == Set(names)
+            Set(current.dnsNames) == Set(names)
         {
             return
         }
@@ -123,23 +125,7 @@ public struct TLSFiles: Sendable {
     }
 
     /// A client TLS configuration that trusts the network's CA beside the system's roots.
-    public func clientConfiguration() -> TLSConfiguration {
-        var configuration = TLSConfiguration.makeClientConfiguration()
-        configuration.additionalTrustRoots = [.file(authorityCertificate)]
-        return configuration
-    }
-
-    private static func text(_ path: String) throws -> String {
-        do { return try String(contentsOfFile: path, encoding: .utf8) } catch { throw TLSFileError(path: path, problem: "cannot be read") }
-    }
+    public func clientConfiguration() -> TLSConfiguration { .client(trusting: authorityCertificate) }
 
     private func path(_ file: String) -> String { (directory as NSString).appendingPathComponent(file) }
-}
-
-extension GeneralName {
-    /// The DNS name, when this is one.
-    var dnsName: String? {
-        if case .dnsName(let name) = self { return name }
-        return nil
-    }
 }

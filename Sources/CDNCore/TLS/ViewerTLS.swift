@@ -40,13 +40,7 @@ public struct ViewerTLS: Sendable {
 
     private static func context(_ files: TLSFiles, _ name: String, policy: SecurityPolicy, offersHTTP2: Bool) throws -> NIOSSLContext {
         var configuration = try files.serverConfiguration(name)
-        configuration.minimumTLSVersion =
-            switch policy.minimumTLSMinorVersion {
-            case 0: .tlsv1
-            case 1: .tlsv11
-            case 2: .tlsv12
-            default: .tlsv13
-            }
+        configuration.minimumTLSVersion = TLSVersion(minor: policy.minimumTLSMinorVersion)
         configuration.applicationProtocols = offersHTTP2 ? [http2, http1] : [http1]
         do { return try NIOSSLContext(configuration: configuration) } catch {
             throw TLSFileError(path: files.certificate(name), problem: "does not go with its key \(files.key(name)) (\(error))")

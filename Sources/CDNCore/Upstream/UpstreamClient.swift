@@ -45,7 +45,7 @@ public final class UpstreamClient: Service {
     ) {
         func pool(oldestTLS minor: Int) -> HTTPClient {
             var configuration = Self.configuration(tlsServerNames: tlsServerNames, certificateAuthority: certificateAuthority)
-            configuration.tlsConfiguration?.minimumTLSVersion = [.tlsv1, .tlsv11, .tlsv12][min(max(minor, 0), 2)]
+            configuration.tlsConfiguration?.minimumTLSVersion = TLSVersion(minor: minor)
             return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         }
         client = pool(oldestTLS: 2)
@@ -57,9 +57,7 @@ public final class UpstreamClient: Service {
         var configuration = HTTPClient.Configuration()
         // CloudFront speaks HTTP/1.1 to origins, over TLS too.
         configuration.httpVersion = .http1Only
-        var tls = TLSConfiguration.makeClientConfiguration()
-        if let certificateAuthority { tls.additionalTrustRoots = [.file(certificateAuthority)] }
-        configuration.tlsConfiguration = tls
+        configuration.tlsConfiguration = .client(trusting: certificateAuthority)
         configuration.dnsOverride = Dictionary(tlsServerNames.map { ($0, "127.0.0.1") }, uniquingKeysWith: { first, _ in first })
         configuration.timeout = .init(connect: Default.connectTimeout, read: Default.readTimeout)
         configuration.connectionPool.retryConnectionEstablishment = false

@@ -16,8 +16,7 @@ public struct ViewerTLSClient: Sendable {
     ///   - maximumVersion: The newest TLS version to offer (TLS 1.2, to measure its handshake).
     /// - Throws: When the CA file cannot be read.
     public init(certificateAuthority: String, serverName: String, maximumVersion: TLSVersion? = nil) throws {
-        var configuration = TLSConfiguration.makeClientConfiguration()
-        configuration.additionalTrustRoots = [.file(certificateAuthority)]
+        var configuration = TLSConfiguration.client(trusting: certificateAuthority)
         configuration.maximumTLSVersion = maximumVersion
         configuration.applicationProtocols = ["http/1.1"]
         context = try NIOSSLContext(configuration: configuration)

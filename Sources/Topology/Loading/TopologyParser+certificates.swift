@@ -40,11 +40,7 @@ extension TopologyParser {
         if leaf.notValidBefore > now {
             return try problem("chain", "the certificate in '\(chain)' is not valid before \(leaf.notValidBefore.formatted(.iso8601))")
         }
-        let alternatives = (try? leaf.extensions.subjectAlternativeNames) ?? nil
-        let names = (alternatives ?? SubjectAlternativeNames()).compactMap { name -> String? in
-            if case .dnsName(let dns) = name { return dns.lowercased() }
-            return nil
-        }
+        let names = leaf.dnsNames.map { $0.lowercased() }
         guard names.contains(where: { Self.name($0, covers: domain.lowercased()) }) else {
             let listed = names.isEmpty ? "no DNS names" : names.joined(separator: ", ")
             return try problem("chain", "the certificate in '\(chain)' does not cover \(domain) (it names \(listed))")
@@ -58,5 +54,16 @@ extension TopologyParser {
         guard name.hasPrefix("*.") else { return name == host }
         guard let dot = host.firstIndex(of: ".") else { return false }
         return host[host.index(after: dot)...] == name.dropFirst(2)
+    }
+}
+
+extension Certificate {
+    /// The DNS names of its subject alternative names, as written.
+    public var dnsNames: [String] {
+        let alternatives = (try? extensions.subjectAlternativeNames) ?? nil
+        return (alternatives ?? SubjectAlternativeNames()).compactMap { name in
+            if case .dnsName(let dns) = name { return dns }
+            return nil
+        }
     }
 }

@@ -62,13 +62,6 @@ public struct CachingNode {
     /// TLS only.
     public let hubTLS: TLSConfiguration?
 
-    /// Opens the node's links and makes its parts. The upstream link takes the settings' seed and
-    /// the origins' links the ones after it, so every run of a topology shapes alike.
-    /// - Parameters:
-    ///   - settings: The node's settings.
-    ///   - upstream: The upstream to link to, if any.
-    ///   - logger: The node's logger.
-    /// - Throws: When a link cannot be bound or an origin has no address.
     /// The network's CA, which an HTTPS origin's certificate may chain to (besides the system's
     /// roots), when the network has one.
     static func certificateAuthority(stateDirectory: String) -> String? {
@@ -76,7 +69,20 @@ public struct CachingNode {
         return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 
-    public static func open(_ settings: CachingNodeSettings, upstream: Upstream?, logger: Logger) async throws -> CachingNode {
+    /// Opens the node's links and makes its parts. The upstream link takes the settings' seed and
+    /// the origins' links the ones after it, so every run of a topology shapes alike.
+    /// - Parameters:
+    ///   - settings: The node's settings.
+    ///   - upstream: The upstream to link to, if any.
+    ///   - prepare: What the cache does to a response before storing it (see ``CacheTier``).
+    ///   - logger: The node's logger.
+    /// - Throws: When a link cannot be bound or an origin has no address.
+    public static func open(
+        _ settings: CachingNodeSettings,
+        upstream: Upstream?,
+        prepare: CacheTier.Prepare? = nil,
+        logger: Logger
+    ) async throws -> CachingNode {
         var forwarders: [String: LinkForwarder] = [:]
         var order: [LinkForwarder] = []
         var upstreamLink: UpstreamLink?
@@ -108,7 +114,7 @@ public struct CachingNode {
         return CachingNode(
             settings: settings,
             metrics: NodeMetrics(node: settings.id, role: settings.role),
-            cache: CacheTier(capacity: settings.cacheCapacity),
+            cache: CacheTier(capacity: settings.cacheCapacity, prepare: prepare),
             client: UpstreamClient(
                 tlsServerNames: origins.values.compactMap { $0.secure?.serverName },
                 certificateAuthority: Self.certificateAuthority(stateDirectory: settings.stateDirectory),

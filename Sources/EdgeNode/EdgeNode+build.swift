@@ -32,7 +32,12 @@ public enum EdgeNode {
     ) async throws -> [any Service] {
         let topology = settings.topology
         guard let spec = topology.edge(settings.id) else { throw NodeSetupError(.unknownNode, "there is no edge '\(settings.id)' in the topology") }
-        var node = try await CachingNode.open(settings.node, upstream: .init(id: spec.hub, address: settings.hubAddress), logger: logger)
+        var node = try await CachingNode.open(
+            settings.node,
+            upstream: .init(id: spec.hub, address: settings.hubAddress),
+            prepare: EdgeResponder.prepareForViewers,
+            logger: logger
+        )
         let active = ActiveConfig(.init(epoch: 0, triggers: triggers ?? NoTriggers()))
         var functions: [any Service] = []
         if triggers == nil, settings.node.registryAddress != nil {

@@ -20,7 +20,7 @@ struct Exchange: Sendable {
 extension EdgeResponder {
     /// CloudFront's answer to a failed function: its status, an error page, and the failure's
     /// `X-Cache` value (`LambdaValidationError`, `LambdaExecutionError`, `LambdaLimitExceeded`).
-    func fail(_ failure: FunctionFailure, _ exchange: Exchange) -> StoredResponse {
+    func fail(_ failure: FunctionFailure, _ exchange: Exchange) -> ViewerResponse {
         let reason =
             switch failure.kind {
             case .validation: "The Lambda function returned an invalid request or response to CloudFront."
@@ -33,6 +33,10 @@ extension EdgeResponder {
 
     /// Adds CloudFront's response headers (spec §9) and the stage timings, answers a matching
     /// `If-None-Match` with 304, and counts the request.
+    ///
+    /// The response's own fields go out as they are, without the ones the edge sets itself; a
+    /// cached object's come as its cache prepared them (``prepareForViewers(_:)``), so a hit
+    /// neither copies nor encodes them one by one.
     /// - Parameters:
     ///   - stored: The response to send.
     ///   - result: The result, for `X-Cache` and the metrics.
@@ -45,29 +49,43 @@ extension EdgeResponder {
         _ exchange: Exchange,
         answer: TierAnswer? = nil,
         conditional: String? = nil
-    ) -> StoredResponse {
-        var response = stored.answering(conditional: conditional)
+    ) -> ViewerResponse {
+        let response = stored.answering(conditional: conditional)
         let setsAge = answer.map { $0.result != .miss } ?? false
-        // One pass: what the response keeps, then what the edge sets (the listener adds `Date`,
-        // `Server: CloudFront` and the framing).
-        var fields = HTTPFields()
-        fields.reserveCapacity(response.headers.count + 8)
-        for field in response.headers where !Self.isSetByTheEdge(field.name, age: setsAge) { fields.append(field) }
-        if let answer, setsAge { fields.append(HTTPField(name: .age, value: String(answer.age.components.seconds))) }
-        fields.append(exchange.viewerSpeaksHTTP2 ? viaHTTP2Field : viaField)
-        fields.append(result.xCacheField)
-        fields.append(popField)
-        fields.append(HTTPField(name: .amzCfID, value: exchange.requestID))
-        fields.append(HTTPField(name: .edgesimConfigEpoch, value: String(exchange.epoch)))
+        var added = AddedFields()
+        if let answer, setsAge { added.append(.age, String(answer.age.components.seconds)) }
+        added.append(exchange.viewerSpeaksHTTP2 ? viaHTTP2Field : viaField)
+        added.append(result.xCacheField)
+        added.append(popField)
+        added.append(.amzCfID, exchange.requestID)
+        added.append(.edgesimConfigEpoch, String(exchange.epoch))
         if !exchange.trace.functionsRun.isEmpty {
             var seen = Set<FunctionRef>()
             let names = exchange.trace.functionsRun.filter { seen.insert($0).inserted }.map(\.description)
-            fields.append(HTTPField(name: .edgesimFunctions, value: names.joined(separator: ", ")))
+            added.append(.edgesimFunctions, names.joined(separator: ", "))
         }
-        fields.append(HTTPField(name: .serverTiming, value: serverTiming(exchange, answer: answer).description))
-        response.headers = fields
+        let timing = serverTiming(exchange, answer: answer)
+        added.append(.serverTiming) { timing.write(to: &$0) }
         metrics.recordRequest(result, status: response.status.code, bytes: response.body.readableBytes)
-        return response
+        if setsAge, let prepared = response.prepared {
+            return ViewerResponse(
+                status: response.status,
+                fields: prepared.fields,
+                encodedFields: prepared.encoded,
+                added: added,
+                body: response.body
+            )
+        }
+        let kept = HTTPFields(response.headers.filter { !Self.isSetByTheEdge($0.name, age: setsAge) })
+        return ViewerResponse(status: response.status, fields: kept, added: added, body: response.body)
+    }
+
+    /// A response as the edge's cache keeps it: with the fields its hits send (all but those
+    /// the edge and the listener set) chosen and encoded once.
+    @Sendable static func prepareForViewers(_ response: StoredResponse) -> StoredResponse {
+        var prepared = response
+        prepared.prepared = PreparedFields(response.headers) { !isSetByTheEdge($0, age: true) && !ResponseHead.isOwn($0) }
+        return prepared
     }
 
     /// Whether the edge replaces a response's field: edgesim's internal ones, and those it

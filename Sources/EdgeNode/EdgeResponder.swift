@@ -66,7 +66,7 @@ struct EdgeResponder: ViewerResponder {
         served = topology.distributions.filter { $0.edges.contains(id) }
     }
 
-    func respond(to request: IncomingRequest) async -> StoredResponse {
+    func respond(to request: IncomingRequest) -> ViewerAnswer {
         // 0. An edge past its limit of requests in flight sheds the load instead of queueing it.
         guard shedder.admit() else {
             metrics.recordError("overloaded")
@@ -77,32 +77,36 @@ struct EdgeResponder: ViewerResponder {
                 requestID: shed.requestID
             )
             page.headers[.retryAfter] = "1"
-            return finish(page, result: .error, shed)
+            return .now(finish(page, result: .error, shed))
         }
-        defer { shedder.release() }
 
         // The config epoch this request runs under, start to finish (an atomic switch).
         let config = config.current
         let triggers = config.triggers
-        var exchange = Exchange(started: .now, requestID: CloudFrontIDs.requestID(), epoch: config.epoch)
-        exchange.viewerSpeaksHTTP2 = request.isHTTP2
+        let exchange = Exchange(
+            started: .now,
+            requestID: CloudFrontIDs.requestID(),
+            epoch: config.epoch,
+            viewerSpeaksHTTP2: request.isHTTP2
+        )
 
         // 1. The distribution the viewer asked for, by Host.
         guard let distribution = distribution(for: request) else {
+            shedder.release()
             let host = request.head.authority ?? "(none)"
             let page = ErrorPage.response(
                 status: .forbidden,
                 reason: "Bad request: no distribution for '\(host)' is served at \(id).",
                 requestID: exchange.requestID
             )
-            return finish(page, result: .error, exchange)
+            return .now(finish(page, result: .error, exchange))
         }
 
         // 2. The cache behavior: the first path pattern that matches. A uri a function rewrites
         //    later does not re-select it (spec §10).
         let path = request.path
         let behavior = distribution.behavior(forPath: path)
-        var viewerRequest = EdgeRequest(
+        let viewerRequest = EdgeRequest(
             method: request.method,
             uri: path,
             querystring: request.query ?? "",
@@ -120,9 +124,49 @@ struct EdgeResponder: ViewerResponder {
         // 2½. The behavior's viewer protocol policy: plain HTTP redirected to HTTPS or refused,
         //     at the edge, before any function runs (spec §1.1).
         if request.viewerProtocol == .http, behavior.viewerProtocolPolicy != .allowAll {
+            shedder.release()
             let (page, result) = protocolAnswer(request, policy: behavior.viewerProtocolPolicy, requestID: exchange.requestID)
-            return finish(page, result: result, exchange)
+            return .now(finish(page, result: result, exchange))
         }
+
+        // A request that no function sees, for an object fresh in the cache, is answered now,
+        // on the connection's event loop: steps 3 and 5 have nothing to run, step 4 nothing to
+        // wait for. Anything else goes on in a task.
+        let seenByFunctions =
+            triggers.runs(.viewerRequest, distribution: distribution, behavior: behavior)
+            || triggers.runs(.viewerResponse, distribution: distribution, behavior: behavior)
+        let key = !seenByFunctions && Self.isCacheable(viewerRequest) ? cacheKey(viewerRequest, distribution: distribution, behavior: behavior) : nil
+        if let key, let answer = cache.fresh(key) {
+            shedder.release()
+            return .now(reply(answer.response, answer: answer, request: request, exchange))
+        }
+        return .later {
+            defer { shedder.release() }
+            return await proceed(
+                viewerRequest,
+                key: key,
+                request: request,
+                distribution: distribution,
+                behavior: behavior,
+                triggers: triggers,
+                exchange
+            )
+        }
+    }
+
+    /// Steps 3 to 6, for a request that a function sees or the cache cannot answer at once.
+    /// - Parameter key: The request's cache key, when no viewer-request function can change it.
+    private func proceed(
+        _ viewerRequest: EdgeRequest,
+        key: CacheKey?,
+        request: IncomingRequest,
+        distribution: DistributionSpec,
+        behavior: CacheBehavior,
+        triggers: any TriggerStages,
+        _ exchange: Exchange
+    ) async -> ViewerResponse {
+        var exchange = exchange
+        var viewerRequest = viewerRequest
 
         // 3. viewer-request: may change the request (and so the cache key) or answer it; a
         //    generated response is not cached and skips viewer-response.
@@ -146,13 +190,7 @@ struct EdgeResponder: ViewerResponder {
         do {
             let fetch = upstreamFetch(viewerRequest, distribution: distribution, behavior: behavior, triggers: triggers, exchange: exchange)
             if Self.isCacheable(viewerRequest) {
-                let key = CacheKey(
-                    host: distribution.domainName,
-                    path: viewerRequest.uri,
-                    query: viewerRequest.querystring,
-                    fields: Self.keyNamesViewerField(behavior.cacheKey) ? withViewerFields(viewerRequest).headers : viewerRequest.headers,
-                    policy: behavior.cacheKey
-                )
+                let key = key ?? cacheKey(viewerRequest, distribution: distribution, behavior: behavior)
                 answer = try await cache.answer(key: key, behavior: behavior, fetch: fetch)
             } else {
                 let started = ContinuousClock.now
@@ -190,18 +228,32 @@ struct EdgeResponder: ViewerResponder {
         let viewerResponseStarted = ContinuousClock.now
         var viewerResponseFailure: FunctionFailure?
         if response.status.code < 400 {
-            let runsFunction = triggers.runsViewerResponse(distribution: distribution, behavior: behavior)
+            let runsFunction = triggers.runs(.viewerResponse, distribution: distribution, behavior: behavior)
             let seen = runsFunction ? withViewerFields(viewerRequest) : viewerRequest
             viewerResponseFailure = await triggers.viewerResponse(&response, request: seen, distribution: distribution, behavior: behavior)
         }
         if response.trace.functionsRun.count > ranUpstream { exchange.trace.noteStage(.viewerResponse, .now - viewerResponseStarted) }
         exchange.trace.functionsRun += response.trace.functionsRun
         if let failure = viewerResponseFailure { return fail(failure, exchange) }
+        return reply(response, answer: answer, request: request, exchange)
+    }
 
-        // 6. CloudFront's own headers, then the viewer's conditional request.
+    /// 6. CloudFront's own headers, then the viewer's conditional request.
+    private func reply(_ response: StoredResponse, answer: TierAnswer, request: IncomingRequest, _ exchange: Exchange) -> ViewerResponse {
         let generatedNow = answer.result == .miss && answer.response.trace.generatedBy != nil
         let result: ResultType = generatedNow ? .lambdaGeneratedResponse : response.status.code >= 400 ? .error : ResultType(answer.result)
         return finish(response, result: result, exchange, answer: answer, conditional: request.headers[.ifNoneMatch])
+    }
+
+    /// The cache key of a request, with CloudFront's viewer fields when its policy names one.
+    private func cacheKey(_ request: EdgeRequest, distribution: DistributionSpec, behavior: CacheBehavior) -> CacheKey {
+        CacheKey(
+            host: distribution.domainName,
+            path: request.uri,
+            query: request.querystring,
+            fields: Self.keyNamesViewerField(behavior.cacheKey) ? withViewerFields(request).headers : request.headers,
+            policy: behavior.cacheKey
+        )
     }
 
     /// What plain HTTP gets under a policy other than allow-all: a redirect to the same URL over
@@ -327,9 +379,10 @@ struct EdgeResponder: ViewerResponder {
     /// The distribution for a request: the one whose domain the Host names, or the only one this
     /// edge serves when the Host is a bare address (curl to 127.0.0.1:port).
     private func distribution(for request: IncomingRequest) -> DistributionSpec? {
+        // An edge serving one distribution serves it whatever the Host says: no need to read it.
+        if served.count == 1 { return served[0] }
         let authority = request.head.authority ?? ""
         let host = authority.firstIndex(of: ":").map { authority[..<$0] } ?? authority[...]
-        if let named = served.first(where: { $0.domainName == host || $0.id == host }) { return named }
-        return served.count == 1 ? served[0] : nil
+        return served.first { $0.domainName == host || $0.id == host }
     }
 }

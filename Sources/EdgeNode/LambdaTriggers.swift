@@ -58,8 +58,8 @@ struct LambdaTriggers: TriggerStages {
         await responseStage(.viewerResponse, &response, request: request, distribution: distribution, behavior: behavior)
     }
 
-    func runsViewerResponse(distribution: DistributionSpec, behavior: CacheBehavior) -> Bool {
-        slots[Slot(distribution: distribution.id, behavior: behavior.pathPattern, event: .viewerResponse)] != nil
+    func runs(_ event: EventType, distribution: DistributionSpec, behavior: CacheBehavior) -> Bool {
+        slots[Slot(distribution: distribution.id, behavior: behavior.pathPattern, event: event)] != nil
     }
 
     // MARK: The two shapes of stage

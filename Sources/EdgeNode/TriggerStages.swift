@@ -113,9 +113,10 @@ public protocol TriggerStages: Sendable {
         distribution: DistributionSpec,
         behavior: CacheBehavior
     ) async -> FunctionFailure?
-    /// Whether a behavior's viewer-response stage runs a function: only then does the edge make
-    /// the viewer fields a hit's request would otherwise not need.
-    func runsViewerResponse(distribution: DistributionSpec, behavior: CacheBehavior) -> Bool
+    /// Whether a behavior's stage runs a function. A hit that no viewer-side function sees is
+    /// answered at once, with no task; and only a viewer-response function makes the edge
+    /// build the viewer fields a hit's request would otherwise not need.
+    func runs(_ event: EventType, distribution: DistributionSpec, behavior: CacheBehavior) -> Bool
 }
 
 /// The pipeline with no functions associated: every stage lets the request through unchanged.
@@ -145,5 +146,5 @@ public struct NoTriggers: TriggerStages {
         behavior: CacheBehavior
     ) async -> FunctionFailure? { nil }
 
-    public func runsViewerResponse(distribution: DistributionSpec, behavior: CacheBehavior) -> Bool { false }
+    public func runs(_ event: EventType, distribution: DistributionSpec, behavior: CacheBehavior) -> Bool { false }
 }

@@ -81,8 +81,8 @@ import Topology
         for path in ["/img/a.png", "/img/b.png", "/index.html"] {
             _ = try await tier.answer(key: Self.key(path), behavior: Self.behavior) { _ in Self.response() }
         }
-        #expect(await tier.invalidate(host: "other.cloudfront.net", paths: ["/*"]) == 0)
-        #expect(await tier.invalidate(host: "d1.cloudfront.net", paths: ["/img/*"]) == 2)
+        #expect(tier.invalidate(host: "other.cloudfront.net", paths: ["/*"]) == 0)
+        #expect(tier.invalidate(host: "d1.cloudfront.net", paths: ["/img/*"]) == 2)
         #expect(tier.usage.objects == 1)
     }
 
@@ -93,6 +93,24 @@ import Topology
         let old = aged
         _ = try await tier.answer(key: Self.key("/old"), behavior: Self.behavior) { _ in old }
         #expect(tier.usage.objects == 0)
+    }
+
+    /// What a tier prepares goes with the stored copy; a change to the fields drops it.
+    @Test func preparedFieldsAreStoredAndDroppedWhenTheFieldsChange() async throws {
+        let tier = CacheTier(capacity: 1 << 20) { response in
+            var kept = response
+            kept.prepared = PreparedFields(response.headers) { $0 != .cacheControl }
+            return kept
+        }
+        let fetched = try await tier.answer(key: Self.key("/p"), behavior: Self.behavior) { _ in Self.response(cacheControl: "max-age=60") }
+        #expect(fetched.response.prepared == nil)  // what the upstream sent, as it sent it
+        var hit = try #require(tier.fresh(Self.key("/p")))
+        let prepared = try #require(hit.response.prepared)
+        #expect(prepared.fields[.cacheControl] == nil && prepared.fields[.eTag] == "\"v1\"")
+        #expect(String(buffer: prepared.encoded) == "ETag: \"v1\"\r\n")
+        hit.response.headers[.eTag] = "\"v2\""
+        #expect(hit.response.prepared == nil)
+        #expect(tier.fresh(Self.key("/q")) == nil)
     }
 }
 

@@ -10,11 +10,19 @@ import Testing
 
 /// The edge's viewer listener on a real loopback socket, with a responder that says what it got.
 @Suite struct ViewerServerTests {
-    /// Answers with what it was asked: the method, the path, the query and the body's size;
-    /// `/slow` takes 50 ms, so an answer out of order would show.
+    /// Answers with what it was asked: the method, the path, the query and the body's size. It
+    /// answers at once, but `/slow` in a task that takes 50 ms, so an answer out of order would
+    /// show.
     struct EchoResponder: ViewerResponder {
-        func respond(to request: IncomingRequest) async -> StoredResponse {
-            if request.path == "/slow" { try? await Task.sleep(for: .milliseconds(50)) }
+        func respond(to request: IncomingRequest) -> ViewerAnswer {
+            guard request.path == "/slow" else { return .now(Self.echo(request)) }
+            return .later {
+                try? await Task.sleep(for: .milliseconds(50))
+                return Self.echo(request)
+            }
+        }
+
+        static func echo(_ request: IncomingRequest) -> ViewerResponse {
             var fields = HTTPFields()
             fields[.contentType] = "text/plain"
             fields[.contentLength] = "999"  // the listener frames the body itself
@@ -22,7 +30,7 @@ import Testing
             let text = "\(request.method.rawValue) \(request.path) \(request.query ?? "-") \(request.body.readableBytes)"
             // A status made from its code alone, as an upstream's relayed one is.
             let status = request.path == "/none" ? HTTPResponse.Status.noContent : HTTPResponse.Status(code: 200)
-            return StoredResponse(status: status, headers: fields, body: ByteBuffer(string: text))
+            return ViewerResponse(status: status, fields: fields, body: ByteBuffer(string: text))
         }
     }
 

@@ -19,8 +19,13 @@ import Topology
         let metrics: NodeMetrics
 
         /// A GET with `Host: localhost`, which names no distribution, so the edge serves its only one.
-        func get(_ path: String) async -> StoredResponse {
-            await responder.respond(to: IncomingRequest(head: HTTPRequest(method: .get, scheme: "http", authority: "localhost", path: path)))
+        func get(_ path: String) async -> ViewerResponse {
+            await ask(path).response
+        }
+
+        /// The responder's answer to that GET, ready or not.
+        func ask(_ path: String) -> ViewerAnswer {
+            responder.respond(to: IncomingRequest(head: HTTPRequest(method: .get, scheme: "http", authority: "localhost", path: path)))
         }
     }
 
@@ -45,7 +50,7 @@ import Topology
                 viewers: ViewerDirectory(topology: topology, edge: "NRT50"),
                 hub: UpstreamLink(id: "ap-northeast-1", port: port, hostHeader: "ap-northeast-1"),
                 origins: [:],
-                cache: CacheTier(capacity: 1 << 20),
+                cache: CacheTier(capacity: 1 << 20, prepare: EdgeResponder.prepareForViewers),
                 client: upstream,
                 config: ActiveConfig(.init(epoch: 3, triggers: triggers)),
                 metrics: metrics,
@@ -84,6 +89,36 @@ import Topology
             let metrics = edge.metrics.exposition()
             #expect(metrics.contains("edgesim_cache_hits_total{node=\"NRT50\",role=\"edge\"} 1"), "\(metrics)")
             #expect(metrics.contains("edgesim_cache_misses_total{node=\"NRT50\",role=\"edge\"} 1"), "\(metrics)")
+        }
+    }
+
+    /// A hit that no function sees is answered at once, with the fields its cache prepared:
+    /// the object's own, in order, already encoded, and none the edge sets itself.
+    @Test func aPlainHitIsAnsweredAtOnceWithTheFieldsItsCachePrepared() async throws {
+        try await Self.withEdge { edge in
+            guard case .later = edge.ask("/p.txt") else {
+                Issue.record("a miss was answered without fetching")
+                return
+            }
+            _ = await edge.get("/p.txt")  // now cached
+            guard case .now(let hit) = edge.ask("/p.txt") else {
+                Issue.record("a plain hit waited for a task")
+                return
+            }
+            #expect(hit.headers[.xCache] == "Hit from cloudfront" && hit.headers[.age] != nil)
+            #expect(hit.fields[.eTag] == "\"v1\"" && hit.fields[.contentType] == "text/plain")
+            #expect(hit.fields.allSatisfy { !EdgeResponder.isSetByTheEdge($0.name, age: true) && !ResponseHead.isOwn($0.name) }, "\(hit.fields)")
+            let encoded = try #require(hit.encodedFields)
+            #expect(String(buffer: encoded) == hit.fields.map { "\($0.name.rawName): \($0.value)\r\n" }.joined())
+        }
+        // A viewer-request function sees every request, so even a hit goes through a task.
+        try await Self.withEdge(StubTriggers(viewerRequest: .pass)) { edge in
+            _ = await edge.get("/p.txt")
+            #expect(await edge.get("/p.txt").headers[.xCache] == "Hit from cloudfront")
+            guard case .later = edge.ask("/p.txt") else {
+                Issue.record("a hit a function must see was answered at once")
+                return
+            }
         }
     }
 

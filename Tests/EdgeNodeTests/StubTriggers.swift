@@ -48,7 +48,14 @@ struct StubTriggers: TriggerStages {
         addHeader(viewerResponseHeader, name: "vrs", to: &response)
     }
 
-    func runsViewerResponse(distribution: DistributionSpec, behavior: CacheBehavior) -> Bool { viewerResponseHeader != nil }
+    func runs(_ event: EventType, distribution: DistributionSpec, behavior: CacheBehavior) -> Bool {
+        switch event {
+        case .viewerRequest: viewerRequest != nil
+        case .originRequest: originRequest != nil
+        case .originResponse: originResponseHeader != nil
+        case .viewerResponse: viewerResponseHeader != nil
+        }
+    }
 
     /// A response stage's work: note the function as run, add its header.
     private func addHeader(_ header: (String, String)?, name: String, to response: inout StoredResponse) -> FunctionFailure? {

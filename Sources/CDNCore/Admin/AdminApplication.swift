@@ -112,7 +112,7 @@ public enum AdminApplication {
             if let bad = invalidation.paths.first(where: { !$0.hasPrefix("/") }) {
                 throw HTTPError(.badRequest, message: "invalidation path '\(bad)' must start with '/'")
             }
-            let removed = await hooks.cache?.invalidate(host: host, paths: invalidation.paths) ?? 0
+            let removed = hooks.cache?.invalidate(host: host, paths: invalidation.paths) ?? 0
             context.logger.info("invalidated \(removed) objects for \(invalidation.paths.joined(separator: " "))")
             return InvalidationResult(node: hooks.node, removed: removed)
         }

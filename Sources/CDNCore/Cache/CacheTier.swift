@@ -35,17 +35,38 @@ public struct TierAnswer: Sendable {
 /// One node's cache tier: a byte-bounded LRU keyed by ``CacheKey``, CloudFront's TTL rules,
 /// revalidation of stale entries, and collapsed forwarding so a burst of misses for one key
 /// makes one upstream fetch. The edge and the hub each own one.
-public actor CacheTier {
+///
+/// The LRU sits behind a lock rather than in an actor: a fresh hit is read with ``fresh(_:)``
+/// on the viewer connection's event loop, without a task or an executor hop, and the lock is
+/// held only for the lookup itself. Misses and revalidations go through ``answer(key:behavior:fetch:)``.
+public final class CacheTier: Sendable {
     /// Fetches from upstream; the fields are the validators to add (empty for a plain fetch).
     public typealias Fetch = @Sendable (_ validators: HTTPFields) async throws -> StoredResponse
+    /// Readies a response before it is stored, once, for the hits that will serve it.
+    public typealias Prepare = @Sendable (StoredResponse) -> StoredResponse
 
-    private var cache: LRUCache<CacheKey, StoredResponse>
+    private let cache: Mutex<LRUCache<CacheKey, StoredResponse>>
     private let coalescer = RequestCoalescer<CacheKey, TierAnswer>()
     private let clock = ContinuousClock()
+    private let prepare: Prepare?
 
     /// Creates an empty tier.
-    /// - Parameter capacity: The most bytes it may hold.
-    public init(capacity: Int) { cache = LRUCache(capacity: capacity) }
+    /// - Parameters:
+    ///   - capacity: The most bytes it may hold.
+    ///   - prepare: What to do to a response before storing it (the edge encodes the fields its
+    ///     viewers get); the stored copy is what hits are served.
+    public init(capacity: Int, prepare: Prepare? = nil) {
+        cache = Mutex(LRUCache(capacity: capacity))
+        self.prepare = prepare
+    }
+
+    /// The answer for a key that is cached and fresh, or `nil` (stale or not cached); it waits
+    /// for nothing.
+    public func fresh(_ key: CacheKey) -> TierAnswer? {
+        let now = clock.now
+        guard case .fresh(let response, let age) = cache.withLock({ $0.lookup(key, now: now) }) else { return nil }
+        return TierAnswer(response: response, result: .hit, age: response.initialAge + age)
+    }
 
     /// Answers a cacheable request: from the cache when fresh, after revalidation when stale,
     /// from upstream otherwise, storing what the TTL rules allow.
@@ -56,7 +77,8 @@ public actor CacheTier {
     /// - Returns: The answer.
     /// - Throws: The upstream's error, when there was no response to give.
     public func answer(key: CacheKey, behavior: CacheBehavior, fetch: @escaping Fetch) async throws -> TierAnswer {
-        switch cache.lookup(key, now: clock.now) {
+        let now = clock.now
+        switch cache.withLock({ $0.lookup(key, now: now) }) {
         case .fresh(let response, let age):
             return TierAnswer(response: response, result: .hit, age: response.initialAge + age)
         case .stale(let stale, _):
@@ -65,17 +87,17 @@ public actor CacheTier {
                 let fetched = try await fetch(stale.revalidationFields)
                 let elapsed = ContinuousClock.now - started
                 if fetched.status == .notModified {
-                    let refreshed = await self.refresh(key, stale: stale, with: fetched, behavior: behavior)
+                    let refreshed = self.refresh(key, stale: stale, with: fetched, behavior: behavior)
                     return TierAnswer(response: refreshed, result: .refreshHit, age: .zero, upstreamTime: elapsed)
                 }
-                await self.store(key, fetched, behavior: behavior)
+                self.store(key, fetched, behavior: behavior)
                 return TierAnswer(response: fetched, result: .miss, age: fetched.initialAge, upstreamTime: elapsed)
             }
         case .miss:
             return try await coalesced(key) {
                 let started = ContinuousClock.now
                 let fetched = try await fetch(HTTPFields())
-                await self.store(key, fetched, behavior: behavior)
+                self.store(key, fetched, behavior: behavior)
                 return TierAnswer(response: fetched, result: .miss, age: fetched.initialAge, upstreamTime: ContinuousClock.now - started)
             }
         }
@@ -98,8 +120,7 @@ public actor CacheTier {
         guard case .store(let ttl) = CachePolicy.decide(status: response.status.code, fields: response.headers, behavior: behavior),
             ttl > response.initialAge
         else { return }
-        cache.insert(key, response.untraced, cost: response.cost, ttl: ttl - response.initialAge, now: clock.now)
-        publishUsage()
+        keep(key, response.untraced, ttl: ttl - response.initialAge)
     }
 
     /// Keeps a stale entry after a 304, taking the 304's new validators and Cache-Control.
@@ -111,12 +132,20 @@ public actor CacheTier {
         refreshed.initialAge = notModified.initialAge
         let decision = CachePolicy.decide(status: refreshed.status.code, fields: refreshed.headers, behavior: behavior)
         if case .store(let ttl) = decision, ttl > refreshed.initialAge {
-            cache.insert(key, refreshed, cost: refreshed.cost, ttl: ttl - refreshed.initialAge, now: clock.now)
+            keep(key, refreshed, ttl: ttl - refreshed.initialAge)
         } else {
-            cache.remove(key)
+            cache.withLock { $0.remove(key) }
+            publishUsage()
         }
-        publishUsage()
         return refreshed
+    }
+
+    /// Puts a response in the LRU, readied first.
+    private func keep(_ key: CacheKey, _ response: StoredResponse, ttl: Duration) {
+        let kept = prepare?(response) ?? response
+        let now = clock.now
+        cache.withLock { _ = $0.insert(key, kept, cost: kept.cost, ttl: ttl, now: now) }
+        publishUsage()
     }
 
     /// Removes every object whose path matches one of the patterns, in one distribution.
@@ -126,17 +155,18 @@ public actor CacheTier {
     /// - Returns: How many objects were removed.
     public func invalidate(host: String, paths: [String]) -> Int {
         defer { publishUsage() }
-        return cache.invalidate { key in key.host == host && paths.contains { key.isInvalidated(by: $0) } }
+        return cache.withLock { $0.invalidate { key in key.host == host && paths.contains { key.isInvalidated(by: $0) } } }
     }
 
-    /// How many objects and bytes the tier holds, read without waiting for the actor (the
-    /// event loop answers `/health` with it): published after every change.
-    public nonisolated var usage: (objects: Int, bytes: Int) { (objects.load(ordering: .relaxed), bytes.load(ordering: .relaxed)) }
-    private nonisolated let objects = Atomic<Int>(0)
-    private nonisolated let bytes = Atomic<Int>(0)
+    /// How many objects and bytes the tier holds, read without taking the lock (the event loop
+    /// answers `/health` with it): published after every change.
+    public var usage: (objects: Int, bytes: Int) { (objects.load(ordering: .relaxed), bytes.load(ordering: .relaxed)) }
+    private let objects = Atomic<Int>(0)
+    private let bytes = Atomic<Int>(0)
 
     private func publishUsage() {
-        objects.store(cache.count, ordering: .relaxed)
-        bytes.store(cache.size, ordering: .relaxed)
+        let (count, size) = cache.withLock { ($0.count, $0.size) }
+        objects.store(count, ordering: .relaxed)
+        bytes.store(size, ordering: .relaxed)
     }
 }

@@ -1,5 +1,5 @@
 /// A cache bounded by bytes that evicts the least recently used entry first, and knows how old
-/// and how fresh each entry is. It is a plain value: the edge and hub wrap it in an actor.
+/// and how fresh each entry is. It is a plain value: a ``CacheTier`` keeps it behind a lock.
 ///
 /// Every operation is O(1) except ``invalidate(where:)``. Entries sit in slots of an array,
 /// threaded into the recency list by slot number, and one dictionary maps each key to its slot:

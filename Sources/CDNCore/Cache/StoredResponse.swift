@@ -7,14 +7,18 @@ import NIOCore
 public struct StoredResponse: Sendable {
     /// The status.
     public var status: HTTPResponse.Status
-    /// The header fields, as the upstream sent them.
-    public var headers: HTTPFields
+    /// The header fields, as the upstream sent them. Any change to them drops ``prepared``,
+    /// which would no longer match.
+    public var headers: HTTPFields { didSet { prepared = nil } }
     /// The body.
     public var body: ByteBuffer
     /// How old it was when it arrived, from the upstream's `Age`.
     public var initialAge: Duration
     /// What the node learned about it on the way (empty on a cache hit).
     public var trace = ResponseTrace()
+    /// The fields its viewers get, chosen and encoded once when a cache stored it, so a hit
+    /// neither copies nor encodes them field by field.
+    public var prepared: PreparedFields?
 
     /// Creates a stored response.
     public init(status: HTTPResponse.Status, headers: HTTPFields, body: ByteBuffer, initialAge: Duration = .zero) {
@@ -55,6 +59,32 @@ public struct StoredResponse: Sendable {
         notModified.status = .notModified
         notModified.body = ByteBuffer()
         return notModified
+    }
+}
+
+/// The fields of a cached response that its viewers get, with their HTTP/1.1 encoding
+/// (`Name: value` lines), made once per stored object.
+public struct PreparedFields: Sendable {
+    /// The fields, in order.
+    public let fields: HTTPFields
+    /// The same fields as HTTP/1.1 header lines, each ending in CRLF.
+    public let encoded: ByteBuffer
+
+    /// Chooses and encodes the fields.
+    /// - Parameters:
+    ///   - headers: A response's fields.
+    ///   - keeps: Which of them its viewers get.
+    public init(_ headers: HTTPFields, keeping keeps: (HTTPField.Name) -> Bool) {
+        let kept = HTTPFields(headers.filter { keeps($0.name) })
+        var encoded = ByteBuffer()
+        for field in kept {
+            encoded.writeString(field.name.rawName)
+            encoded.writeStaticString(": ")
+            encoded.writeString(field.value)
+            encoded.writeStaticString("\r\n")
+        }
+        fields = kept
+        self.encoded = encoded
     }
 }
 

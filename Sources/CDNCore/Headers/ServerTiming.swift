@@ -1,3 +1,4 @@
+import NIOCore
 import Topology
 
 /// The `Server-Timing` value a node's response carries: CloudFront's `cdn-*` metrics (spec §9)
@@ -28,8 +29,8 @@ public struct ServerTiming: Sendable, CustomStringConvertible {
     /// The metrics, in order.
     public private(set) var entries: [Entry] = []
 
-    /// Creates an empty value.
-    public init() {}
+    /// Creates an empty value, with room for an edge's usual eight metrics.
+    public init() { entries.reserveCapacity(8) }
 
     /// Reads a `Server-Timing` value (as a client does): entries split on commas, parameters on
     /// semicolons, empty pieces skipped; unknown parameters are ignored and a malformed duration
@@ -88,43 +89,49 @@ public struct ServerTiming: Sendable, CustomStringConvertible {
         entries.append(Entry(name: name, duration: duration, detail: detail))
     }
 
-    /// The header value, written as bytes into one buffer: every response carries one.
+    /// The header value.
     public var description: String {
-        var text: [UInt8] = []
-        text.reserveCapacity(entries.count * 28)
+        var text = ByteBuffer()
+        write(to: &text)
+        return String(buffer: text)
+    }
+
+    /// Writes the header value as bytes, where a response head is being made: every response
+    /// carries one.
+    public func write(to text: inout ByteBuffer) {
         for (index, entry) in entries.enumerated() {
-            if index > 0 { text.append(contentsOf: ", ".utf8) }
-            text.append(contentsOf: entry.name.utf8)
+            if index > 0 { text.writeStaticString(", ") }
+            text.writeString(entry.name)
             if let duration = entry.duration {
-                text.append(contentsOf: ";dur=".utf8)
+                text.writeStaticString(";dur=")
                 Self.writeMilliseconds(duration, to: &text)
             }
             if let detail = entry.detail {
-                text.append(contentsOf: ";desc=\"".utf8)
-                text.append(contentsOf: detail.utf8)
-                text.append(UInt8(ascii: "\""))
+                text.writeStaticString(";desc=\"")
+                text.writeString(detail)
+                text.writeInteger(UInt8(ascii: "\""))
             }
         }
-        return String(decoding: text, as: UTF8.self)
     }
 
-    /// Milliseconds with up to two decimals, as a `Double` prints them (`0.08`, `2.0`, `12.5`),
-    /// from integer hundredths: every response formats a few.
     static func milliseconds(_ duration: Duration) -> String {
-        var text: [UInt8] = []
+        var text = ByteBuffer()
         writeMilliseconds(duration, to: &text)
-        return String(decoding: text, as: UTF8.self)
+        return String(buffer: text)
     }
 
-    private static func writeMilliseconds(_ duration: Duration, to text: inout [UInt8]) {
+    private static func writeMilliseconds(_ duration: Duration, to text: inout ByteBuffer) {
         let hundredths = (Double(duration.nanoseconds) / 1e4).rounded()
-        guard abs(hundredths) < 1e15 else { return text.append(contentsOf: String(hundredths / 100).utf8) }
+        guard abs(hundredths) < 1e15 else {
+            text.writeString(String(hundredths / 100))
+            return
+        }
         let value = Int(hundredths)
-        if value < 0 { text.append(UInt8(ascii: "-")) }
-        text.append(contentsOf: String(value.magnitude / 100).utf8)  // a small string: no allocation
-        text.append(UInt8(ascii: "."))
+        if value < 0 { text.writeInteger(UInt8(ascii: "-")) }
+        text.writeString(String(value.magnitude / 100))  // a small string: no allocation
+        text.writeInteger(UInt8(ascii: "."))
         let fraction = value.magnitude % 100
-        text.append(UInt8(ascii: "0") + UInt8(fraction / 10))
-        if fraction % 10 != 0 { text.append(UInt8(ascii: "0") + UInt8(fraction % 10)) }
+        text.writeInteger(UInt8(ascii: "0") + UInt8(fraction / 10))
+        if fraction % 10 != 0 { text.writeInteger(UInt8(ascii: "0") + UInt8(fraction % 10)) }
     }
 }

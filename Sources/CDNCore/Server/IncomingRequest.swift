@@ -79,11 +79,3 @@ public struct IncomingRequest: Sendable {
         return String(Substring(target[start..<end]))
     }
 }
-
-/// What answers the requests of a ``ViewerServer``: one whole response per whole request. It
-/// never throws: every failure is an answer (CloudFront's error page), so the connection stays
-/// usable.
-public protocol ViewerResponder: Sendable {
-    /// Answers one request. For `HEAD` the listener sends the head only, with the body's length.
-    func respond(to request: IncomingRequest) async -> StoredResponse
-}

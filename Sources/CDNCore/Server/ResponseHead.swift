@@ -11,10 +11,10 @@ import Darwin
 /// Writes an HTTP/1.1 response head straight from swift-http-types' fields into bytes, the way
 /// the viewer listener sends it: `Date` and `Server` set by the listener (as Hummingbird sets
 /// them), framing fields (`Content-Length`, `Connection`) its own, every other field in order.
-enum ResponseHead {
+public enum ResponseHead {
     /// Whether the listener writes a field itself, whatever the response carried: `Date`,
     /// `Server` and the framing fields. Read by length first, since most names are not these.
-    static func isOwn(_ name: HTTPField.Name) -> Bool {
+    public static func isOwn(_ name: HTTPField.Name) -> Bool {
         let canonical = name.canonicalName
         switch canonical.utf8.count {
         case 4: return canonical == "date"
@@ -36,24 +36,24 @@ enum ResponseHead {
         case close
     }
 
-    /// Encodes a head.
+    /// Encodes a head: the response's own fields (as its cache encoded them, when it did), then
+    /// what the node added, then the listener's.
     /// - Parameters:
-    ///   - status: The status.
-    ///   - fields: The response's fields.
+    ///   - response: The response.
     ///   - contentLength: The body's length, or `nil` for a status that has no body (1xx, 204, 304).
     ///   - connection: What to say about the connection.
     ///   - date: The `Date` value.
     ///   - server: The `Server` value.
     ///   - allocator: Where the buffer comes from.
     static func encode(
-        status: HTTPResponse.Status,
-        fields: HTTPFields,
+        _ response: ViewerResponse,
         contentLength: Int?,
         connection: Connection,
         date: String,
         server: String,
         allocator: ByteBufferAllocator
     ) -> ByteBuffer {
+        let status = response.status
         let code = String(status.code)
         // A status made from its code alone (an upstream's, relayed) has no phrase: the
         // standard one is sent, as CloudFront does (`200 OK`).
@@ -61,7 +61,12 @@ enum ResponseHead {
         let length = contentLength.map(String.init)
         // An upper bound of the head's size, so it is written in one pass into one allocation.
         var size = 96 + code.utf8.count + phrase.utf8.count + date.utf8.count + server.utf8.count + (length?.utf8.count ?? 0)
-        for field in fields { size += field.name.rawName.utf8.count + field.value.utf8.count + 4 }
+        if let encoded = response.encodedFields {
+            size += encoded.readableBytes
+        } else {
+            for field in response.fields { size += field.name.rawName.utf8.count + field.value.utf8.count + 4 }
+        }
+        size += response.added.encoded.readableBytes
         var buffer = allocator.buffer(capacity: size)
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { bytes in
             var head = HeadWriter(bytes: bytes)
@@ -70,12 +75,12 @@ enum ResponseHead {
             head.put(" ")
             head.put(phrase)
             head.put("\r\n")
-            for field in fields where !isOwn(field.name) {
-                head.put(field.name.rawName)
-                head.put(": ")
-                head.put(field.value)
-                head.put("\r\n")
+            if let encoded = response.encodedFields {
+                encoded.withUnsafeReadableBytes { head.put($0) }
+            } else {
+                for field in response.fields where !isOwn(field.name) { head.put(field) }
             }
+            response.added.encoded.withUnsafeReadableBytes { head.put($0) }
             head.put("Date: ")
             head.put(date)
             head.put("\r\nServer: ")
@@ -106,6 +111,13 @@ enum ResponseHead {
             text.withUTF8Buffer { put(UnsafeRawBufferPointer($0)) }
         }
 
+        mutating func put(_ field: HTTPField) {
+            put(field.name.rawName)
+            put(": ")
+            put(field.value)
+            put("\r\n")
+        }
+
         mutating func put(_ text: String) {
             // A native string's bytes are read in place; copying it into a `var` for
             // `withUTF8` cost a retain and a release per piece.
@@ -114,7 +126,7 @@ enum ResponseHead {
             }
         }
 
-        private mutating func put(_ source: UnsafeRawBufferPointer) {
+        mutating func put(_ source: UnsafeRawBufferPointer) {
             precondition(written + source.count <= bytes.count, "a response head outgrew its size")
             UnsafeMutableRawBufferPointer(rebasing: bytes[written...]).copyMemory(from: source)
             written += source.count

@@ -124,7 +124,8 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         }
     }
 
-    /// Hands a whole request to the responder, in a task that prefers this connection's loop.
+    /// Hands a whole request to the responder. An answer it has at once is written now, on
+    /// this loop; one that needs waiting for is made in a task that prefers this loop.
     private func dispatch(head: HTTPRequestHead, request: HTTPRequest, body: ByteBuffer, context: ChannelHandlerContext) {
         phase = .responding
         let peer = self.peer ?? (context.channel.remoteAddress, context.channel.remoteAddress?.ipAddress)
@@ -133,11 +134,17 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         let keepAlive = head.isKeepAlive
         let connection: ResponseHead.Connection = keepAlive ? (head.version == .http1_0 ? .keepAlive : .keepAliveByDefault) : .close
         let isHead = head.method == .HEAD
+        let work: @Sendable () async -> ViewerResponse
+        switch responder.respond(to: incoming) {
+        case .now(let response):
+            return complete(response, isHead: isHead, connection: connection, context: context)
+        case .later(let later):
+            work = later
+        }
         let loop = context.eventLoop
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: loop)
-        let responder = responder
         let operation: @Sendable () async -> Void = {
-            let response = await responder.respond(to: incoming)
+            let response = await work()
             let deliver: @Sendable () -> Void = {
                 bound.value.handler.send(response, isHead: isHead, connection: connection, context: bound.value.context)
             }
@@ -149,16 +156,24 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     // MARK: Output
 
-    /// Writes a response, then takes the next waiting request or closes.
-    private func send(_ response: StoredResponse, isHead: Bool, connection: ResponseHead.Connection, context: ChannelHandlerContext) {
+    /// Writes a response a task made, then takes the requests that arrived meanwhile.
+    private func send(_ response: ViewerResponse, isHead: Bool, connection: ResponseHead.Connection, context: ChannelHandlerContext) {
         guard case .responding = phase else { return }  // closed meanwhile
+        complete(response, isHead: isHead, connection: connection, context: context)
+        takeWaiting(context: context)
+    }
+
+    /// Writes the response to the request being answered, and is ready for the next one (or
+    /// finishing, when the connection closes after it).
+    private func complete(_ response: ViewerResponse, isHead: Bool, connection: ResponseHead.Connection, context: ChannelHandlerContext) {
         let closing = connection == .close || quiescing
         write(response, isHead: isHead, connection: closing ? .close : connection, context: context)
-        if closing {
-            phase = .finishing
-            return
-        }
-        phase = .idle
+        phase = closing ? .finishing : .idle
+    }
+
+    /// Takes the parts that waited behind a response, in order, until one needs a task again;
+    /// then reads on if a read was held.
+    private func takeWaiting(context: ChannelHandlerContext) {
         while !waiting.isEmpty {
             switch phase {
             case .idle, .receiving: take(waiting.removeFirst(), context: context)
@@ -167,18 +182,18 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         }
         // Idle, or partway through a pipelined request whose rest is still to come: read on.
         if case .responding = phase { return }
+        if case .finishing = phase { return }
         if readHeld {
             readHeld = false
             context.read()
         }
     }
 
-    private func write(_ response: StoredResponse, isHead: Bool, connection: ResponseHead.Connection, context: ChannelHandlerContext) {
+    private func write(_ response: ViewerResponse, isHead: Bool, connection: ResponseHead.Connection, context: ChannelHandlerContext) {
         if case .http2 = framing { return writeParts(response, isHead: isHead, context: context) }
         let hasBody = ResponseHead.hasBody(response.status)
         let head = ResponseHead.encode(
-            status: response.status,
-            fields: response.headers,
+            response,
             contentLength: hasBody ? response.body.readableBytes : nil,
             connection: connection,
             date: dates.now(),
@@ -193,9 +208,9 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     /// Writes a response on an HTTP/2 stream: its codec makes the frames; the stream ends with it.
-    private func writeParts(_ response: StoredResponse, isHead: Bool, context: ChannelHandlerContext) {
+    private func writeParts(_ response: ViewerResponse, isHead: Bool, context: ChannelHandlerContext) {
         var headers = HTTPHeaders()
-        headers.reserveCapacity(response.headers.count + 3)
+        headers.reserveCapacity(response.fields.count + 12)
         for field in response.headers where !ResponseHead.isOwn(field.name) { headers.add(name: field.name.canonicalName, value: field.value) }
         let hasBody = ResponseHead.hasBody(response.status)
         if hasBody { headers.add(name: "content-length", value: String(response.body.readableBytes)) }
@@ -215,7 +230,7 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         waiting.removeAll()
         var page = ErrorPage.response(status: status, reason: reason, requestID: CloudFrontIDs.requestID())
         page.headers[.xCache] = ResultType.error.xCache
-        write(page, isHead: false, connection: .close, context: context)
+        write(ViewerResponse(page), isHead: false, connection: .close, context: context)
     }
 
     // MARK: The channel

@@ -53,19 +53,18 @@ extension EdgeResponder {
         let response = stored.answering(conditional: conditional)
         let setsAge = answer.map { $0.result != .miss } ?? false
         var added = AddedFields()
-        if let answer, setsAge { added.append(.age, String(answer.age.components.seconds)) }
+        if let answer, setsAge { added.append(.age, Int(answer.age.components.seconds)) }
         added.append(exchange.viewerSpeaksHTTP2 ? viaHTTP2Field : viaField)
         added.append(result.xCacheField)
         added.append(popField)
         added.append(.amzCfID, exchange.requestID)
-        added.append(.edgesimConfigEpoch, String(exchange.epoch))
+        added.append(.edgesimConfigEpoch, exchange.epoch)
         if !exchange.trace.functionsRun.isEmpty {
             var seen = Set<FunctionRef>()
             let names = exchange.trace.functionsRun.filter { seen.insert($0).inserted }.map(\.description)
             added.append(.edgesimFunctions, names.joined(separator: ", "))
         }
-        let timing = serverTiming(exchange, answer: answer)
-        added.append(.serverTiming) { timing.write(to: &$0) }
+        added.append(.serverTiming, serverTiming(exchange, answer: answer))
         metrics.recordRequest(result, status: response.status.code, bytes: response.body.readableBytes)
         if setsAge, let prepared = response.prepared {
             return ViewerResponse(

@@ -127,7 +127,8 @@ import Testing
     @Test(arguments: [
         ("*", "/anything/at/all", true), ("/images/*.jpg", "/images/a/b.jpg", true), ("images/*.jpg", "/images/cat.jpg", true),
         ("/images/*.jpg", "/images/cat.png", false), ("/a?c", "/abc", true), ("/a?c", "/ac", false), ("/API/*", "/api/x", false),
-        ("/*/index.html", "/docs/index.html", true), ("/*.*", "/noextension", false),
+        ("/*/index.html", "/docs/index.html", true), ("/*.*", "/noextension", false), ("*.jpg", "/a/b.jpg", true),
+        ("/a*b*c", "/aXbYbZc", true), ("/a*b*c", "/aXbYbZ", false),
     ])
     func pathPatternsMatchAsCloudFrontDoes(pattern: String, path: String, matches: Bool) {
         #expect(CacheBehavior(pathPattern: pattern, origin: "o").matches(path: path) == matches)

@@ -1,4 +1,3 @@
-import NIOCore
 import Topology
 
 /// The `Server-Timing` value a node's response carries: CloudFront's `cdn-*` metrics (spec §9)
@@ -91,47 +90,51 @@ public struct ServerTiming: Sendable, CustomStringConvertible {
 
     /// The header value.
     public var description: String {
-        var text = ByteBuffer()
+        var text = ByteText()
         write(to: &text)
-        return String(buffer: text)
+        return text.string
     }
 
-    /// Writes the header value as bytes, where a response head is being made: every response
-    /// carries one.
-    public func write(to text: inout ByteBuffer) {
+    /// The most bytes ``write(to:)`` writes, for a head sized before it is written.
+    public var maximumLength: Int {
+        entries.reduce(0) { total, entry in
+            total + 2 + entry.name.utf8.count + (entry.duration == nil ? 0 : 5 + 24) + (entry.detail.map { 8 + $0.utf8.count } ?? 0)
+        }
+    }
+
+    /// Writes the header value, where a response head is being made: every response carries one.
+    public func write(to text: inout some TextSink) {
         for (index, entry) in entries.enumerated() {
-            if index > 0 { text.writeStaticString(", ") }
-            text.writeString(entry.name)
+            if index > 0 { text.put(", ") }
+            text.put(entry.name)
             if let duration = entry.duration {
-                text.writeStaticString(";dur=")
+                text.put(";dur=")
                 Self.writeMilliseconds(duration, to: &text)
             }
             if let detail = entry.detail {
-                text.writeStaticString(";desc=\"")
-                text.writeString(detail)
-                text.writeInteger(UInt8(ascii: "\""))
+                text.put(";desc=\"")
+                text.put(detail)
+                text.put(byte: UInt8(ascii: "\""))
             }
         }
     }
 
     static func milliseconds(_ duration: Duration) -> String {
-        var text = ByteBuffer()
+        var text = ByteText()
         writeMilliseconds(duration, to: &text)
-        return String(buffer: text)
+        return text.string
     }
 
-    private static func writeMilliseconds(_ duration: Duration, to text: inout ByteBuffer) {
+    /// Milliseconds with up to two decimals: `0.41`, `12.3`, `2.0`.
+    private static func writeMilliseconds(_ duration: Duration, to text: inout some TextSink) {
         let hundredths = (Double(duration.nanoseconds) / 1e4).rounded()
-        guard abs(hundredths) < 1e15 else {
-            text.writeString(String(hundredths / 100))
-            return
-        }
+        guard abs(hundredths) < 1e15 else { return text.put(String(hundredths / 100)) }
         let value = Int(hundredths)
-        if value < 0 { text.writeInteger(UInt8(ascii: "-")) }
-        text.writeString(String(value.magnitude / 100))  // a small string: no allocation
-        text.writeInteger(UInt8(ascii: "."))
+        if value < 0 { text.put(byte: UInt8(ascii: "-")) }
+        text.put(decimal: Int(value.magnitude / 100))
+        text.put(byte: UInt8(ascii: "."))
         let fraction = value.magnitude % 100
-        text.writeInteger(UInt8(ascii: "0") + UInt8(fraction / 10))
-        if fraction % 10 != 0 { text.writeInteger(UInt8(ascii: "0") + UInt8(fraction % 10)) }
+        text.put(byte: UInt8(ascii: "0") + UInt8(fraction / 10))
+        if fraction % 10 != 0 { text.put(byte: UInt8(ascii: "0") + UInt8(fraction % 10)) }
     }
 }

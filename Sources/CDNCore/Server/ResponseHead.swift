@@ -66,7 +66,7 @@ public enum ResponseHead {
         } else {
             for field in response.fields { size += field.name.rawName.utf8.count + field.value.utf8.count + 4 }
         }
-        size += response.added.encoded.readableBytes
+        size += response.added.maximumLength
         var buffer = allocator.buffer(capacity: size)
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { bytes in
             var head = HeadWriter(bytes: bytes)
@@ -80,7 +80,7 @@ public enum ResponseHead {
             } else {
                 for field in response.fields where !isOwn(field.name) { head.put(field) }
             }
-            response.added.encoded.withUnsafeReadableBytes { head.put($0) }
+            response.added.write(to: &head)
             head.put("Date: ")
             head.put(date)
             head.put("\r\nServer: ")
@@ -103,12 +103,18 @@ public enum ResponseHead {
     }
 
     /// Copies text into the head's bytes, which were sized to hold it all.
-    private struct HeadWriter {
+    private struct HeadWriter: TextSink {
         let bytes: UnsafeMutableRawBufferPointer
         var written = 0
 
         mutating func put(_ text: StaticString) {
             text.withUTF8Buffer { put(UnsafeRawBufferPointer($0)) }
+        }
+
+        mutating func put(byte: UInt8) {
+            precondition(written < bytes.count, "a response head outgrew its size")
+            bytes[written] = byte
+            written += 1
         }
 
         mutating func put(_ field: HTTPField) {

@@ -45,54 +45,89 @@ public struct ViewerResponse: Sendable {
     }
 }
 
-/// The fields a node adds to a response, written as HTTP/1.1 header lines as they are added.
-/// The node makes their values itself (ids, numbers, timings, names from the topology), so
-/// they skip `HTTPField`'s check byte by byte and its storage; a byte no field value may hold
-/// is written as a space instead.
+/// The fields a node adds to a response, kept as typed values until the listener writes them
+/// straight into the head. The node makes their values itself (ids, numbers, timings, names
+/// from the topology), so they skip `HTTPField`'s check and storage; a byte no field value may
+/// hold is written as a space instead.
 public struct AddedFields: Sendable {
-    /// The header lines, each ending in CRLF.
-    public private(set) var encoded: ByteBuffer
+    /// One field's value.
+    enum Value: Sendable {
+        case text(String)
+        case integer(Int)
+        case timing(ServerTiming)
+    }
+
+    private(set) var entries: [(name: HTTPField.Name, value: Value)] = []
 
     /// Creates an empty set, with room for a node's usual fields.
-    public init() {
-        encoded = ByteBuffer()
-        encoded.reserveCapacity(320)
-    }
+    public init() { entries.reserveCapacity(8) }
 
-    /// Adds a field made once (`Via`, an `X-Cache` value): it was checked when it was made.
-    public mutating func append(_ field: HTTPField) {
-        encoded.writeString(field.name.rawName)
-        encoded.writeStaticString(": ")
-        encoded.writeString(field.value)
-        encoded.writeStaticString("\r\n")
-    }
-
+    /// Adds a field made once (`Via`, an `X-Cache` value).
+    public mutating func append(_ field: HTTPField) { entries.append((field.name, .text(field.value))) }
     /// Adds a field.
-    public mutating func append(_ name: HTTPField.Name, _ value: String) {
-        append(name) { $0.writeString(value) }
+    public mutating func append(_ name: HTTPField.Name, _ value: String) { entries.append((name, .text(value))) }
+    /// Adds a field whose value is a number.
+    public mutating func append(_ name: HTTPField.Name, _ value: Int) { entries.append((name, .integer(value))) }
+    /// Adds a `Server-Timing`-style field, written from its metrics when the head is.
+    public mutating func append(_ name: HTTPField.Name, _ value: ServerTiming) { entries.append((name, .timing(value))) }
+
+    /// The most bytes ``write(to:)`` writes.
+    var maximumLength: Int {
+        entries.reduce(0) { total, entry in
+            let value =
+                switch entry.value {
+                case .text(let text): text.utf8.count
+                case .integer: 20
+                case .timing(let timing): timing.maximumLength
+                }
+            return total + entry.name.rawName.utf8.count + value + 4
+        }
     }
 
-    /// Adds a field whose value is written straight into the lines (`Server-Timing`).
-    public mutating func append(_ name: HTTPField.Name, writing value: (inout ByteBuffer) -> Void) {
-        encoded.writeString(name.rawName)
-        encoded.writeStaticString(": ")
-        let start = encoded.writerIndex - encoded.readerIndex
-        value(&encoded)
-        let end = encoded.writerIndex - encoded.readerIndex
-        encoded.withUnsafeMutableReadableBytes { bytes in
-            for index in start..<end where !Self.isLegal(bytes[index]) { bytes[index] = UInt8(ascii: " ") }
+    /// Writes the fields as header lines, each ending in CRLF.
+    func write(to sink: inout some TextSink) {
+        for entry in entries {
+            sink.put(entry.name.rawName)
+            sink.put(": ")
+            switch entry.value {
+            case .text(let text): Self.putValue(text, to: &sink)
+            case .integer(let number): sink.put(decimal: number)
+            case .timing(let timing):
+                var legal = LegalText(sink: sink)
+                timing.write(to: &legal)
+                sink = legal.sink
+            }
+            sink.put("\r\n")
         }
-        encoded.writeStaticString("\r\n")
+    }
+
+    private static func putValue(_ text: String, to sink: inout some TextSink) {
+        if text.utf8.allSatisfy(isLegal) { return sink.put(text) }
+        for byte in text.utf8 { sink.put(byte: isLegal(byte) ? byte : UInt8(ascii: " ")) }
     }
 
     /// Whether a byte may stand in a field value (RFC 9110 §5.5: visible, space, tab, obs-text).
-    private static func isLegal(_ byte: UInt8) -> Bool { byte >= 0x20 ? byte != 0x7F : byte == 0x09 }
+    static func isLegal(_ byte: UInt8) -> Bool { byte >= 0x20 ? byte != 0x7F : byte == 0x09 }
 
-    /// The fields, read back from their lines: for an HTTP/2 stream's codec, and for tests.
+    /// A sink that writes only legal value bytes to another.
+    private struct LegalText<Sink: TextSink>: TextSink {
+        var sink: Sink
+        mutating func put(_ text: String) { AddedFields.putValue(text, to: &sink) }
+        mutating func put(_ text: StaticString) { sink.put(text) }
+        mutating func put(byte: UInt8) { sink.put(byte: AddedFields.isLegal(byte) ? byte : UInt8(ascii: " ")) }
+    }
+
+    /// The header lines, as text.
+    public var encoded: String {
+        var text = ByteText()
+        write(to: &text)
+        return text.string
+    }
+
+    /// The fields, for an HTTP/2 stream's codec, and for tests.
     public var fields: HTTPFields {
         var fields = HTTPFields()
-        let text = String(buffer: encoded)
-        for line in text.split(separator: "\r\n") {
+        for line in encoded.split(separator: "\r\n") {
             guard let colon = line.firstIndex(of: ":"), let name = HTTPField.Name(String(line[..<colon])) else { continue }
             fields.append(HTTPField(name: name, value: String(line[line.index(after: colon)...].dropFirst())))
         }

@@ -62,36 +62,49 @@ public struct CacheBehavior: Hashable, Sendable {
     /// - Parameter path: The request path, without the query string.
     public func matches(path: String) -> Bool {
         if pathPattern == "*" { return true }
-        let pattern = pathPattern.hasPrefix("/") ? pathPattern : "/" + pathPattern
-        return Self.wildcardMatch(pattern: Array(pattern.utf8), text: Array(path.utf8))
+        // Both strings' bytes are read in place (this runs for every request, behavior by
+        // behavior). A pattern without its leading `/` matches what follows the path's.
+        let matched = pathPattern.utf8.withContiguousStorageIfAvailable { pattern in
+            path.utf8.withContiguousStorageIfAvailable { text in
+                Self.matches(pattern: pattern[...], text: text[...])
+            }
+        }
+        if let matched, let matched { return matched }
+        return Self.matches(pattern: Array(pathPattern.utf8)[...], text: Array(path.utf8)[...])
     }
 
-    /// Glob matching with `*` and `?`, linear in practice: it backtracks only to the last `*`.
-    private static func wildcardMatch(pattern: [UInt8], text: [UInt8]) -> Bool {
+    private static func matches(pattern: some Collection<UInt8>, text: some Collection<UInt8>) -> Bool {
+        let slash = UInt8(ascii: "/")
+        if pattern.first == slash { return wildcardMatch(pattern: pattern, text: text) }
+        guard text.first == slash else { return false }
+        return wildcardMatch(pattern: pattern, text: text.dropFirst())
+    }
+
+    private static func wildcardMatch<Pattern: Collection<UInt8>>(pattern: Pattern, text: some Collection<UInt8>) -> Bool {
         let star = UInt8(ascii: "*")
         let question = UInt8(ascii: "?")
-        var p = 0
-        var t = 0
-        var lastStar: Int?
-        var resumeText = 0
-        while t < text.count {
-            if p < pattern.count, pattern[p] == question || pattern[p] == text[t] {
-                p += 1
-                t += 1
-            } else if p < pattern.count, pattern[p] == star {
+        var p = pattern.startIndex
+        var t = text.startIndex
+        var lastStar: Pattern.Index?
+        var resumeText = t
+        while t != text.endIndex {
+            if p != pattern.endIndex, pattern[p] == question || pattern[p] == text[t] {
+                pattern.formIndex(after: &p)
+                text.formIndex(after: &t)
+            } else if p != pattern.endIndex, pattern[p] == star {
                 lastStar = p
                 resumeText = t
-                p += 1
+                pattern.formIndex(after: &p)
             } else if let star = lastStar {
-                p = star + 1
-                resumeText += 1
+                p = pattern.index(after: star)
+                text.formIndex(after: &resumeText)
                 t = resumeText
             } else {
                 return false
             }
         }
-        while p < pattern.count, pattern[p] == star { p += 1 }
-        return p == pattern.count
+        while p != pattern.endIndex, pattern[p] == star { pattern.formIndex(after: &p) }
+        return p == pattern.endIndex
     }
 }
 

@@ -25,10 +25,7 @@ import Testing
     @Test func aByteNoValueMayHoldBecomesASpace() {
         var added = AddedFields()
         added.append(.edgesimFunctions, "a\r\nSet-Cookie: x=1\u{7F}")
-        var timing = ServerTiming()
-        timing.add("cdn-pop", detail: "NRT\n50")
-        added.append(.serverTiming, timing)
-        #expect(added.encoded == "Edgesim-Functions: a  Set-Cookie: x=1 \r\nServer-Timing: cdn-pop;desc=\"NRT 50\"\r\n")
-        #expect(added.fields.count == 2)
+        #expect(added.encoded == "Edgesim-Functions: a  Set-Cookie: x=1 \r\n")
+        #expect(added.fields.count == 1)
     }
 }

@@ -34,3 +34,14 @@ struct ByteText: TextSink {
 
     var string: String { String(decoding: bytes, as: UTF8.self) }
 }
+
+extension String {
+    /// Runs `body` over the string's UTF-8 bytes without copying them to the heap: a native
+    /// string's are read in place, a small one's from a copy on the stack (its `utf8` view has
+    /// no contiguous storage to lend).
+    func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        if let result = utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = self
+        return copy.withUTF8(body)
+    }
+}

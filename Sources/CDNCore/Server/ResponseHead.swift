@@ -125,11 +125,7 @@ public enum ResponseHead {
         }
 
         mutating func put(_ text: String) {
-            // A native string's bytes are read in place; copying it into a `var` for
-            // `withUTF8` cost a retain and a release per piece.
-            if text.utf8.withContiguousStorageIfAvailable({ put(UnsafeRawBufferPointer($0)) }) == nil {
-                Array(text.utf8).withUnsafeBytes { put($0) }
-            }
+            text.withBytes { put(UnsafeRawBufferPointer($0)) }
         }
 
         mutating func put(_ source: UnsafeRawBufferPointer) {

@@ -37,8 +37,8 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private enum Phase {
         /// Waiting for a request head.
         case idle
-        /// Gathering a request.
-        case receiving(HTTPRequestHead, HTTPRequest, ByteBuffer)
+        /// Gathering a request (``gathered``).
+        case receiving
         /// A request is with the responder.
         case responding
         /// A final answer was sent (a 413, a 400): the rest of the input is ignored.
@@ -54,6 +54,9 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private let scheme: Scheme
     private let logger: Logger
     private var phase = Phase.idle
+    /// The request being gathered, while ``phase`` is `.receiving`. It is kept apart from the
+    /// phase so that neither is copied, nor its payload destroyed, at each change of phase.
+    private var gathered: (head: HTTPRequestHead, request: HTTPRequest, body: ByteBuffer)?
     /// Parts parsed while a request was with the responder, in order.
     private var waiting = CircularBuffer<HTTPServerRequestPart>()
     /// Whether the channel asked to read while a request was being answered.
@@ -104,20 +107,22 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             if let reason = RequestSizeGuard.violation(request) {
                 return refuse(.contentTooLarge, "413 Request Entity Too Large: \(reason)", context: context)
             }
-            phase = .receiving(head, request, ByteBuffer())
+            phase = .receiving
+            gathered = (head, request, ByteBuffer())
             // A client that waits for permission to send its body (curl does past 1 KB) gets it
             // at once, as RFC 9110 asks; otherwise it would wait its own timeout (curl: 1 s).
             if head.version == .http1_1, head.headers["expect"].contains(where: { $0.lowercased() == "100-continue" }) {
                 context.writeAndFlush(wrapOutboundOut(ByteBuffer(staticString: "HTTP/1.1 100 Continue\r\n\r\n")), promise: nil)
             }
-        case (.receiving(let head, let request, var body), .body(var chunk)):
-            guard body.readableBytes + chunk.readableBytes <= Self.maximumBody else {
+        case (.receiving, .body(var chunk)):
+            let size = gathered?.body.readableBytes ?? 0
+            guard size + chunk.readableBytes <= Self.maximumBody else {
                 return refuse(.contentTooLarge, "413 Request Entity Too Large: the body is larger than \(Self.maximumBody) bytes", context: context)
             }
-            phase = .idle  // let `body` be the buffer's only owner while it grows
-            if body.readableBytes == 0 { body = chunk } else { body.writeBuffer(&chunk) }
-            phase = .receiving(head, request, body)
-        case (.receiving(let head, let request, let body), .end):
+            if size == 0 { gathered?.body = chunk } else { gathered?.body.writeBuffer(&chunk) }
+        case (.receiving, .end):
+            guard let (head, request, body) = gathered else { return }
+            gathered = nil
             dispatch(head: head, request: request, body: body, context: context)
         default:
             refuse(.badRequest, "Bad request: the request was not well framed.", context: context)
@@ -227,6 +232,7 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     /// Answers a request that cannot be served with CloudFront's error page, and closes.
     private func refuse(_ status: HTTPResponse.Status, _ reason: String, context: ChannelHandlerContext) {
         phase = .finishing
+        gathered = nil
         waiting.removeAll()
         var page = ErrorPage.response(status: status, reason: reason, requestID: CloudFrontIDs.requestID())
         page.headers[.xCache] = ResultType.error.xCache
@@ -248,6 +254,7 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     func channelInactive(context: ChannelHandlerContext) {
         phase = .closed
+        gathered = nil
         waiting.removeAll()
         context.fireChannelInactive()
     }

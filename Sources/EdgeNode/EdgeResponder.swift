@@ -27,8 +27,10 @@ struct EdgeResponder: ViewerResponder {
     let popField: HTTPField
     /// Past its limit of requests in flight, the edge answers 503 at once.
     let shedder: LoadShedder
-    /// The distributions this edge serves, chosen once from the topology.
+    /// The distributions this edge serves, chosen once from the topology, and by the names
+    /// each answers to.
     let served: [DistributionSpec]
+    let servedByName: HostDirectory<DistributionSpec>
     /// The HTTPS listener's port once bound, for the redirects of `redirect-to-https`.
     let httpsPort: BoundPort
     let logger: Logger
@@ -64,6 +66,7 @@ struct EdgeResponder: ViewerResponder {
         self.httpsPort = httpsPort
         self.logger = logger
         served = topology.distributions.filter { $0.edges.contains(id) }
+        servedByName = HostDirectory(served.map { ($0.names, $0) })
     }
 
     func respond(to request: IncomingRequest) -> ViewerAnswer {
@@ -376,13 +379,13 @@ struct EdgeResponder: ViewerResponder {
         (request.method == .get || request.method == .head) && request.headers[.range] == nil
     }
 
-    /// The distribution for a request: the one whose domain the Host names, or the only one this
-    /// edge serves when the Host is a bare address (curl to 127.0.0.1:port).
+    /// The distribution for a request: the one whose domain or alias the Host names (or whose
+    /// id), or the only one this edge serves whatever the Host (curl to 127.0.0.1:port).
     private func distribution(for request: IncomingRequest) -> DistributionSpec? {
         // An edge serving one distribution serves it whatever the Host says: no need to read it.
         if served.count == 1 { return served[0] }
         let authority = request.head.authority ?? ""
         let host = authority.firstIndex(of: ":").map { authority[..<$0] } ?? authority[...]
-        return served.first { $0.domainName == host || $0.id == host }
+        return servedByName.value(for: host) ?? served.first { $0.id == host }
     }
 }

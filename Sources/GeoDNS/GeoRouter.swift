@@ -1,6 +1,7 @@
 import Topology
 
-/// The GeoDNS decision: a distribution's domain is answered with the address of the healthy
+/// The GeoDNS decision: a distribution's domain, or an alias (as a user's CNAME to it would
+/// resolve), is answered with the address of the healthy
 /// edge the distribution's routing policy picks for the asking viewer — found by the query's
 /// EDNS Client Subnet when it has one, else by its source address — exactly as `Topology.route`
 /// picks it. Other names get NXDOMAIN.
@@ -10,14 +11,14 @@ public struct GeoRouter: Sendable {
 
     let topology: Topology
     let viewers: [String: ViewerSpec]
-    let distributions: [String: DistributionSpec]
+    let distributions: HostDirectory<DistributionSpec>
     let edgeAddresses: [String: [UInt8]]
 
     /// A router for a topology.
     public init(topology: Topology) {
         self.topology = topology
         viewers = topology.viewersByAddress
-        distributions = Dictionary(topology.distributions.map { ($0.domainName.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        distributions = HostDirectory(topology.distributions.map { ($0.names, $0) })
         edgeAddresses = topology.edgeHosts.compactMapValues { host in
             let parts = host.split(separator: ".").compactMap { UInt8($0) }
             return parts.count == 4 ? parts : nil
@@ -27,7 +28,7 @@ public struct GeoRouter: Sendable {
     /// The answer to a query from a source address, with some edges out of routing, and the
     /// edge it names (for the node's metrics).
     public func answer(_ query: DNSMessage.Query, source: String, unhealthy: Set<String>) -> (answer: DNSServer.Answer, edge: String?) {
-        guard let distribution = distributions[query.name] else { return (.nameError, nil) }
+        guard let distribution = distributions.value(for: query.name) else { return (.nameError, nil) }
         guard query.type == DNSMessage.RecordType.a || query.type == DNSMessage.RecordType.any else { return (.noData, nil) }
         guard let edge = edge(for: query.clientSubnet?.ipv4 ?? source, serving: distribution, unhealthy: unhealthy),
             let address = edgeAddresses[edge]

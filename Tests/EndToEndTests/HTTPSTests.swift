@@ -15,6 +15,8 @@ struct HTTPSTests {
     static let custom = "www.example.test"
     static let modern = "tls13.example.test"
     static let own = "own.example.test"
+    static let alias = "cdn.alias.test"
+    static let wildcardAlias = "shop.alias.test"
 
     /// One edge, four distributions: the main one with a default-style domain and a behavior
     /// per viewer protocol policy, one with its own domain (a certificate the network's CA
@@ -50,6 +52,7 @@ struct HTTPSTests {
                   - { path: /moved/*, viewer_protocol_policy: redirect-to-https }
               E2HTTPS000002:
                 domain: \(custom)
+                aliases: [\(alias), "*.\(wildcardAlias)"]
                 origins: [site]
                 security_policy: TLSv1.2_2021
                 http_versions: http1.1
@@ -134,6 +137,35 @@ struct HTTPSTests {
             let stranger = try await Self.curl(network, "stranger.example.org", "/index.html", ["-v", "-o", "/dev/null"])
             #expect(stranger.status == 60, "curl's 'peer certificate cannot be authenticated': \(stranger.stderr)")
             #expect(stranger.stderr.contains("CN=*.cloudfront.net"), "\(stranger.stderr)")
+        }
+    }
+
+    /// A distribution's aliases are names of its own: its certificate covers them, SNI and the
+    /// Host pick it by them, and GeoDNS answers them (as a user's CNAME to it would resolve).
+    @Test func aliasesAreServedUnderTheDistributionsCertificateSNIHostAndDNS() async throws {
+        try await withNetwork(try Self.topology().path) { network in
+            for name in [Self.alias, "a.\(Self.wildcardAlias)"] {
+                // Verified against the network's CA under the alias; HTTP/1.1 only, as the
+                // distribution (not the default context, which offers HTTP/2) says.
+                let reply = try await Self.curl(network, name, "/index.html", ["-v", "-w", "%{http_version}"])
+                #expect(reply.status == 0, "\(name): \(reply.stderr)")
+                #expect(reply.stderr.contains("subject: CN=\(Self.custom)"), "\(name): \(reply.stderr)")
+                #expect(reply.stdout.hasSuffix("<h1>home</h1>\n1.1"), "\(name): \(reply.stdout)")
+            }
+            // A wildcard alias covers one label, not two.
+            let deeper = try await Self.curl(network, "a.b.\(Self.wildcardAlias)", "/index.html", ["-v", "-o", "/dev/null"])
+            #expect(deeper.status == 60 && deeper.stderr.contains("CN=*.cloudfront.net"), "\(deeper.stderr)")
+
+            // Over plain HTTP the Host picks the distribution among the four this edge serves.
+            let plain = try await Self.curl(network, Self.alias, "/index.html", https: false, ["-i"])
+            #expect(plain.stdout.hasPrefix("HTTP/1.1 200"), "\(plain.stdout)")
+            let unknown = try await Self.curl(network, "nobody.alias.test", "/index.html", https: false, ["-i"])
+            #expect(unknown.stdout.hasPrefix("HTTP/1.1 403"), "\(unknown.stdout)")
+
+            let dns = try network.node("dns")
+            let edge = try network.node("NRT50")
+            #expect(try await GeoDNSTests.dig(dns.port, Self.alias) == [edge.host])
+            #expect(try await GeoDNSTests.dig(dns.port, "x.\(Self.wildcardAlias)") == [edge.host])
         }
     }
 

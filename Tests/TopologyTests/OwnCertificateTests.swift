@@ -78,10 +78,29 @@ import X509
         #expect(diagnostic.location?.column == (field == "chain" ? 14 : 12), "the file's name: \(diagnostic)")
     }
 
+    @Test func theCertificateMustCoverEveryAlias() throws {
+        let folder = try Fixtures.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let files = try Self.certificate(names: ["www.example.test", "*.shop.example.test"])
+        try Data(files.chain.utf8).write(to: folder.appendingPathComponent("chain.pem"))
+        try Data(files.key.utf8).write(to: folder.appendingPathComponent("key.pem"))
+        func check(_ aliases: String) -> TopologyLoader.Report {
+            let yaml = Fixtures.base.replacingOccurrences(
+                of: "    origins: [site]\n",
+                with:
+                    "    origins: [site]\n    domain: www.example.test\n    aliases: \(aliases)\n    certificate: { chain: chain.pem, key: key.pem }\n"
+            )
+            return TopologyLoader.check(yaml: yaml, file: "test.yaml", baseDirectory: folder.path)
+        }
+        #expect(check("[a.shop.example.test, \"*.shop.example.test\"]").topology != nil)
+        let uncovered = check("[a.shop.example.test, cdn.example.test]")
+        #expect(uncovered.diagnostics.contains { $0.message.contains("does not cover cdn.example.test") }, "\(uncovered.diagnostics)")
+    }
+
     @Test func wildcardsCoverOneLabel() {
-        #expect(TopologyParser.name("*.example.test", covers: "www.example.test"))
-        #expect(!TopologyParser.name("*.example.test", covers: "example.test"))
-        #expect(!TopologyParser.name("*.example.test", covers: "a.b.example.test"))
-        #expect(TopologyParser.name("example.test", covers: "example.test"))
+        #expect(HostName.name("*.example.test", covers: "www.example.test"))
+        #expect(!HostName.name("*.example.test", covers: "example.test"))
+        #expect(!HostName.name("*.example.test", covers: "a.b.example.test"))
+        #expect(HostName.name("example.test", covers: "example.test"))
     }
 }

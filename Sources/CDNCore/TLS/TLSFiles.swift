@@ -75,7 +75,7 @@ public struct TLSFiles: Sendable {
                 try CertificateAuthority.write(ownKey, to: key(distribution.id), permissions: 0o600)
                 try CertificateAuthority.write(ownChain, to: certificate(distribution.id), permissions: 0o644)
             } else {
-                try ensure(distribution.id, names: [distribution.domainName.lowercased()], by: ca, now: now)
+                try ensure(distribution.id, names: distribution.names.map { $0.lowercased() }, by: ca, now: now)
             }
         }
     }

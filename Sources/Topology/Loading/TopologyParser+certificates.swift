@@ -8,8 +8,9 @@ extension TopologyParser {
     /// `certificate: { chain: FILE, key: FILE }` of a distribution: its own certificate, as an
     /// ACM certificate would be, instead of one the network's CA issues. The files are checked
     /// here, where they are named: each must exist and be PEM, the key must be the chain's first
-    /// certificate's, that certificate must be valid now and cover the distribution's domain.
-    func parseCertificate(_ node: Node, domain: String, in what: String) throws -> DistributionSpec.OwnCertificate? {
+    /// certificate's, that certificate must be valid now and cover the distribution's domain and
+    /// every alias (CloudFront refuses an alias its certificate does not cover).
+    func parseCertificate(_ node: Node, names: [String], in what: String) throws -> DistributionSpec.OwnCertificate? {
         guard let fields = try reader.fields(node, what: "'certificate' of \(what)", allowed: ["chain", "key"]),
             let chain = try fields.string("chain", required: true), let key = try fields.string("key", required: true)
         else { return nil }
@@ -40,20 +41,12 @@ extension TopologyParser {
         if leaf.notValidBefore > now {
             return try problem("chain", "the certificate in '\(chain)' is not valid before \(leaf.notValidBefore.formatted(.iso8601))")
         }
-        let names = leaf.dnsNames.map { $0.lowercased() }
-        guard names.contains(where: { Self.name($0, covers: domain.lowercased()) }) else {
-            let listed = names.isEmpty ? "no DNS names" : names.joined(separator: ", ")
-            return try problem("chain", "the certificate in '\(chain)' does not cover \(domain) (it names \(listed))")
+        let covered = leaf.dnsNames.map { $0.lowercased() }
+        for name in names where !covered.contains(where: { HostName.name($0, covers: name) || $0 == name }) {
+            let listed = covered.isEmpty ? "no DNS names" : covered.joined(separator: ", ")
+            return try problem("chain", "the certificate in '\(chain)' does not cover \(name) (it names \(listed))")
         }
         return files
-    }
-
-    /// Whether a certificate's DNS name covers a host: the same name, or a wildcard for one
-    /// label (`*.example.com` covers `www.example.com`, not `example.com` or `a.b.example.com`).
-    static func name(_ name: String, covers host: String) -> Bool {
-        guard name.hasPrefix("*.") else { return name == host }
-        guard let dot = host.firstIndex(of: ".") else { return false }
-        return host[host.index(after: dot)...] == name.dropFirst(2)
     }
 }
 

@@ -11,14 +11,22 @@ extension TopologyParser {
             expected: IdentifierRules.distributionExpected
         )
         let what = "distribution '\(id)'"
-        let allowed = ["domain", "origins", "edges", "price_class", "routing", "behaviors", "security_policy", "http_versions", "certificate"]
+        let allowed = [
+            "domain", "aliases", "origins", "edges", "price_class", "routing", "behaviors", "security_policy", "http_versions", "certificate",
+        ]
         guard let fields = try reader.fields(value, what: what, allowed: allowed) else {
             return nil
         }
         let domain = try fields.string("domain", matching: IdentifierRules.domain, expected: IdentifierRules.domainExpected)
-        if let domain, let other = distributions.first(where: { $0.domainName == domain }) {
-            try report(.duplicateID, "\(what) has domain '\(domain)', which distribution '\(other.id)' already has", field: "domain", of: fields)
+        if let domain, let other = distributions.first(where: { $0.names.contains(domain) }) {
+            try report(
+                .duplicateID,
+                "\(what) has domain '\(domain)', which distribution '\(other.id)' already answers to",
+                field: "domain",
+                of: fields
+            )
         }
+        let aliases = try parseAliases(fields, domain: domain ?? Self.defaultDomain(for: id), in: what)
         let originIDs = try references(fields, "origins", role: "origin", required: true) ?? []
         if originIDs.isEmpty, let node = fields["origins"] {
             try reader.report(.missingField, "\(what) needs at least one origin", at: node)
@@ -37,11 +45,14 @@ extension TopologyParser {
         let behaviors = try parseBehaviors(fields, origins: originIDs, in: what)
         let securityPolicy = try fields.choice("security_policy", SecurityPolicy.self) ?? .tlsv1
         let httpVersions = try fields.choice("http_versions", HTTPVersions.self) ?? .http2
-        let certificate = try fields["certificate"].flatMap { try parseCertificate($0, domain: domain ?? Self.defaultDomain(for: id), in: what) }
+        let certificate = try fields["certificate"].flatMap {
+            try parseCertificate($0, names: [domain ?? Self.defaultDomain(for: id)] + aliases, in: what)
+        }
         guard validID, let firstOrigin = originIDs.first, let behaviors else { return nil }
         return DistributionSpec(
             id: id,
             domainName: domain ?? Self.defaultDomain(for: id),
+            aliases: aliases,
             origins: originIDs,
             edges: servingEdges,
             routing: routing,
@@ -51,6 +62,38 @@ extension TopologyParser {
             certificate: certificate,
             source: reader.location(keyNode)
         )
+    }
+
+    /// `aliases:` — alternate domain names (CNAMEs): each a lower-case DNS name, or a wildcard
+    /// for one label (`*.example.com`); no name another distribution already answers to, as
+    /// CloudFront refuses one (`CNAMEAlreadyExists`); at most 100.
+    private func parseAliases(_ fields: Fields, domain: String, in what: String) throws -> [String] {
+        guard let entries = try fields.strings("aliases") else { return [] }
+        var aliases: [String] = []
+        for (alias, node) in entries {
+            let name = alias.hasPrefix("*.") ? String(alias.dropFirst(2)) : alias
+            if (try? IdentifierRules.domain.wholeMatch(in: name)) == nil {
+                try reader.report(
+                    .invalidValue,
+                    "'aliases' of \(what): '\(alias)' is not a lower-case DNS name or a wildcard for one label (www.example.com, *.example.com)",
+                    at: node
+                )
+            } else if alias == domain || aliases.contains(alias) {
+                try reader.report(.duplicateID, "'aliases' of \(what) names '\(alias)' twice", at: node)
+            } else if let other = distributions.first(where: { $0.names.contains(alias) }) {
+                try reader.report(.duplicateID, "'aliases' of \(what): '\(alias)' is already a name of distribution '\(other.id)'", at: node)
+            } else {
+                aliases.append(alias)
+            }
+        }
+        if aliases.count > DistributionSpec.maximumAliases, let node = fields["aliases"] {
+            try reader.report(
+                .limitExceeded,
+                "\(what) has \(aliases.count) aliases; CloudFront allows \(DistributionSpec.maximumAliases)",
+                at: node
+            )
+        }
+        return aliases
     }
 
     /// A CloudFront-looking domain derived from the id, so a distribution needs no `domain:`.

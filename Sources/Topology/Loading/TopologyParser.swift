@@ -55,7 +55,13 @@ final class TopologyParser {
         viewers = try section(top, "viewers", required: false, parse: parseViewer)
         functions = try section(top, "functions", required: false, parse: parseFunction)
         if let node = top["init_durations"] { try parseInitDurations(node) }
-        distributions = try section(top, "distributions", required: true, parse: parseDistribution)
+        // Each distribution is kept as soon as it is read: a later one's domain and aliases are
+        // checked against the names of those before it.
+        _ = try section(top, "distributions", required: true) { id, key, value in
+            let distribution = try parseDistribution(id: id, keyNode: key, value: value)
+            if let distribution { distributions.append(distribution) }
+            return distribution
+        }
         if let node = top["links"] { try parseLinks(node) }
         try checkListenAddresses()
         try checkViewerAddresses()

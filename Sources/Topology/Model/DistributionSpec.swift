@@ -8,6 +8,9 @@ public struct DistributionSpec: Hashable, Sendable {
     public var id: String
     /// The domain viewers ask for (`d111111abcdef8.cloudfront.net`).
     public var domainName: String
+    /// Its alternate domain names (CNAMEs), such as `www.example.com` or `*.example.com`: the
+    /// edges serve it under each, and its certificate covers them.
+    public var aliases: [String]
     /// The ids of its origins.
     public var origins: [String]
     /// The ids of the edges that serve it, in file order: those the topology lists (every edge
@@ -44,6 +47,7 @@ public struct DistributionSpec: Hashable, Sendable {
     public init(
         id: String,
         domainName: String,
+        aliases: [String] = [],
         origins: [String],
         edges: [String],
         routing: RoutingPolicy = .nearest,
@@ -55,6 +59,7 @@ public struct DistributionSpec: Hashable, Sendable {
     ) {
         self.id = id
         self.domainName = domainName
+        self.aliases = aliases
         self.origins = origins
         self.edges = edges
         self.routing = routing
@@ -64,6 +69,12 @@ public struct DistributionSpec: Hashable, Sendable {
         self.certificate = certificate
         self.source = source
     }
+
+    /// Every name viewers may ask for it by: its domain, then its aliases.
+    public var names: [String] { [domainName] + aliases }
+
+    /// CloudFront allows at most 100 alternate domain names per distribution (spec §9).
+    public static let maximumAliases = 100
 
     /// The behavior that handles a path: the first whose pattern matches, as CloudFront does.
     /// - Parameter path: The request path, without the query string.

@@ -86,7 +86,7 @@ public struct Topology: Sendable {
 
     /// The distribution with an id or a domain name.
     public func distribution(_ idOrDomain: String) -> DistributionSpec? {
-        distributions.first { $0.id == idOrDomain || $0.domainName == idOrDomain }
+        distributions.first { $0.id == idOrDomain || $0.names.contains(idOrDomain) }
     }
 
     /// The function with a name.

@@ -223,6 +223,22 @@ struct HTTPSTests {
         }
     }
 
+    /// Each security policy offers its own TLS 1.2 suites: TLSv1 still a SHA-1 CBC one,
+    /// TLSv1.2_2021 only ECDHE with AEAD.
+    @Test func theSecurityPolicyChoosesTheTLS12CipherSuites() async throws {
+        try await withNetwork(try Self.topology().path) { network in
+            func handshake(_ name: String, _ cipher: String) async throws -> Int32 {
+                try await Self.curl(network, name, "/index.html", ["-o", "/dev/null", "--tls-max", "1.2", "--ciphers", cipher]).status
+            }
+            let legacy = try await handshake(Self.main, "ECDHE-ECDSA-AES128-SHA")
+            let refused = try await handshake(Self.custom, "ECDHE-ECDSA-AES128-SHA")
+            let chacha = try await handshake(Self.custom, "ECDHE-ECDSA-CHACHA20-POLY1305")
+            let gcm = try await handshake(Self.custom, "ECDHE-ECDSA-AES256-GCM-SHA384")
+            #expect(legacy == 0 && chacha == 0 && gcm == 0, "\(legacy) \(chacha) \(gcm)")
+            #expect(refused == 35, "curl's 'SSL connect error' when no suite is shared: \(refused)")
+        }
+    }
+
     @Test func aNewHTTPSConnectionPaysItsHandshakesRoundTripsOnTheViewersLink() async throws {
         try await withNetwork(try Self.topology().path) { network in
             let rtt = try #require(network.state.viewer("tokyo-home")?.rttMilliseconds) / 1_000

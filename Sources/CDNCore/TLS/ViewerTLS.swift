@@ -2,7 +2,7 @@ import NIOSSL
 import Topology
 
 /// What an edge's HTTPS listener presents: one TLS context per distribution it serves (its
-/// certificate, its security policy's oldest TLS version, HTTP/2 in ALPN when its HTTP versions
+/// certificate, its security policy's oldest TLS version and TLS 1.2 cipher suites, HTTP/2 in ALPN when its HTTP versions
 /// allow it) and CloudFront's default `*.cloudfront.net` context. The viewer's SNI picks one by
 /// the distribution's domain or an alias; a name no distribution has, or no SNI, gets the
 /// default one.
@@ -43,6 +43,7 @@ public struct ViewerTLS: Sendable {
     private static func context(_ files: TLSFiles, _ name: String, policy: SecurityPolicy, offersHTTP2: Bool) throws -> NIOSSLContext {
         var configuration = try files.serverConfiguration(name)
         configuration.minimumTLSVersion = TLSVersion(minor: policy.minimumTLSMinorVersion)
+        configuration.cipherSuites = policy.tls12CipherSuites.joined(separator: ":")
         configuration.applicationProtocols = offersHTTP2 ? [http2, http1] : [http1]
         do { return try NIOSSLContext(configuration: configuration) } catch {
             throw TLSFileError(path: files.certificate(name), problem: "does not go with its key \(files.key(name)) (\(error))")

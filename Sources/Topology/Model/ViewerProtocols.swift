@@ -38,6 +38,31 @@ public enum SecurityPolicy: String, CaseIterable, Hashable, Sendable {
         case .tlsv1_3_2025: 3
         }
     }
+
+    /// The TLS 1.2 (and older) cipher suites the policy offers, in OpenSSL's names and the
+    /// server's order of preference (spec §1.4). Suites the edge's TLS library (BoringSSL) no
+    /// longer has are left out: `RC4-MD5`, the `AES256-SHA384` CBC suites and static RSA
+    /// `AES128-SHA256`. TLS 1.3's suites are not configurable there: every policy offers all
+    /// three, `TLSv1.3_2025` its CHACHA20 one too.
+    public var tls12CipherSuites: [String] {
+        let aead = [
+            "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384",
+            "ECDHE-RSA-AES256-GCM-SHA384",
+        ]
+        let chacha = ["ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305"]
+        let ecdheSHA256 = ["ECDHE-ECDSA-AES128-SHA256", "ECDHE-RSA-AES128-SHA256"]
+        let ecdheSHA1 = ["ECDHE-ECDSA-AES128-SHA", "ECDHE-RSA-AES128-SHA", "ECDHE-ECDSA-AES256-SHA", "ECDHE-RSA-AES256-SHA"]
+        let rsaGCM = ["AES128-GCM-SHA256", "AES256-GCM-SHA384"]
+        let rsaSHA1 = ["AES256-SHA", "AES128-SHA"]
+        switch self {
+        case .sslv3, .tlsv1: return aead + chacha + ecdheSHA256 + ecdheSHA1 + rsaGCM + rsaSHA1 + ["DES-CBC3-SHA"]
+        case .tlsv1_2016, .tlsv1_1_2016: return aead + chacha + ecdheSHA256 + ecdheSHA1 + rsaGCM + rsaSHA1
+        case .tlsv1_2_2018: return aead + chacha + ecdheSHA256 + rsaGCM
+        case .tlsv1_2_2019: return aead + chacha + ecdheSHA256
+        case .tlsv1_2_2021: return aead + chacha
+        case .tlsv1_2_2025, .tlsv1_3_2025: return aead
+        }
+    }
 }
 
 /// The HTTP versions a distribution offers viewers (CloudFront's `HttpVersion`). HTTP/1.0 and

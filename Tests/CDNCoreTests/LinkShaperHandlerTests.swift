@@ -87,4 +87,30 @@ import Testing
         // A write after the flush has no credit left.
         try Self.answer("later", arrivesAt: 65, channel, loop, clock)
     }
+
+    /// Counts what reaches the handler after the shaper.
+    final class InactiveCounter: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        private let count = Mutex(0)
+        var inactive: Int { count.withLock { $0 } }
+        func channelInactive(context: ChannelHandlerContext) {
+            count.withLock { $0 += 1 }
+            context.fireChannelInactive()
+        }
+    }
+
+    /// A close that comes while bytes still cross the link is delayed behind them; when the
+    /// pipeline is torn down first, the handlers after the shaper still hear of it, once.
+    @Test func aCloseQueuedBehindDataStillReachesTheNextHandlerWhenThePipelineGoes() throws {
+        let (channel, loop, clock) = Self.shaped()
+        let counter = InactiveCounter()
+        try channel.pipeline.syncOperations.addHandler(counter)
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        try channel.writeInbound(ByteBuffer(string: "GET"))  // due at 30 ms
+        _ = try? channel.close().wait()
+        loop.run()
+        #expect(counter.inactive == 1)
+        clock.move(to: 60, loop)
+        #expect(counter.inactive == 1)
+    }
 }

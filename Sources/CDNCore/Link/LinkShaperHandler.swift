@@ -62,13 +62,18 @@ public final class LinkShaperHandler: ChannelDuplexHandler, RemovableChannelHand
     }
 
     public func handlerRemoved(context: ChannelHandlerContext) {
-        // The pipeline is being torn down: nothing queued can be delivered any more.
+        // The pipeline is being torn down: nothing queued can be delivered any more, except
+        // the news that the channel is gone. NIO tears the pipeline down on the tick after a
+        // close, before a close queued behind data is due; the handlers after this one (still
+        // in the pipeline: it goes from the head) must hear of it, or they would answer a
+        // connection that no longer exists.
         inboundTimer?.cancel()
         outboundTimer?.cancel()
         inboundTimer = nil
         outboundTimer = nil
-        _ = inbound.removeAll()
+        let undelivered = inbound.removeAll()
         failPendingWrites()
+        if undelivered.contains(where: { if case .inactive = $0 { true } else { false } }) { context.fireChannelInactive() }
     }
 
     private func failPendingWrites() {

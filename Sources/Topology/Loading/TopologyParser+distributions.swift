@@ -86,13 +86,7 @@ extension TopologyParser {
                 aliases.append(alias)
             }
         }
-        if aliases.count > DistributionSpec.maximumAliases, let node = fields["aliases"] {
-            try reader.report(
-                .limitExceeded,
-                "\(what) has \(aliases.count) aliases; CloudFront allows \(DistributionSpec.maximumAliases)",
-                at: node
-            )
-        }
+        try checkQuota(aliases.count, DistributionSpec.maximumAliases, at: fields["aliases"]) { "\(what) has \($0) aliases" }
         return aliases
     }
 
@@ -148,13 +142,7 @@ extension TopologyParser {
         if behaviors.last?.pathPattern != CacheBehavior.Default.pathPattern, let first = origins.first {
             behaviors.append(CacheBehavior(origin: first))
         }
-        if behaviors.count > DistributionSpec.maximumBehaviors {
-            try reader.report(
-                .limitExceeded,
-                "\(what) has \(behaviors.count) cache behaviors; CloudFront allows \(DistributionSpec.maximumBehaviors)",
-                at: node
-            )
-        }
+        try checkQuota(behaviors.count, DistributionSpec.maximumBehaviors, at: node) { "\(what) has \($0) cache behaviors" }
         return failed ? nil : behaviors
     }
 
@@ -211,13 +199,7 @@ extension TopologyParser {
                 try reader.report(.invalidValue, "'\(header)' in 'headers' of \(fields.what) is not a header name", at: node)
             }
             policy.headers = headers.map { $0.text.lowercased() }
-            if headers.count > CacheKeyPolicy.maximumNames, let node = fields["headers"] {
-                try reader.report(
-                    .limitExceeded,
-                    "'headers' of \(fields.what) lists \(headers.count); CloudFront allows \(CacheKeyPolicy.maximumNames)",
-                    at: node
-                )
-            }
+            try checkQuota(headers.count, CacheKeyPolicy.maximumNames, at: fields["headers"]) { "'headers' of \(fields.what) lists \($0)" }
         }
         return policy
     }
@@ -234,13 +216,7 @@ extension TopologyParser {
             }
         }
         guard let names = try fields.strings(key) else { return .none }
-        if names.count > CacheKeyPolicy.maximumNames {
-            try reader.report(
-                .limitExceeded,
-                "'\(key)' of \(fields.what) lists \(names.count); CloudFront allows \(CacheKeyPolicy.maximumNames)",
-                at: node
-            )
-        }
+        try checkQuota(names.count, CacheKeyPolicy.maximumNames, at: node) { "'\(key)' of \(fields.what) lists \($0)" }
         return .only(names.map(\.text))
     }
 }
@@ -293,5 +269,16 @@ extension TopologyParser {
             return listed
         }
         return included
+    }
+
+    /// Reports a list longer than CloudFront's quota for it, at the list.
+    /// - Parameters:
+    ///   - count: How many entries the list has.
+    ///   - limit: CloudFront's quota.
+    ///   - node: The list.
+    ///   - counted: What the list is, with its count (`distribution 'E1' has 26 cache behaviors`).
+    private func checkQuota(_ count: Int, _ limit: Int, at node: Node?, _ counted: (Int) -> String) throws {
+        guard count > limit, let node else { return }
+        try reader.report(.limitExceeded, "\(counted(count)); CloudFront allows \(limit)", at: node)
     }
 }

@@ -82,7 +82,22 @@ struct EdgeResponder: ViewerResponder {
             page.headers[.retryAfter] = "1"
             return .now(finish(page, result: .error, shed))
         }
+        // The slot is held until the answer is made: given back at once for an answer ready now,
+        // when the task ends for one made later.
+        switch answer(request) {
+        case .now(let response):
+            shedder.release()
+            return .now(response)
+        case .later(let work):
+            return .later {
+                defer { shedder.release() }
+                return await work()
+            }
+        }
+    }
 
+    /// Steps 1 and 2, then the answer: at once for a plain hit, or the rest in a task.
+    private func answer(_ request: IncomingRequest) -> ViewerAnswer {
         // The config epoch this request runs under, start to finish (an atomic switch).
         let config = config.current
         let triggers = config.triggers
@@ -95,7 +110,6 @@ struct EdgeResponder: ViewerResponder {
 
         // 1. The distribution the viewer asked for, by Host.
         guard let distribution = distribution(for: request) else {
-            shedder.release()
             let host = request.head.authority ?? "(none)"
             let page = ErrorPage.response(
                 status: .forbidden,
@@ -127,7 +141,6 @@ struct EdgeResponder: ViewerResponder {
         // 2½. The behavior's viewer protocol policy: plain HTTP redirected to HTTPS or refused,
         //     at the edge, before any function runs (spec §1.1).
         if request.viewerProtocol == .http, behavior.viewerProtocolPolicy != .allowAll {
-            shedder.release()
             let (page, result) = protocolAnswer(request, policy: behavior.viewerProtocolPolicy, requestID: exchange.requestID)
             return .now(finish(page, result: result, exchange))
         }
@@ -140,12 +153,10 @@ struct EdgeResponder: ViewerResponder {
             || triggers.runs(.viewerResponse, distribution: distribution, behavior: behavior)
         let key = !seenByFunctions && Self.isCacheable(viewerRequest) ? cacheKey(viewerRequest, distribution: distribution, behavior: behavior) : nil
         if let key, let answer = cache.fresh(key) {
-            shedder.release()
             return .now(reply(answer.response, answer: answer, request: request, exchange))
         }
         return .later {
-            defer { shedder.release() }
-            return await proceed(
+            await proceed(
                 viewerRequest,
                 key: key,
                 request: request,

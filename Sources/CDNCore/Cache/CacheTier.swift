@@ -63,9 +63,19 @@ public final class CacheTier: Sendable {
     /// The answer for a key that is cached and fresh, or `nil` (stale or not cached); it waits
     /// for nothing.
     public func fresh(_ key: CacheKey) -> TierAnswer? {
+        guard case .fresh(let response, let age) = lookup(key) else { return nil }
+        return Self.hit(response, age: age)
+    }
+
+    /// Looks a key up, marking it the most recently used.
+    private func lookup(_ key: CacheKey) -> LRUCache<CacheKey, StoredResponse>.Lookup {
         let now = clock.now
-        guard case .fresh(let response, let age) = cache.withLock({ $0.lookup(key, now: now) }) else { return nil }
-        return TierAnswer(response: response, result: .hit, age: response.initialAge + age)
+        return cache.withLock { $0.lookup(key, now: now) }
+    }
+
+    /// A fresh entry's answer, counting the age it arrived with.
+    private static func hit(_ response: StoredResponse, age: Duration) -> TierAnswer {
+        TierAnswer(response: response, result: .hit, age: response.initialAge + age)
     }
 
     /// Answers a cacheable request: from the cache when fresh, after revalidation when stale,
@@ -77,10 +87,9 @@ public final class CacheTier: Sendable {
     /// - Returns: The answer.
     /// - Throws: The upstream's error, when there was no response to give.
     public func answer(key: CacheKey, behavior: CacheBehavior, fetch: @escaping Fetch) async throws -> TierAnswer {
-        let now = clock.now
-        switch cache.withLock({ $0.lookup(key, now: now) }) {
+        switch lookup(key) {
         case .fresh(let response, let age):
-            return TierAnswer(response: response, result: .hit, age: response.initialAge + age)
+            return Self.hit(response, age: age)
         case .stale(let stale, _):
             return try await coalesced(key) {
                 let started = ContinuousClock.now

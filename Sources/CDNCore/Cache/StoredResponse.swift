@@ -76,15 +76,10 @@ public struct PreparedFields: Sendable {
     ///   - keeps: Which of them its viewers get.
     public init(_ headers: HTTPFields, keeping keeps: (HTTPField.Name) -> Bool) {
         let kept = HTTPFields(headers.filter { keeps($0.name) })
-        var encoded = ByteBuffer()
-        for field in kept {
-            encoded.writeString(field.name.rawName)
-            encoded.writeStaticString(": ")
-            encoded.writeString(field.value)
-            encoded.writeStaticString("\r\n")
-        }
+        var text = ByteText()
+        for field in kept { text.put(field) }
         fields = kept
-        self.encoded = encoded
+        encoded = ByteBuffer(bytes: text.bytes)
     }
 }
 

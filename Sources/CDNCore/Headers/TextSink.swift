@@ -1,3 +1,6 @@
+import HTTPTypes
+import Topology
+
 /// Where a header's text is written byte by byte: a response head being made, or an array.
 /// It lets a value such as ``ServerTiming`` be written straight into the head, with no string
 /// or buffer of its own in between.
@@ -11,6 +14,17 @@ public protocol TextSink {
 }
 
 extension TextSink {
+    /// Appends a header line, `Name: value` and CRLF, its value written by `value`.
+    public mutating func putField(_ name: HTTPField.Name, value: (inout Self) -> Void) {
+        put(name.rawName)
+        put(": ")
+        value(&self)
+        put("\r\n")
+    }
+
+    /// Appends a field as a header line.
+    public mutating func put(_ field: HTTPField) { putField(field.name) { $0.put(field.value) } }
+
     /// Appends a non-negative integer's decimal digits, or a negative one's with its sign.
     public mutating func put(decimal value: Int) {
         if value < 0 { put(byte: UInt8(ascii: "-")) }
@@ -33,15 +47,4 @@ struct ByteText: TextSink {
     mutating func put(byte: UInt8) { bytes.append(byte) }
 
     var string: String { String(decoding: bytes, as: UTF8.self) }
-}
-
-extension String {
-    /// Runs `body` over the string's UTF-8 bytes without copying them to the heap: a native
-    /// string's are read in place, a small one's from a copy on the stack (its `utf8` view has
-    /// no contiguous storage to lend).
-    func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
-        if let result = utf8.withContiguousStorageIfAvailable(body) { return result }
-        var copy = self
-        return copy.withUTF8(body)
-    }
 }

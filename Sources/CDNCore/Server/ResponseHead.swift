@@ -1,6 +1,7 @@
 import HTTPTypes
 import NIOCore
 import NIOHTTP1
+import Topology
 
 #if canImport(Glibc)
 import Glibc
@@ -115,13 +116,6 @@ public enum ResponseHead {
             precondition(written < bytes.count, "a response head outgrew its size")
             bytes[written] = byte
             written += 1
-        }
-
-        mutating func put(_ field: HTTPField) {
-            put(field.name.rawName)
-            put(": ")
-            put(field.value)
-            put("\r\n")
         }
 
         mutating func put(_ text: String) {

@@ -1,5 +1,6 @@
 import HTTPTypes
 import NIOCore
+import Topology
 
 /// A response as the viewer listener sends it: the response's own fields, as the viewer gets
 /// them, and the fields the node adds to every answer (CloudFront's `Via`, `X-Cache`, …), kept
@@ -64,6 +65,17 @@ public struct AddedFields: Sendable {
     struct Entry: Sendable {
         var name: HTTPField.Name
         var value: Value
+
+        /// Writes the value.
+        func writeValue(to sink: inout some TextSink) {
+            switch value {
+            case .checked(let text): sink.put(text)
+            case .text(let text): AddedFields.putValue(text, to: &sink)
+            case .integer(let number): sink.put(decimal: number)
+            // Its names are literals and its details the node's ids and the tier that answered.
+            case .timing(let timing): timing.write(to: &sink)
+            }
+        }
     }
 
     private(set) var entries: [Entry] = []
@@ -95,21 +107,10 @@ public struct AddedFields: Sendable {
 
     /// Writes the fields as header lines, each ending in CRLF.
     func write(to sink: inout some TextSink) {
-        for entry in entries {
-            sink.put(entry.name.rawName)
-            sink.put(": ")
-            switch entry.value {
-            case .checked(let text): sink.put(text)
-            case .text(let text): Self.putValue(text, to: &sink)
-            case .integer(let number): sink.put(decimal: number)
-            // Its names are literals and its details the node's ids and the tier that answered.
-            case .timing(let timing): timing.write(to: &sink)
-            }
-            sink.put("\r\n")
-        }
+        for entry in entries { sink.putField(entry.name) { entry.writeValue(to: &$0) } }
     }
 
-    private static func putValue(_ text: String, to sink: inout some TextSink) {
+    fileprivate static func putValue(_ text: String, to sink: inout some TextSink) {
         // Checked on the string's bytes in place: walking its `utf8` view costs ten times more.
         let legal = text.withBytes(allLegal)
         if legal { return sink.put(text) }
@@ -134,9 +135,10 @@ public struct AddedFields: Sendable {
     /// The fields, for an HTTP/2 stream's codec, and for tests.
     public var fields: HTTPFields {
         var fields = HTTPFields()
-        for line in encoded.split(separator: "\r\n") {
-            guard let colon = line.firstIndex(of: ":"), let name = HTTPField.Name(String(line[..<colon])) else { continue }
-            fields.append(HTTPField(name: name, value: String(line[line.index(after: colon)...].dropFirst())))
+        for entry in entries {
+            var value = ByteText()
+            entry.writeValue(to: &value)
+            fields.append(HTTPField(name: entry.name, value: value.string))
         }
         return fields
     }

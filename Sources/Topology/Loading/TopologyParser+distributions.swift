@@ -26,7 +26,8 @@ extension TopologyParser {
                 of: fields
             )
         }
-        let aliases = try parseAliases(fields, domain: domain ?? Self.defaultDomain(for: id), in: what)
+        let domainName = domain ?? Self.defaultDomain(for: id)
+        let aliases = try parseAliases(fields, domain: domainName, in: what)
         let originIDs = try references(fields, "origins", role: "origin", required: true) ?? []
         if originIDs.isEmpty, let node = fields["origins"] {
             try reader.report(.missingField, "\(what) needs at least one origin", at: node)
@@ -46,12 +47,12 @@ extension TopologyParser {
         let securityPolicy = try fields.choice("security_policy", SecurityPolicy.self) ?? .tlsv1
         let httpVersions = try fields.choice("http_versions", HTTPVersions.self) ?? .http2
         let certificate = try fields["certificate"].flatMap {
-            try parseCertificate($0, names: [domain ?? Self.defaultDomain(for: id)] + aliases, in: what)
+            try parseCertificate($0, names: [domainName] + aliases, in: what)
         }
         guard validID, let firstOrigin = originIDs.first, let behaviors else { return nil }
         return DistributionSpec(
             id: id,
-            domainName: domain ?? Self.defaultDomain(for: id),
+            domainName: domainName,
             aliases: aliases,
             origins: originIDs,
             edges: servingEdges,

@@ -64,13 +64,7 @@ public struct CacheBehavior: Hashable, Sendable {
         if pathPattern == "*" { return true }
         // Both strings' bytes are read in place (this runs for every request, behavior by
         // behavior). A pattern without its leading `/` matches what follows the path's.
-        let matched = pathPattern.utf8.withContiguousStorageIfAvailable { pattern in
-            path.utf8.withContiguousStorageIfAvailable { text in
-                Self.matches(pattern: pattern[...], text: text[...])
-            }
-        }
-        if let matched, let matched { return matched }
-        return Self.matches(pattern: Array(pathPattern.utf8)[...], text: Array(path.utf8)[...])
+        return pathPattern.withBytes { pattern in path.withBytes { text in Self.matches(pattern: pattern[...], text: text[...]) } }
     }
 
     private static func matches(pattern: some Collection<UInt8>, text: some Collection<UInt8>) -> Bool {
@@ -80,6 +74,7 @@ public struct CacheBehavior: Hashable, Sendable {
         return wildcardMatch(pattern: pattern, text: text.dropFirst())
     }
 
+    /// Glob matching with `*` and `?`, linear in practice: it backtracks only to the last `*`.
     private static func wildcardMatch<Pattern: Collection<UInt8>>(pattern: Pattern, text: some Collection<UInt8>) -> Bool {
         let star = UInt8(ascii: "*")
         let question = UInt8(ascii: "?")

@@ -39,8 +39,8 @@ public enum SecurityPolicy: String, CaseIterable, Hashable, Sendable {
         }
     }
 
-    /// The TLS 1.2 (and older) cipher suites the policy offers, in OpenSSL's names and the
-    /// server's order of preference (spec §1.4). Suites the edge's TLS library (BoringSSL) no
+    /// The TLS 1.2 (and older) cipher suites the policy offers (the sets of spec §1.4), in
+    /// OpenSSL's names, AEAD suites first in the server's preference. Suites the edge's TLS library (BoringSSL) no
     /// longer has are left out: `RC4-MD5`, the `AES256-SHA384` CBC suites and static RSA
     /// `AES128-SHA256`. TLS 1.3's suites are not configurable there: every policy offers all
     /// three, `TLSv1.3_2025` its CHACHA20 one too.

@@ -13,7 +13,7 @@ import NIOHTTP1
 /// answered (pipelined requests) wait in order behind it, and while any wait the connection
 /// reads no more (the handler holds the channel's `read`).
 final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundIn = ViewerRequestPart
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -56,9 +56,9 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var phase = Phase.idle
     /// The request being gathered, while ``phase`` is `.receiving`. It is kept apart from the
     /// phase so that neither is copied, nor its payload destroyed, at each change of phase.
-    private var gathered: (head: HTTPRequestHead, request: HTTPRequest, body: ByteBuffer)?
+    private var gathered: (head: ViewerRequestHead, body: ByteBuffer)?
     /// Parts parsed while a request was with the responder, in order.
-    private var waiting = CircularBuffer<HTTPServerRequestPart>()
+    private var waiting = CircularBuffer<ViewerRequestPart>()
     /// Whether the channel asked to read while a request was being answered.
     private var readHeld = false
     /// Whether the server is shutting down: close once the current response is out.
@@ -97,21 +97,17 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         }
     }
 
-    private func take(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+    private func take(_ part: ViewerRequestPart, context: ChannelHandlerContext) {
         switch (phase, part) {
         case (.idle, .head(let head)):
-            let request: HTTPRequest
-            do { request = try Self.request(from: head, scheme: scheme) } catch {
-                return refuse(.badRequest, "Bad request: \(error).", context: context)
-            }
-            if let reason = RequestSizeGuard.violation(request) {
+            if let reason = RequestSizeGuard.violation(head.request) {
                 return refuse(.contentTooLarge, "413 Request Entity Too Large: \(reason)", context: context)
             }
             phase = .receiving
-            gathered = (head, request, ByteBuffer())
+            gathered = (head, ByteBuffer())
             // A client that waits for permission to send its body (curl does past 1 KB) gets it
             // at once, as RFC 9110 asks; otherwise it would wait its own timeout (curl: 1 s).
-            if head.version == .http1_1, head.headers["expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+            if head.expectsContinue {
                 context.writeAndFlush(wrapOutboundOut(ByteBuffer(staticString: "HTTP/1.1 100 Continue\r\n\r\n")), promise: nil)
             }
         case (.receiving, .body(var chunk)):
@@ -121,9 +117,9 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             }
             if size == 0 { gathered?.body = chunk } else { gathered?.body.writeBuffer(&chunk) }
         case (.receiving, .end):
-            guard let (head, request, body) = gathered else { return }
+            guard let (head, body) = gathered else { return }
             gathered = nil
-            dispatch(head: head, request: request, body: body, context: context)
+            dispatch(head: head, body: body, context: context)
         default:
             refuse(.badRequest, "Bad request: the request was not well framed.", context: context)
         }
@@ -131,14 +127,13 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     /// Hands a whole request to the responder. An answer it has at once is written now, on
     /// this loop; one that needs waiting for is made in a task that prefers this loop.
-    private func dispatch(head: HTTPRequestHead, request: HTTPRequest, body: ByteBuffer, context: ChannelHandlerContext) {
+    private func dispatch(head: ViewerRequestHead, body: ByteBuffer, context: ChannelHandlerContext) {
         phase = .responding
         let peer = self.peer ?? (context.channel.remoteAddress, context.channel.remoteAddress?.ipAddress)
         self.peer = peer
-        let incoming = IncomingRequest(head: request, body: body, remoteAddress: peer.address, remoteIP: peer.ip, version: head.version)
-        let keepAlive = head.isKeepAlive
-        let connection: ResponseHead.Connection = keepAlive ? (head.version == .http1_0 ? .keepAlive : .keepAliveByDefault) : .close
-        let isHead = head.method == .HEAD
+        let incoming = IncomingRequest(head: head.request, body: body, remoteAddress: peer.address, remoteIP: peer.ip, version: head.version)
+        let connection: ResponseHead.Connection = head.keepAlive ? (head.version == .http1_0 ? .keepAlive : .keepAliveByDefault) : .close
+        let isHead = head.isHead
         let work: @Sendable () async -> ViewerResponse
         switch responder.respond(to: incoming) {
         case .now(let response):
@@ -262,7 +257,7 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         switch phase {
         case .idle, .receiving:
-            if error is HTTPParserError {
+            if error is RequestParseError {
                 refuse(.badRequest, "Bad request: the request could not be parsed (\(error)).", context: context)
             } else {
                 context.close(promise: nil)
@@ -286,47 +281,5 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             return
         }
         context.fireUserInboundEventTriggered(event)
-    }
-
-    // MARK: Conversion
-
-    /// The request head in swift-http-types' terms: the first `Host` is the authority, and an
-    /// absolute-form target (`http://host/path`) keeps only its path and query.
-    static func request(from head: HTTPRequestHead, scheme: Scheme = .http) throws -> HTTPRequest {
-        guard let method = HTTPRequest.Method(head.method.rawValue) else { throw ConversionError.method(head.method.rawValue) }
-        var fields = HTTPFields()
-        fields.reserveCapacity(head.headers.count)
-        var authority: String?
-        for (name, value) in head.headers {
-            if authority == nil, name.utf8.count == 4, name.lowercased() == "host" {
-                authority = value
-                continue
-            }
-            guard let fieldName = HTTPField.Name(name) else { throw ConversionError.fieldName(name) }
-            fields.append(HTTPField(name: fieldName, value: value))
-        }
-        return HTTPRequest(method: method, scheme: scheme.rawValue, authority: authority, path: Self.originForm(head.uri), headerFields: fields)
-    }
-
-    /// The path and query of a request target.
-    static func originForm(_ target: String) -> String {
-        guard !target.hasPrefix("/") else { return target }
-        // scheme://authority, then the path (or the query) if there is one.
-        guard let colon = target.firstIndex(of: ":"), target[colon...].hasPrefix("://") else { return target.isEmpty ? "/" : target }
-        let rest = target[target.index(colon, offsetBy: 3)...]
-        guard let start = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) else { return "/" }
-        return rest[start] == "?" ? "/" + rest[start...] : String(rest[start...])
-    }
-
-    enum ConversionError: Error, CustomStringConvertible {
-        case method(String)
-        case fieldName(String)
-
-        var description: String {
-            switch self {
-            case .method(let method): "'\(method)' is not a method"
-            case .fieldName(let name): "'\(name)' is not a header field name"
-            }
-        }
     }
 }

@@ -8,7 +8,7 @@ import NIOTLS
 
 /// How a viewer connection's pipeline is put together, plain or over TLS:
 ///
-/// - plain: link shaper → HTTP/1.1 parser → idle timer → ``ViewerConnectionHandler``;
+/// - plain: link shaper → HTTP/1.1 parser (the edge's own, ``HTTP1RequestDecoder``) → idle timer → ``ViewerConnectionHandler``;
 /// - TLS: link shaper → handshake timer → SNI (picks the distribution's certificate) → TLS →
 ///   ALPN → either the HTTP/1.1 stages above, or HTTP/2 with one ``ViewerConnectionHandler``
 ///   per stream.
@@ -65,10 +65,7 @@ struct ViewerPipeline: Sendable {
 
     private func addHTTP1(_ channel: any Channel, scheme: ViewerConnectionHandler.Scheme) throws {
         let operations = channel.pipeline.syncOperations
-        var limits = NIOHTTPDecoderLimitConfiguration()
-        limits.maxHeaderFieldSize = RequestSizeGuard.decoderLimit
-        limits.maxHeaderListSize = RequestSizeGuard.decoderLimit
-        try operations.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits)))
+        try operations.addHandler(ByteToMessageHandler(HTTP1RequestDecoder(scheme: scheme.rawValue)))
         try operations.addHandler(IdleStateHandler(readTimeout: idle))
         try operations.addHandler(connectionHandler(for: channel, framing: .http1, scheme: scheme))
     }
@@ -84,6 +81,7 @@ struct ViewerPipeline: Sendable {
             stream.eventLoop.makeCompletedFuture {
                 let operations = stream.pipeline.syncOperations
                 try operations.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
+                try operations.addHandler(HTTP2RequestAdapter())
                 try operations.addHandler(connectionHandler(for: stream, framing: .http2, scheme: .https))
             }
         }

@@ -1,0 +1,180 @@
+import HTTPTypes
+import NIOHTTP1
+
+/// How a request's body is delimited (RFC 9112 §6.3).
+enum BodyFraming: Equatable {
+    /// No body.
+    case none
+    /// `Content-Length` bytes.
+    case length(Int)
+    /// Chunks, up to the last (empty) one and its trailer.
+    case chunked
+}
+
+/// Reads a whole HTTP/1 request head, its bytes already received, into swift-http-types'
+/// `HTTPRequest`, in one pass over the bytes: no intermediate header list, and each field's name
+/// and value made once. Strict where a lenient reading would let two parties disagree about
+/// where a request ends (folded lines, both `Transfer-Encoding` and `Content-Length`, differing
+/// lengths, control characters in values); lenient where RFC 9112 allows (a bare LF ends a line).
+struct RequestHeadParser {
+    /// `http` or `https`: the scheme the connection speaks.
+    let scheme: String
+
+    /// Parses the head in `bytes[0..<end]` (`end` is just past its empty line).
+    /// - Returns: The head, and how its body is framed.
+    /// - Throws: ``RequestParseError`` naming what is wrong.
+    func parse(_ bytes: UnsafeRawBufferPointer, end: Int) throws(RequestParseError) -> (head: ViewerRequestHead, framing: BodyFraming) {
+        var lines = HeadBytes.Lines(bytes, to: end)
+        guard let requestLine = lines.next() else { throw RequestParseError(code: .requestLine, message: "the request has no request line") }
+        let (method, target, version) = try Self.requestLine(requestLine, in: bytes)
+
+        var fields = HTTPFields()
+        fields.reserveCapacity(12)
+        var authority: String?
+        var contentLength: Int?
+        var transferCoding: Range<Int>?
+        var close = false
+        var keepAliveAsked = false
+        var expectsContinue = false
+        while let line = lines.next(), !line.isEmpty {
+            let first = bytes[line.lowerBound]
+            if first == HeadBytes.space || first == HeadBytes.tab {
+                throw RequestParseError(code: .fieldLine, message: "a header field line is folded onto the one before it (obsolete line folding)")
+            }
+            guard let colon = HeadBytes.index(of: HeadBytes.colon, in: bytes, from: line.lowerBound), colon < line.upperBound else {
+                throw RequestParseError(code: .fieldLine, message: "the header line '\(HeadBytes.string(line, in: bytes).prefix(80))' has no colon")
+            }
+            let nameBytes = line.lowerBound..<colon
+            let value = HeadBytes.trimmed(colon + 1..<line.upperBound, in: bytes)
+            guard HeadBytes.isFieldValue(value, in: bytes) else {
+                throw RequestParseError(code: .fieldLine, message: "the value of '\(HeadBytes.string(nameBytes, in: bytes))' has a control character")
+            }
+            // The few fields that say how to read the request are recognised by their bytes.
+            switch nameBytes.count {
+            case 4 where authority == nil && HeadBytes.equals(nameBytes, in: bytes, lowercase: "host"):
+                authority = HeadBytes.string(value, in: bytes)
+                continue  // the first Host is the authority, not a field
+            case 14 where HeadBytes.equals(nameBytes, in: bytes, lowercase: "content-length"):
+                contentLength = try Self.contentLength(value, in: bytes, before: contentLength)
+            case 17 where HeadBytes.equals(nameBytes, in: bytes, lowercase: "transfer-encoding"):
+                transferCoding = value
+            case 10 where HeadBytes.equals(nameBytes, in: bytes, lowercase: "connection"):
+                HeadBytes.forEachElement(of: value, in: bytes) { option in
+                    if HeadBytes.equals(option, in: bytes, lowercase: "close") { close = true }
+                    if HeadBytes.equals(option, in: bytes, lowercase: "keep-alive") { keepAliveAsked = true }
+                }
+            case 6 where HeadBytes.equals(nameBytes, in: bytes, lowercase: "expect"):
+                expectsContinue = HeadBytes.equals(value, in: bytes, lowercase: "100-continue")
+            default:
+                break
+            }
+            let nameText = HeadBytes.string(nameBytes, in: bytes)
+            guard let name = HTTPField.Name(nameText) else {
+                throw RequestParseError(code: .fieldLine, message: "'\(nameText.prefix(80))' is not a header field name")
+            }
+            fields.append(HTTPField(name: name, value: UnsafeRawBufferPointer(rebasing: bytes[value])))
+        }
+
+        let framing = try Self.framing(contentLength: contentLength, transferCoding: transferCoding, in: bytes)
+        let request = HTTPRequest(method: method, scheme: scheme, authority: authority, path: Self.originForm(target), headerFields: fields)
+        let keepAlive = version.minor == 1 ? !close : keepAliveAsked && !close
+        let head = ViewerRequestHead(request: request, version: version, keepAlive: keepAlive, expectsContinue: expectsContinue && version.minor == 1)
+        return (head, framing)
+    }
+
+    /// `METHOD SP TARGET SP HTTP/1.x`.
+    private static func requestLine(
+        _ line: Range<Int>,
+        in bytes: UnsafeRawBufferPointer
+    ) throws(RequestParseError) -> (HTTPRequest.Method, String, HTTPVersion) {
+        // Made only when it is thrown: its text is most of what a well-formed line would cost.
+        func malformed() -> RequestParseError {
+            RequestParseError(
+                code: .requestLine,
+                message: "the request line '\(HeadBytes.string(line, in: bytes).prefix(80))' is not METHOD TARGET HTTP/1.1"
+            )
+        }
+        guard let firstSpace = HeadBytes.index(of: HeadBytes.space, in: bytes, from: line.lowerBound), firstSpace < line.upperBound,
+            let lastSpace = line.last(where: { bytes[$0] == HeadBytes.space }), lastSpace > firstSpace + 1
+        else { throw malformed() }
+        let target = firstSpace + 1..<lastSpace
+        guard HeadBytes.isTarget(target, in: bytes) else { throw malformed() }
+        let versionBytes = lastSpace + 1..<line.upperBound
+        guard versionBytes.count == 8, HeadBytes.equals(versionBytes.lowerBound..<versionBytes.lowerBound + 5, in: bytes, lowercase: "http/"),
+            bytes[versionBytes.lowerBound + 6] == UInt8(ascii: ".")
+        else { throw malformed() }
+        let major = bytes[versionBytes.lowerBound + 5] &- UInt8(ascii: "0")
+        let minor = bytes[versionBytes.lowerBound + 7] &- UInt8(ascii: "0")
+        guard major == 1, minor <= 1 else {
+            throw RequestParseError(
+                code: .version,
+                message: "HTTP/\(HeadBytes.string(versionBytes, in: bytes).dropFirst(5)) is not spoken here (HTTP/1.0 and 1.1 are)"
+            )
+        }
+        return (try method(line.lowerBound..<firstSpace, in: bytes), HeadBytes.string(target, in: bytes), HTTPVersion(major: 1, minor: Int(minor)))
+    }
+
+    /// The method: the common ones by their bytes, any other token checked.
+    private static func method(_ range: Range<Int>, in bytes: UnsafeRawBufferPointer) throws(RequestParseError) -> HTTPRequest.Method {
+        if HeadBytes.matches(range, in: bytes, "GET") { return .get }
+        if HeadBytes.matches(range, in: bytes, "HEAD") { return .head }
+        if HeadBytes.matches(range, in: bytes, "POST") { return .post }
+        let text = HeadBytes.string(range, in: bytes)
+        guard let method = HTTPRequest.Method(text) else {
+            throw RequestParseError(code: .requestLine, message: "'\(text.prefix(40))' is not a method")
+        }
+        return method
+    }
+
+    /// A `Content-Length` value (a list of equal values counts as one), which must agree with
+    /// any before it.
+    private static func contentLength(_ value: Range<Int>, in bytes: UnsafeRawBufferPointer, before: Int?) throws(RequestParseError) -> Int {
+        var length = before
+        var valid = true
+        HeadBytes.forEachElement(of: value, in: bytes) { element in
+            guard let parsed = HeadBytes.decimal(element, in: bytes), length == nil || length == parsed else {
+                valid = false
+                return
+            }
+            length = parsed
+        }
+        guard valid, let length else {
+            throw RequestParseError(code: .framing, message: "Content-Length '\(HeadBytes.string(value, in: bytes).prefix(40))' is not one length")
+        }
+        return length
+    }
+
+    /// RFC 9112 §6.3: chunked when the last transfer coding is `chunked`; a request whose body
+    /// length is otherwise unknowable, or that has both kinds of framing, is refused.
+    private static func framing(
+        contentLength: Int?,
+        transferCoding: Range<Int>?,
+        in bytes: UnsafeRawBufferPointer
+    ) throws(RequestParseError) -> BodyFraming {
+        guard let transferCoding else { return contentLength.map { $0 > 0 ? .length($0) : .none } ?? .none }
+        guard contentLength == nil else {
+            throw RequestParseError(code: .framing, message: "the request has both Transfer-Encoding and Content-Length")
+        }
+        var last: Range<Int>?
+        HeadBytes.forEachElement(of: transferCoding, in: bytes) { last = $0 }
+        guard let last, HeadBytes.equals(HeadBytes.trimmed(last, in: bytes), in: bytes, lowercase: "chunked") else {
+            throw RequestParseError(
+                code: .framing,
+                message:
+                    "Transfer-Encoding '\(HeadBytes.string(transferCoding, in: bytes).prefix(40))' does not end in chunked, so the body's end is unknown"
+            )
+        }
+        return .chunked
+    }
+
+    /// The path and query of a request target: an absolute-form target (`http://host/path`)
+    /// keeps only its path and query.
+    static func originForm(_ target: String) -> String {
+        guard !target.hasPrefix("/") else { return target }
+        // scheme://authority, then the path (or the query) if there is one.
+        guard let colon = target.firstIndex(of: ":"), target[colon...].hasPrefix("://") else { return target.isEmpty ? "/" : target }
+        let rest = target[target.index(colon, offsetBy: 3)...]
+        guard let start = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) else { return "/" }
+        return rest[start] == "?" ? "/" + rest[start...] : String(rest[start...])
+    }
+}

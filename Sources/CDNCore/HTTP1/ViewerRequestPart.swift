@@ -1,0 +1,29 @@
+import HTTPTypes
+import NIOCore
+import NIOHTTP1
+
+/// A viewer's request as the listener reads it: its head once, then its body in pieces as they
+/// arrive, then its end. Over HTTP/1.1 the edge's own parser makes these from the bytes
+/// (``HTTP1RequestDecoder``); on an HTTP/2 stream they are made from the stream codec's parts
+/// (``HTTP2RequestAdapter``).
+enum ViewerRequestPart {
+    case head(ViewerRequestHead)
+    case body(ByteBuffer)
+    case end
+}
+
+/// A request head in swift-http-types' terms, with what the connection needs from it.
+struct ViewerRequestHead {
+    /// The method, scheme, authority (the first `Host`), path and the other fields.
+    var request: HTTPRequest
+    /// The HTTP version the viewer spoke.
+    var version: HTTPVersion
+    /// Whether the connection stays open after the answer: HTTP/1.1 unless `Connection: close`,
+    /// HTTP/1.0 only with `Connection: keep-alive`.
+    var keepAlive: Bool
+    /// Whether the viewer waits for `100 Continue` before it sends its body.
+    var expectsContinue: Bool
+
+    /// Whether it is a `HEAD`, whose answer has no body.
+    var isHead: Bool { request.method == .head }
+}

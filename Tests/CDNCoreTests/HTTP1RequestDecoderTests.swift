@@ -25,7 +25,7 @@ import Testing
     /// Feeds `input` to the edge's parser in pieces of `piece` bytes.
     /// - Returns: The requests read, and the error that stopped it, if one did.
     static func parse(_ input: [UInt8], piece: Int = .max, scheme: String = "http") throws -> (reads: [Read], error: RequestParseError?) {
-        let channel = EmbeddedChannel(handler: ByteToMessageHandler(HTTP1RequestDecoder(scheme: scheme)))
+        let channel = EmbeddedChannel(handler: HTTP1RequestReader(scheme: scheme))
         defer { _ = try? channel.finish() }
         var reads: [Read] = []
         var current: Read?
@@ -141,7 +141,7 @@ import Testing
     }
 
     @Test func expectContinueAndTheTargetsForms() throws {
-        let channel = EmbeddedChannel(handler: ByteToMessageHandler(HTTP1RequestDecoder(scheme: "https")))
+        let channel = EmbeddedChannel(handler: HTTP1RequestReader(scheme: "https"))
         defer { _ = try? channel.finish() }
         try channel.writeInbound(
             ByteBuffer(string: "POST http://d1.example/p/q?r=s HTTP/1.1\r\nHost: d1.example\r\nExpect: 100-Continue\r\nContent-Length: 1\r\n\r\n")

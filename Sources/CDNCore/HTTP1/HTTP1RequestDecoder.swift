@@ -1,17 +1,14 @@
 import NIOCore
 
-/// The edge's own HTTP/1.1 request parser, in front of ``ViewerConnectionHandler``: it reads
-/// each head straight into swift-http-types' `HTTPRequest` (``RequestHeadParser``), then the body
-/// by its length or its chunks (``ChunkedBodyReader``), and hands on ``ViewerRequestPart``s.
-/// Pipelined requests are read one after another. A malformed request throws
-/// ``RequestParseError``; the connection handler answers it with a 400 and closes.
+/// The edge's own HTTP/1.1 request parser: it reads each head straight into swift-http-types'
+/// `HTTPRequest` (``RequestHeadParser``), then the body by its length or its chunks
+/// (``ChunkedBodyReader``), and gives ``ViewerRequestPart``s one at a time. Pipelined requests are
+/// read one after another. A malformed request throws ``RequestParseError``.
 ///
 /// It stands where NIO's `HTTPRequestDecoder` stood: that one builds `HTTPRequestHead`, with a
 /// `String` per name and value from llhttp's callbacks, which the listener then converted and
 /// checked again. On a cache hit the two were a fifth of the edge's instructions.
-struct HTTP1RequestDecoder: ByteToMessageDecoder {
-    typealias InboundOut = ViewerRequestPart
-
+struct HTTP1RequestDecoder {
     /// The longest head read; a longer one is refused as malformed. CloudFront's own limits
     /// (``RequestSizeGuard``) are lower and answered with 413, so they are checked after parsing.
     static let maximumHead = RequestSizeGuard.decoderLimit
@@ -23,6 +20,8 @@ struct HTTP1RequestDecoder: ByteToMessageDecoder {
         case body(remaining: Int)
         /// Reading a chunked body.
         case chunked(ChunkedBodyReader)
+        /// The head had no body: its end is still to be given.
+        case ending
     }
 
     private let parser: RequestHeadParser
@@ -31,7 +30,9 @@ struct HTTP1RequestDecoder: ByteToMessageDecoder {
     /// - Parameter scheme: `http` or `https`, for the requests' `:scheme`.
     init(scheme: String) { self.parser = RequestHeadParser(scheme: scheme) }
 
-    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+    /// The next part that `buffer` holds, its bytes consumed; `nil` when more bytes are needed.
+    /// - Throws: ``RequestParseError`` when the bytes are not a request.
+    mutating func next(_ buffer: inout ByteBuffer) throws(RequestParseError) -> ViewerRequestPart? {
         switch state {
         case .head(let resume):
             if resume == 0 { Self.skipEmptyLines(&buffer) }
@@ -48,44 +49,33 @@ struct HTTP1RequestDecoder: ByteToMessageDecoder {
                 }
                 return (try parser.parse(bytes, end: end), end)
             }
-            guard let (parsed, length) = found else { return .needMoreData }
+            guard let (parsed, length) = found else { return nil }
             buffer.moveReaderIndex(forwardBy: length)
-            context.fireChannelRead(wrapInboundOut(.head(parsed.head)))
             switch parsed.framing {
-            case .none: endRequest(context: context)
+            case .none: state = .ending
             case .length(let length): state = .body(remaining: length)
             case .chunked: state = .chunked(ChunkedBodyReader())
             }
-            return .continue
+            return .head(parsed.head)
         case .body(let remaining):
-            guard buffer.readableBytes > 0 else { return .needMoreData }
+            guard buffer.readableBytes > 0 else { return nil }
             let piece = buffer.readSlice(length: min(remaining, buffer.readableBytes))!
-            state = .body(remaining: remaining - piece.readableBytes)
-            context.fireChannelRead(wrapInboundOut(.body(piece)))
-            if remaining == piece.readableBytes { endRequest(context: context) }
-            return .continue
+            state = remaining == piece.readableBytes ? .ending : .body(remaining: remaining - piece.readableBytes)
+            return .body(piece)
         case .chunked(var reader):
             let output = try reader.read(&buffer)
             state = .chunked(reader)
             switch output {
-            case .needMoreData: return .needMoreData
-            case .data(let piece): context.fireChannelRead(wrapInboundOut(.body(piece)))
-            case .end: endRequest(context: context)
+            case .needMoreData: return nil
+            case .data(let piece): return .body(piece)
+            case .end:
+                state = .head(resume: 0)
+                return .end
             }
-            return .continue
+        case .ending:
+            state = .head(resume: 0)
+            return .end
         }
-    }
-
-    /// At the end of the input, a request cut short is dropped: there is no one to answer.
-    mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
-        if buffer.readableBytes > 0, try decode(context: context, buffer: &buffer) == .continue { return .continue }
-        buffer.moveReaderIndex(to: buffer.writerIndex)
-        return .needMoreData
-    }
-
-    private mutating func endRequest(context: ChannelHandlerContext) {
-        state = .head(resume: 0)
-        context.fireChannelRead(wrapInboundOut(.end))
     }
 
     /// RFC 9112 §2.2: empty lines before a request line are ignored (some clients send a CR LF

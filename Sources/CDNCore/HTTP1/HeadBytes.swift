@@ -132,6 +132,9 @@ enum HeadBytes {
 
     /// The bytes as text (invalid UTF-8 becomes U+FFFD).
     static func string(_ range: Range<Int>, in bytes: UnsafeRawBufferPointer) -> String {
-        String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+        guard !range.isEmpty, let base = bytes.baseAddress else { return "" }
+        // As typed bytes: through the raw buffer, a generic path looked up type metadata per call.
+        let typed = UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self) + range.lowerBound, count: range.count)
+        return String(decoding: typed, as: UTF8.self)
     }
 }

@@ -65,7 +65,7 @@ struct ViewerPipeline: Sendable {
 
     private func addHTTP1(_ channel: any Channel, scheme: ViewerConnectionHandler.Scheme) throws {
         let operations = channel.pipeline.syncOperations
-        try operations.addHandler(ByteToMessageHandler(HTTP1RequestDecoder(scheme: scheme.rawValue)))
+        try operations.addHandler(HTTP1RequestReader(scheme: scheme.rawValue))
         try operations.addHandler(IdleStateHandler(readTimeout: idle))
         try operations.addHandler(connectionHandler(for: channel, framing: .http1, scheme: scheme))
     }

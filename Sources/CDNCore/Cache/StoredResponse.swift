@@ -5,27 +5,91 @@ import NIOCore
 /// whole body, plus the age it already had when it arrived (a hub's `Age`). On its way through
 /// a node it also carries its ``ResponseTrace``, which the cache does not keep.
 public struct StoredResponse: Sendable {
+    /// The fields live in one shared box, copied only when a copy is changed: a hit hands the
+    /// same object from the cache to the viewer through several values, and copying a dozen
+    /// references at each step was a tenth of a hit's reference counting.
+    private final class Storage: @unchecked Sendable {
+        // Changed only while uniquely referenced (see `mutate`), so never while shared.
+        var status: HTTPResponse.Status
+        var headers: HTTPFields
+        var body: ByteBuffer
+        var initialAge: Duration
+        var trace = ResponseTrace()
+        var prepared: PreparedFields?
+
+        init(status: HTTPResponse.Status, headers: HTTPFields, body: ByteBuffer, initialAge: Duration) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+            self.initialAge = initialAge
+        }
+
+        func copy() -> Storage {
+            let copy = Storage(status: status, headers: headers, body: body, initialAge: initialAge)
+            copy.trace = trace
+            copy.prepared = prepared
+            return copy
+        }
+    }
+
+    private var storage: Storage
+
+    private mutating func mutate(_ change: (Storage) -> Void) {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        change(storage)
+    }
+
     /// The status.
-    public var status: HTTPResponse.Status
+    public var status: HTTPResponse.Status {
+        get { storage.status }
+        set { mutate { $0.status = newValue } }
+    }
     /// The header fields, as the upstream sent them. Any change to them drops ``prepared``,
     /// which would no longer match.
-    public var headers: HTTPFields { didSet { prepared = nil } }
+    public var headers: HTTPFields {
+        get { storage.headers }
+        set {
+            mutate {
+                $0.headers = newValue
+                $0.prepared = nil
+            }
+        }
+        // In place, so that changing one field does not copy them all.
+        _modify {
+            if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+            yield &storage.headers
+            storage.prepared = nil
+        }
+    }
     /// The body.
-    public var body: ByteBuffer
+    public var body: ByteBuffer {
+        get { storage.body }
+        set { mutate { $0.body = newValue } }
+    }
     /// How old it was when it arrived, from the upstream's `Age`.
-    public var initialAge: Duration
+    public var initialAge: Duration {
+        get { storage.initialAge }
+        set { mutate { $0.initialAge = newValue } }
+    }
     /// What the node learned about it on the way (empty on a cache hit).
-    public var trace = ResponseTrace()
+    public var trace: ResponseTrace {
+        get { storage.trace }
+        set { mutate { $0.trace = newValue } }
+        _modify {
+            if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+            yield &storage.trace
+        }
+    }
     /// The fields its viewers get, chosen and encoded once when a cache stored it, so a hit
     /// neither copies nor encodes them field by field.
-    public var prepared: PreparedFields?
+    public var prepared: PreparedFields? {
+        get { storage.prepared }
+        set { mutate { $0.prepared = newValue } }
+    }
 
     /// Creates a stored response.
     public init(status: HTTPResponse.Status, headers: HTTPFields, body: ByteBuffer, initialAge: Duration = .zero) {
-        self.status = status
-        self.headers = headers
-        self.body = body
-        self.initialAge = initialAge
+        storage = Storage(status: status, headers: headers, body: body, initialAge: initialAge)
     }
 
     /// The response as a cache keeps it: without its trace.

@@ -57,7 +57,7 @@ extension EdgeResponder {
         added.append(exchange.viewerSpeaksHTTP2 ? viaHTTP2Field : viaField)
         added.append(result.xCacheField)
         added.append(popField)
-        added.append(.amzCfID, exchange.requestID)
+        added.append(.amzCfID, generated: exchange.requestID)
         added.append(.edgesimConfigEpoch, exchange.epoch)
         if !exchange.trace.functionsRun.isEmpty {
             var seen = Set<FunctionRef>()

@@ -87,6 +87,9 @@ public struct AddedFields: Sendable {
     public mutating func append(_ field: HTTPField) { entries.append(Entry(name: field.name, value: .checked(field.value))) }
     /// Adds a field.
     public mutating func append(_ name: HTTPField.Name, _ value: String) { entries.append(Entry(name: name, value: .text(value))) }
+    /// Adds a field whose value the node made from bytes a value may hold (an id it generated),
+    /// so it is written without checking them again.
+    public mutating func append(_ name: HTTPField.Name, generated value: String) { entries.append(Entry(name: name, value: .checked(value))) }
     /// Adds a field whose value is a number.
     public mutating func append(_ name: HTTPField.Name, _ value: Int) { entries.append(Entry(name: name, value: .integer(value))) }
     /// Adds a `Server-Timing`-style field, written from its metrics when the head is.

@@ -19,6 +19,24 @@ import Testing
         var keepAlive: Bool
         var body: [UInt8]
 
+        init(method: String, authority: String?, path: String, fields: [String], version: String, keepAlive: Bool, body: [UInt8]) {
+            (self.method, self.authority, self.path, self.fields) = (method, authority, path, fields)
+            (self.version, self.keepAlive, self.body) = (version, keepAlive, body)
+        }
+
+        /// A head as read, its body still to come.
+        init(_ request: HTTPRequest, version: HTTPVersion, keepAlive: Bool) {
+            self.init(
+                method: request.method.rawValue,
+                authority: request.authority,
+                path: request.path ?? "",
+                fields: request.headerFields.map { "\($0.name.rawName): \($0.value)" },
+                version: "\(version.major).\(version.minor)",
+                keepAlive: keepAlive,
+                body: []
+            )
+        }
+
         var description: String { "\(method) \(path) HTTP/\(version) host=\(authority ?? "-") keepAlive=\(keepAlive) \(fields) body=\(body.count)" }
     }
 
@@ -37,17 +55,7 @@ import Testing
             offset = end
             while let part = try channel.readInbound(as: ViewerRequestPart.self) {
                 switch part {
-                case .head(let head):
-                    let request = head.request
-                    current = Read(
-                        method: request.method.rawValue,
-                        authority: request.authority,
-                        path: request.path ?? "",
-                        fields: request.headerFields.map { "\($0.name.rawName): \($0.value)" },
-                        version: "\(head.version.major).\(head.version.minor)",
-                        keepAlive: head.keepAlive,
-                        body: []
-                    )
+                case .head(let head): current = Read(head.request, version: head.version, keepAlive: head.keepAlive)
                 case .body(let bytes): current?.body += Array(bytes.readableBytesView)
                 case .end:
                     if let done = current { reads.append(done) }
@@ -69,16 +77,7 @@ import Testing
         while let part = try? channel.readInbound(as: HTTPServerRequestPart.self) {
             switch part {
             case .head(let head):
-                let request = try HTTP2RequestAdapter.request(from: head, scheme: "http")
-                current = Read(
-                    method: request.method.rawValue,
-                    authority: request.authority,
-                    path: request.path ?? "",
-                    fields: request.headerFields.map { "\($0.name.rawName): \($0.value)" },
-                    version: "\(head.version.major).\(head.version.minor)",
-                    keepAlive: head.isKeepAlive,
-                    body: []
-                )
+                current = Read(try HTTP2RequestAdapter.request(from: head, scheme: "http"), version: head.version, keepAlive: head.isKeepAlive)
             case .body(let bytes): current?.body += Array(bytes.readableBytesView)
             case .end:
                 if let done = current { reads.append(done) }

@@ -1,4 +1,5 @@
 import NIOCore
+import Topology
 
 /// Reads a chunked body (RFC 9112 §7.1) as its bytes arrive: each chunk's data is handed on as
 /// it comes, chunk extensions are skipped, and the trailer section is read and dropped (CloudFront
@@ -88,16 +89,12 @@ struct ChunkedBodyReader {
         var digits = 0
         for index in line {
             let byte = bytes[index]
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            case HeadBytes.semicolon, HeadBytes.space, HeadBytes.tab:
-                // An extension (or the space before one): skipped.
-                guard digits > 0 else { throw malformed(line, bytes) }
+            guard let digit = byte.hexDigitValue else {
+                // An extension (or the space before one) is skipped; anything else is malformed.
+                guard digits > 0, byte == HeadBytes.semicolon || byte == HeadBytes.space || byte == HeadBytes.tab else {
+                    throw malformed(line, bytes)
+                }
                 return size
-            default: throw malformed(line, bytes)
             }
             digits += 1
             guard digits <= 15 else { throw RequestParseError(code: .framing, message: "a chunk size has more than 15 hex digits") }

@@ -1,3 +1,5 @@
+import Topology
+
 /// A JSON value, as a function's result is read: typed, so the validator asks for a string or
 /// a number where Foundation's `JSONSerialization` gave `Any` to cast, and read in one pass over
 /// the bytes (`JSONSerialization` was half of validating a result).
@@ -225,14 +227,7 @@ private struct JSONReader {
         guard bytes.count - at >= 4 else { return nil }
         var value: UInt32 = 0
         for _ in 0..<4 {
-            let byte = bytes[at]
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: return nil
-            }
+            guard let digit = bytes[at].hexDigitValue else { return nil }
             value = value << 4 | UInt32(digit)
             at += 1
         }

@@ -9,7 +9,7 @@ public struct StoredResponse: Sendable {
     /// same object from the cache to the viewer through several values, and copying a dozen
     /// references at each step was a tenth of a hit's reference counting.
     private final class Storage: @unchecked Sendable {
-        // Changed only while uniquely referenced (see `mutate`), so never while shared.
+        // Changed only while uniquely referenced (see `unique()`), so never while shared.
         var status: HTTPResponse.Status
         var headers: HTTPFields
         var body: ByteBuffer
@@ -34,57 +34,57 @@ public struct StoredResponse: Sendable {
 
     private var storage: Storage
 
-    private mutating func mutate(_ change: (Storage) -> Void) {
+    /// The box, made this value's own before a change.
+    private mutating func unique() -> Storage {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
-        change(storage)
+        return storage
     }
 
     /// The status.
     public var status: HTTPResponse.Status {
         get { storage.status }
-        set { mutate { $0.status = newValue } }
+        set { unique().status = newValue }
     }
     /// The header fields, as the upstream sent them. Any change to them drops ``prepared``,
     /// which would no longer match.
     public var headers: HTTPFields {
         get { storage.headers }
         set {
-            mutate {
-                $0.headers = newValue
-                $0.prepared = nil
-            }
+            let own = unique()
+            own.headers = newValue
+            own.prepared = nil
         }
         // In place, so that changing one field does not copy them all.
         _modify {
-            if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
-            yield &storage.headers
-            storage.prepared = nil
+            let own = unique()
+            yield &own.headers
+            own.prepared = nil
         }
     }
     /// The body.
     public var body: ByteBuffer {
         get { storage.body }
-        set { mutate { $0.body = newValue } }
+        set { unique().body = newValue }
     }
     /// How old it was when it arrived, from the upstream's `Age`.
     public var initialAge: Duration {
         get { storage.initialAge }
-        set { mutate { $0.initialAge = newValue } }
+        set { unique().initialAge = newValue }
     }
     /// What the node learned about it on the way (empty on a cache hit).
     public var trace: ResponseTrace {
         get { storage.trace }
-        set { mutate { $0.trace = newValue } }
+        set { unique().trace = newValue }
         _modify {
-            if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
-            yield &storage.trace
+            let own = unique()
+            yield &own.trace
         }
     }
     /// The fields its viewers get, chosen and encoded once when a cache stored it, so a hit
     /// neither copies nor encodes them field by field.
     public var prepared: PreparedFields? {
         get { storage.prepared }
-        set { mutate { $0.prepared = newValue } }
+        set { unique().prepared = newValue }
     }
 
     /// Creates a stored response.

@@ -102,10 +102,7 @@ enum HeadBytes {
     /// A field value's bytes are visible characters, spaces, tabs or obs-text (RFC 9110 §5.5):
     /// no control characters, which would let a value smuggle a line break or a NUL onward.
     static func isFieldValue(_ range: Range<Int>, in bytes: UnsafeRawBufferPointer) -> Bool {
-        for index in range {
-            let byte = bytes[index]
-            if byte < space && byte != tab || byte == 0x7F { return false }
-        }
+        for index in range where !AddedFields.isLegal(bytes[index]) { return false }
         return true
     }
 

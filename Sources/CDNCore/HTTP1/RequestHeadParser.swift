@@ -157,7 +157,7 @@ struct RequestHeadParser {
         }
         var last: Range<Int>?
         HeadBytes.forEachElement(of: transferCoding, in: bytes) { last = $0 }
-        guard let last, HeadBytes.equals(HeadBytes.trimmed(last, in: bytes), in: bytes, lowercase: "chunked") else {
+        guard let last, HeadBytes.equals(last, in: bytes, lowercase: "chunked") else {
             throw RequestParseError(
                 code: .framing,
                 message:

@@ -28,12 +28,6 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         case http2
     }
 
-    /// What the viewer connected with: the request's scheme.
-    enum Scheme: String {
-        case http
-        case https
-    }
-
     private enum Phase {
         /// Waiting for a request head.
         case idle
@@ -51,7 +45,6 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private let executor: EventLoopTaskExecutor?
     private let serverName: String
     private let framing: Framing
-    private let scheme: Scheme
     private let logger: Logger
     private var phase = Phase.idle
     /// The request being gathered, while ``phase`` is `.receiving`. It is kept apart from the
@@ -72,14 +65,12 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         executor: EventLoopTaskExecutor?,
         serverName: String,
         framing: Framing = .http1,
-        scheme: Scheme = .http,
         logger: Logger
     ) {
         self.responder = responder
         self.executor = executor
         self.serverName = serverName
         self.framing = framing
-        self.scheme = scheme
         self.logger = logger
     }
 

@@ -8,7 +8,7 @@ import NIOTLS
 
 /// How a viewer connection's pipeline is put together, plain or over TLS:
 ///
-/// - plain: link shaper → HTTP/1.1 parser (the edge's own, ``HTTP1RequestDecoder``) → idle timer → ``ViewerConnectionHandler``;
+/// - plain: link shaper → HTTP/1.1 parser (the edge's own, ``HTTP1RequestReader``) → idle timer → ``ViewerConnectionHandler``;
 /// - TLS: link shaper → handshake timer → SNI (picks the distribution's certificate) → TLS →
 ///   ALPN → either the HTTP/1.1 stages above, or HTTP/2 with one ``ViewerConnectionHandler``
 ///   per stream.
@@ -63,11 +63,17 @@ struct ViewerPipeline: Sendable {
         if !link.isNeutral { try channel.pipeline.syncOperations.addHandler(LinkShaperHandler(shape: link, seed: connections.next())) }
     }
 
-    private func addHTTP1(_ channel: any Channel, scheme: ViewerConnectionHandler.Scheme) throws {
+    /// What a viewer's HTTP/1.1 connection speaks under: its requests' `:scheme`.
+    private enum Scheme: String {
+        case http
+        case https
+    }
+
+    private func addHTTP1(_ channel: any Channel, scheme: Scheme) throws {
         let operations = channel.pipeline.syncOperations
         try operations.addHandler(HTTP1RequestReader(scheme: scheme.rawValue))
         try operations.addHandler(IdleStateHandler(readTimeout: idle))
-        try operations.addHandler(connectionHandler(for: channel, framing: .http1, scheme: scheme))
+        try operations.addHandler(connectionHandler(for: channel, framing: .http1))
     }
 
     /// HTTP/2: each stream is a child channel that reads and writes HTTP/1-style parts.
@@ -82,22 +88,17 @@ struct ViewerPipeline: Sendable {
                 let operations = stream.pipeline.syncOperations
                 try operations.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
                 try operations.addHandler(HTTP2RequestAdapter())
-                try operations.addHandler(connectionHandler(for: stream, framing: .http2, scheme: .https))
+                try operations.addHandler(connectionHandler(for: stream, framing: .http2))
             }
         }
     }
 
-    private func connectionHandler(
-        for channel: any Channel,
-        framing: ViewerConnectionHandler.Framing,
-        scheme: ViewerConnectionHandler.Scheme
-    ) -> ViewerConnectionHandler {
+    private func connectionHandler(for channel: any Channel, framing: ViewerConnectionHandler.Framing) -> ViewerConnectionHandler {
         ViewerConnectionHandler(
             responder: responder,
             executor: executors.executor(for: channel.eventLoop),
             serverName: serverName,
             framing: framing,
-            scheme: scheme,
             logger: logger
         )
     }

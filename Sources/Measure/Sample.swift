@@ -102,9 +102,17 @@ public struct StageTimes: Sendable, Codable, Equatable {
     /// The sum of every stage.
     public var total: Double { Self.labels.reduce(0) { $0 + self[keyPath: $1.1] } }
 
-    /// Adds another request's times (for means).
+    /// Adds another request's times (for means), field by field: once per sample, the walk
+    /// through ``labels``' key paths took 3% of a measuring client's CPU.
     mutating func add(_ other: StageTimes) {
-        for (_, stage) in Self.labels { self[keyPath: stage] += other[keyPath: stage] }
+        viewerLink += other.viewerLink
+        edge += other.edge
+        viewerRequest += other.viewerRequest
+        originRequest += other.originRequest
+        originResponse += other.originResponse
+        viewerResponse += other.viewerResponse
+        hub += other.hub
+        origin += other.origin
     }
 
     /// Every stage divided by a count.

@@ -42,16 +42,16 @@ import Testing
 
     /// Feeds `input` to the edge's parser in pieces of `piece` bytes.
     /// - Returns: The requests read, and the error that stopped it, if one did.
-    static func parse(_ input: [UInt8], piece: Int = .max, scheme: String = "http") throws -> (reads: [Read], error: RequestParseError?) {
+    static func parse(_ input: [UInt8], piece: Int = .max, scheme: String = "http") throws -> (reads: [Read], error: HTTP1ParseError?) {
         let channel = EmbeddedChannel(handler: HTTP1RequestReader(scheme: scheme))
         defer { _ = try? channel.finish() }
         var reads: [Read] = []
         var current: Read?
-        var error: RequestParseError?
+        var error: HTTP1ParseError?
         var offset = 0
         while offset < input.count, error == nil {
             let end = min(input.count, offset + piece)
-            do { try channel.writeInbound(ByteBuffer(bytes: input[offset..<end])) } catch let caught as RequestParseError { error = caught }
+            do { try channel.writeInbound(ByteBuffer(bytes: input[offset..<end])) } catch let caught as HTTP1ParseError { error = caught }
             offset = end
             while let part = try channel.readInbound(as: ViewerRequestPart.self) {
                 switch part {
@@ -224,22 +224,11 @@ import Testing
                     let value = (0..<Int.random(in: 0...20, using: &random)).map { _ in valueBytes.randomElement(using: &random)! }
                     head += "\(name):\(Bool.random(using: &random) ? " " : "")\(String(decoding: value, as: UTF8.self))\r\n"
                 }
-                let body = (0..<Int.random(in: 0...40, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
                 var bodyBytes: [UInt8] = []
-                if !body.isEmpty || Bool.random(using: &random) {
-                    if Bool.random(using: &random) {
-                        head += "Content-Length: \(body.count)\r\n"
-                        bodyBytes = body
-                    } else {
-                        head += "Transfer-Encoding: chunked\r\n"
-                        var rest = body[...]
-                        while !rest.isEmpty {
-                            let size = Int.random(in: 1...rest.count, using: &random)
-                            bodyBytes += Array(String(size, radix: 16).utf8) + [13, 10] + rest.prefix(size) + [13, 10]
-                            rest = rest.dropFirst(size)
-                        }
-                        bodyBytes += Array("0\r\n\r\n".utf8)
-                    }
+                if Int.random(in: 0..<4, using: &random) > 0 {  // most with a body, some without framing
+                    let generated = GeneratedBody.make(using: &random)
+                    head += generated.field
+                    bodyBytes = generated.bytes
                 }
                 text += Array((head + "\r\n").utf8) + bodyBytes
                 count += 1

@@ -27,12 +27,12 @@ struct ChunkedBodyReader {
     private var step = Step.size
 
     /// Reads from `buffer` until it has data to hand on, the body has ended, or more bytes are needed.
-    /// - Throws: ``RequestParseError`` when the chunking is malformed.
-    mutating func read(_ buffer: inout ByteBuffer) throws(RequestParseError) -> Output {
+    /// - Throws: ``HTTP1ParseError`` when the chunking is malformed.
+    mutating func read(_ buffer: inout ByteBuffer) throws(HTTP1ParseError) -> Output {
         while true {
             switch step {
             case .size:
-                guard let size = try Self.line(&buffer, { (line, bytes) throws(RequestParseError) in try Self.chunkSize(line, bytes) }) else {
+                guard let size = try Self.line(&buffer, { (line, bytes) throws(HTTP1ParseError) in try Self.chunkSize(line, bytes) }) else {
                     return .needMoreData
                 }
                 step = size == 0 ? .trailers(read: 0) : .data(remaining: size)
@@ -43,7 +43,7 @@ struct ChunkedBodyReader {
                 return .data(piece)
             case .dataEnd:
                 guard let empty = try Self.line(&buffer, { line, _ in line.isEmpty }) else { return .needMoreData }
-                guard empty else { throw RequestParseError(code: .framing, message: "a chunk's data is longer than its size says") }
+                guard empty else { throw HTTP1ParseError(code: .framing, message: "a chunk's data is longer than its size says") }
                 step = .size
             case .trailers(let read):
                 guard let length = try Self.line(&buffer, { line, _ in line.count }) else { return .needMoreData }
@@ -52,7 +52,7 @@ struct ChunkedBodyReader {
                     return .end
                 }
                 guard read + length <= Self.maximumTrailers else {
-                    throw RequestParseError(
+                    throw HTTP1ParseError(
                         code: .tooLarge,
                         message: "the chunked body's trailer section is longer than \(Self.maximumTrailers) bytes"
                     )
@@ -65,9 +65,9 @@ struct ChunkedBodyReader {
     /// Reads one line (without its CR LF) and hands it to `body`; `nil` while it has not all arrived.
     private static func line<Value>(
         _ buffer: inout ByteBuffer,
-        _ body: (Range<Int>, UnsafeRawBufferPointer) throws(RequestParseError) -> Value
-    ) throws(RequestParseError) -> Value? {
-        let found: (Value, Int)?? = try buffer.withUnsafeReadableBytes { bytes throws(RequestParseError) -> (Value, Int)?? in
+        _ body: (Range<Int>, UnsafeRawBufferPointer) throws(HTTP1ParseError) -> Value
+    ) throws(HTTP1ParseError) -> Value? {
+        let found: (Value, Int)?? = try buffer.withUnsafeReadableBytes { bytes throws(HTTP1ParseError) -> (Value, Int)?? in
             guard let newline = HeadBytes.index(of: HeadBytes.lf, in: bytes, from: 0) else {
                 return bytes.count > maximumLine ? .some(nil) : nil
             }
@@ -76,7 +76,7 @@ struct ChunkedBodyReader {
         }
         switch found {
         case .none: return nil
-        case .some(.none): throw RequestParseError(code: .tooLarge, message: "a line of the chunked body is longer than \(maximumLine) bytes")
+        case .some(.none): throw HTTP1ParseError(code: .tooLarge, message: "a line of the chunked body is longer than \(maximumLine) bytes")
         case .some(.some(let (value, consumed))):
             buffer.moveReaderIndex(forwardBy: consumed)
             return value
@@ -84,7 +84,7 @@ struct ChunkedBodyReader {
     }
 
     /// `1*HEXDIG [ chunk-ext ]`.
-    private static func chunkSize(_ line: Range<Int>, _ bytes: UnsafeRawBufferPointer) throws(RequestParseError) -> Int {
+    private static func chunkSize(_ line: Range<Int>, _ bytes: UnsafeRawBufferPointer) throws(HTTP1ParseError) -> Int {
         var size = 0
         var digits = 0
         for index in line {
@@ -97,14 +97,14 @@ struct ChunkedBodyReader {
                 return size
             }
             digits += 1
-            guard digits <= 15 else { throw RequestParseError(code: .framing, message: "a chunk size has more than 15 hex digits") }
+            guard digits <= 15 else { throw HTTP1ParseError(code: .framing, message: "a chunk size has more than 15 hex digits") }
             size = size << 4 | Int(digit)
         }
         guard digits > 0 else { throw malformed(line, bytes) }
         return size
     }
 
-    private static func malformed(_ line: Range<Int>, _ bytes: UnsafeRawBufferPointer) -> RequestParseError {
-        RequestParseError(code: .framing, message: "'\(HeadBytes.string(line, in: bytes).prefix(40))' is not a chunk size")
+    private static func malformed(_ line: Range<Int>, _ bytes: UnsafeRawBufferPointer) -> HTTP1ParseError {
+        HTTP1ParseError(code: .framing, message: "'\(HeadBytes.string(line, in: bytes).prefix(40))' is not a chunk size")
     }
 }

@@ -60,6 +60,30 @@ enum HeadBytes {
         }
     }
 
+    /// A field line's name and its value without the spaces around it (RFC 9112 §5).
+    /// - Throws: ``HTTP1ParseError`` for a line folded onto the one before it (obsolete line
+    ///   folding, which two parsers may read differently) or one without a colon.
+    static func field(_ line: Range<Int>, in bytes: UnsafeRawBufferPointer) throws(HTTP1ParseError) -> (name: Range<Int>, value: Range<Int>) {
+        let first = bytes[line.lowerBound]
+        if first == space || first == tab {
+            throw HTTP1ParseError(code: .fieldLine, message: "a header field line is folded onto the one before it (obsolete line folding)")
+        }
+        guard let colon = index(of: HeadBytes.colon, in: bytes, from: line.lowerBound), colon < line.upperBound else {
+            throw HTTP1ParseError(code: .fieldLine, message: "the header line '\(string(line, in: bytes).prefix(80))' has no colon")
+        }
+        return (line.lowerBound..<colon, trimmed(colon + 1..<line.upperBound, in: bytes))
+    }
+
+    /// What a `Connection` value asks: `close`, and (what HTTP/1.0 needs to stay open) `keep-alive`.
+    static func connectionOptions(_ value: Range<Int>, in bytes: UnsafeRawBufferPointer) -> (close: Bool, keepAlive: Bool) {
+        var options = (close: false, keepAlive: false)
+        forEachElement(of: value, in: bytes) { option in
+            if equals(option, in: bytes, lowercase: "close") { options.close = true }
+            if equals(option, in: bytes, lowercase: "keep-alive") { options.keepAlive = true }
+        }
+        return options
+    }
+
     /// The range without the spaces and tabs at either end (a field value's OWS).
     static func trimmed(_ range: Range<Int>, in bytes: UnsafeRawBufferPointer) -> Range<Int> {
         var lower = range.lowerBound
@@ -125,6 +149,36 @@ enum HeadBytes {
             value = value * 10 + Int(digit)
         }
         return value
+    }
+
+    /// A `Content-Length` value (a list of equal values counts as one), which must agree with
+    /// any before it.
+    static func contentLength(_ value: Range<Int>, in bytes: UnsafeRawBufferPointer, before: Int?) throws(HTTP1ParseError) -> Int {
+        var length = before
+        var valid = true
+        HeadBytes.forEachElement(of: value, in: bytes) { element in
+            guard let parsed = HeadBytes.decimal(element, in: bytes), length == nil || length == parsed else {
+                valid = false
+                return
+            }
+            length = parsed
+        }
+        guard valid, let length else {
+            throw HTTP1ParseError(code: .framing, message: "Content-Length '\(HeadBytes.string(value, in: bytes).prefix(40))' is not one length")
+        }
+        return length
+    }
+
+    /// Whether the bytes spell `other`, ignoring the case of ASCII letters.
+    static func equals(_ range: Range<Int>, in bytes: UnsafeRawBufferPointer, ignoringCase other: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard range.count == other.count else { return false }
+        for offset in 0..<range.count {
+            let (byte, wanted) = (bytes[range.lowerBound + offset], other[offset])
+            guard byte != wanted else { continue }
+            let lower = byte | 0x20
+            guard lower == wanted | 0x20, lower >= UInt8(ascii: "a"), lower <= UInt8(ascii: "z") else { return false }
+        }
+        return true
     }
 
     /// The bytes as text (invalid UTF-8 becomes U+FFFD).

@@ -22,10 +22,10 @@ struct RequestHeadParser {
 
     /// Parses the head in `bytes[0..<end]` (`end` is just past its empty line).
     /// - Returns: The head, and how its body is framed.
-    /// - Throws: ``RequestParseError`` naming what is wrong.
-    func parse(_ bytes: UnsafeRawBufferPointer, end: Int) throws(RequestParseError) -> (head: ViewerRequestHead, framing: BodyFraming) {
+    /// - Throws: ``HTTP1ParseError`` naming what is wrong.
+    func parse(_ bytes: UnsafeRawBufferPointer, end: Int) throws(HTTP1ParseError) -> (head: ViewerRequestHead, framing: BodyFraming) {
         var lines = HeadBytes.Lines(bytes, to: end)
-        guard let requestLine = lines.next() else { throw RequestParseError(code: .requestLine, message: "the request has no request line") }
+        guard let requestLine = lines.next() else { throw HTTP1ParseError(code: .requestLine, message: "the request has no request line") }
         let (method, target, version) = try Self.requestLine(requestLine, in: bytes)
 
         var fields = HTTPFields()
@@ -37,17 +37,9 @@ struct RequestHeadParser {
         var keepAliveAsked = false
         var expectsContinue = false
         while let line = lines.next(), !line.isEmpty {
-            let first = bytes[line.lowerBound]
-            if first == HeadBytes.space || first == HeadBytes.tab {
-                throw RequestParseError(code: .fieldLine, message: "a header field line is folded onto the one before it (obsolete line folding)")
-            }
-            guard let colon = HeadBytes.index(of: HeadBytes.colon, in: bytes, from: line.lowerBound), colon < line.upperBound else {
-                throw RequestParseError(code: .fieldLine, message: "the header line '\(HeadBytes.string(line, in: bytes).prefix(80))' has no colon")
-            }
-            let nameBytes = line.lowerBound..<colon
-            let value = HeadBytes.trimmed(colon + 1..<line.upperBound, in: bytes)
+            let (nameBytes, value) = try HeadBytes.field(line, in: bytes)
             guard HeadBytes.isFieldValue(value, in: bytes) else {
-                throw RequestParseError(code: .fieldLine, message: "the value of '\(HeadBytes.string(nameBytes, in: bytes))' has a control character")
+                throw HTTP1ParseError(code: .fieldLine, message: "the value of '\(HeadBytes.string(nameBytes, in: bytes))' has a control character")
             }
             // The few fields that say how to read the request are recognised by their bytes.
             switch nameBytes.count {
@@ -55,14 +47,13 @@ struct RequestHeadParser {
                 authority = HeadBytes.string(value, in: bytes)
                 continue  // the first Host is the authority, not a field
             case 14 where HeadBytes.equals(nameBytes, in: bytes, lowercase: "content-length"):
-                contentLength = try Self.contentLength(value, in: bytes, before: contentLength)
+                contentLength = try HeadBytes.contentLength(value, in: bytes, before: contentLength)
             case 17 where HeadBytes.equals(nameBytes, in: bytes, lowercase: "transfer-encoding"):
                 transferCoding = value
             case 10 where HeadBytes.equals(nameBytes, in: bytes, lowercase: "connection"):
-                HeadBytes.forEachElement(of: value, in: bytes) { option in
-                    if HeadBytes.equals(option, in: bytes, lowercase: "close") { close = true }
-                    if HeadBytes.equals(option, in: bytes, lowercase: "keep-alive") { keepAliveAsked = true }
-                }
+                let options = HeadBytes.connectionOptions(value, in: bytes)
+                close = close || options.close
+                keepAliveAsked = keepAliveAsked || options.keepAlive
             case 6 where HeadBytes.equals(nameBytes, in: bytes, lowercase: "expect"):
                 expectsContinue = HeadBytes.equals(value, in: bytes, lowercase: "100-continue")
             default:
@@ -70,7 +61,7 @@ struct RequestHeadParser {
             }
             let nameText = HeadBytes.string(nameBytes, in: bytes)
             guard let name = HTTPField.Name(nameText) else {
-                throw RequestParseError(code: .fieldLine, message: "'\(nameText.prefix(80))' is not a header field name")
+                throw HTTP1ParseError(code: .fieldLine, message: "'\(nameText.prefix(80))' is not a header field name")
             }
             fields.append(HTTPField(name: name, value: UnsafeRawBufferPointer(rebasing: bytes[value])))
         }
@@ -86,10 +77,10 @@ struct RequestHeadParser {
     private static func requestLine(
         _ line: Range<Int>,
         in bytes: UnsafeRawBufferPointer
-    ) throws(RequestParseError) -> (HTTPRequest.Method, String, HTTPVersion) {
+    ) throws(HTTP1ParseError) -> (HTTPRequest.Method, String, HTTPVersion) {
         // Made only when it is thrown: its text is most of what a well-formed line would cost.
-        func malformed() -> RequestParseError {
-            RequestParseError(
+        func malformed() -> HTTP1ParseError {
+            HTTP1ParseError(
                 code: .requestLine,
                 message: "the request line '\(HeadBytes.string(line, in: bytes).prefix(80))' is not METHOD TARGET HTTP/1.1"
             )
@@ -106,7 +97,7 @@ struct RequestHeadParser {
         let major = bytes[versionBytes.lowerBound + 5] &- UInt8(ascii: "0")
         let minor = bytes[versionBytes.lowerBound + 7] &- UInt8(ascii: "0")
         guard major == 1, minor <= 1 else {
-            throw RequestParseError(
+            throw HTTP1ParseError(
                 code: .version,
                 message: "HTTP/\(HeadBytes.string(versionBytes, in: bytes).dropFirst(5)) is not spoken here (HTTP/1.0 and 1.1 are)"
             )
@@ -115,33 +106,15 @@ struct RequestHeadParser {
     }
 
     /// The method: the common ones by their bytes, any other token checked.
-    private static func method(_ range: Range<Int>, in bytes: UnsafeRawBufferPointer) throws(RequestParseError) -> HTTPRequest.Method {
+    private static func method(_ range: Range<Int>, in bytes: UnsafeRawBufferPointer) throws(HTTP1ParseError) -> HTTPRequest.Method {
         if HeadBytes.matches(range, in: bytes, "GET") { return .get }
         if HeadBytes.matches(range, in: bytes, "HEAD") { return .head }
         if HeadBytes.matches(range, in: bytes, "POST") { return .post }
         let text = HeadBytes.string(range, in: bytes)
         guard let method = HTTPRequest.Method(text) else {
-            throw RequestParseError(code: .requestLine, message: "'\(text.prefix(40))' is not a method")
+            throw HTTP1ParseError(code: .requestLine, message: "'\(text.prefix(40))' is not a method")
         }
         return method
-    }
-
-    /// A `Content-Length` value (a list of equal values counts as one), which must agree with
-    /// any before it.
-    private static func contentLength(_ value: Range<Int>, in bytes: UnsafeRawBufferPointer, before: Int?) throws(RequestParseError) -> Int {
-        var length = before
-        var valid = true
-        HeadBytes.forEachElement(of: value, in: bytes) { element in
-            guard let parsed = HeadBytes.decimal(element, in: bytes), length == nil || length == parsed else {
-                valid = false
-                return
-            }
-            length = parsed
-        }
-        guard valid, let length else {
-            throw RequestParseError(code: .framing, message: "Content-Length '\(HeadBytes.string(value, in: bytes).prefix(40))' is not one length")
-        }
-        return length
     }
 
     /// RFC 9112 §6.3: chunked when the last transfer coding is `chunked`; a request whose body
@@ -150,15 +123,15 @@ struct RequestHeadParser {
         contentLength: Int?,
         transferCoding: Range<Int>?,
         in bytes: UnsafeRawBufferPointer
-    ) throws(RequestParseError) -> BodyFraming {
+    ) throws(HTTP1ParseError) -> BodyFraming {
         guard let transferCoding else { return contentLength.map { $0 > 0 ? .length($0) : .none } ?? .none }
         guard contentLength == nil else {
-            throw RequestParseError(code: .framing, message: "the request has both Transfer-Encoding and Content-Length")
+            throw HTTP1ParseError(code: .framing, message: "the request has both Transfer-Encoding and Content-Length")
         }
         var last: Range<Int>?
         HeadBytes.forEachElement(of: transferCoding, in: bytes) { last = $0 }
         guard let last, HeadBytes.equals(last, in: bytes, lowercase: "chunked") else {
-            throw RequestParseError(
+            throw HTTP1ParseError(
                 code: .framing,
                 message:
                     "Transfer-Encoding '\(HeadBytes.string(transferCoding, in: bytes).prefix(40))' does not end in chunked, so the body's end is unknown"

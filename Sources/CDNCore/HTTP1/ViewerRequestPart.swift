@@ -2,15 +2,24 @@ import HTTPTypes
 import NIOCore
 import NIOHTTP1
 
-/// A viewer's request as the listener reads it: its head once, then its body in pieces as they
-/// arrive, then its end. Over HTTP/1.1 the edge's own parser makes these from the bytes
-/// (``HTTP1RequestDecoder``); on an HTTP/2 stream they are made from the stream codec's parts
-/// (``HTTP2RequestAdapter``).
-enum ViewerRequestPart {
-    case head(ViewerRequestHead)
+/// One part of an HTTP message as it is read: its head once, then its body in pieces as they
+/// arrive, then its end.
+enum HTTP1Part<Head> {
+    case head(Head)
     case body(ByteBuffer)
     case end
+
+    /// Whether it is the message's end.
+    var isEnd: Bool {
+        if case .end = self { return true }
+        return false
+    }
 }
+
+/// A viewer's request as the listener reads it. Over HTTP/1.1 the edge's own parser makes these
+/// from the bytes (``HTTP1RequestDecoder``); on an HTTP/2 stream they are made from the stream
+/// codec's parts (``HTTP2RequestAdapter``).
+typealias ViewerRequestPart = HTTP1Part<ViewerRequestHead>
 
 /// A request head in swift-http-types' terms, with what the connection needs from it.
 struct ViewerRequestHead {

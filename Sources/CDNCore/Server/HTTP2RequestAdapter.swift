@@ -29,9 +29,9 @@ final class HTTP2RequestAdapter: ChannelInboundHandler, RemovableChannelHandler 
 
     /// The request head in swift-http-types' terms: the first `Host` is the authority, and an
     /// absolute-form target keeps only its path and query.
-    static func request(from head: HTTPRequestHead, scheme: String) throws(RequestParseError) -> HTTPRequest {
+    static func request(from head: HTTPRequestHead, scheme: String) throws(HTTP1ParseError) -> HTTPRequest {
         guard let method = HTTPRequest.Method(head.method.rawValue) else {
-            throw RequestParseError(code: .requestLine, message: "'\(head.method.rawValue)' is not a method")
+            throw HTTP1ParseError(code: .requestLine, message: "'\(head.method.rawValue)' is not a method")
         }
         var fields = HTTPFields()
         fields.reserveCapacity(head.headers.count)
@@ -42,7 +42,7 @@ final class HTTP2RequestAdapter: ChannelInboundHandler, RemovableChannelHandler 
                 continue
             }
             guard let fieldName = HTTPField.Name(name) else {
-                throw RequestParseError(code: .fieldLine, message: "'\(name)' is not a header field name")
+                throw HTTP1ParseError(code: .fieldLine, message: "'\(name)' is not a header field name")
             }
             fields.append(HTTPField(name: fieldName, value: value))
         }

@@ -248,7 +248,7 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         switch phase {
         case .idle, .receiving:
-            if error is RequestParseError {
+            if error is HTTP1ParseError {
                 refuse(.badRequest, "Bad request: the request could not be parsed (\(error)).", context: context)
             } else {
                 context.close(promise: nil)

@@ -16,8 +16,8 @@ public enum ViewerClient {
     public struct Reply: Sendable {
         /// The status code.
         public var status: Int
-        /// The header fields, in order.
-        public var headers: HTTPHeaders
+        /// The header fields as they arrived, read by name when asked.
+        public var fields: ReceivedFields
         /// The body.
         public var body: ByteBuffer
         /// From starting to connect to the last byte.
@@ -26,7 +26,10 @@ public enum ViewerClient {
         public var timeToFirstByte: Duration
 
         /// The first value of a header field.
-        public func header(_ name: String) -> String? { headers.first(name: name) }
+        public func header(_ name: String) -> String? { fields.first(name) }
+
+        /// Every header field, in order.
+        public var headers: HTTPHeaders { fields.headers }
     }
 
     /// Sends one GET (or another method) from a viewer's address.

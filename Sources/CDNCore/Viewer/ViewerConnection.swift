@@ -146,9 +146,6 @@ public final class ViewerChannel: Sendable {
                         try channel.pipeline.syncOperations.addHandler(try tls.handler())
                         try channel.pipeline.syncOperations.addHandler(HandshakeWatcher(done: handshake))
                     }
-                    // The request's fields are ours, made the same way for every request; checking
-                    // each one's bytes on every write was 6% of a measuring client's CPU.
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
                     try channel.pipeline.syncOperations.addHandler(ViewerExchangeHandler(responseTimeout: deadline))
                 }
             }
@@ -192,10 +189,15 @@ public final class ViewerChannel: Sendable {
         headers: [(String, String)] = [],
         body: ByteBuffer? = nil
     ) async throws -> (reply: ViewerClient.Reply, closing: Bool) {
-        var fields = HTTPHeaders([("Host", hostHeader ?? authority), ("User-Agent", "edgesim-viewer")])
-        fields.add(contentsOf: headers)
-        if let body { fields.add(name: "Content-Length", value: "\(body.readableBytes)") }
-        let head = HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: fields)
+        let request = try ViewerRequestBytes.make(
+            method: method,
+            path: path,
+            host: hostHeader ?? authority,
+            headers: headers,
+            body: body,
+            allocator: channel.allocator
+        )
+        let isHead = method == .HEAD
         let exchange = exchange
         // Timed from this call, not from when the loop runs the write: a new connection's
         // modelled handshake absorbs a late write, so time spent getting to the loop would
@@ -205,7 +207,10 @@ public final class ViewerChannel: Sendable {
         // fails the request: a future's wait does not end on cancellation by itself.
         let channel = channel
         let answer = try await withTaskCancellationHandler {
-            try await channel.eventLoop.flatSubmit { exchange.value.send(head, body: body, calledAt: called) }.get()
+            // A caller on the connection's loop (measure's connections are) writes at once; any
+            // other crosses to the loop.
+            if channel.eventLoop.inEventLoop { return try await exchange.value.send(request, isHead: isHead, calledAt: called).get() }
+            return try await channel.eventLoop.flatSubmit { exchange.value.send(request, isHead: isHead, calledAt: called) }.get()
         } onCancel: {
             channel.close(promise: nil)
         }
@@ -215,107 +220,5 @@ public final class ViewerChannel: Sendable {
     /// Closes the connection.
     public func close() async {
         try? await channel.close()
-    }
-}
-
-/// The viewer's end of one connection, on its event loop: it writes a request in one flush
-/// (written part by part, a server that answers the head at once and closes, as
-/// `Connection: close` asks, could close the channel before the end was written), gathers the
-/// response, and times both where the bytes are. An optional deadline closes the connection
-/// when a response does not end in time: a hung server then costs one failed request, not a
-/// stuck client.
-final class ViewerExchangeHandler: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPClientResponsePart
-    typealias OutboundOut = HTTPClientRequestPart
-
-    /// A response, and whether the server is closing the connection after it.
-    struct Answer: Sendable {
-        var reply: ViewerClient.Reply
-        var closing: Bool
-    }
-
-    private struct Pending {
-        var promise: EventLoopPromise<Answer>
-        var started: NIODeadline
-        var reply = ViewerClient.Reply(status: 0, headers: [:], body: ByteBuffer(), elapsed: .zero, timeToFirstByte: .zero)
-        var closing = false
-        var timer: Scheduled<Void>?
-    }
-
-    private let responseTimeout: TimeAmount?
-    private var pending: Pending?
-    private var context: ChannelHandlerContext?
-    private var closed = false
-
-    init(responseTimeout: TimeAmount?) { self.responseTimeout = responseTimeout }
-
-    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
-
-    /// Sends a request.
-    /// - Parameters:
-    ///   - head: The request head.
-    ///   - body: Its body, if any.
-    ///   - calledAt: When the caller asked: the request's times run from there.
-    func send(_ head: HTTPRequestHead, body: ByteBuffer?, calledAt: NIODeadline) -> EventLoopFuture<Answer> {
-        guard let context, !closed else {
-            return (self.context?.eventLoop ?? MultiThreadedEventLoopGroup.singleton.next()).makeFailedFuture(
-                ViewerClientError(message: "the connection is closed")
-            )
-        }
-        guard pending == nil else { return context.eventLoop.makeFailedFuture(ViewerClientError(message: "a request is already in flight")) }
-        let promise = context.eventLoop.makePromise(of: Answer.self)
-        var request = Pending(promise: promise, started: calledAt)
-        if let responseTimeout {
-            let channel = context.channel
-            request.timer = context.eventLoop.scheduleTask(in: responseTimeout) { channel.close(promise: nil) }
-        }
-        pending = request
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        if let body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        return promise.futureResult
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard var request = pending else { return }
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            request.reply.status = Int(head.status.code)
-            request.reply.headers = head.headers
-            request.reply.timeToFirstByte = Self.duration(since: request.started)
-            request.closing = !head.isKeepAlive
-            pending = request
-        case .body(var buffer):
-            pending = nil  // let the reply's body be uniquely owned while it grows
-            if request.reply.body.readableBytes == 0 { request.reply.body = buffer } else { request.reply.body.writeBuffer(&buffer) }
-            pending = request
-        case .end:
-            pending = nil
-            request.timer?.cancel()
-            request.reply.elapsed = Self.duration(since: request.started)
-            request.promise.succeed(Answer(reply: request.reply, closing: request.closing))
-        }
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        closed = true
-        fail(ViewerClientError(message: "the connection to \(context.remoteAddress?.description ?? "the edge") closed before the response ended"))
-        context.fireChannelInactive()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        fail(error)
-        context.close(promise: nil)
-    }
-
-    private func fail(_ error: any Error) {
-        guard let request = pending else { return }
-        pending = nil
-        request.timer?.cancel()
-        request.promise.fail(error)
-    }
-
-    private static func duration(since start: NIODeadline) -> Duration {
-        .nanoseconds((NIODeadline.now() - start).nanoseconds)
     }
 }

@@ -1,10 +1,12 @@
-/// Why a request's bytes are not an HTTP/1.1 request the edge can read. The viewer gets a 400
-/// whose text is this description, and the connection closes.
-struct RequestParseError: Error, CustomStringConvertible, Equatable {
+/// Why bytes are not an HTTP/1.1 message that can be read. A viewer whose request it is gets a
+/// 400 whose text is this description, and the connection closes; a viewer's client that reads
+/// such a response fails the request with it.
+struct HTTP1ParseError: Error, CustomStringConvertible, Equatable {
     /// What kind of fault it is.
     struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Kind: String {
             case requestLine = "request line"
+            case statusLine = "status line"
             case version
             case fieldLine = "field line"
             case framing
@@ -14,6 +16,8 @@ struct RequestParseError: Error, CustomStringConvertible, Equatable {
         private let kind: Kind
         /// The request line is not `METHOD TARGET HTTP/1.x`.
         static let requestLine = Code(kind: .requestLine)
+        /// The status line is not `HTTP/1.x CODE REASON`.
+        static let statusLine = Code(kind: .statusLine)
         /// The version is not one an HTTP/1 listener speaks.
         static let version = Code(kind: .version)
         /// A header field line is malformed.

@@ -73,6 +73,29 @@ import Testing
         #expect(pool.alive == 3 && pool.idleCount == 0)
     }
 
+    /// Waiters 1 and 3 wait on loop "a", 2 and 4 on loop "b"; workers are named for their loop.
+    @Test func aWorkerCheckedInGoesToAWaiterOnItsLoopButNoneIsPassedOverTooOften() {
+        var pool = State(maximumConcurrency: 1, maximumQueue: 8)
+        _ = pool.checkout(isGone: alive)
+        for waiter in 1...4 {
+            #expect(pool.checkout(isGone: alive) == .wait)
+            pool.enqueue(waiter)
+        }
+        let onLoop: (Int, String) -> Bool = { waiter, worker in (waiter % 2 == 1 ? "a" : "b") == worker.prefix(1) }
+        // A "b" worker skips waiter 1 for waiter 2; then 1 is first again and takes an "a" one.
+        #expect(pool.checkin("b", gone: false, at: start, prefers: onLoop) == .hand("b", to: 2))
+        #expect(pool.checkin("a", gone: false, at: start, prefers: onLoop) == .hand("a", to: 1))
+        // Waiter 3 is passed over twice for "b" waiters (4, then 6), then gets a "b" worker itself.
+        pool.enqueue(6)
+        pool.enqueue(8)
+        #expect(pool.checkin("b", gone: false, at: start, prefers: onLoop) == .hand("b", to: 4))
+        #expect(pool.checkin("b", gone: false, at: start, prefers: onLoop) == .hand("b", to: 6))
+        #expect(pool.checkin("b", gone: false, at: start, prefers: onLoop) == .hand("b", to: 3))
+        // With no waiter preferring it, the first takes it.
+        #expect(pool.checkin("c", gone: false, at: start, prefers: onLoop) == .hand("c", to: 8))
+        #expect(pool.waitingCount == 0)
+    }
+
     @Test func reapingRetiresOnlyWorkersIdleLongerThanTheLimit() {
         var pool = State(maximumConcurrency: 3, maximumQueue: 0)
         for _ in 0..<3 { _ = pool.checkout(isGone: alive) }

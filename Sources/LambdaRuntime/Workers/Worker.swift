@@ -83,6 +83,12 @@ final class Worker: Sendable {
     /// crosses no thread on the edge's side.
     var isOnCurrentLoop: Bool { eventLoop.inEventLoop }
 
+    /// Whether this worker's pipes are on the loop `loop` names.
+    func isOn(_ loop: ObjectIdentifier?) -> Bool { loop == ObjectIdentifier(eventLoop) }
+
+    /// The loop the caller runs on, named for comparing; `nil` off every loop.
+    static var currentLoop: ObjectIdentifier? { MultiThreadedEventLoopGroup.currentEventLoop.map { ObjectIdentifier($0) } }
+
     /// Kills the process at once (a timeout, too much memory, or an idle reap). The worker is
     /// gone from this moment: the pool must not hand it another invocation while it dies.
     func kill() {

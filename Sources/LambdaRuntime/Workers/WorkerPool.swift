@@ -1,4 +1,6 @@
 import Foundation
+import NIOCore
+import NIOPosix
 import Topology
 
 /// The warm workers of one function version at one edge, with bounded concurrency.
@@ -27,7 +29,7 @@ public actor WorkerPool {
     /// The modelled Lambda cold start, if the topology sets one for the runtime.
     public nonisolated let modelledInitDuration: Duration?
     private let launch: @Sendable (Worker) -> Void
-    private var state: WorkerPoolState<Worker, CheckedContinuation<Worker?, Never>, ContinuousClock.Instant>
+    private var state: WorkerPoolState<Worker, Waiter, ContinuousClock.Instant>
     /// A worker started ahead of need, and when: after a cold start, the pool keeps one ready
     /// while it may still grow, so the next worker it needs is loaded already. It counts
     /// towards no limit until it is taken, and is retired like an idle worker.
@@ -128,16 +130,17 @@ public actor WorkerPool {
         case .throttle: return nil
         case .wait:
             // Queued before the suspension, on this actor: no checkin comes in between.
-            let handed = await withCheckedContinuation { state.enqueue($0) }
+            let loop = Worker.currentLoop
+            let handed = await withCheckedContinuation { state.enqueue(Waiter(continuation: $0, loop: loop)) }
             return handed.map { ($0, false) } ?? (spawn(), true)
         }
     }
 
     private func checkin(_ worker: Worker) {
-        switch state.checkin(worker, gone: worker.isGone, at: .now) {
+        switch state.checkin(worker, gone: worker.isGone, at: .now, prefers: { waiter, worker in worker.isOn(waiter.loop) }) {
         case .idle, .gone: break
-        case .hand(let worker, let waiter): waiter.resume(returning: worker)
-        case .spawn(let waiter): waiter.resume(returning: nil)
+        case .hand(let worker, let waiter): waiter.continuation.resume(returning: worker)
+        case .spawn(let waiter): waiter.continuation.resume(returning: nil)
         }
     }
 
@@ -155,11 +158,19 @@ public actor WorkerPool {
         return worker
     }
 
+    /// A new worker's pipes go on the loop of the call that needed it, so that call and the
+    /// ones after it from the same loop cross no thread.
     private func start() -> Worker {
         nextID += 1
-        let worker = Worker(id: nextID, code: code)
+        let worker = Worker(id: nextID, code: code, eventLoop: MultiThreadedEventLoopGroup.currentEventLoop ?? MultiThreadedEventLoopGroup.singleton.next())
         launch(worker)
         return worker
+    }
+
+    /// An invocation waiting for a worker, and the loop it waits on (`nil` off every loop).
+    struct Waiter {
+        let continuation: CheckedContinuation<Worker?, Never>
+        let loop: ObjectIdentifier?
     }
 
     /// Retires workers idle for longer than a limit.

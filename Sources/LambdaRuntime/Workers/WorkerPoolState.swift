@@ -5,8 +5,10 @@
 /// A checkout takes the newest idle worker that is still alive (the newest the caller prefers,
 /// if any), or starts one while fewer than
 /// ``maximumConcurrency`` are alive, or waits; past ``maximumQueue`` waiting it is throttled. A
-/// worker checked back in goes to the first waiter, or becomes idle; a dead one frees its place
-/// for the first waiter to start a new worker.
+/// worker checked back in goes to the first waiter that prefers it (whose thread its pipes are
+/// on), else to the first waiter; a waiter is passed over at most ``maximumBypass`` times, so
+/// none waits for long behind others. A dead worker frees its place for the first waiter to
+/// start a new worker.
 struct WorkerPoolState<Worker, Waiter, Instant: InstantProtocol> where Instant.Duration == Duration {
     /// What a checkout does.
     enum Checkout {
@@ -37,7 +39,10 @@ struct WorkerPoolState<Worker, Waiter, Instant: InstantProtocol> where Instant.D
     /// The most invocations waiting for a worker.
     let maximumQueue: Int
     private var idle: [(worker: Worker, since: Instant)] = []
-    private var waiters: [Waiter] = []
+    /// The waiters in the order they came, with how often each was passed over.
+    private var waiters: [(waiter: Waiter, passedOver: Int)] = []
+    /// How often a waiter may be passed over for one that prefers the worker checked in.
+    static var maximumBypass: Int { 2 }
     /// Workers alive: busy, idle, or being started.
     private(set) var alive = 0
 
@@ -68,7 +73,7 @@ struct WorkerPoolState<Worker, Waiter, Instant: InstantProtocol> where Instant.D
 
     /// Queues an invocation that ``checkout(isGone:)`` told to wait.
     mutating func enqueue(_ waiter: Waiter) {
-        waiters.append(waiter)
+        waiters.append((waiter, 0))
     }
 
     /// An invocation is done with its worker.
@@ -76,14 +81,22 @@ struct WorkerPoolState<Worker, Waiter, Instant: InstantProtocol> where Instant.D
     ///   - worker: The worker.
     ///   - gone: Whether it died (killed at a limit, crashed).
     ///   - now: When, for the idle reaper.
-    mutating func checkin(_ worker: Worker, gone: Bool, at now: Instant) -> Checkin {
+    ///   - prefers: Whether a waiter would rather have this worker than another (its pipes are
+    ///     on the waiter's thread, so the call crosses none).
+    mutating func checkin(_ worker: Worker, gone: Bool, at now: Instant, prefers: (Waiter, Worker) -> Bool = { _, _ in true }) -> Checkin {
         if gone {
             alive -= 1
             guard !waiters.isEmpty, alive < maximumConcurrency else { return .gone }
             alive += 1
-            return .spawn(for: waiters.removeFirst())
+            return .spawn(for: waiters.removeFirst().waiter)
         }
-        if !waiters.isEmpty { return .hand(worker, to: waiters.removeFirst()) }
+        if !waiters.isEmpty {
+            let chosen = waiters.firstIndex { prefers($0.waiter, worker) } ?? 0
+            // Those ahead of the chosen one are passed over, until the first has been too often.
+            guard chosen > 0, waiters[0].passedOver < Self.maximumBypass else { return .hand(worker, to: waiters.removeFirst().waiter) }
+            for ahead in 0..<chosen { waiters[ahead].passedOver += 1 }
+            return .hand(worker, to: waiters.remove(at: chosen).waiter)
+        }
         idle.append((worker, now))
         return .idle
     }

@@ -162,7 +162,11 @@ public actor WorkerPool {
     /// ones after it from the same loop cross no thread.
     private func start() -> Worker {
         nextID += 1
-        let worker = Worker(id: nextID, code: code, eventLoop: MultiThreadedEventLoopGroup.currentEventLoop ?? MultiThreadedEventLoopGroup.singleton.next())
+        let worker = Worker(
+            id: nextID,
+            code: code,
+            eventLoop: MultiThreadedEventLoopGroup.currentEventLoop ?? MultiThreadedEventLoopGroup.singleton.next()
+        )
         launch(worker)
         return worker
     }

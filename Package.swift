@@ -146,7 +146,7 @@ let package = Package(
         ),
         .target(
             name: "Launcher",
-            dependencies: ["Topology", "CDNCore", logging, nioCore, serviceLifecycle, subprocess, systemPackage, unixSignals],
+            dependencies: ["Topology", "CDNCore", "LambdaRuntime", logging, nioCore, serviceLifecycle, subprocess, systemPackage, unixSignals],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -1,5 +1,6 @@
 import CDNCore
 import Foundation
+import LambdaRuntime
 import Logging
 import ServiceLifecycle
 import Topology
@@ -44,10 +45,24 @@ public struct Launcher: Service {
         let tiers = NodePlan.tiers(of: topology, edgePort: edgePort, edgeHTTPSPort: edgeHTTPSPort)
         let hosts = Dictionary(uniqueKeysWithValues: tiers.joined().map { ($0.id, $0.host) })
         defer { NetworkState.remove(from: settings.stateDirectory) }
+        // The functions' interpreters are asked for while the origins and hubs start, once for
+        // every edge: otherwise each edge's first invocation of a runtime waits for the question.
+        let runtimes = Set(topology.functions.map(\.runtime))
+        let interpreters = Task { await Interpreters.shared.handOff(for: runtimes) }
+        defer { interpreters.cancel() }
         try await withThrowingDiscardingTaskGroup { group in
             for tier in tiers {
                 for plan in tier {
-                    let supervisor = NodeSupervisor(plan: plan, settings: settings, table: table, hosts: hosts, logger: logger)
+                    let isEdge = plan.role == .edge
+                    let environment: @Sendable () async -> [String: String] = { isEdge ? await interpreters.value : [:] }
+                    let supervisor = NodeSupervisor(
+                        plan: plan,
+                        settings: settings,
+                        table: table,
+                        hosts: hosts,
+                        environment: environment,
+                        logger: logger
+                    )
                     group.addTask { await supervisor.run() }
                 }
                 try await waitUntilReady(tier, table: table)

@@ -16,6 +16,9 @@ struct NodeSupervisor: Sendable {
     let table: NodeTable
     /// The listen address of every node, by id, to tell a node where its upstreams are.
     let hosts: [String: String]
+    /// Variables for the node's environment, beside what it inherits: for an edge, the
+    /// interpreters its workers start (``Interpreters/handOff(for:)``).
+    let environment: @Sendable () async -> [String: String]
     let logger: Logger
 
     func run() async {
@@ -45,10 +48,13 @@ struct NodeSupervisor: Sendable {
         var options = PlatformOptions()
         options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: .seconds(5))]
         let (id, table) = (plan.id, table)
+        var variables: [Environment.Key: String?] = [:]
+        for (name, value) in await environment() { if let key = Environment.Key(rawValue: name) { variables[key] = value } }
         do {
             let result = try await Subprocess.run(
                 .path(FilePath(settings.executable)),
                 arguments: Arguments(arguments),
+                environment: .inherit.updating(variables),
                 platformOptions: options,
                 input: .none,
                 output: .sequence,

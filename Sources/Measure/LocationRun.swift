@@ -30,16 +30,19 @@ enum LocationRun {
         return try? ViewerTLSClient(certificateAuthority: ca, serverName: domain)
     }
 
-    static func run(_ target: MeasureTarget, settings: MeasureSettings, progress: MeasureProgress) async -> LocationRecorder {
+    /// - Parameter placement: The location's number in the run: its connections go on the event
+    ///   loops from there on, so a run's connections are spread evenly over the loops.
+    static func run(_ target: MeasureTarget, settings: MeasureSettings, progress: MeasureProgress, placement: Int) async -> LocationRecorder {
         let tls = tls(target)
         await warmUp(target, settings: settings, tls: tls)
         let started = ContinuousClock.now
         let tickets = Tickets(extent: settings.extent, pacing: settings.pacing, start: started)
         return await withTaskGroup(of: LocationRecorder.self) { group in
-            for _ in 0..<max(1, settings.concurrency) {
+            let connections = max(1, settings.concurrency)
+            for index in 0..<connections {
                 // Each connection's task runs on the event loop its channel runs on: a request's
                 // write, its response's parts and the recording need no hop between threads.
-                let (loop, executor) = EventLoopTaskExecutors.singleton.next()
+                let (loop, executor) = EventLoopTaskExecutors.singleton.executor(at: placement * connections + index)
                 group.addTask(executorPreference: executor) {
                     await connection(target, settings: settings, tls: tls, tickets: tickets, progress: progress, started: started, on: loop)
                 }

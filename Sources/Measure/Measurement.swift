@@ -79,7 +79,7 @@ public enum Measurement {
         let started = ContinuousClock.now
         let recorders = await withTaskGroup(of: (Int, LocationRecorder).self) { group in
             for (index, target) in targets.enumerated() {
-                group.addTask { (index, await LocationRun.run(target, settings: settings, progress: progress)) }
+                group.addTask { (index, await LocationRun.run(target, settings: settings, progress: progress, placement: index)) }
             }
             var recorders: [Int: LocationRecorder] = [:]
             for await (index, recorder) in group { recorders[index] = recorder }

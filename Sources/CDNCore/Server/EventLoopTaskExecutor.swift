@@ -23,17 +23,26 @@ public struct EventLoopTaskExecutors: Sendable {
     public static let singleton = EventLoopTaskExecutors(group: MultiThreadedEventLoopGroup.singleton)
 
     private let executors: [ObjectIdentifier: EventLoopTaskExecutor]
+    /// The same, in the group's order.
+    private let ordered: [EventLoopTaskExecutor]
     private let group: any EventLoopGroup
 
     init(group: any EventLoopGroup) {
         self.group = group
-        var executors: [ObjectIdentifier: EventLoopTaskExecutor] = [:]
-        for loop in group.makeIterator() { executors[ObjectIdentifier(loop)] = EventLoopTaskExecutor(loop) }
-        self.executors = executors
+        ordered = group.makeIterator().map { EventLoopTaskExecutor($0) }
+        executors = Dictionary(uniqueKeysWithValues: ordered.map { (ObjectIdentifier($0.eventLoop), $0) })
     }
 
     /// The executor of a loop, or `nil` for a loop outside the group.
     public func executor(for loop: any EventLoop) -> EventLoopTaskExecutor? { executors[ObjectIdentifier(loop)] }
+
+    /// The loop numbered `index` (modulo their count) with its executor. Work that numbers its
+    /// parts spreads them evenly: ``next()``'s round robin is shared with every other caller, so
+    /// parts made between others' calls can land on one loop.
+    public func executor(at index: Int) -> (loop: any EventLoop, executor: EventLoopTaskExecutor) {
+        let executor = ordered[index % ordered.count]
+        return (executor.eventLoop, executor)
+    }
 
     /// The group's next loop (round robin) with its executor: a task that prefers the executor
     /// and a channel on the loop share one thread.

@@ -10,7 +10,7 @@ import Testing
 /// at a time), and held against NIO's `HTTPRequestDecoder`, which it replaced, on generated requests.
 @Suite struct HTTP1RequestDecoderTests {
     /// What one request read as: the head and the body's bytes.
-    struct Read: Equatable, CustomStringConvertible {
+    struct Read: Equatable, CustomStringConvertible, ReadMessage {
         var method: String
         var authority: String?
         var path: String
@@ -72,19 +72,9 @@ import Testing
         defer { _ = try? channel.finish() }
         // It refuses what follows a request that closes the connection; what it read stands.
         try? channel.writeInbound(ByteBuffer(bytes: input))
-        var reads: [Read] = []
-        var current: Read?
-        while let part = try? channel.readInbound(as: HTTPServerRequestPart.self) {
-            switch part {
-            case .head(let head):
-                current = Read(try HTTP2RequestAdapter.request(from: head, scheme: "http"), version: head.version, keepAlive: head.isKeepAlive)
-            case .body(let bytes): current?.body += Array(bytes.readableBytesView)
-            case .end:
-                if let done = current { reads.append(done) }
-                current = nil
-            }
+        return try OracleMessages.read(from: channel, as: HTTPServerRequestPart.self) { head in
+            Read(try HTTP2RequestAdapter.request(from: head, scheme: "http"), version: head.version, keepAlive: head.isKeepAlive)
         }
-        return reads
     }
 
     static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }

@@ -10,7 +10,7 @@ import Testing
 /// responses.
 @Suite struct HTTP1ResponseDecoderTests {
     /// What one response read as.
-    struct Read: Equatable, CustomStringConvertible {
+    struct Read: Equatable, CustomStringConvertible, ReadMessage {
         var status: Int
         var fields: [String]
         var keepAlive: Bool
@@ -66,21 +66,11 @@ import Testing
         // It refuses what follows a response that closes the connection; what it read stands.
         try? channel.writeInbound(ByteBuffer(bytes: input))
         try? channel.close().wait()
-        var reads: [Read] = []
-        var current: Read?
-        while let part = try? channel.readInbound(as: HTTPClientResponsePart.self) {
-            switch part {
-            case .head(let head):
-                // llhttp keeps a value's trailing spaces when no space led it; RFC 9110 §5.5 drops them.
-                let fields = head.headers.map { "\($0.name): \($0.value.trimming(" \t"))" }
-                current = Read(status: Int(head.status.code), fields: fields, keepAlive: head.isKeepAlive, body: [])
-            case .body(let bytes): current?.body += Array(bytes.readableBytesView)
-            case .end:
-                if let done = current { reads.append(done) }
-                current = nil
-            }
+        return OracleMessages.read(from: channel, as: HTTPClientResponsePart.self) { head in
+            // llhttp keeps a value's trailing spaces when no space led it; RFC 9110 §5.5 drops them.
+            let fields = head.headers.map { "\($0.name): \($0.value.trimming(" \t"))" }
+            return Read(status: Int(head.status.code), fields: fields, keepAlive: head.isKeepAlive, body: [])
         }
-        return reads
     }
 
     static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }

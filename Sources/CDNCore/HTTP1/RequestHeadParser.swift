@@ -31,10 +31,7 @@ struct RequestHeadParser {
         var fields = HTTPFields()
         fields.reserveCapacity(12)
         var authority: String?
-        var contentLength: Int?
-        var transferCoding: Range<Int>?
-        var close = false
-        var keepAliveAsked = false
+        var framingFields = FramingFields()
         var expectsContinue = false
         while let line = lines.next(), !line.isEmpty {
             let (nameBytes, value) = try HeadBytes.field(line, in: bytes)
@@ -42,23 +39,14 @@ struct RequestHeadParser {
                 throw HTTP1ParseError(code: .fieldLine, message: "the value of '\(HeadBytes.string(nameBytes, in: bytes))' has a control character")
             }
             // The few fields that say how to read the request are recognised by their bytes.
-            switch nameBytes.count {
-            case 4 where authority == nil && HeadBytes.equals(nameBytes, in: bytes, lowercase: "host"):
+            if nameBytes.count == 4, authority == nil, HeadBytes.equals(nameBytes, in: bytes, lowercase: "host") {
                 authority = HeadBytes.string(value, in: bytes)
                 continue  // the first Host is the authority, not a field
-            case 14 where HeadBytes.equals(nameBytes, in: bytes, lowercase: "content-length"):
-                contentLength = try HeadBytes.contentLength(value, in: bytes, before: contentLength)
-            case 17 where HeadBytes.equals(nameBytes, in: bytes, lowercase: "transfer-encoding"):
-                transferCoding = value
-            case 10 where HeadBytes.equals(nameBytes, in: bytes, lowercase: "connection"):
-                let options = HeadBytes.connectionOptions(value, in: bytes)
-                close = close || options.close
-                keepAliveAsked = keepAliveAsked || options.keepAlive
-            case 6 where HeadBytes.equals(nameBytes, in: bytes, lowercase: "expect"):
-                expectsContinue = HeadBytes.equals(value, in: bytes, lowercase: "100-continue")
-            default:
-                break
             }
+            if nameBytes.count == 6, HeadBytes.equals(nameBytes, in: bytes, lowercase: "expect") {
+                expectsContinue = HeadBytes.equals(value, in: bytes, lowercase: "100-continue")
+            }
+            try framingFields.note(name: nameBytes, value: value, in: bytes)
             let nameText = HeadBytes.string(nameBytes, in: bytes)
             guard let name = HTTPField.Name(nameText) else {
                 throw HTTP1ParseError(code: .fieldLine, message: "'\(nameText.prefix(80))' is not a header field name")
@@ -66,9 +54,9 @@ struct RequestHeadParser {
             fields.append(HTTPField(name: name, value: UnsafeRawBufferPointer(rebasing: bytes[value])))
         }
 
-        let framing = try Self.framing(contentLength: contentLength, transferCoding: transferCoding, in: bytes)
+        let framing = try Self.framing(framingFields, in: bytes)
         let request = HTTPRequest(method: method, scheme: scheme, authority: authority, path: Self.originForm(target), headerFields: fields)
-        let keepAlive = version.minor == 1 ? !close : keepAliveAsked && !close
+        let keepAlive = framingFields.keepAlive(minorVersion: version.minor)
         let head = ViewerRequestHead(request: request, version: version, keepAlive: keepAlive, expectsContinue: expectsContinue && version.minor == 1)
         return (head, framing)
     }
@@ -119,18 +107,14 @@ struct RequestHeadParser {
 
     /// RFC 9112 §6.3: chunked when the last transfer coding is `chunked`; a request whose body
     /// length is otherwise unknowable, or that has both kinds of framing, is refused.
-    private static func framing(
-        contentLength: Int?,
-        transferCoding: Range<Int>?,
-        in bytes: UnsafeRawBufferPointer
-    ) throws(HTTP1ParseError) -> BodyFraming {
-        guard let transferCoding else { return contentLength.map { $0 > 0 ? .length($0) : .none } ?? .none }
-        guard contentLength == nil else {
+    private static func framing(_ fields: FramingFields, in bytes: UnsafeRawBufferPointer) throws(HTTP1ParseError) -> BodyFraming {
+        guard let chunked = fields.endsInChunked(in: bytes), let transferCoding = fields.transferCoding else {
+            return fields.contentLength.map { $0 > 0 ? .length($0) : .none } ?? .none
+        }
+        guard fields.contentLength == nil else {
             throw HTTP1ParseError(code: .framing, message: "the request has both Transfer-Encoding and Content-Length")
         }
-        var last: Range<Int>?
-        HeadBytes.forEachElement(of: transferCoding, in: bytes) { last = $0 }
-        guard let last, HeadBytes.equals(last, in: bytes, lowercase: "chunked") else {
+        guard chunked else {
             throw HTTP1ParseError(
                 code: .framing,
                 message:

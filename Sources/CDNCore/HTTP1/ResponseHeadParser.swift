@@ -43,41 +43,25 @@ enum ResponseHeadParser {
         let (minor, status) = try Self.statusLine(statusLine, in: bytes)
         let fieldsStart = lines.position
 
-        var contentLength: Int?
-        var transferCoding: Range<Int>?
-        var close = false
-        var keepAliveAsked = false
+        var framingFields = FramingFields()
         while let line = lines.next(), !line.isEmpty {
             let (name, value) = try HeadBytes.field(line, in: bytes)
             guard !name.isEmpty else { throw HTTP1ParseError(code: .fieldLine, message: "a header line has no name before its colon") }
-            switch name.count {
-            case 14 where HeadBytes.equals(name, in: bytes, lowercase: "content-length"):
-                contentLength = try HeadBytes.contentLength(value, in: bytes, before: contentLength)
-            case 17 where HeadBytes.equals(name, in: bytes, lowercase: "transfer-encoding"):
-                transferCoding = value
-            case 10 where HeadBytes.equals(name, in: bytes, lowercase: "connection"):
-                let options = HeadBytes.connectionOptions(value, in: bytes)
-                close = close || options.close
-                keepAliveAsked = keepAliveAsked || options.keepAlive
-            default:
-                break
-            }
+            try framingFields.note(name: name, value: value, in: bytes)
         }
 
         let framing: ResponseFraming
         if requestWasHead || (100..<200).contains(status) || status == 204 || status == 304 {
             framing = .none
-        } else if let transferCoding {
+        } else if let chunked = framingFields.endsInChunked(in: bytes) {
             // Transfer-Encoding overrides Content-Length; a last coding other than chunked runs to the close.
-            var last: Range<Int>?
-            HeadBytes.forEachElement(of: transferCoding, in: bytes) { last = $0 }
-            framing = last.map { HeadBytes.equals($0, in: bytes, lowercase: "chunked") } == true ? .chunked : .toClose
-        } else if let contentLength {
+            framing = chunked ? .chunked : .toClose
+        } else if let contentLength = framingFields.contentLength {
             framing = contentLength > 0 ? .length(contentLength) : .none
         } else {
             framing = .toClose
         }
-        let keepAlive = framing != .toClose && (minor == 1 ? !close : keepAliveAsked && !close)
+        let keepAlive = framing != .toClose && framingFields.keepAlive(minorVersion: minor)
         let fields = ReceivedFields(head.getSlice(at: head.readerIndex + fieldsStart, length: end - fieldsStart)!)
         return ReceivedResponseHead(status: status, keepAlive: keepAlive, framing: framing, fields: fields)
     }

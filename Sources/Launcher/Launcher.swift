@@ -47,8 +47,10 @@ public struct Launcher: Service {
         defer { NetworkState.remove(from: settings.stateDirectory) }
         // The functions' interpreters are asked for while the origins and hubs start, once for
         // every edge: otherwise each edge's first invocation of a runtime waits for the question.
+        // A task of its own, so that every edge's supervisor can await its one answer; past its
+        // deadline the edges start without it and ask for themselves.
         let runtimes = Set(topology.functions.map(\.runtime))
-        let interpreters = Task { await Interpreters.shared.handOff(for: runtimes) }
+        let interpreters = Task { await Self.interpreters(for: runtimes, within: .seconds(5)) }
         defer { interpreters.cancel() }
         try await withThrowingDiscardingTaskGroup { group in
             for tier in tiers {
@@ -73,6 +75,21 @@ public struct Launcher: Service {
             await onReady(state)
             try? await gracefulShutdown()
             logger.info("stopping \(tiers.joined().count) nodes")
+        }
+    }
+
+    /// The variables that hand the runtimes' interpreters to the edges, or none if asking takes
+    /// longer than `limit` (an interpreter that hangs must not hold up the network).
+    private static func interpreters(for runtimes: Set<Runtime>, within limit: Duration) async -> [String: String] {
+        guard !runtimes.isEmpty else { return [:] }
+        return await withTaskGroup(of: [String: String]?.self) { group in
+            group.addTask { await Interpreters.shared.handOff(for: runtimes) }
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                return nil
+            }
+            defer { group.cancelAll() }
+            return await group.next().flatMap { $0 } ?? [:]
         }
     }
 

@@ -1,5 +1,15 @@
 import NIOCore
 
+/// How a message's body is delimited by its head (RFC 9112 §6.3).
+enum BodyFraming: Equatable {
+    /// No body.
+    case none
+    /// `Content-Length` bytes.
+    case length(Int)
+    /// Chunks, up to the last (empty) one and its trailer.
+    case chunked
+}
+
 /// Reads one message's body as its bytes arrive: a known number of bytes, or chunks
 /// (``ChunkedBodyReader``). Requests and responses frame their bodies the same way; what differs
 /// is how each decides which framing applies.
@@ -11,11 +21,14 @@ struct BodyReader {
 
     private var framing: Framing
 
-    /// A body of `length` bytes (none reads as its end at once).
-    static func length(_ length: Int) -> BodyReader { BodyReader(framing: .length(remaining: length)) }
-
-    /// A chunked body.
-    static var chunked: BodyReader { BodyReader(framing: .chunked(ChunkedBodyReader())) }
+    /// A reader for a body framed as `framing` (no body reads as its end at once).
+    init(_ framing: BodyFraming) {
+        switch framing {
+        case .none: self.framing = .length(remaining: 0)
+        case .length(let length): self.framing = .length(remaining: length)
+        case .chunked: self.framing = .chunked(ChunkedBodyReader())
+        }
+    }
 
     /// The body's next part from `buffer`: data, or its end; `nil` when more bytes are needed.
     /// - Throws: ``HTTP1ParseError`` when the chunking is malformed.

@@ -30,28 +30,23 @@ struct HTTP1RequestDecoder {
     /// - Throws: ``HTTP1ParseError`` when the bytes are not a request.
     mutating func next(_ buffer: inout ByteBuffer) throws(HTTP1ParseError) -> ViewerRequestPart? {
         switch state {
-        case .head(let resume):
+        case .head(var resume):
             if resume == 0 { Self.skipEmptyLines(&buffer) }
             let parser = parser
-            let found = try buffer.withUnsafeReadableBytes {
-                bytes throws(HTTP1ParseError) -> (parsed: (head: ViewerRequestHead, framing: BodyFraming), length: Int)? in
-                let (end, next) = HeadBytes.end(of: bytes, resume: resume)
-                guard let end else {
-                    guard bytes.count <= Self.maximumHead else {
-                        throw HTTP1ParseError(code: .tooLarge, message: "the request line and headers are longer than \(Self.maximumHead) bytes")
-                    }
-                    state = .head(resume: next)
-                    return nil
-                }
-                return (try parser.parse(bytes, end: end), end)
+            let found = try HeadBytes.head(
+                in: buffer,
+                resume: &resume,
+                maximum: Self.maximumHead,
+                naming: "the request line and headers"
+            ) { bytes, end throws(HTTP1ParseError) in
+                try parser.parse(bytes, end: end)
             }
-            guard let (parsed, length) = found else { return nil }
+            guard let (parsed, length) = found else {
+                state = .head(resume: resume)
+                return nil
+            }
             buffer.moveReaderIndex(forwardBy: length)
-            switch parsed.framing {
-            case .none: state = .body(.length(0))
-            case .length(let length): state = .body(.length(length))
-            case .chunked: state = .body(.chunked)
-            }
+            state = .body(BodyReader(parsed.framing))
             return .head(parsed.head)
         case .body(var reader):
             let part: ViewerRequestPart? = try reader.next(&buffer)

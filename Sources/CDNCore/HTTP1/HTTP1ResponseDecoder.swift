@@ -29,28 +29,26 @@ struct HTTP1ResponseDecoder {
     /// - Throws: ``HTTP1ParseError`` when the bytes are not a response.
     mutating func next(_ buffer: inout ByteBuffer) throws(HTTP1ParseError) -> ViewerResponsePart? {
         switch state {
-        case .head(let resume):
+        case .head(var resume):
             let requestWasHead = requestWasHead
             let whole = buffer
-            let found = try buffer.withUnsafeReadableBytes { bytes throws(HTTP1ParseError) -> (ReceivedResponseHead, Int)? in
-                let (end, next) = HeadBytes.end(of: bytes, resume: resume)
-                guard let end else {
-                    guard bytes.count <= Self.maximumHead else {
-                        throw HTTP1ParseError(code: .tooLarge, message: "the status line and headers are longer than \(Self.maximumHead) bytes")
-                    }
-                    state = .head(resume: next)
-                    return nil
-                }
-                return (try ResponseHeadParser.parse(bytes, end: end, head: whole, requestWasHead: requestWasHead), end)
+            let found = try HeadBytes.head(
+                in: buffer,
+                resume: &resume,
+                maximum: Self.maximumHead,
+                naming: "the status line and headers"
+            ) { bytes, end throws(HTTP1ParseError) in
+                try ResponseHeadParser.parse(bytes, end: end, head: whole, requestWasHead: requestWasHead)
             }
-            guard let (head, length) = found else { return nil }
+            guard let (head, length) = found else {
+                state = .head(resume: resume)
+                return nil
+            }
             buffer.moveReaderIndex(forwardBy: length)
             state = .head(resume: 0)
             if (100..<200).contains(head.status) && head.status != 101 { return try next(&buffer) }  // interim
             switch head.framing {
-            case .none: state = .body(.length(0))
-            case .length(let length): state = .body(.length(length))
-            case .chunked: state = .body(.chunked)
+            case .framed(let framing): state = .body(BodyReader(framing))
             case .toClose: state = .toClose
             }
             return .head(head)

@@ -1,3 +1,5 @@
+import NIOCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -29,6 +31,33 @@ enum HeadBytes {
             lineStart = newline + 1
         }
         return (nil, lineStart)
+    }
+
+    /// The head at the start of `buffer`, parsed by `parse` once its empty line has arrived.
+    /// - Parameters:
+    ///   - resume: Where the scan for the head's end goes on; moved on while the head is not all
+    ///     there, so each byte is scanned once however many reads the head takes.
+    ///   - maximum: The longest head read.
+    ///   - what: What the head holds, for the error past `maximum`.
+    ///   - parse: Parses `bytes[0..<end]`.
+    /// - Returns: What `parse` made, and the head's length; `nil` while the head is incomplete.
+    /// - Throws: ``HTTP1ParseError`` past `maximum` bytes without the head's end, or from `parse`.
+    static func head<Head>(
+        in buffer: ByteBuffer,
+        resume: inout Int,
+        maximum: Int,
+        naming what: String,
+        _ parse: (UnsafeRawBufferPointer, Int) throws(HTTP1ParseError) -> Head
+    ) throws(HTTP1ParseError) -> (head: Head, length: Int)? {
+        try buffer.withUnsafeReadableBytes { bytes throws(HTTP1ParseError) -> (head: Head, length: Int)? in
+            let (end, next) = Self.end(of: bytes, resume: resume)
+            guard let end else {
+                guard bytes.count <= maximum else { throw HTTP1ParseError(code: .tooLarge, message: "\(what) are longer than \(maximum) bytes") }
+                resume = next
+                return nil
+            }
+            return (try parse(bytes, end), end)
+        }
     }
 
     /// The first `byte` at or after `start`.

@@ -1,16 +1,6 @@
 import HTTPTypes
 import NIOHTTP1
 
-/// How a request's body is delimited (RFC 9112 §6.3).
-enum BodyFraming: Equatable {
-    /// No body.
-    case none
-    /// `Content-Length` bytes.
-    case length(Int)
-    /// Chunks, up to the last (empty) one and its trailer.
-    case chunked
-}
-
 /// Reads a whole HTTP/1 request head, its bytes already received, into swift-http-types'
 /// `HTTPRequest`, in one pass over the bytes: no intermediate header list, and each field's name
 /// and value made once. Strict where a lenient reading would let two parties disagree about

@@ -1,13 +1,10 @@
 import NIOCore
 
-/// How a response's body is delimited (RFC 9112 §6.3).
+/// How a response's body is delimited (RFC 9112 §6.3): as a request's can be (none for a
+/// response to HEAD, a 1xx, 204 or 304), or up to the connection's close.
 enum ResponseFraming: Equatable {
-    /// No body: a response to HEAD, a 1xx, 204 or 304, or `Content-Length: 0`.
-    case none
-    /// `Content-Length` bytes.
-    case length(Int)
-    /// Chunks, up to the last (empty) one and its trailer.
-    case chunked
+    /// By its head.
+    case framed(BodyFraming)
     /// Everything until the server closes the connection.
     case toClose
 }
@@ -52,12 +49,12 @@ enum ResponseHeadParser {
 
         let framing: ResponseFraming
         if requestWasHead || (100..<200).contains(status) || status == 204 || status == 304 {
-            framing = .none
+            framing = .framed(.none)
         } else if let chunked = framingFields.endsInChunked(in: bytes) {
             // Transfer-Encoding overrides Content-Length; a last coding other than chunked runs to the close.
-            framing = chunked ? .chunked : .toClose
+            framing = chunked ? .framed(.chunked) : .toClose
         } else if let contentLength = framingFields.contentLength {
-            framing = contentLength > 0 ? .length(contentLength) : .none
+            framing = .framed(contentLength > 0 ? .length(contentLength) : .none)
         } else {
             framing = .toClose
         }

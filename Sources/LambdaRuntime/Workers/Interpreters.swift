@@ -19,10 +19,12 @@ import Topology
 public final class Interpreters: Sendable {
     /// How to start one runtime.
     struct Interpreter: Sendable {
-        /// The program.
-        var executable: Executable
+        /// Its name on `PATH`.
+        var name: String
         /// Its own path, when it said.
         var path: String?
+        /// The program: by its own path when known, else by name on `PATH`.
+        var executable: Executable { path.map { .path(FilePath($0)) } ?? .name(name) }
         /// Options before the bootstrap's path.
         var options: [String] = []
         /// Variables for the worker's environment.
@@ -45,7 +47,7 @@ public final class Interpreters: Sendable {
         var known: [Runtime: Interpreter] = [:]
         for runtime in Runtime.allCases {
             guard let path = environment[Self.executableVariable(runtime)], FileManager.default.isExecutableFile(atPath: path) else { continue }
-            var interpreter = Interpreter(executable: .path(FilePath(path)), path: path)
+            var interpreter = Interpreter(name: Self.name(of: runtime), path: path)
             if runtime == .python, let searchPath = environment[Self.pythonPathVariable.rawValue] {
                 interpreter.options = ["-S"]
                 interpreter.environment = [Self.pythonPathVariable: searchPath]
@@ -68,22 +70,30 @@ public final class Interpreters: Sendable {
         return variables
     }
 
+    /// A runtime's interpreter by its name on `PATH`.
+    private static func name(of runtime: Runtime) -> String {
+        switch runtime {
+        case .nodejs: "node"
+        case .python: "python3"
+        }
+    }
+
     /// How to start a runtime's worker: the interpreter's own path when it could say, its name
     /// on `PATH` otherwise (and then Python with its `site` as usual).
     func interpreter(for runtime: Runtime) async -> Interpreter {
         if let known = resolved.withLock({ $0[runtime] }) { return known }
-        let (name, question): (String, [String]) =
+        let name = Self.name(of: runtime)
+        let question: [String] =
             switch runtime {
-            case .nodejs: ("node", ["-p", "process.execPath"])
-            case .python: ("python3", ["-c", "import os, sys; print(sys.executable); print(os.pathsep.join(p for p in sys.path[1:] if p))"])
+            case .nodejs: ["-p", "process.execPath"]
+            case .python: ["-c", "import os, sys; print(sys.executable); print(os.pathsep.join(p for p in sys.path[1:] if p))"]
             }
-        var interpreter = Interpreter(executable: .name(name))
+        var interpreter = Interpreter(name: name)
         if let answer = try? await Subprocess.run(.name(name), arguments: Arguments(question), output: .string(limit: 65_536), error: .discarded),
             answer.terminationStatus.isSuccess
         {
             let lines = answer.standardOutput.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             if let path = lines.first, !path.isEmpty, FileManager.default.isExecutableFile(atPath: path) {
-                interpreter.executable = .path(FilePath(path))
                 interpreter.path = path
                 if runtime == .python, lines.count > 1 {
                     interpreter.options = ["-S"]

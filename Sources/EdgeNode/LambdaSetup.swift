@@ -17,14 +17,19 @@ struct LambdaSetup: Sendable {
     let metrics: NodeMetrics
     let validationLog: ValidationLog
 
-    /// The stages of an epoch (``NoTriggers`` when it associates nothing with this edge).
+    /// The stages of an epoch (``NoTriggers`` when it associates nothing with this edge). The
+    /// host keeps an interpreter started ahead for the kinds of worker the epoch's functions
+    /// need, and none for others.
     /// - Throws: ``PackageError`` for a package too large for its events or unreadable, or
     ///   ``ReplicationError`` when the epoch names a version it does not carry.
     func stages(for epoch: ConfigEpoch) throws -> any TriggerStages {
         let topology = settings.topology
         let served = Set(topology.distributions.filter { $0.edges.contains(edge.id) }.map(\.id))
         let associations = epoch.associations.filter { served.contains($0.distribution) }
-        guard !associations.isEmpty else { return NoTriggers() }
+        guard !associations.isEmpty else {
+            host.keepSpares(for: [])
+            return NoTriggers()
+        }
         var events: [FunctionRef: Set<EventType>] = [:]
         for association in associations { events[association.ref, default: []].insert(association.event) }
         var slots: [LambdaTriggers.Slot: LambdaTriggers.Assigned] = [:]
@@ -59,6 +64,7 @@ struct LambdaSetup: Sendable {
                 includeBody: association.includeBody
             )
         }
+        host.keepSpares(for: prepared.values)
         return LambdaTriggers(
             host: host,
             slots: slots,

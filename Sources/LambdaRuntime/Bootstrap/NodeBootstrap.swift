@@ -1,7 +1,9 @@
-/// The program a Node.js worker runs: it loads the handler once (the cold start), then answers
-/// invocations one at a time. Frames are a 4-byte big-endian length and UTF-8 JSON; they arrive
-/// on stdin and leave on stdout, which is reserved for them — the handler's console and stdout
-/// go to stderr, in Lambda's log format, with START, END and REPORT lines around each call.
+/// The program a Node.js worker runs. It starts with no function and says so (it may be started
+/// ahead of need); its first frame names the function, whose handler it loads (the cold start);
+/// then it answers invocations one at a time. Frames are a 4-byte big-endian length and UTF-8
+/// JSON; they arrive on stdin and leave on stdout, which is reserved for them — the handler's
+/// console, stdout and stderr go to the function's log file, in Lambda's log format, with START,
+/// END and REPORT lines around each call.
 enum NodeBootstrap {
     static let fileName = "edgesim-bootstrap.cjs"
 
@@ -13,19 +15,16 @@ enum NodeBootstrap {
         const util = require('util');
         const url = require('url');
 
-        const [codeDir, handlerSpec] = process.argv.slice(2);
-        const functionName = process.env.EDGESIM_FUNCTION_NAME || 'function';
-        const functionVersion = process.env.EDGESIM_FUNCTION_VERSION || '1';
-        const memoryMB = Number(process.env.EDGESIM_MEMORY_MB || 128);
-        const spawnedAt = Number(process.env.EDGESIM_SPAWNED_AT || Date.now());
-        const region = process.env.EDGESIM_REGION || 'us-east-1';
+        // The function, from the first frame.
+        let codeDir, handlerSpec, functionName, functionVersion, memoryMB;
         let requestId = undefined;
-        let initDuration = undefined;
+        // The function's log file once it is known; stderr, the worker's own file, before.
+        let logFd = 2;
 
         // START is held until the handler writes a line or the invocation ends, so a call that
         // logs nothing costs one write of START, END and REPORT together.
         let heldStart = '';
-        function log(text) { fs.writeSync(2, heldStart + (text.endsWith('\n') ? text : text + '\n')); heldStart = ''; }
+        function log(text) { fs.writeSync(logFd, heldStart + (text.endsWith('\n') ? text : text + '\n')); heldStart = ''; }
         function line(level, args) { log(`${new Date().toISOString()}\t${requestId}\t${level}\t${util.format(...args)}`); }
         console.log = (...a) => line('INFO', a);
         console.info = (...a) => line('INFO', a);
@@ -33,12 +32,14 @@ enum NodeBootstrap {
         console.warn = (...a) => line('WARN', a);
         console.error = (...a) => line('ERROR', a);
         console.trace = (...a) => line('TRACE', a);
-        process.stdout.write = (chunk, encoding, callback) => {
-            fs.writeSync(2, chunk);
-            if (typeof encoding === 'function') encoding();
-            if (typeof callback === 'function') callback();
-            return true;
-        };
+        for (const stream of [process.stdout, process.stderr]) {
+            stream.write = (chunk, encoding, callback) => {
+                fs.writeSync(logFd, chunk);
+                if (typeof encoding === 'function') encoding();
+                if (typeof callback === 'function') callback();
+                return true;
+            };
+        }
 
         // A message is its fields as JSON, then, for a result, a newline and the result's JSON:
         // the edge passes the result's bytes on without decoding them again.
@@ -112,18 +113,26 @@ enum NodeBootstrap {
             process.exit(1);
         });
 
-        async function main() {
-            let handler;
+        // The first frame: the function to serve. Its log file is opened, its folder becomes the
+        // working directory, and its handler is loaded (Lambda's init).
+        async function load(given) {
+            ({ codeDirectory: codeDir, handler: handlerSpec, functionName, functionVersion, memoryMegabytes: memoryMB } = given);
+            logFd = fs.openSync(given.logPath, 'a');
+            process.chdir(codeDir);
             try {
-                handler = await loadHandler();
+                const handler = await loadHandler();
+                send({ ready: true });
+                return handler;
             } catch (error) {
                 log(`${new Date().toISOString()}\tundefined\tERROR\tInit Error\t${JSON.stringify(describe(error))}`);
                 send({ ready: false, ...describe(error) });
                 process.exit(1);
             }
-            initDuration = Date.now() - spawnedAt;
-            send({ ready: true, initDurationMs: initDuration });
+        }
 
+        function main() {
+            send({ waiting: true });
+            let handler = null;
             let pending = Buffer.alloc(0);
             const queue = [];
             let busy = false;
@@ -132,7 +141,8 @@ enum NodeBootstrap {
                 busy = true;
                 while (queue.length > 0) {
                     const message = queue.shift();
-                    await run(handler, message);
+                    if (handler === null) handler = await load(message.load);
+                    else await run(handler, message);
                 }
                 busy = false;
             }
@@ -182,13 +192,10 @@ enum NodeBootstrap {
             reply.durationMs = duration;
             reply.maxMemoryUsedMB = Math.ceil(process.resourceUsage().maxRSS / 1024);
             let report = `END RequestId: ${requestId}\nREPORT RequestId: ${requestId}\tDuration: ${duration.toFixed(2)} ms\tBilled Duration: ${Math.ceil(duration)} ms\tMemory Size: ${memoryMB} MB\tMax Memory Used: ${reply.maxMemoryUsedMB} MB`;
-            if (initDuration !== undefined) {
-                // The edge sends a modelled Init Duration when the topology sets one.
-                const shown = message.context.initDurationMs ?? initDuration;
-                report += `\tInit Duration: ${shown.toFixed(2)} ms`;
-                reply.initDurationMs = shown;
-                initDuration = undefined;
-            }
+            // A new worker's first call: the edge sends its Init Duration (what the worker's start
+            // took here, or the topology's modelled one).
+            const initDuration = message.context.initDurationMs;
+            if (initDuration !== undefined) report += `\tInit Duration: ${initDuration.toFixed(2)} ms`;
             log(report);
             inFlight = null;
             requestId = undefined;

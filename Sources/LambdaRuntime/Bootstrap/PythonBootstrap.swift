@@ -1,5 +1,5 @@
-/// The program a Python worker runs: the same frames and log lines as ``NodeBootstrap``, for a
-/// `def handler(event, context)` that returns its result.
+/// The program a Python worker runs: the same start, frames and log lines as ``NodeBootstrap``,
+/// for a `def handler(event, context)` that returns its result.
 enum PythonBootstrap {
     static let fileName = "edgesim_bootstrap.py"
 
@@ -7,15 +7,13 @@ enum PythonBootstrap {
         # edgesim's Python bootstrap for Lambda@Edge handlers. Written by the edge; do not edit.
         import importlib, json, math, os, resource, struct, sys, time  # traceback only on an error: a faster start
 
-        code_dir, handler_spec = sys.argv[1], sys.argv[2]
-        function_name = os.environ.get("EDGESIM_FUNCTION_NAME", "function")
-        function_version = os.environ.get("EDGESIM_FUNCTION_VERSION", "1")
-        memory_mb = int(os.environ.get("EDGESIM_MEMORY_MB", "128"))
-        spawned_at = float(os.environ.get("EDGESIM_SPAWNED_AT", str(time.time() * 1000)))
+        # The function, from the first frame.
+        code_dir = handler_spec = function_name = function_version = None
+        memory_mb = 128
 
         frames_in = os.fdopen(os.dup(0), "rb")  # buffered: a frame's length and body in one read
         frames_out = os.fdopen(os.dup(1), "wb", buffering=0)
-        os.dup2(2, 1)  # print() and the handler's stdout go to the log, never into the frames
+        os.dup2(2, 1)  # print() and the handler's stdout go to stderr, never into the frames
         sys.stdout = os.fdopen(1, "w", buffering=1)
 
         def log(text):
@@ -69,18 +67,35 @@ enum PythonBootstrap {
                 raise AttributeError("Handler '%s' missing on module '%s'" % (function, module_name))
             return handler
 
-        def main():
+        def read_frame():
+            (length,) = struct.unpack(">I", read_exactly(4))
+            return json.loads(read_exactly(length))
+
+        def load(given):
+            """The first frame: the function to serve. Its log file becomes stdout and stderr, its
+            folder the working directory, and its handler is loaded (Lambda's init)."""
+            global code_dir, handler_spec, function_name, function_version, memory_mb
+            code_dir, handler_spec = given["codeDirectory"], given["handler"]
+            function_name, function_version, memory_mb = given["functionName"], given["functionVersion"], given["memoryMegabytes"]
+            log_fd = os.open(given["logPath"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            os.dup2(log_fd, 2)
+            os.dup2(log_fd, 1)
+            os.close(log_fd)
+            os.chdir(code_dir)
             try:
                 handler = load_handler()
             except Exception as error:
                 log("[ERROR] Runtime.ImportModuleError: %s" % error)
                 send(dict(ready=False, **describe(error)))
                 sys.exit(1)
-            init_duration = time.time() * 1000 - spawned_at
-            send({"ready": True, "initDurationMs": init_duration})
+            send({"ready": True})
+            return handler
+
+        def main():
+            send({"waiting": True})
+            handler = load(read_frame()["load"])
             while True:
-                (length,) = struct.unpack(">I", read_exactly(4))
-                message = json.loads(read_exactly(length))
+                message = read_frame()
                 context = Context(message)
                 request_id = context.aws_request_id
                 log("START RequestId: %s Version: %s" % (request_id, function_version))
@@ -100,12 +115,11 @@ enum PythonBootstrap {
                 reply["maxMemoryUsedMB"] = used
                 report = "END RequestId: %s\nREPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\tMax Memory Used: %d MB" % (
                     request_id, request_id, duration, math.ceil(duration), memory_mb, used)
+                # A new worker's first call: the edge sends its Init Duration (what the worker's
+                # start took here, or the topology's modelled one).
+                init_duration = message["context"].get("initDurationMs")
                 if init_duration is not None:
-                    # The edge sends a modelled Init Duration when the topology sets one.
-                    shown = message["context"].get("initDurationMs", init_duration)
-                    report += "\tInit Duration: %.2f ms" % shown
-                    reply["initDurationMs"] = shown
-                    init_duration = None
+                    report += "\tInit Duration: %.2f ms" % init_duration
                 log(report)
                 send(reply, result_json)
 

@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import ServiceLifecycle
 import Synchronization
 import Topology
@@ -7,6 +9,11 @@ import Topology
 /// Every function worker of one edge, as one service: it owns the worker pools (one per
 /// function version), runs each worker process as a child task, retires idle workers, and on
 /// shutdown lets running invocations finish before the workers exit.
+///
+/// It keeps one interpreter started ahead of need for each kind of worker that the edge's
+/// functions use (``keepSpares(for:)``): a new worker takes it and only loads its function,
+/// so a cold start does not wait for `node` to start (60–120 ms on a small machine, more than
+/// a trivial handler's whole init), and the next spare starts behind it.
 ///
 /// Function logs go where Lambda@Edge puts them, per executing region:
 /// `STATE/cloudwatch/REGION/aws/lambda/us-east-1.NAME/EDGE.log`.
@@ -54,6 +61,9 @@ public final class FunctionHost: Service {
     private let launchesIn: AsyncStream<Worker>.Continuation
     private let pools = Mutex<[FunctionRef: WorkerPool]>([:])
     private let workers = Mutex<[Worker]>([])
+    /// The kinds of worker to keep a spare of, and the spares.
+    private let spares = Mutex<(wanted: Set<Worker.Kind>, started: [Worker.Kind: Worker])>(([], [:]))
+    private let nextWorkerID = Atomic<Int>(0)
     /// Today's `YYYY/MM/DD` (UTC), made once a day rather than on every invocation.
     private let streamDay = Mutex<(day: Int, text: String)?>(nil)
     private let logger: Logger
@@ -71,17 +81,74 @@ public final class FunctionHost: Service {
     public func pool(for code: FunctionCode) -> WorkerPool {
         pools.withLock { pools in
             if let pool = pools[code.ref] { return pool }
-            let launchesIn = launchesIn
             let pool = WorkerPool(
                 code: code,
                 maximumConcurrency: settings.maximumConcurrency,
                 maximumQueue: settings.maximumQueue,
                 modelledInitDuration: settings.modelledInitDurations[code.runtime],
-                launch: { worker in launchesIn.yield(worker) }
+                obtain: { [weak self] code in
+                    guard let self else {
+                        // The host is gone, so nothing would run the process: a worker that ends at once.
+                        let worker = Worker(id: 0, kind: .init(code))
+                        worker.kill()
+                        return worker
+                    }
+                    return self.worker(for: code)
+                }
             )
             pools[code.ref] = pool
             return pool
         }
+    }
+
+    /// Keeps a spare interpreter for each kind of worker these functions need, and none for any
+    /// other kind: the edge calls it with the functions of each config it applies.
+    public func keepSpares(for codes: some Sequence<FunctionCode>) {
+        let wanted = Set(codes.map(Worker.Kind.init))
+        let unwanted = spares.withLock { spares in
+            spares.wanted = wanted
+            let unwanted = spares.started.filter { !wanted.contains($0.key) }
+            for kind in unwanted.keys { spares.started[kind] = nil }
+            return Array(unwanted.values)
+        }
+        for worker in unwanted { worker.retire() }
+        replenishSpares()
+    }
+
+    /// A new worker for a function, given the function already: the spare of its kind when
+    /// there is one alive (then the next spare starts), else a worker started now. Either way
+    /// its pipes are on the loop of the call that needed it when the worker is new, so that
+    /// call and the ones after it from the same loop cross no thread.
+    func worker(for code: FunctionCode) -> Worker {
+        let kind = Worker.Kind(code)
+        let spare = spares.withLock { $0.started.removeValue(forKey: kind) }
+        let worker: Worker
+        if let spare, !spare.isGone {
+            worker = spare
+        } else {
+            worker = start(kind, on: MultiThreadedEventLoopGroup.currentEventLoop ?? MultiThreadedEventLoopGroup.singleton.next())
+        }
+        worker.assign(.init(code: code, logPath: logPath(of: code.name)))
+        replenishSpares()
+        return worker
+    }
+
+    /// Starts a spare of each wanted kind that has none alive. A spare that dies is replaced
+    /// here, when the next worker is taken or the next config applied, not on a timer: an
+    /// interpreter that cannot start is not restarted over and over.
+    private func replenishSpares() {
+        spares.withLock { spares in
+            for kind in spares.wanted where spares.started[kind].map(\.isGone) ?? true {
+                spares.started[kind] = start(kind, on: MultiThreadedEventLoopGroup.singleton.next())
+            }
+        }
+    }
+
+    /// Starts a worker's process in the host's task group.
+    private func start(_ kind: Worker.Kind, on loop: any EventLoop) -> Worker {
+        let worker = Worker(id: nextWorkerID.wrappingAdd(1, ordering: .relaxed).newValue, kind: kind, eventLoop: loop)
+        launchesIn.yield(worker)
+        return worker
     }
 
     /// The log file of a function at this edge.
@@ -107,13 +174,13 @@ public final class FunctionHost: Service {
             group.addTask { await self.reapIdleWorkers() }
             for await worker in launches.cancelOnGracefulShutdown() {
                 workers.withLock { $0.append(worker) }
-                let bootstrap = bootstraps[worker.code.runtime] ?? ""
-                let log = logPath(of: worker.code.name)
-                let region = settings.region
-                group.addTask { await worker.run(bootstrap: bootstrap, logPath: log, region: region) }
+                let bootstrap = bootstraps[worker.kind.runtime] ?? ""
+                let stderr = (settings.stateDirectory as NSString).appendingPathComponent("runtime/\(settings.edge)/workers/\(worker.id).stderr")
+                group.addTask { await worker.run(bootstrap: bootstrap, stderrPath: stderr) }
             }
             // Shutting down: no new workers; each finishes its invocation, then exits.
             launchesIn.finish()
+            spares.withLock { $0 = ([], [:]) }
             for worker in workers.withLock({ $0 }) { worker.retire() }
         }
     }

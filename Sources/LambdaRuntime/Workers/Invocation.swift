@@ -7,10 +7,11 @@ public struct Invocation: Sendable {
     /// How long the handler ran.
     public var duration: Duration
     /// The cold start, when this invocation started a new worker: the modelled Init Duration
-    /// when the topology sets one, else what starting the worker took.
+    /// when the topology sets one, else ``spawnDuration``.
     public var initDuration: Duration?
-    /// What starting the worker took here (spawn to handler loaded), when this invocation
-    /// started one: the tool's own cost, apart from the modelled cold start.
+    /// What this invocation waited for its new worker here: the handler's load, and the
+    /// interpreter's start when none had been started ahead. The tool's own cost, apart from
+    /// the modelled cold start.
     public var spawnDuration: Duration? = nil
     /// The most memory the worker has used, in megabytes.
     public var maxMemoryUsedMegabytes: Int

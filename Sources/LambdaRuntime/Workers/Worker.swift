@@ -6,35 +6,124 @@ import Synchronization
 import SystemPackage
 import Topology
 
-/// One warm worker process: a `node` or `python3` running the project's bootstrap with one
-/// function version loaded. It answers one invocation at a time; its log goes to the edge's
-/// CloudWatch-style stream file.
+/// One worker process: a `node` or `python3` running the project's bootstrap. It starts with no
+/// function, so it can be started ahead of need (a spare, ``FunctionHost``), and is then given
+/// one function version to load (``assign(_:)``), which it serves one invocation at a time until
+/// it exits. Its log goes to the function's CloudWatch-style stream file.
 ///
-/// ``run(bootstrap:logPath:region:)`` lives in the pool's task group for as long as the process
-/// does. Invocations cross its stdin and stdout as frames on an event loop (``WorkerLink``).
+/// ``run(bootstrap:stderrPath:)`` lives in the host's task group for as long as the process
+/// does. The load and the invocations cross its stdin and stdout as frames on an event loop
+/// (``WorkerLink``).
 final class Worker: Sendable {
-    /// Where the process is in its life.
+    /// What a worker is started for before its function is known: the runtime, and for Node.js
+    /// the heap limit, which is a start-up option (`--max-old-space-size`).
+    struct Kind: Hashable, Sendable {
+        var runtime: Runtime
+        /// The V8 heap limit in megabytes; `nil` for Python.
+        var heapMegabytes: Int?
+
+        init(_ code: FunctionCode) {
+            runtime = code.runtime
+            heapMegabytes = code.runtime == .nodejs ? max(16, code.memoryMegabytes) : nil
+        }
+    }
+
+    /// The function a worker is given, and where its log lines go.
+    struct Assignment: Sendable {
+        var code: FunctionCode
+        var logPath: String
+    }
+
+    /// Where the function is in being loaded.
     private enum Phase {
-        case starting(waiters: [CheckedContinuation<Duration, any Error>])
-        case ready(initDuration: Duration)
+        case starting(waiters: [CheckedContinuation<Void, any Error>])
+        case ready
         case gone(reason: String)
     }
 
+    /// The function it is given: not yet, awaited by the running process, given, or never to be
+    /// (the worker was retired or killed first).
+    private enum Slot {
+        case open
+        case awaited(CheckedContinuation<Assignment?, Never>)
+        case given(Assignment)
+        case withdrawn
+    }
+
     let id: Int
-    let code: FunctionCode
+    let kind: Kind
     /// The loop its pipes run on.
     private let eventLoop: any EventLoop
     private let phase = Mutex<Phase>(.starting(waiters: []))
+    private let slot = Mutex<Slot>(.open)
     private let pidCell = Mutex<Int32>(0)
     /// The edge's end of the pipes, once open.
     private let link = Mutex<NIOLoopBound<WorkerLink>?>(nil)
     /// Whether it was retired or killed before its pipes were open.
     private let ended = Mutex(false)
 
-    init(id: Int, code: FunctionCode, eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next()) {
+    init(id: Int, kind: Kind, eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next()) {
         self.id = id
-        self.code = code
+        self.kind = kind
         self.eventLoop = eventLoop
+    }
+
+    /// Gives the worker its function: it loads it as soon as its interpreter is up.
+    func assign(_ assignment: Assignment) {
+        let waiter: CheckedContinuation<Assignment?, Never>? = slot.withLock { slot in
+            switch slot {
+            case .open:
+                slot = .given(assignment)
+                return nil
+            case .awaited(let waiter):
+                slot = .given(assignment)
+                return waiter
+            case .given, .withdrawn:
+                return nil
+            }
+        }
+        waiter?.resume(returning: assignment)
+    }
+
+    /// The function given, once it is; `nil` when the worker ends first.
+    private func assignment() async -> Assignment? {
+        await withCheckedContinuation { continuation in
+            let now: Assignment?? = slot.withLock { slot in
+                switch slot {
+                case .open:
+                    slot = .awaited(continuation)
+                    return .none
+                case .given(let assignment): return .some(assignment)
+                case .awaited, .withdrawn: return .some(nil)
+                }
+            }
+            if let now { continuation.resume(returning: now) }
+        }
+    }
+
+    /// The worker ends before it was given a function, if it was not given one yet.
+    private func withdraw() {
+        let waiter: CheckedContinuation<Assignment?, Never>? = slot.withLock { slot in
+            switch slot {
+            case .open:
+                slot = .withdrawn
+                return nil
+            case .awaited(let waiter):
+                slot = .withdrawn
+                return waiter
+            case .given, .withdrawn:
+                return nil
+            }
+        }
+        waiter?.resume(returning: nil)
+    }
+
+    /// The function it was given, if any.
+    var given: Assignment? {
+        slot.withLock {
+            if case .given(let assignment) = $0 { return assignment }
+            return nil
+        }
     }
 
     /// The process id, once started.
@@ -48,17 +137,17 @@ final class Worker: Sendable {
         }
     }
 
-    /// Waits until the handler is loaded; returns the cold start (spawn to ready).
+    /// Waits until the function it was given is loaded.
     /// - Throws: ``WorkerFailure`` when the process failed to load the handler or exited.
-    func ready() async throws -> Duration {
+    func ready() async throws {
         try await withCheckedThrowingContinuation { continuation in
-            let resume: Result<Duration, any Error>? = phase.withLock { phase in
+            let resume: Result<Void, any Error>? = phase.withLock { phase in
                 switch phase {
                 case .starting(var waiters):
                     waiters.append(continuation)
                     phase = .starting(waiters: waiters)
                     return nil
-                case .ready(let initDuration): return .success(initDuration)
+                case .ready: return .success(())
                 case .gone(let reason): return .failure(WorkerFailure.exited(reason))
                 }
             }
@@ -66,17 +155,15 @@ final class Worker: Sendable {
         }
     }
 
-    /// Sends one invocation and waits for its reply frame, within the function's timeout and
-    /// memory.
+    /// Sends one frame and waits for its reply, within a timeout and a memory limit.
     /// - Throws: ``InvocationFailure`` on a limit (the process is killed);
     ///   ``WorkerFailure/exited(_:)`` when the process dies first.
-    func send(_ frame: [UInt8]) async throws -> [UInt8] {
+    func send(_ frame: [UInt8], timeout: Duration, memoryLimit: Int) async throws -> [UInt8] {
         guard let link = link.withLock({ $0 }) else { throw WorkerFailure.exited("the worker is not running") }
-        let (timeout, memory) = (code.timeout, code.memoryMegabytes)
         // On the pipes' own loop (the pool prefers such a worker) the call is written at once;
         // from another loop it crosses over, and its reply wakes this one.
-        if eventLoop.inEventLoop { return try await link.value.invoke(frame, timeout: timeout, memoryLimit: memory).get() }
-        return try await eventLoop.flatSubmit { link.value.invoke(frame, timeout: timeout, memoryLimit: memory) }.get()
+        if eventLoop.inEventLoop { return try await link.value.invoke(frame, timeout: timeout, memoryLimit: memoryLimit).get() }
+        return try await eventLoop.flatSubmit { link.value.invoke(frame, timeout: timeout, memoryLimit: memoryLimit) }.get()
     }
 
     /// Whether the caller runs on the loop of this worker's pipes: an invocation from there
@@ -93,6 +180,7 @@ final class Worker: Sendable {
     /// gone from this moment: the pool must not hand it another invocation while it dies.
     func kill() {
         ended.withLock { $0 = true }
+        withdraw()
         markGone("it was killed")
         let pid = pid
         if pid > 0 { _ = Foundation.kill(pid, SIGKILL) }
@@ -101,6 +189,7 @@ final class Worker: Sendable {
     /// Asks the process to exit once the current invocation is done (its stdin closes).
     func retire() {
         ended.withLock { $0 = true }
+        withdraw()
         guard let link = link.withLock({ $0 }) else { return }
         eventLoop.execute { link.value.retire() }
     }
@@ -115,48 +204,46 @@ final class Worker: Sendable {
 
     /// Runs the process until it exits.
     /// - Parameters:
-    ///   - bootstrap: The bootstrap file for the function's runtime.
-    ///   - logPath: The log stream file the process's stderr appends to.
-    ///   - region: The executing region, for the log lines.
-    func run(bootstrap: String, logPath: String, region: String) async {
-        let reason = await runProcess(bootstrap: bootstrap, logPath: logPath, region: region)
+    ///   - bootstrap: The bootstrap file for the worker's runtime.
+    ///   - stderrPath: A file of its own for what the interpreter writes to stderr itself, before
+    ///     its function is loaded or outside the bootstrap (Node.js's fatal errors). When the
+    ///     process is gone, anything there is added to the function's log and the file removed.
+    func run(bootstrap: String, stderrPath: String) async {
+        let reason = await runProcess(bootstrap: bootstrap, stderrPath: stderrPath)
         markGone(reason)
+        Self.moveStderr(from: stderrPath, to: given?.logPath)
     }
 
-    private func runProcess(bootstrap: String, logPath: String, region: String) async -> String {
-        let log: SystemPackage.FileDescriptor
+    private func runProcess(bootstrap: String, stderrPath: String) async -> String {
+        let stderr: SystemPackage.FileDescriptor
         let pipes: WorkerPipes
         do {
-            try FileManager.default.createDirectory(atPath: (logPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            log = try SystemPackage.FileDescriptor.open(
-                FilePath(logPath),
+            try FileManager.default.createDirectory(atPath: (stderrPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            stderr = try SystemPackage.FileDescriptor.open(
+                FilePath(stderrPath),
                 .writeOnly,
-                options: [.append, .create],
+                options: [.append, .create, .truncate],
                 permissions: [.ownerReadWrite, .groupRead, .otherRead]
             )
             pipes = try WorkerPipes()
         } catch {
-            return "cannot open its log \(logPath) or its pipes: \(error)"
+            return "cannot open \(stderrPath) or its pipes: \(error)"
         }
-        let interpreter = await Interpreters.shared.interpreter(for: code.runtime)
-        let arguments = interpreter.options + Self.arguments(code: code, bootstrap: bootstrap)
+        let interpreter = await Interpreters.shared.interpreter(for: kind.runtime)
+        let arguments = interpreter.options + Self.arguments(kind: kind, bootstrap: bootstrap)
         var options = PlatformOptions()
         options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: .milliseconds(200))]
-        let environment = Environment.inherit.updating([
-            "EDGESIM_FUNCTION_NAME": code.name, "EDGESIM_FUNCTION_VERSION": "\(code.version)",
-            "EDGESIM_MEMORY_MB": "\(code.memoryMegabytes)", "EDGESIM_REGION": region,
-            "EDGESIM_SPAWNED_AT": "\(Date().timeIntervalSince1970 * 1000)", "NODE_OPTIONS": nil, "PYTHONUNBUFFERED": "1",
-        ]).updating(interpreter.environment)
+        let environment = Environment.inherit.updating(["NODE_OPTIONS": nil, "PYTHONUNBUFFERED": "1"]).updating(interpreter.environment)
         do {
             let result = try await Subprocess.run(
                 interpreter.executable,
                 arguments: Arguments(arguments),
                 environment: environment,
-                workingDirectory: FilePath(code.directory),
+                workingDirectory: FilePath((bootstrap as NSString).deletingLastPathComponent),
                 platformOptions: options,
                 input: .fileDescriptor(pipes.childInput, closeAfterSpawningProcess: true),
                 output: .fileDescriptor(pipes.childOutput, closeAfterSpawningProcess: true),
-                error: .fileDescriptor(log, closeAfterSpawningProcess: true)
+                error: .fileDescriptor(stderr, closeAfterSpawningProcess: true)
             ) { execution in
                 pidCell.withLock { $0 = execution.processIdentifier.value }
                 return await serve(pipes)
@@ -169,8 +256,9 @@ final class Worker: Sendable {
         }
     }
 
-    /// Opens the edge's end of the pipes on the event loop, waits for the worker's hello, then
-    /// serves invocations until the pipes close (the process exited, was killed or retired).
+    /// Opens the edge's end of the pipes on the event loop and waits for the interpreter's
+    /// hello; then for its function, which it loads; then serves invocations until the pipes
+    /// close (the process exited, was killed or retired).
     private func serve(_ pipes: WorkerPipes) async -> String {
         let channel: any Channel
         do {
@@ -194,11 +282,24 @@ final class Worker: Sendable {
         }
         guard let bound = link.withLock({ $0 }) else { return "its pipes could not be opened" }
         if ended.withLock({ $0 }) { retire() }  // killed or retired before its pipes were open
+        do {
+            _ = try await eventLoop.flatSubmit { bound.value.hello.futureResult }.get()
+        } catch {
+            return "it exited as it started"
+        }
+        guard let assignment = await assignment() else {
+            try? await channel.close()
+            return "it was retired before it was given a function"
+        }
         let reason: String
         do {
-            let message = WorkerMessage(try await eventLoop.flatSubmit { bound.value.hello.futureResult }.get())
+            let logFolder = (assignment.logPath as NSString).deletingLastPathComponent
+            try FileManager.default.createDirectory(atPath: logFolder, withIntermediateDirectories: true)
+            // Lambda gives a function's init phase 10 s.
+            let frame = try Self.loadFrame(assignment)
+            let message = WorkerMessage(try await send(frame, timeout: .seconds(10), memoryLimit: assignment.code.memoryMegabytes))
             if message.bool("ready") == true {
-                markReady(initDuration: .milliseconds(message.double("initDurationMs") ?? 0))
+                markReady()
                 try? await channel.closeFuture.get()
                 reason = "its pipes closed"
             } else {
@@ -206,23 +307,23 @@ final class Worker: Sendable {
                 try? await channel.close()
             }
         } catch {
-            reason = "it exited while loading the handler"
+            reason = "it could not load the handler: \(error)"
         }
         return reason
     }
 
-    private func markReady(initDuration: Duration) {
-        let waiters = phase.withLock { phase -> [CheckedContinuation<Duration, any Error>] in
+    private func markReady() {
+        let waiters = phase.withLock { phase -> [CheckedContinuation<Void, any Error>] in
             guard case .starting(let waiters) = phase else { return [] }
-            phase = .ready(initDuration: initDuration)
+            phase = .ready
             return waiters
         }
-        for waiter in waiters { waiter.resume(returning: initDuration) }
+        for waiter in waiters { waiter.resume() }
     }
 
     private func markGone(_ reason: String) {
-        let waiters = phase.withLock { phase -> [CheckedContinuation<Duration, any Error>] in
-            let waiters: [CheckedContinuation<Duration, any Error>]
+        let waiters = phase.withLock { phase -> [CheckedContinuation<Void, any Error>] in
+            let waiters: [CheckedContinuation<Void, any Error>]
             if case .starting(let pending) = phase { waiters = pending } else { waiters = [] }
             if case .gone = phase {} else { phase = .gone(reason: reason) }
             return waiters
@@ -231,11 +332,47 @@ final class Worker: Sendable {
     }
 
     /// The interpreter's arguments: Node's heap is capped at the function's memory.
-    static func arguments(code: FunctionCode, bootstrap: String) -> [String] {
-        switch code.runtime {
-        case .nodejs: ["--max-old-space-size=\(max(16, code.memoryMegabytes))", bootstrap, code.directory, code.handler]
-        case .python: ["-u", bootstrap, code.directory, code.handler]
+    static func arguments(kind: Kind, bootstrap: String) -> [String] {
+        switch kind.runtime {
+        case .nodejs: ["--max-old-space-size=\(kind.heapMegabytes ?? 128)", bootstrap]
+        case .python: ["-u", bootstrap]
         }
+    }
+
+    /// The first frame a worker gets: its function, and the log file its lines go to.
+    static func loadFrame(_ assignment: Assignment) throws -> [UInt8] {
+        let code = assignment.code
+        let load = LoadMessage(
+            codeDirectory: code.directory,
+            handler: code.handler,
+            functionName: code.name,
+            functionVersion: "\(code.version)",
+            memoryMegabytes: code.memoryMegabytes,
+            logPath: assignment.logPath
+        )
+        return Array(try JSONEncoder().encode(["load": load]))
+    }
+
+    /// What a worker is told to load.
+    private struct LoadMessage: Encodable {
+        var codeDirectory: String
+        var handler: String
+        var functionName: String
+        var functionVersion: String
+        var memoryMegabytes: Int
+        var logPath: String
+    }
+
+    /// Adds what an interpreter wrote to its own stderr file to the function's log, then
+    /// removes the file.
+    private static func moveStderr(from path: String, to logPath: String?) {
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        guard let logPath, let written = FileManager.default.contents(atPath: path), !written.isEmpty,
+            let log = FileHandle(forWritingAtPath: logPath)
+        else { return }
+        defer { try? log.close() }
+        _ = try? log.seekToEnd()
+        try? log.write(contentsOf: written)
     }
 }
 

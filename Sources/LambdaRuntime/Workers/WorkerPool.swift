@@ -5,9 +5,9 @@ import Topology
 
 /// The warm workers of one function version at one edge, with bounded concurrency.
 ///
-/// An invocation takes an idle worker, or starts one (a cold start, served by a spare started
-/// ahead when there is one) while fewer than
-/// ``maximumConcurrency`` exist, or waits; past ``maximumQueue`` waiting invocations it is
+/// An invocation takes an idle worker, or starts one (a cold start: the host gives it an
+/// interpreter started ahead when it has one) while fewer than ``maximumConcurrency`` exist,
+/// or waits; past ``maximumQueue`` waiting invocations it is
 /// throttled (``WorkerPoolState`` decides which). A worker that times out, uses too much memory
 /// or crashes is killed and replaced by the next invocation. Idle workers are retired by
 /// ``reapIdle(olderThan:)``.
@@ -28,13 +28,9 @@ public actor WorkerPool {
     public nonisolated let maximumQueue: Int
     /// The modelled Lambda cold start, if the topology sets one for the runtime.
     public nonisolated let modelledInitDuration: Duration?
-    private let launch: @Sendable (Worker) -> Void
+    /// A new worker for this pool's function, given it already (``FunctionHost``).
+    private let obtain: @Sendable (FunctionCode) -> Worker
     private var state: WorkerPoolState<Worker, Waiter, ContinuousClock.Instant>
-    /// A worker started ahead of need, and when: after a cold start, the pool keeps one ready
-    /// while it may still grow, so the next worker it needs is loaded already. It counts
-    /// towards no limit until it is taken, and is retired like an idle worker.
-    private var spare: (worker: Worker, since: ContinuousClock.Instant)?
-    private var nextID = 0
 
     /// Creates a pool.
     /// - Parameters:
@@ -42,19 +38,20 @@ public actor WorkerPool {
     ///   - maximumConcurrency: The most workers at once.
     ///   - maximumQueue: The most invocations waiting.
     ///   - modelledInitDuration: The modelled Lambda cold start of a new worker's first call.
-    ///   - launch: Starts a worker's process in the host's task group.
+    ///   - obtain: A new worker given this function, its process started in the host's task
+    ///     group (or ahead of need).
     init(
         code: FunctionCode,
         maximumConcurrency: Int,
         maximumQueue: Int,
         modelledInitDuration: Duration? = nil,
-        launch: @escaping @Sendable (Worker) -> Void
+        obtain: @escaping @Sendable (FunctionCode) -> Worker
     ) {
         self.code = code
         self.maximumConcurrency = maximumConcurrency
         self.maximumQueue = maximumQueue
         self.modelledInitDuration = modelledInitDuration
-        self.launch = launch
+        self.obtain = obtain
         state = WorkerPoolState(maximumConcurrency: maximumConcurrency, maximumQueue: maximumQueue)
     }
 
@@ -68,15 +65,14 @@ public actor WorkerPool {
     public func invoke(event: [UInt8], requestID: String, logStream: String) async throws(InvocationFailure) -> Invocation {
         guard let (worker, isNew) = await checkout() else { throw .throttled }
         defer { checkin(worker) }
-        // A new worker's first call: `started` is what the worker's own start took (spawn to
-        // handler loaded), `waited` what this call waited for it — less when a spare was
-        // started ahead. The wait is the tool's own cost, reported apart.
-        var started: Duration?
+        // A new worker's first call waits for its handler to load, and for its interpreter to
+        // start when none was started ahead: the worker's cold start, the tool's own cost,
+        // reported apart from a modelled one.
         var waited: Duration?
         if isNew {
             let asked = ContinuousClock.now
             do {
-                started = try await withDeadline(code.timeout + .seconds(10), onTimeout: { worker.kill() }, { try await worker.ready() })
+                try await withDeadline(code.timeout + .seconds(10), onTimeout: { worker.kill() }, { try await worker.ready() })
                 waited = .now - asked
             } catch {
                 worker.kill()
@@ -86,18 +82,18 @@ public actor WorkerPool {
         // Lambda's cold start, when modelled: the first call waits until the model's init has
         // passed since it asked for the worker (what it waited here counts towards it; a slower
         // start is not hidden), and reports the model as its Init Duration.
-        let initDuration = started.map { modelledInitDuration ?? $0 }
+        let initDuration = waited.map { modelledInitDuration ?? $0 }
         if let waited, let modelledInitDuration, modelledInitDuration > waited { try? await Task.sleep(for: modelledInitDuration - waited) }
         let frame = Self.frame(
             event: event,
             requestID: requestID,
             logStream: logStream,
             timeout: code.timeout,
-            initDuration: modelledInitDuration == nil ? nil : initDuration
+            initDuration: initDuration
         )
         let reply: [UInt8]
         do {
-            reply = try await worker.send(frame)
+            reply = try await worker.send(frame, timeout: code.timeout, memoryLimit: code.memoryMegabytes)
         } catch let failure as InvocationFailure {
             throw failure
         } catch {
@@ -108,7 +104,7 @@ public actor WorkerPool {
             result: nil,
             error: nil,
             duration: .milliseconds(message.double("durationMs") ?? 0),
-            initDuration: initDuration ?? message.double("initDurationMs").map { .milliseconds($0) },
+            initDuration: initDuration,
             spawnDuration: waited,
             maxMemoryUsedMegabytes: Int(message.double("maxMemoryUsedMB") ?? 0)
         )
@@ -144,32 +140,8 @@ public actor WorkerPool {
         }
     }
 
-    /// Starts a worker whose place the state machine has counted: the spare, when one is
-    /// there and alive, and then the next spare, while the pool may still grow.
-    private func spawn() -> Worker {
-        let worker: Worker
-        if let ready = spare, !ready.worker.isGone {
-            worker = ready.worker
-        } else {
-            spare?.worker.retire()
-            worker = start()
-        }
-        spare = state.alive < maximumConcurrency ? (start(), .now) : nil
-        return worker
-    }
-
-    /// A new worker's pipes go on the loop of the call that needed it, so that call and the
-    /// ones after it from the same loop cross no thread.
-    private func start() -> Worker {
-        nextID += 1
-        let worker = Worker(
-            id: nextID,
-            code: code,
-            eventLoop: MultiThreadedEventLoopGroup.currentEventLoop ?? MultiThreadedEventLoopGroup.singleton.next()
-        )
-        launch(worker)
-        return worker
-    }
+    /// Starts a worker whose place the state machine has counted.
+    private func spawn() -> Worker { obtain(code) }
 
     /// An invocation waiting for a worker, and the loop it waits on (`nil` off every loop).
     struct Waiter {
@@ -181,27 +153,21 @@ public actor WorkerPool {
     /// - Returns: How many were retired.
     @discardableResult
     public func reapIdle(olderThan limit: Duration) -> Int {
-        var stale = state.reap(olderThan: limit, at: .now)
-        if let (worker, since) = spare, ContinuousClock.now - since > limit {
-            stale.append(worker)
-            spare = nil
-        }
+        let stale = state.reap(olderThan: limit, at: .now)
         for worker in stale { worker.retire() }
         return stale.count
     }
 
-    /// Retires every idle worker and the spare, at shutdown.
+    /// Retires every idle worker, at shutdown.
     public func retireAll() {
         for worker in state.retireIdle() { worker.retire() }
-        spare?.worker.retire()
-        spare = nil
     }
 
     /// Workers alive and idle, for `/metrics`.
     public var workerCounts: (alive: Int, idle: Int) { (state.alive, state.idleCount) }
 
-    /// An invocation's frame: its context, then the event as it was written. A modelled Init
-    /// Duration rides along for the worker's REPORT line.
+    /// An invocation's frame: its context, then the event as it was written. On a new worker's
+    /// first call, the Init Duration rides along for the worker's REPORT line.
     static func frame(event: [UInt8], requestID: String, logStream: String, timeout: Duration, initDuration: Duration? = nil) -> [UInt8] {
         let timeoutMilliseconds = Int(timeout.inMilliseconds)
         let modelled = initDuration.map { ",\"initDurationMs\":\($0.inMilliseconds)" } ?? ""

@@ -46,7 +46,8 @@ public enum EdgeNode {
                     edge: spec.id,
                     region: spec.hub,
                     stateDirectory: settings.stateDirectory,
-                    modelledInitDurations: topology.modelledInitDurations
+                    modelledInitDurations: topology.modelledInitDurations,
+                    spareWorkers: topology.spareWorkers
                 ),
                 logger: logger
             )

@@ -12,7 +12,8 @@ import Topology
 struct ColdStartTests {
     static let modelled = (node: 400.0, python: 300.0)
 
-    static func topology() throws -> URL {
+    /// The topology, with `spare_workers` when `spares` is given.
+    static func topology(spares: Int? = nil) throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-cold-\(UUID().uuidString)")
         try folder.write(files: [
             "site/n/page.txt": "node page\n", "site/p/page.txt": "python page\n",
@@ -65,6 +66,7 @@ struct ColdStartTests {
               stderr-node: { runtime: nodejs20.x, handler: index.handler, code: fn/stderr-node }
               stderr-python: { runtime: python3.11, handler: handler.handler, code: fn/stderr-python }
             init_durations: { nodejs: \(Int(modelled.node)) ms, python: \(Int(modelled.python)) ms }
+            \(spares.map { "spare_workers: \($0)" } ?? "")
             distributions:
               E2COLDSTART1:
                 origins: [site]
@@ -134,6 +136,15 @@ struct ColdStartTests {
             // The two workers, and a new spare of each kind.
             let after = try await Self.interpreters(of: edge, until: { $0.node.count == 2 && $0.python.count == 2 })
             #expect(after.node.isSuperset(of: before.node) && after.python.isSuperset(of: before.python))
+        }
+    }
+
+    /// `spare_workers` sets how many interpreters of each kind wait.
+    @Test func theTopologySetsHowManySparesWait() async throws {
+        try await withNetwork(try Self.topology(spares: 2).path) { network in
+            let edge = try network.node("NRT50").pid
+            let spares = try await Self.interpreters(of: edge, until: { $0.node.count == 2 && $0.python.count == 2 })
+            #expect(spares.node.count == 2 && spares.python.count == 2)
         }
     }
 

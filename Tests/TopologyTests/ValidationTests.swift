@@ -317,6 +317,21 @@ struct BrokenFile: CustomTestStringConvertible, Sendable {
         }
     }
 
+    /// `spare_workers` is a whole number from 0 to 4, 1 when absent.
+    @Test func spareWorkersAreAWholeNumberUpToFour() throws {
+        #expect(try Fixtures.load(Fixtures.base + "spare_workers: 0\n").spareWorkers == 0)
+        #expect(try Fixtures.load(Fixtures.base).spareWorkers == 1)
+        let line = Fixtures.base.split(separator: "\n", omittingEmptySubsequences: false).count
+        for (value, code) in [("5", TopologyError.Code.outOfRange), ("-1", .outOfRange), ("two", .wrongType)] {
+            let report = try Fixtures.check(Fixtures.base + "spare_workers: \(value)\n")
+            #expect(report.topology == nil)
+            #expect(
+                report.diagnostics.contains { $0.code == code && $0.location?.line == line && $0.location?.column == 16 },
+                "\(value): \(report.diagnostics.map(\.description))"
+            )
+        }
+    }
+
     @Test func theBaseFileIsValid() throws {
         let report = try Fixtures.check(Fixtures.base)
         #expect(report.topology != nil)

@@ -10,10 +10,11 @@ import Topology
 /// function version), runs each worker process as a child task, retires idle workers, and on
 /// shutdown lets running invocations finish before the workers exit.
 ///
-/// It keeps one interpreter started ahead of need for each kind of worker that the edge's
-/// functions use (``keepSpares(for:)``): a new worker takes it and only loads its function,
-/// so a cold start does not wait for `node` to start (60–120 ms on a small machine, more than
-/// a trivial handler's whole init), and the next spare starts behind it.
+/// It keeps interpreters started ahead of need for each kind of worker that the edge's
+/// functions use (``keepSpares(for:)``, ``Settings/spareWorkers`` of each): a new worker takes
+/// one and only loads its function, so a cold start does not wait for `node` to start (60–120
+/// ms on a small machine, more than a trivial handler's whole init), and the next spare starts
+/// behind it.
 ///
 /// Function logs go where Lambda@Edge puts them, per executing region:
 /// `STATE/cloudwatch/REGION/aws/lambda/us-east-1.NAME/EDGE.log`.
@@ -34,6 +35,8 @@ public final class FunctionHost: Service {
         public var maximumQueue: Int
         /// The modelled Lambda cold start per runtime (the topology's `init_durations`).
         public var modelledInitDurations: [Runtime: Duration]
+        /// Interpreters kept started ahead per kind of worker (the topology's `spare_workers`).
+        public var spareWorkers: Int
 
         /// Creates settings.
         public init(
@@ -43,7 +46,8 @@ public final class FunctionHost: Service {
             idleTimeout: Duration = .seconds(300),
             maximumConcurrency: Int = WorkerPool.Default.maximumConcurrency,
             maximumQueue: Int = WorkerPool.Default.maximumQueue,
-            modelledInitDurations: [Runtime: Duration] = [:]
+            modelledInitDurations: [Runtime: Duration] = [:],
+            spareWorkers: Int = Topology.Default.spareWorkers
         ) {
             self.edge = edge
             self.region = region
@@ -52,6 +56,7 @@ public final class FunctionHost: Service {
             self.maximumConcurrency = maximumConcurrency
             self.maximumQueue = maximumQueue
             self.modelledInitDurations = modelledInitDurations
+            self.spareWorkers = spareWorkers
         }
     }
 
@@ -62,7 +67,7 @@ public final class FunctionHost: Service {
     private let pools = Mutex<[FunctionRef: WorkerPool]>([:])
     private let workers = Mutex<[Worker]>([])
     /// The kinds of worker to keep a spare of, and the spares.
-    private let spares = Mutex<(wanted: Set<Worker.Kind>, started: [Worker.Kind: Worker])>(([], [:]))
+    private let spares = Mutex<(wanted: Set<Worker.Kind>, started: [Worker.Kind: [Worker]])>(([], [:]))
     private let nextWorkerID = Atomic<Int>(0)
     /// Today's `YYYY/MM/DD` (UTC), made once a day rather than on every invocation.
     private let streamDay = Mutex<(day: Int, text: String)?>(nil)
@@ -101,7 +106,7 @@ public final class FunctionHost: Service {
         }
     }
 
-    /// Keeps a spare interpreter for each kind of worker these functions need, and none for any
+    /// Keeps spare interpreters for each kind of worker these functions need, and none for any
     /// other kind: the edge calls it with the functions of each config it applies.
     public func keepSpares(for codes: some Sequence<FunctionCode>) {
         let wanted = Set(codes.map(Worker.Kind.init))
@@ -109,21 +114,24 @@ public final class FunctionHost: Service {
             spares.wanted = wanted
             let unwanted = spares.started.filter { !wanted.contains($0.key) }
             for kind in unwanted.keys { spares.started[kind] = nil }
-            return Array(unwanted.values)
+            return unwanted.values.flatMap { $0 }
         }
         for worker in unwanted { worker.retire() }
         replenishSpares()
     }
 
-    /// A new worker for a function, given the function already: the spare of its kind when
-    /// there is one alive (then the next spare starts), else a worker started now. Either way
-    /// its pipes are on the loop of the call that needed it when the worker is new, so that
-    /// call and the ones after it from the same loop cross no thread.
+    /// A new worker for a function, given the function already: the oldest spare of its kind
+    /// that is alive (then the next spare starts), else a worker started now, whose pipes are
+    /// on the loop of the call that needed it, so that call and the ones after it from the same
+    /// loop cross no thread.
     func worker(for code: FunctionCode) -> Worker {
         let kind = Worker.Kind(code)
-        let spare = spares.withLock { $0.started.removeValue(forKey: kind) }
+        let spare = spares.withLock { spares -> Worker? in
+            spares.started[kind]?.removeAll(where: \.isGone)
+            return spares.started[kind]?.isEmpty == false ? spares.started[kind]?.removeFirst() : nil
+        }
         let worker: Worker
-        if let spare, !spare.isGone {
+        if let spare {
             worker = spare
         } else {
             worker = start(kind, on: MultiThreadedEventLoopGroup.currentEventLoop ?? MultiThreadedEventLoopGroup.singleton.next())
@@ -133,13 +141,15 @@ public final class FunctionHost: Service {
         return worker
     }
 
-    /// Starts a spare of each wanted kind that has none alive. A spare that dies is replaced
-    /// here, when the next worker is taken or the next config applied, not on a timer: an
-    /// interpreter that cannot start is not restarted over and over.
+    /// Starts spares of each wanted kind until it has ``Settings/spareWorkers`` alive. A spare
+    /// that dies is replaced here, when the next worker is taken or the next config applied,
+    /// not on a timer: an interpreter that cannot start is not restarted over and over.
     private func replenishSpares() {
         spares.withLock { spares in
-            for kind in spares.wanted where spares.started[kind].map(\.isGone) ?? true {
-                spares.started[kind] = start(kind, on: MultiThreadedEventLoopGroup.singleton.next())
+            for kind in spares.wanted {
+                var alive = spares.started[kind, default: []].filter { !$0.isGone }
+                while alive.count < settings.spareWorkers { alive.append(start(kind, on: MultiThreadedEventLoopGroup.singleton.next())) }
+                spares.started[kind] = alive
             }
         }
     }

@@ -10,7 +10,7 @@ import Yams
 final class TopologyParser {
     static let sections = [
         "name", "description", "latency", "locations", "registry", "hubs", "edges", "origins", "viewers", "functions",
-        "init_durations", "distributions", "links",
+        "init_durations", "spare_workers", "distributions", "links",
     ]
 
     let reader: YAMLReader
@@ -31,6 +31,7 @@ final class TopologyParser {
     var viewers: [ViewerSpec] = []
     var functions: [FunctionSpec] = []
     var initDurations: [Runtime: Duration] = [:]
+    var spareWorkers = Topology.Default.spareWorkers
     var distributions: [DistributionSpec] = []
     var links: [LinkOverride] = []
 
@@ -55,6 +56,7 @@ final class TopologyParser {
         viewers = try section(top, "viewers", required: false, parse: parseViewer)
         functions = try section(top, "functions", required: false, parse: parseFunction)
         if let node = top["init_durations"] { try parseInitDurations(node) }
+        spareWorkers = try top.integer("spare_workers", in: 0...4) ?? spareWorkers
         // Each distribution is kept as soon as it is read: a later one's domain and aliases are
         // checked against the names of those before it.
         _ = try section(top, "distributions", required: true) { id, key, value in
@@ -84,6 +86,7 @@ final class TopologyParser {
             viewers: viewers,
             functions: functions,
             modelledInitDurations: initDurations,
+            spareWorkers: spareWorkers,
             distributions: distributions,
             links: links
         )

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # What a Lambda@Edge viewer-request handler costs per request at an edge: cache hits with and
 # without a trivial handler, in Node.js and in Python, each beside a plain server of its language
-# running the same handler in-process (the practical limit); plus cold starts. Prints a table and
-# writes results/lambda-overhead.json.
+# running the same handler in-process (the practical limit); plus cold starts, on the idle edge
+# one at a time and in the burst of new workers that load brings. Prints a table and writes
+# results/lambda-overhead.json.
 #
 #   benchmarks/lambda-overhead.sh [DURATION_SECONDS] [CONNECTIONS]
 #
@@ -35,9 +36,8 @@ python_pid=$!
 sleep 0.5
 
 run() { # name url
-    # The first request on the idle edge is timed apart: for a function, it starts the first worker.
-    curl -s -o /dev/null -w '%{time_total}' "$2" >"$work/$1.first"
-    for _ in 1 2; do curl -s -o /dev/null "$2"; done
+    # For a function, the first request on the idle edge starts its first worker.
+    for _ in 1 2 3; do curl -s -o /dev/null "$2"; done
     wrk -t2 -c"$connections" -d"${duration}s" --latency "$2" >"$work/$1.txt"
     python3 - "$1" "$work/$1.txt" <<'PY'
 import json, re, sys
@@ -58,46 +58,64 @@ PY
     run "edge, trivial Python handler" "http://$edge_host:$edge_port/py/index.html"
     run "python in-process" "http://127.0.0.1:$python_port/py/index.html"
 } >"$work/rows.jsonl"
-for function in trivial trivial-py; do
-    cat "$work"/state/cloudwatch/*/aws/lambda/us-east-1.$function/*.log | grep -o 'Init Duration: [0-9.]*' | awk '{print $3}' >"$work/cold-$function.txt" || true
+# Cold starts one at a time on the idle edge: each call of `once` ends its worker, so the next
+# call needs a new one; between them the edge is idle for half a second, as between a quiet
+# edge's calls.
+for path in once once-py; do
+    for _ in $(seq 1 10); do curl -s -o /dev/null "http://$edge_host:$edge_port/$path/index.html"; sleep 0.5; done
 done
+init_durations() { # function: every Init Duration its REPORT lines show, in order
+    cat "$work"/state/cloudwatch/*/aws/lambda/us-east-1.$1/*.log | grep -o 'Init Duration: [0-9.]*' | awk '{print $3}' || true
+}
+for function in trivial trivial-py once once-py; do init_durations $function >"$work/cold-$function.txt"; done
 # What the calls that needed a new worker waited for it (less than its start when a spare was ready).
 curl -s "http://$edge_host:$(node_field NRT50 adminPort)/metrics" | grep '^edgesim_lambda_spawn_duration_seconds_\(sum\|count\)' >"$work/waited.txt" || true
 
-python3 - "$work/rows.jsonl" "$work/cold-trivial.txt" "$work/cold-trivial-py.txt" "$duration" "$connections" "$work/waited.txt" "$work" <<'PY'
+python3 - "$work/rows.jsonl" "$work" "$duration" "$connections" "$work/waited.txt" <<'PY'
 import json, os, platform, re, statistics, sys
 rows = {row["case"]: row for row in map(json.loads, open(sys.argv[1]))}
-# The first request of each case on the idle edge (a cache miss in every case), in milliseconds.
-first = {case: 1000 * float(open(os.path.join(sys.argv[7], case + ".first")).read()) for case in rows}
+work = sys.argv[2]
 plain = rows["edge, no function"]
 waited = {}
-for line in open(sys.argv[6]):
+for line in open(sys.argv[5]):
     match = re.match(r'edgesim_lambda_spawn_duration_seconds_(sum|count)\{.*function="([^"]+)".*\} (\S+)', line)
     if match: waited.setdefault(match.group(2), {})[match.group(1)] = float(match.group(3))
-def runtime(function_case, anchor_case, cold_path, function):
+def cold(function):
+    return [float(x) for x in open(os.path.join(work, f"cold-{function}.txt")).read().split()]
+def median(values):
+    return round(statistics.median(values), 1) if values else None
+def runtime(function_case, anchor_case, function, once):
     fn, anchor = rows[function_case], rows[anchor_case]
-    cold = [float(x) for x in open(cold_path).read().split()]
-    wait = waited.get(function, {})
+    # The trivial function's first cold start served the first request on the idle edge; the
+    # others came in the burst of new workers at the start of its load.
+    trivial = cold(function)
+    wait = waited.get(function + ":1", {})
     return {"added_p50_ms": round(fn["p50_ms"] - plain["p50_ms"], 3), "added_p99_ms": round(fn["p99_ms"] - plain["p99_ms"], 3),
             "ratio_to_in_process": round(fn["requests_per_second"] / anchor["requests_per_second"], 3),
-            "cold_starts": len(cold), "cold_start_median_ms": round(statistics.median(cold), 1) if cold else None,
-            "cold_start_max_ms": round(max(cold), 1) if cold else None,
-            "waited_for_worker_mean_ms": round(1000 * wait["sum"] / wait["count"], 1) if wait.get("count") else None,
-            "idle_first_call_added_ms": round(first[function_case] - first["edge, no function"], 1)}
-summary = {"nodejs": runtime("edge, trivial viewer-request", "node in-process", sys.argv[2], "trivial:1"),
-           "python": runtime("edge, trivial Python handler", "python in-process", sys.argv[3], "trivial-py:1")}
-json.dump({"benchmark": "Lambda@Edge viewer-request overhead", "duration_s": int(sys.argv[4]), "connections": int(sys.argv[5]),
+            "idle_cold_starts": len(cold(once)), "idle_cold_start_median_ms": median(cold(once)),
+            "idle_cold_start_max_ms": round(max(cold(once)), 1) if cold(once) else None,
+            "first_call_cold_start_ms": trivial[0] if trivial else None,
+            "burst_cold_starts": len(trivial[1:]), "burst_cold_start_median_ms": median(trivial[1:]),
+            "burst_cold_start_max_ms": round(max(trivial[1:]), 1) if trivial[1:] else None,
+            "waited_for_worker_mean_ms": round(1000 * wait["sum"] / wait["count"], 1) if wait.get("count") else None}
+summary = {"nodejs": runtime("edge, trivial viewer-request", "node in-process", "trivial", "once"),
+           "python": runtime("edge, trivial Python handler", "python in-process", "trivial-py", "once-py")}
+json.dump({"benchmark": "Lambda@Edge viewer-request overhead", "duration_s": int(sys.argv[3]), "connections": int(sys.argv[4]),
            "cpus": os.cpu_count(), "machine": platform.platform(), "results": list(rows.values()), "summary": summary},
           open("benchmarks/results/lambda-overhead.json", "w"), indent=2)
 print(f"{'case':<32} {'requests/s':>11} {'p50':>9} {'p99':>9} {'non-2xx':>8}")
 for r in rows.values():
     print(f"{r['case']:<32} {r['requests_per_second']:>11.0f} {r['p50_ms']:>7.2f}ms {r['p99_ms']:>7.2f}ms {r['non_2xx']:>8}")
 print()
-print(f"{'runtime':<8} {'added p50':>10} {'added p99':>10} {'× in-process':>13} {'cold starts':>12} {'median':>9} {'max':>9} {'waited, mean':>13} {'idle first call':>16}")
+print(f"{'runtime':<8} {'added p50':>10} {'added p99':>10} {'× in-process':>13}")
 for name, s in summary.items():
-    print(f"{name:<8} {s['added_p50_ms']:>8.3f}ms {s['added_p99_ms']:>8.3f}ms {s['ratio_to_in_process']:>13.2f} {s['cold_starts']:>12} "
-          f"{s['cold_start_median_ms']:>7}ms {s['cold_start_max_ms']:>7}ms {s['waited_for_worker_mean_ms']:>11}ms {s['idle_first_call_added_ms']:>14}ms")
-print("(cold starts: each worker's own start, from its REPORT line; waited: what the calls that needed a new worker waited for it;")
-print(" idle first call: what the first request through each function added on the idle edge, as curl timed it, beside the first plain miss)")
+    print(f"{name:<8} {s['added_p50_ms']:>8.3f}ms {s['added_p99_ms']:>8.3f}ms {s['ratio_to_in_process']:>13.2f}")
+print()
+print(f"{'cold starts':<8} {'idle: n':>8} {'median':>9} {'max':>9} {'first call':>11} {'burst: n':>9} {'median':>9} {'max':>9}")
+for name, s in summary.items():
+    print(f"{name:<11} {s['idle_cold_starts']:>5} {s['idle_cold_start_median_ms']:>7}ms {s['idle_cold_start_max_ms']:>7}ms {s['first_call_cold_start_ms']:>9}ms "
+          f"{s['burst_cold_starts']:>9} {s['burst_cold_start_median_ms']:>7}ms {s['burst_cold_start_max_ms']:>7}ms")
+print("(Init Duration from the REPORT lines: what each new worker's first call waited for it. idle: one at a time on the")
+print(" idle edge; first call: the first request through the function; burst: the new workers its load then needed at once)")
 print("wrote benchmarks/results/lambda-overhead.json")
 PY

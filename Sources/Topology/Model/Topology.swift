@@ -32,7 +32,7 @@ public struct Topology: Sendable {
     /// Functions the topology declares, in file order.
     public var functions: [FunctionSpec]
     /// A modelled Lambda cold start per runtime: a new worker's first call waits until this
-    /// much has passed since the worker started, and reports it as its Init Duration. None by
+    /// much has passed since it asked for the worker, and reports it as its Init Duration. None by
     /// default: a cold start then costs what starting the worker costs here.
     public var modelledInitDurations: [Runtime: Duration]
     /// How many interpreters each edge keeps started ahead of need, per kind of worker its

@@ -93,11 +93,12 @@ enum LocationRun {
                 ) { connection in
                     var ticket: Tickets.Ticket? = first
                     var setup: ConnectionSetup? = connection.setup
+                    var edges = EdgeNames()
                     while let current = ticket {
                         inFlight = current
                         let path = settings.paths[current.index % settings.paths.count]
                         let reply = try await connection.send(path: path, hostHeader: target.domain)
-                        var sample = Sample(reply: reply, latency: .now - current.due, at: current.due - started)
+                        var sample = Sample(reply: reply, latency: .now - current.due, at: current.due - started, edges: &edges)
                         // The connection's first request carries what opening it took.
                         (sample.setup, setup) = (setup, nil)
                         recorder.record(sample)

@@ -30,8 +30,10 @@ struct Sample: Sendable {
     /// request on a kept-alive connection.
     var setup: ConnectionSetup?
 
-    /// A sample from a reply and the time it took.
-    init(reply: ViewerClient.Reply, latency: Duration, at offset: Duration) {
+    /// A sample from a reply and the time it took. Its three fields are read from the reply's
+    /// bytes, and the edge's name is taken from `edges` when it is there already: made from
+    /// strings, a sample was a tenth of a measuring client's CPU.
+    init(reply: ViewerClient.Reply, latency: Duration, at offset: Duration, edges: inout EdgeNames) {
         self.latency = latency
         self.offset = offset
         timeToFirstByte = reply.timeToFirstByte
@@ -42,9 +44,11 @@ struct Sample: Sendable {
             case 400..<500: .clientError
             default: .serverError
             }
-        cacheResult = reply.header("X-Cache").flatMap(ResultType.init(xCache:))
-        edge = reply.header("X-Amz-Cf-Pop")
-        stages = StageTimes(serverTiming: ServerTiming(parsing: reply.header("Server-Timing") ?? ""), total: latency)
+        var (cacheResult, edge, stages): (ResultType?, String?, StageTimes) = (nil, nil, StageTimes(total: latency))
+        reply.fields.withFirst("X-Cache") { cacheResult = ResultType(xCache: $0) }
+        reply.fields.withFirst("X-Amz-Cf-Pop") { edge = edges.name($0) }
+        reply.fields.withFirst("Server-Timing") { stages = StageTimes(serverTiming: $0, total: latency) }
+        (self.cacheResult, self.edge, self.stages) = (cacheResult, edge, stages)
     }
 
     /// A request that got no response.
@@ -87,16 +91,66 @@ public struct StageTimes: Sendable, Codable, Equatable {
 
     init() {}
 
+    /// A response that timed nothing: all of it is the viewer's link.
+    init(total: Duration) { viewerLink = max(0, total.inMilliseconds) }
+
+    /// The stages from a parsed `Server-Timing`.
     init(serverTiming timing: ServerTiming, total: Duration) {
-        func ms(_ name: String) -> Double { timing.duration(name)?.inMilliseconds ?? 0 }
-        viewerRequest = ms("viewer-request")
-        originRequest = ms("origin-request")
-        originResponse = ms("origin-response")
-        viewerResponse = ms("viewer-response")
-        edge = max(0, ms("edge") - viewerRequest - viewerResponse)
-        hub = ms("hub")
-        origin = ms("origin")
-        viewerLink = max(0, total.inMilliseconds - ms("edge") - hub - origin - originRequest - originResponse)
+        var durations = Durations()
+        for entry in timing.entries { durations.take(name: entry.name.utf8, duration: entry.duration) }
+        self.init(durations, total: total)
+    }
+
+    /// The stages from a `Server-Timing` value's bytes, read in one pass (``ServerTiming/scan(_:_:)``)
+    /// with nothing allocated.
+    init(serverTiming value: Slice<UnsafeRawBufferPointer>, total: Duration) {
+        var durations = Durations()
+        ServerTiming.scan(UnsafeRawBufferPointer(rebasing: value)) { name, duration, _ in
+            durations.take(name: name, duration: duration.flatMap(ServerTiming.duration(of:)))
+        }
+        self.init(durations, total: total)
+    }
+
+    private init(_ timed: Durations, total: Duration) {
+        viewerRequest = timed.viewerRequest
+        originRequest = timed.originRequest
+        originResponse = timed.originResponse
+        viewerResponse = timed.viewerResponse
+        edge = max(0, timed.edge - viewerRequest - viewerResponse)
+        hub = timed.hub
+        origin = timed.origin
+        viewerLink = max(0, total.inMilliseconds - timed.edge - hub - origin - originRequest - originResponse)
+    }
+
+    /// The nodes' durations by metric name, each from the first entry of its name (as
+    /// ``ServerTiming/duration(_:)`` finds it), in milliseconds; 0 when absent or without one.
+    private struct Durations {
+        static let names = ["viewer-request", "origin-request", "origin-response", "viewer-response", "edge", "hub", "origin"].map { Array($0.utf8) }
+
+        var viewerRequest = 0.0
+        var originRequest = 0.0
+        var originResponse = 0.0
+        var viewerResponse = 0.0
+        var edge = 0.0
+        var hub = 0.0
+        var origin = 0.0
+        /// Which names were seen, by their place in ``names``.
+        private var seen: UInt8 = 0
+
+        mutating func take(name: some Collection<UInt8>, duration: Duration?) {
+            guard let index = Self.names.firstIndex(where: { $0.elementsEqual(name) }), seen & (1 << index) == 0 else { return }
+            seen |= 1 << index
+            let milliseconds = duration?.inMilliseconds ?? 0
+            switch index {
+            case 0: viewerRequest = milliseconds
+            case 1: originRequest = milliseconds
+            case 2: originResponse = milliseconds
+            case 3: viewerResponse = milliseconds
+            case 4: edge = milliseconds
+            case 5: hub = milliseconds
+            default: origin = milliseconds
+            }
+        }
     }
 
     /// The sum of every stage.
@@ -121,5 +175,19 @@ public struct StageTimes: Sendable, Codable, Equatable {
         var mean = self
         for (_, stage) in Self.labels { mean[keyPath: stage] /= Double(count) }
         return mean
+    }
+}
+
+/// The edge names a measuring connection has seen, so a response's `X-Amz-Cf-Pop` becomes a
+/// `String` once per edge rather than once per response.
+struct EdgeNames {
+    private var known: [(bytes: [UInt8], name: String)] = []
+
+    /// The name these bytes spell.
+    mutating func name(_ bytes: Slice<UnsafeRawBufferPointer>) -> String {
+        if let found = known.first(where: { $0.bytes.elementsEqual(bytes) }) { return found.name }
+        let name = String(decoding: bytes, as: UTF8.self)
+        if known.count < 16 { known.append((Array(bytes), name)) }
+        return name
     }
 }

@@ -1,5 +1,6 @@
 import CDNCore
 import Testing
+import Topology
 
 @testable import Measure
 
@@ -34,10 +35,56 @@ import Testing
         #expect(sum.divided(by: 0) == sum)
     }
 
+    /// Read from the value's bytes, the stages are what the parsed value gives, by the first
+    /// entry of each name, on generated values with repeats, gaps and malformed durations.
+    @Test func theStagesFromBytesAreTheStagesFromTheParsedValue() {
+        let names = ["edge", "hub", "origin", "viewer-request", "origin-request", "origin-response", "viewer-response", "cdn-pop", "edgy"]
+        let durations = ["1", "0.41", "2.05", "x", "", "1e1", "12.345"]
+        var random = SeededRandom(seed: 5)
+        for _ in 0..<2_000 {
+            let entries = (0..<Int(random.next() % 9)).map { _ -> String in
+                let name = names[Int(random.next() % UInt64(names.count))]
+                let duration = durations[Int(random.next() % UInt64(durations.count))]
+                return random.next() % 4 == 0 ? name : "\(name);dur=\(duration)"
+            }
+            let value = entries.joined(separator: random.next() % 2 == 0 ? ", " : ",")
+            let total = Duration.milliseconds(Int64(random.next() % 50))
+            let timing = ServerTiming(parsing: value)
+            func ms(_ name: String) -> Double { timing.duration(name)?.inMilliseconds ?? 0 }
+            var expected = StageTimes()
+            (expected.viewerRequest, expected.originRequest) = (ms("viewer-request"), ms("origin-request"))
+            (expected.originResponse, expected.viewerResponse) = (ms("origin-response"), ms("viewer-response"))
+            (expected.hub, expected.origin) = (ms("hub"), ms("origin"))
+            expected.edge = max(0, ms("edge") - expected.viewerRequest - expected.viewerResponse)
+            expected.viewerLink = max(
+                0,
+                total.inMilliseconds - ms("edge") - expected.hub - expected.origin - expected.originRequest - expected.originResponse
+            )
+            var text = value
+            let fromBytes = text.withUTF8 { StageTimes(serverTiming: UnsafeRawBufferPointer($0)[...], total: total) }
+            #expect(fromBytes == expected, "\(value)")
+            #expect(StageTimes(serverTiming: timing, total: total) == expected, "\(value)")
+        }
+    }
+
+    @Test func edgeNamesAreMadeOncePerEdge() {
+        var names = EdgeNames()
+        var bytes = Array("NRT50".utf8)
+        let first = bytes.withUnsafeBytes { names.name($0[...]) }
+        bytes = Array("KIX50".utf8)
+        let second = bytes.withUnsafeBytes { names.name($0[...]) }
+        #expect(first == "NRT50" && second == "KIX50")
+        #expect(Array("NRT50".utf8).withUnsafeBytes { names.name($0[...]) } == "NRT50")
+    }
+
     @Test func theCacheResultIsReadFromXCache() {
         #expect(ResultType(xCache: "RefreshHit from cloudfront") == .refreshHit)
         #expect(ResultType(xCache: "LambdaGeneratedResponse from cloudfront") == .lambdaGeneratedResponse)
         #expect(ResultType(xCache: "Hit") == nil && ResultType(xCache: "Bogus from cloudfront") == nil)
-        for result in ResultType.allCases { #expect(ResultType(xCache: result.xCache) == result) }
+        for result in ResultType.allCases {
+            #expect(ResultType(xCache: result.xCache) == result)
+            #expect(Array(result.xCache.utf8).withUnsafeBytes { ResultType(xCache: $0[...]) } == result)
+        }
+        #expect(Array("Hit".utf8).withUnsafeBytes { ResultType(xCache: $0[...]) } == nil)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Topology
 
 /// The `Server-Timing` value a node's response carries: CloudFront's `cdn-*` metrics (spec §9)
@@ -31,41 +32,98 @@ public struct ServerTiming: Sendable, CustomStringConvertible {
     /// Creates an empty value, with room for an edge's usual eight metrics.
     public init() { entries.reserveCapacity(8) }
 
-    /// Reads a `Server-Timing` value (as a client does): entries split on commas, parameters on
-    /// semicolons, empty pieces skipped; unknown parameters are ignored and a malformed duration
-    /// is left out. It reads the value's UTF-8 bytes in one pass: `measure` parses one per sample.
+    /// Reads a `Server-Timing` value (as a client does), by ``scan(_:_:)``'s rules.
     public init(parsing value: String) {
         var value = value
         value.withUTF8 { bytes in
-            for item in Self.pieces(of: bytes[...], separator: UInt8(ascii: ",")) {
-                let parts = Self.pieces(of: item, separator: UInt8(ascii: ";")).map { Self.trimmed($0) }
-                guard let name = parts.first, !name.isEmpty else { continue }
+            Self.scan(UnsafeRawBufferPointer(bytes)) { name, duration, detail in
                 var entry = Entry(name: String(decoding: name, as: UTF8.self))
-                for parameter in parts.dropFirst() {
-                    // `key=value`: an empty key or value leaves the parameter out.
-                    guard let equals = parameter.firstIndex(of: UInt8(ascii: "=")), equals > parameter.startIndex,
-                        equals + 1 < parameter.endIndex
-                    else { continue }
-                    let key = Self.trimmed(parameter[..<equals])
-                    let argument = Self.trimmed(parameter[parameter.index(after: equals)...])
-                    if key.elementsEqual("dur".utf8) {
-                        entry.duration = Double(String(decoding: argument, as: UTF8.self)).map { .nanoseconds(Int64($0 * 1e6)) }
-                    } else if key.elementsEqual("desc".utf8) {
-                        entry.detail = String(decoding: Self.trimmed(argument, only: UInt8(ascii: "\"")), as: UTF8.self)
-                    }
-                }
+                entry.duration = duration.flatMap(Self.duration(of:))
+                entry.detail = detail.map { String(decoding: Self.trimmed($0, only: UInt8(ascii: "\"")), as: UTF8.self) }
                 entries.append(entry)
             }
         }
     }
 
-    /// The non-empty pieces between separators.
-    private static func pieces(of bytes: Slice<UnsafeBufferPointer<UInt8>>, separator: UInt8) -> [Slice<UnsafeBufferPointer<UInt8>>] {
-        bytes.split(separator: separator, omittingEmptySubsequences: true)
+    /// The bytes of a `Server-Timing` value.
+    public typealias Bytes = Slice<UnsafeRawBufferPointer>
+
+    /// Reads a `Server-Timing` value's UTF-8 bytes in one pass, with nothing allocated: `measure`
+    /// reads one per sample. Entries are split on commas and parameters on semicolons, empty
+    /// pieces skipped, each piece trimmed of spaces and tabs; an entry with no name is left out.
+    /// `body` gets each entry's name and the last `dur` and `desc` arguments it has (a parameter
+    /// with an empty key or value is left out, and unknown ones are ignored).
+    public static func scan(_ value: UnsafeRawBufferPointer, _ body: (_ name: Bytes, _ duration: Bytes?, _ detail: Bytes?) -> Void) {
+        var items = pieces(of: value[...], separator: UInt8(ascii: ","))
+        while let item = items.next() {
+            var parts = pieces(of: item, separator: UInt8(ascii: ";"))
+            guard let name = parts.next().map({ trimmed($0) }), !name.isEmpty else { continue }
+            var duration: Bytes?
+            var detail: Bytes?
+            while let part = parts.next() {
+                let parameter = trimmed(part)
+                guard let equals = parameter.firstIndex(of: UInt8(ascii: "=")), equals > parameter.startIndex,
+                    equals + 1 < parameter.endIndex
+                else { continue }
+                let key = trimmed(parameter[..<equals])
+                let argument = trimmed(parameter[parameter.index(after: equals)...])
+                if key.elementsEqual("dur".utf8) {
+                    duration = argument
+                } else if key.elementsEqual("desc".utf8) {
+                    detail = argument
+                }
+            }
+            body(name, duration, detail)
+        }
+    }
+
+    /// A `dur` argument, in milliseconds, as a duration; `nil` when it is not a number, or not
+    /// one a duration holds (infinite, or past 292 years). The
+    /// usual form (digits with a decimal point) is read from the bytes: the digits as one whole
+    /// number divided once by a power of ten, which rounds as `Double("…")` does.
+    public static func duration(of argument: Bytes) -> Duration? {
+        var whole: UInt64 = 0
+        var digits = 0
+        var decimals = -1
+        for byte in argument {
+            if byte == UInt8(ascii: "."), decimals < 0 {
+                decimals = 0
+            } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), digits < 15 {
+                whole = whole * 10 + UInt64(byte - UInt8(ascii: "0"))
+                digits += 1
+                if decimals >= 0 { decimals += 1 }
+            } else {
+                return Double(String(decoding: argument, as: UTF8.self)).flatMap(milliseconds)
+            }
+        }
+        guard digits > 0 else { return nil }
+        return milliseconds(Double(whole) / powersOfTen[max(0, decimals)])
+    }
+
+    private static let powersOfTen: [Double] = (0...15).map { pow(10, Double($0)) }
+
+    private static func milliseconds(_ value: Double) -> Duration? { Int64(exactly: (value * 1e6).rounded(.towardZero)).map { .nanoseconds($0) } }
+
+    /// The non-empty pieces between separators, one at a time.
+    private static func pieces(of bytes: Bytes, separator: UInt8) -> Pieces { Pieces(rest: bytes, separator: separator) }
+
+    private struct Pieces: IteratorProtocol {
+        var rest: Bytes
+        let separator: UInt8
+
+        mutating func next() -> Bytes? {
+            while !rest.isEmpty {
+                let end = rest.firstIndex(of: separator) ?? rest.endIndex
+                let piece = rest[..<end]
+                rest = rest[(end == rest.endIndex ? end : end + 1)...]
+                if !piece.isEmpty { return piece }
+            }
+            return nil
+        }
     }
 
     /// Bytes without spaces and tabs at either end, or without only `only` when it is given.
-    private static func trimmed(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, only: UInt8? = nil) -> Slice<UnsafeBufferPointer<UInt8>> {
+    private static func trimmed(_ bytes: Bytes, only: UInt8? = nil) -> Bytes {
         func padding(_ byte: UInt8) -> Bool { only.map { byte == $0 } ?? (byte == 0x20 || byte == 0x09) }
         var start = bytes.startIndex
         var end = bytes.endIndex

@@ -38,6 +38,14 @@ public enum ResultType: String, Sendable, Codable, CaseIterable {
         self.init(rawValue: String(xCache.dropLast(" from cloudfront".count)))
     }
 
+    /// Reads an `X-Cache` value from its bytes, as ``init(xCache:)`` does from a string.
+    public init?(xCache bytes: Slice<UnsafeRawBufferPointer>) {
+        guard let index = Self.xCacheBytes.firstIndex(where: { $0.elementsEqual(bytes) }) else { return nil }
+        self = Self.allCases[index]
+    }
+
+    private static let xCacheBytes = allCases.map { Array($0.xCache.utf8) }
+
     /// The `X-Cache` value: `Hit from cloudfront`.
     public var xCache: String {
         // Literals, not interpolations: every response sends one.

@@ -15,16 +15,24 @@ public struct ReceivedFields: Sendable {
 
     /// The first value of the field named `name` (compared ignoring case), trimmed.
     public func first(_ name: String) -> String? {
+        var found: String?
+        withFirst(name) { found = HeadBytes.string($0.startIndex..<$0.endIndex, in: $0.base) }
+        return found
+    }
+
+    /// Calls `body` with the bytes of the first value of the field named `name` (compared
+    /// ignoring case), trimmed, when there is such a field. Nothing is copied: `measure` reads
+    /// three fields of every response this way. Not generic, so a caller in another module
+    /// looks up no type metadata per call.
+    public func withFirst(_ name: String, _ body: (Slice<UnsafeRawBufferPointer>) -> Void) {
         var name = name
-        return name.withUTF8 { wanted in
+        name.withUTF8 { wanted in
             bytes.withUnsafeReadableBytes { bytes in
-                var found: String?
                 Self.forEachField(in: bytes) { field, value in
                     guard HeadBytes.equals(field, in: bytes, ignoringCase: wanted) else { return true }
-                    found = HeadBytes.string(value, in: bytes)
+                    body(bytes[value])
                     return false
                 }
-                return found
             }
         }
     }

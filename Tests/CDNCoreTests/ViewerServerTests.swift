@@ -12,9 +12,15 @@ import Testing
 @Suite struct ViewerServerTests {
     /// Answers with what it was asked: the method, the path, the query and the body's size. It
     /// answers at once, but `/slow` in a task that takes 50 ms, so an answer out of order would
-    /// show.
+    /// show, and `/hang` not for a minute.
     struct EchoResponder: ViewerResponder {
         func respond(to request: IncomingRequest) -> ViewerAnswer {
+            if request.path == "/hang" {
+                return .later {
+                    try? await Task.sleep(for: .seconds(60))
+                    return Self.echo(request)
+                }
+            }
             guard request.path == "/slow" else { return .now(Self.echo(request)) }
             return .later {
                 try? await Task.sleep(for: .milliseconds(50))
@@ -64,6 +70,24 @@ import Testing
                 }
                 let posted = try await connection.send(method: .POST, path: "/up", body: ByteBuffer(repeating: 7, count: 100_000))
                 #expect(String(buffer: posted.body) == "POST /up - 100000")
+            }
+        }
+    }
+
+    /// The client's response deadline: a response that does not come fails its request, while
+    /// a request sent after a pause, or late in the deadline of the one before it, is answered.
+    /// (One watchdog per connection keeps the deadline, re-armed for the request in flight.)
+    @Test(.timeLimit(.minutes(1))) func aResponseThatDoesNotComeFailsItsRequestAndNoOtherOne() async throws {
+        try await Self.withServer { port in
+            try await ViewerConnection.open(port: port, from: nil, responseTimeout: .seconds(2)) { connection in
+                #expect(try await connection.send(path: "/first").status == 200)
+                // The first request's deadline passes while the next one is in flight.
+                try await Task.sleep(for: .milliseconds(1_970))
+                #expect(try await connection.send(path: "/slow").status == 200)
+                // Idle past every deadline, then asked again.
+                try await Task.sleep(for: .seconds(3))
+                #expect(try await connection.send(path: "/again").status == 200)
+                await #expect(throws: (any Error).self) { try await connection.send(path: "/hang") }
             }
         }
     }

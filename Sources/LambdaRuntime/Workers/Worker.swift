@@ -69,21 +69,7 @@ final class Worker: Sendable {
     }
 
     /// Gives the worker its function: it loads it as soon as its interpreter is up.
-    func assign(_ assignment: Assignment) {
-        let waiter: CheckedContinuation<Assignment?, Never>? = slot.withLock { slot in
-            switch slot {
-            case .open:
-                slot = .given(assignment)
-                return nil
-            case .awaited(let waiter):
-                slot = .given(assignment)
-                return waiter
-            case .given, .withdrawn:
-                return nil
-            }
-        }
-        waiter?.resume(returning: assignment)
-    }
+    func assign(_ assignment: Assignment) { settle(.given(assignment)) }
 
     /// The function given, once it is; `nil` when the worker ends first.
     private func assignment() async -> Assignment? {
@@ -102,20 +88,25 @@ final class Worker: Sendable {
     }
 
     /// The worker ends before it was given a function, if it was not given one yet.
-    private func withdraw() {
+    private func withdraw() { settle(.withdrawn) }
+
+    /// Settles an open slot as `outcome` (given or withdrawn), and answers the process waiting
+    /// for it; a slot settled already stays as it is.
+    private func settle(_ outcome: Slot) {
         let waiter: CheckedContinuation<Assignment?, Never>? = slot.withLock { slot in
             switch slot {
             case .open:
-                slot = .withdrawn
+                slot = outcome
                 return nil
             case .awaited(let waiter):
-                slot = .withdrawn
+                slot = outcome
                 return waiter
             case .given, .withdrawn:
                 return nil
             }
         }
-        waiter?.resume(returning: nil)
+        guard let waiter else { return }
+        if case .given(let assignment) = outcome { waiter.resume(returning: assignment) } else { waiter.resume(returning: nil) }
     }
 
     /// The function it was given, if any.

@@ -94,24 +94,13 @@ public struct StageTimes: Sendable, Codable, Equatable {
     /// A response that timed nothing: all of it is the viewer's link.
     init(total: Duration) { viewerLink = max(0, total.inMilliseconds) }
 
-    /// The stages from a parsed `Server-Timing`.
-    init(serverTiming timing: ServerTiming, total: Duration) {
-        var durations = Durations()
-        for entry in timing.entries { durations.take(name: entry.name.utf8, duration: entry.duration) }
-        self.init(durations, total: total)
-    }
-
     /// The stages from a `Server-Timing` value's bytes, read in one pass (``ServerTiming/scan(_:_:)``)
     /// with nothing allocated.
     init(serverTiming value: Slice<UnsafeRawBufferPointer>, total: Duration) {
-        var durations = Durations()
+        var timed = Durations()
         ServerTiming.scan(UnsafeRawBufferPointer(rebasing: value)) { name, duration, _ in
-            durations.take(name: name, duration: duration.flatMap(ServerTiming.duration(of:)))
+            timed.take(name: name, duration: duration.flatMap(ServerTiming.duration(of:)))
         }
-        self.init(durations, total: total)
-    }
-
-    private init(_ timed: Durations, total: Duration) {
         viewerRequest = timed.viewerRequest
         originRequest = timed.originRequest
         originResponse = timed.originResponse
@@ -137,7 +126,7 @@ public struct StageTimes: Sendable, Codable, Equatable {
         /// Which names were seen, by their place in ``names``.
         private var seen: UInt8 = 0
 
-        mutating func take(name: some Collection<UInt8>, duration: Duration?) {
+        mutating func take(name: ServerTiming.Bytes, duration: Duration?) {
             guard let index = Self.names.firstIndex(where: { $0.elementsEqual(name) }), seen & (1 << index) == 0 else { return }
             seen |= 1 << index
             let milliseconds = duration?.inMilliseconds ?? 0

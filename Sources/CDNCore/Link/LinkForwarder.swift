@@ -61,7 +61,7 @@ public final class LinkForwarder: Service {
         let partition = LinkPartition()
         let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.autoRead, value: false)
             .childChannelInitializer { inbound in
                 guard partition.admit(inbound) else {
@@ -70,7 +70,7 @@ public final class LinkForwarder: Service {
                 }
                 let connectionSeed = seed &+ connections.next()
                 return ClientBootstrap(group: inbound.eventLoop)
-                    .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                    .channelOption(.tcpOption(.tcp_nodelay), value: 1)
                     .connectTimeout(.seconds(5))
                     .connect(to: target)
                     .flatMapThrowing { outbound in

@@ -135,7 +135,7 @@ public struct ViewerServer: Service {
                     try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
                 }
             }
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in channel.eventLoop.makeCompletedFuture { try configure(channel) } }
             .bind(host: settings.host, port: port)

@@ -37,6 +37,7 @@ struct ColdStartTests {
                 process.exit(3);
             };
             """,
+            "fn/broken-node/index.js": "throw new Error('broken at load');\n",
             "fn/stderr-python/handler.py": """
             import os
 
@@ -65,6 +66,7 @@ struct ColdStartTests {
               pid-python: { runtime: python3.11, handler: handler.handler, code: fn/pid-python }
               stderr-node: { runtime: nodejs20.x, handler: index.handler, code: fn/stderr-node }
               stderr-python: { runtime: python3.11, handler: handler.handler, code: fn/stderr-python }
+              broken-node: { runtime: nodejs20.x, handler: index.handler, code: fn/broken-node }
             init_durations: { nodejs: \(Int(modelled.node)) ms, python: \(Int(modelled.python)) ms }
             \(spares.map { "spare_workers: \($0)" } ?? "")
             distributions:
@@ -78,6 +80,7 @@ struct ColdStartTests {
                   - { path: /pid/p, origin: site, functions: { viewer-request: "pid-python:1" } }
                   - { path: /stderr/n, origin: site, functions: { viewer-request: "stderr-node:1" } }
                   - { path: /stderr/p, origin: site, functions: { viewer-request: "stderr-python:1" } }
+                  - { path: /broken/n, origin: site, functions: { viewer-request: "broken-node:1" } }
             """
         let file = folder.appendingPathComponent("network.yaml")
         try Data(yaml.utf8).write(to: file)
@@ -163,6 +166,26 @@ struct ColdStartTests {
             #expect(node.contains("through process.stderr"), "\(node)")
             let python = try String(contentsOf: logs.appendingPathComponent("us-east-1.stderr-python/NRT50.log"), encoding: .utf8)
             #expect(python.contains("python straight to file descriptor 2"), "\(python)")
+        }
+    }
+
+    /// A worker that never becomes ready says why in the function's log, ending with Lambda's
+    /// `INIT_REPORT` line for a failed init, and the viewer gets CloudFront's execution error.
+    @Test func aWorkerThatNeverBecomesReadySaysWhyInTheFunctionsLog() async throws {
+        try await withNetwork(try Self.topology().path) { network in
+            let answer = try await network.request("/broken/n", from: "tokyo-home")
+            #expect(answer.status >= 500)
+            #expect(answer.header("X-Cache") == "LambdaExecutionError from cloudfront")
+            let path = network.stateDirectory.appendingPathComponent("cloudwatch/ap-northeast-1/aws/lambda/us-east-1.broken-node/NRT50.log")
+            let log = try await Self.eventually("the init report") {
+                let text = (try? String(contentsOf: path, encoding: .utf8)) ?? ""
+                return text.contains("INIT_REPORT") ? text : nil
+            }
+            let lines = log.split(separator: "\n")
+            let reason = try #require(lines.first { $0.hasPrefix("edgesim: the worker did not become ready:") }, "\(log)")
+            #expect(reason.contains("broken at load"), "\(reason)")
+            let report = try #require(lines.first { $0.hasPrefix("INIT_REPORT ") })
+            #expect(report.contains("Phase: init\tStatus: error\tError Type: Runtime.InitError"), "\(report)")
         }
     }
 

@@ -358,12 +358,31 @@ final class Worker: Sendable {
     /// removes the file.
     private static func moveStderr(from path: String, to logPath: String?) {
         defer { try? FileManager.default.removeItem(atPath: path) }
-        guard let logPath, let written = FileManager.default.contents(atPath: path), !written.isEmpty,
-            let log = FileHandle(forWritingAtPath: logPath)
-        else { return }
+        guard let logPath, let written = FileManager.default.contents(atPath: path), !written.isEmpty else { return }
+        append(written, to: logPath)
+    }
+
+    /// Writes why this worker never served its function to the function's log, where a user
+    /// looks when every call fails with `Runtime.InitError`: Lambda's `INIT_REPORT` line with
+    /// the error type, after a line that says what happened (an interpreter that could not
+    /// start, a handler that failed to load, a process that exited).
+    func logInitFailure(_ error: any Error, after waited: Duration) {
+        guard let logPath = given?.logPath else { return }
+        let lines =
+            "edgesim: the worker did not become ready: \(error)\n"
+            + "INIT_REPORT Init Duration: \(String(format: "%.2f", waited.inMilliseconds)) ms\tPhase: init\tStatus: error\tError Type: Runtime.InitError\n"
+        Self.append(Data(lines.utf8), to: logPath)
+    }
+
+    /// Appends to a log file, creating it (and its folder) when it is not there yet.
+    private static func append(_ bytes: Data, to logPath: String) {
+        let folder = (logPath as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
+        guard let log = FileHandle(forWritingAtPath: logPath) else { return }
         defer { try? log.close() }
         _ = try? log.seekToEnd()
-        try? log.write(contentsOf: written)
+        try? log.write(contentsOf: bytes)
     }
 }
 

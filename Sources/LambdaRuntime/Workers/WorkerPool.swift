@@ -76,6 +76,7 @@ public actor WorkerPool {
                 waited = .now - asked
             } catch {
                 worker.kill()
+                worker.logInitFailure(error, after: .now - asked)
                 throw .failed(HandlerError(type: "Runtime.InitError", message: "\(error)"))
             }
         }

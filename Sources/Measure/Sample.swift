@@ -126,8 +126,30 @@ public struct StageTimes: Sendable, Codable, Equatable {
         /// Which names were seen, by their place in ``names``.
         private var seen: UInt8 = 0
 
+        /// The place in ``names`` of the name these bytes spell, if any. The seven names differ
+        /// in length or first byte, so those two pick the one candidate and a single comparison
+        /// confirms it: searching the list compared each name in turn, once per metric of every
+        /// response, 1.5% of a measuring client's CPU.
+        static func index(of name: ServerTiming.Bytes) -> Int? {
+            guard let first = name.first else { return nil }
+            let candidate: Int
+            switch (name.count, first) {
+            case (14, UInt8(ascii: "v")): candidate = 0
+            case (14, UInt8(ascii: "o")): candidate = 1
+            case (15, UInt8(ascii: "o")): candidate = 2
+            case (15, UInt8(ascii: "v")): candidate = 3
+            case (4, UInt8(ascii: "e")): candidate = 4
+            case (3, UInt8(ascii: "h")): candidate = 5
+            case (6, UInt8(ascii: "o")): candidate = 6
+            default: return nil
+            }
+            return names[candidate].withUnsafeBytes { known in
+                memcmp(known.baseAddress!, UnsafeRawBufferPointer(rebasing: name).baseAddress!, known.count) == 0
+            } ? candidate : nil
+        }
+
         mutating func take(name: ServerTiming.Bytes, duration: Duration?) {
-            guard let index = Self.names.firstIndex(where: { $0.elementsEqual(name) }), seen & (1 << index) == 0 else { return }
+            guard let index = Self.index(of: name), seen & (1 << index) == 0 else { return }
             seen |= 1 << index
             let milliseconds = duration?.inMilliseconds ?? 0
             switch index {

@@ -41,7 +41,10 @@ import Topology
     /// Read from the value's bytes, the stages are what the parsed value gives, by the first
     /// entry of each name, on generated values with repeats, gaps and malformed durations.
     @Test func theStagesFromBytesAreTheStagesFromTheParsedValue() {
-        let names = ["edge", "hub", "origin", "viewer-request", "origin-request", "origin-response", "viewer-response", "cdn-pop", "edgy"]
+        let names = [
+            "edge", "hub", "origin", "viewer-request", "origin-request", "origin-response", "viewer-response", "cdn-pop", "edgy", "hut", "orig-n",
+            "origin-respons", "viewer-responsx",
+        ]
         let durations = ["1", "0.41", "2.05", "x", "", "1e1", "12.345"]
         var random = SeededRandom(seed: 5)
         for _ in 0..<2_000 {

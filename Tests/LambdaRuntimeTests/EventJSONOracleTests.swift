@@ -1,3 +1,4 @@
+import CDNCore
 import HTTPTypes
 import Testing
 import Topology
@@ -160,5 +161,17 @@ import Topology
             #expect(event.json == Oracle.json(event), "\(String(decoding: event.json, as: UTF8.self))")
         }
         #expect(JSONText.quote(tricky) == Oracle.quote(tricky))
+    }
+
+    /// Quoting copies runs of bytes that need no escape whole: held against the oracle on
+    /// generated strings with escapes at the start, the end, side by side and not at all, control
+    /// characters, multi-byte characters and the empty string.
+    @Test func generatedStringsAreQuotedAsTheOracleQuotesThem() {
+        let pieces = ["", "a", "plain text", "\"", "\\", "\n", "\r", "\t", "\u{01}", "\u{1F}", "\u{7F}", "é", "日本", "🚀", "/path?q=1&b=2", " "]
+        var random = SeededRandom(seed: 14)
+        for _ in 0..<3_000 {
+            let text = (0..<Int(random.next() % 7)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()
+            #expect(JSONText.quote(text) == Oracle.quote(text), "\(Array(text.utf8))")
+        }
     }
 }

@@ -153,8 +153,14 @@ final class Worker: Sendable {
         guard let link = link.withLock({ $0 }) else { throw WorkerFailure.exited("the worker is not running") }
         // On the pipes' own loop (the pool prefers such a worker) the call is written at once;
         // from another loop it crosses over, and its reply wakes this one.
-        if eventLoop.inEventLoop { return try await link.value.invoke(frame, timeout: timeout, memoryLimit: memoryLimit).get() }
-        return try await eventLoop.flatSubmit { link.value.invoke(frame, timeout: timeout, memoryLimit: memoryLimit) }.get()
+        let eventLoop = eventLoop
+        return try await withCheckedThrowingContinuation { reply in
+            if eventLoop.inEventLoop {
+                link.value.invoke(frame, timeout: timeout, memoryLimit: memoryLimit, reply: reply)
+            } else {
+                eventLoop.execute { link.value.invoke(frame, timeout: timeout, memoryLimit: memoryLimit, reply: reply) }
+            }
+        }
     }
 
     /// Whether the caller runs on the loop of this worker's pipes: an invocation from there

@@ -3,8 +3,8 @@ import Topology
 
 /// The edge's end of one worker's pipes, on an event loop: the first frame is the worker's
 /// hello, then each invocation is one frame out and one back. An invocation's limits are
-/// watched here too — its memory every 20 ms and its timeout, by one timer — so a call is one
-/// write and one read on the loop, with no task started per call.
+/// watched here too — its memory every 20 ms and its timeout — by one watchdog timer per link,
+/// so a call is one write and one read on the loop, with no task, timer or future made per call.
 final class WorkerLink: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = [UInt8]
     typealias OutboundOut = ByteBuffer
@@ -17,16 +17,24 @@ final class WorkerLink: ChannelInboundHandler, RemovableChannelHandler {
         case loading
         /// Ready, with no invocation running.
         case idle
-        /// An invocation is running.
-        case busy(EventLoopPromise<[UInt8]>)
+        /// An invocation is running: who waits for its reply, its deadline, its memory limit.
+        case busy(Call)
         /// The pipes are closed.
         case closed(reason: String)
     }
 
+    /// A running invocation.
+    struct Call {
+        var reply: CheckedContinuation<[UInt8], any Error>
+        var deadline: NIODeadline
+        var timeout: Duration
+        var memoryLimit: Int
+    }
+
     let hello: EventLoopPromise<[UInt8]>
     private var state = State.loading
-    /// The running invocation's next memory reading, or its deadline if that comes first.
-    private var watchTimer: Scheduled<Void>?
+    /// Whether the watchdog is scheduled.
+    private var watching = false
     private var context: ChannelHandlerContext?
     /// Whether the worker should exit once the running invocation is done.
     private var retiring = false
@@ -46,26 +54,27 @@ final class WorkerLink: ChannelInboundHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
-    /// Sends one invocation; the future holds the reply frame.
+    /// Sends one invocation; `reply` is resumed with the reply frame, or with the failure.
     /// - Parameters:
     ///   - frame: The request frame's JSON.
     ///   - timeout: The function's timeout: past it the process is killed and the call fails
     ///     with ``InvocationFailure/timedOut(_:)``.
     ///   - memoryLimit: The function's memory in megabytes: past it the process is killed and
     ///     the call fails with `Runtime.OutOfMemory`.
-    func invoke(_ frame: [UInt8], timeout: Duration, memoryLimit: Int) -> EventLoopFuture<[UInt8]> {
-        guard let context else { return hello.futureResult.eventLoop.makeFailedFuture(WorkerFailure.exited("its pipes are not open")) }
-        let loop = context.eventLoop
+    ///   - reply: Resumed once. A continuation rather than a future: NIO's futures are generic
+    ///     from another module, and each one looked up its type's metadata when it was made and
+    ///     when it went (a sixth of a warm invocation's instructions, with the timer's promise).
+    func invoke(_ frame: [UInt8], timeout: Duration, memoryLimit: Int, reply: CheckedContinuation<[UInt8], any Error>) {
+        guard let context else { return reply.resume(throwing: WorkerFailure.exited("its pipes are not open")) }
         switch state {
-        case .closed(let reason): return loop.makeFailedFuture(WorkerFailure.exited(reason))
-        case .loading, .busy: return loop.makeFailedFuture(WorkerFailure.exited("it was not ready for an invocation"))
+        case .closed(let reason): return reply.resume(throwing: WorkerFailure.exited(reason))
+        case .loading, .busy: return reply.resume(throwing: WorkerFailure.exited("it was not ready for an invocation"))
         case .idle: break
         }
-        let promise = loop.makePromise(of: [UInt8].self)
-        state = .busy(promise)
-        watch(until: .now() + .nanoseconds(timeout.nanoseconds), timeout: timeout, memoryLimit: memoryLimit, on: loop)
+        let deadline = NIODeadline.now() + .nanoseconds(timeout.nanoseconds)
+        state = .busy(Call(reply: reply, deadline: deadline, timeout: timeout, memoryLimit: memoryLimit))
+        if !watching { watch(until: min(deadline, .now() + Self.memoryInterval), on: context.eventLoop) }
         context.writeAndFlush(wrapOutboundOut(Frames.encode(frame, allocator: context.channel.allocator)), promise: nil)
-        return promise.futureResult
     }
 
     /// Closes the worker's stdin, so it exits: now when idle, after its invocation when busy.
@@ -78,36 +87,33 @@ final class WorkerLink: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    /// Watches the running invocation with one timer: it fires every ``memoryInterval`` to read
-    /// the process's memory, and at the deadline. One timer rather than a timeout and a memory
-    /// poll: a warm call takes far less than either, so each timer is scheduled and cancelled
-    /// unfired, once per call.
-    private func watch(until deadline: NIODeadline, timeout: Duration, memoryLimit: Int, on loop: any EventLoop) {
-        watchTimer = loop.assumeIsolated().scheduleTask(deadline: min(deadline, .now() + Self.memoryInterval)) { [self] in
-            guard case .busy = state else { return }
-            if NIODeadline.now() >= deadline {
-                fail(InvocationFailure.timedOut(timeout))
-            } else if let used = residentMegabytes(), used > memoryLimit {
-                let message = "Runtime exited with error: signal: killed (\(used) MB used of \(memoryLimit) MB)"
+    /// The watchdog: at each firing it reads the running invocation's memory, or fails it past
+    /// its deadline, and comes back in ``memoryInterval`` (or at the deadline, if sooner) while
+    /// an invocation runs; with none running it stops until the next call. Warm calls take far
+    /// less than 20 ms, so a stream of them arms it once per 20 ms, not once per call.
+    private func watch(until when: NIODeadline, on loop: any EventLoop) {
+        watching = true
+        loop.assumeIsolated().scheduleTask(deadline: when) { [self] in
+            watching = false
+            guard case .busy(let call) = state else { return }
+            let now = NIODeadline.now()
+            if now >= call.deadline {
+                fail(InvocationFailure.timedOut(call.timeout))
+            } else if let used = residentMegabytes(), used > call.memoryLimit {
+                let message = "Runtime exited with error: signal: killed (\(used) MB used of \(call.memoryLimit) MB)"
                 fail(InvocationFailure.failed(HandlerError(type: "Runtime.OutOfMemory", message: message)))
             } else {
-                watch(until: deadline, timeout: timeout, memoryLimit: memoryLimit, on: loop)
+                watch(until: min(call.deadline, now + Self.memoryInterval), on: loop)
             }
         }
     }
 
-    private func stopWatching() {
-        watchTimer?.cancel()
-        watchTimer = nil
-    }
-
     /// A running invocation failed on a limit: the process is killed, the call answered.
     private func fail(_ error: any Error) {
-        guard case .busy(let promise) = state else { return }
-        stopWatching()
+        guard case .busy(let call) = state else { return }
         state = .closed(reason: "it was killed: \(error)")
         kill()
-        promise.fail(error)
+        call.reply.resume(throwing: error)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -116,10 +122,9 @@ final class WorkerLink: ChannelInboundHandler, RemovableChannelHandler {
         case .loading:
             state = .idle
             hello.succeed(frame)
-        case .busy(let promise):
-            stopWatching()
+        case .busy(let call):
             state = .idle
-            promise.succeed(frame)
+            call.reply.resume(returning: frame)
             if retiring { context.close(mode: .output, promise: nil) }
         case .idle, .closed:
             break  // nothing asked for it
@@ -140,9 +145,8 @@ final class WorkerLink: ChannelInboundHandler, RemovableChannelHandler {
         switch state {
         case .loading:
             hello.fail(WorkerFailure.exited("it exited while loading the handler"))
-        case .busy(let promise):
-            stopWatching()
-            promise.fail(WorkerFailure.exited("the process exited during the invocation"))
+        case .busy(let call):
+            call.reply.resume(throwing: WorkerFailure.exited("the process exited during the invocation"))
         case .idle, .closed:
             break
         }

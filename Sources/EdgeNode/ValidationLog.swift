@@ -22,13 +22,6 @@ final class ValidationLog: Sendable {
         let arn = "arn:aws:lambda:us-east-1:123456789012:function:\(function.name):\(function.version)"
         let line =
             "\(Date().formatted(.iso8601))\t\(requestID)\tERROR\tValidation error: The Lambda function returned an invalid request or response to CloudFront. \(message)\tFunction: \(arn)\n"
-        lock.withLock { _ in
-            try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
-            guard let handle = FileHandle(forWritingAtPath: path) else { return }
-            _ = try? handle.seekToEnd()
-            handle.write(Data(line.utf8))
-            try? handle.close()
-        }
+        lock.withLock { _ in CloudWatchPaths.append(Data(line.utf8), to: path) }
     }
 }

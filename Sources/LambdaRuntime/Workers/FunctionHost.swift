@@ -223,4 +223,15 @@ public enum CloudWatchPaths {
     public static func root(stateDirectory: String) -> String {
         (stateDirectory as NSString).appendingPathComponent("cloudwatch")
     }
+
+    /// Appends to a log file, creating it (and its folder) when it is not there yet.
+    public static func append(_ bytes: Data, to logPath: String) {
+        let folder = (logPath as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
+        guard let log = FileHandle(forWritingAtPath: logPath) else { return }
+        defer { try? log.close() }
+        _ = try? log.seekToEnd()
+        try? log.write(contentsOf: bytes)
+    }
 }

@@ -365,7 +365,7 @@ final class Worker: Sendable {
     private static func moveStderr(from path: String, to logPath: String?) {
         defer { try? FileManager.default.removeItem(atPath: path) }
         guard let logPath, let written = FileManager.default.contents(atPath: path), !written.isEmpty else { return }
-        append(written, to: logPath)
+        CloudWatchPaths.append(written, to: logPath)
     }
 
     /// Writes why this worker never served its function to the function's log, where a user
@@ -377,18 +377,7 @@ final class Worker: Sendable {
         let lines =
             "edgesim: the worker did not become ready: \(error)\n"
             + "INIT_REPORT Init Duration: \(String(format: "%.2f", waited.inMilliseconds)) ms\tPhase: init\tStatus: error\tError Type: Runtime.InitError\n"
-        Self.append(Data(lines.utf8), to: logPath)
-    }
-
-    /// Appends to a log file, creating it (and its folder) when it is not there yet.
-    private static func append(_ bytes: Data, to logPath: String) {
-        let folder = (logPath as NSString).deletingLastPathComponent
-        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
-        guard let log = FileHandle(forWritingAtPath: logPath) else { return }
-        defer { try? log.close() }
-        _ = try? log.seekToEnd()
-        try? log.write(contentsOf: bytes)
+        CloudWatchPaths.append(Data(lines.utf8), to: logPath)
     }
 }
 

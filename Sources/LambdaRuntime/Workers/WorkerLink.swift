@@ -26,6 +26,7 @@ final class WorkerLink: ChannelInboundHandler, RemovableChannelHandler {
     /// A running invocation.
     struct Call {
         var reply: CheckedContinuation<[UInt8], any Error>
+        var started: NIODeadline
         var deadline: NIODeadline
         var timeout: Duration
         var memoryLimit: Int
@@ -71,9 +72,10 @@ final class WorkerLink: ChannelInboundHandler, RemovableChannelHandler {
         case .loading, .busy: return reply.resume(throwing: WorkerFailure.exited("it was not ready for an invocation"))
         case .idle: break
         }
-        let deadline = NIODeadline.now() + .nanoseconds(timeout.nanoseconds)
-        state = .busy(Call(reply: reply, deadline: deadline, timeout: timeout, memoryLimit: memoryLimit))
-        if !watching { watch(until: min(deadline, .now() + Self.memoryInterval), on: context.eventLoop) }
+        let started = NIODeadline.now()
+        let deadline = started + .nanoseconds(timeout.nanoseconds)
+        state = .busy(Call(reply: reply, started: started, deadline: deadline, timeout: timeout, memoryLimit: memoryLimit))
+        if !watching { watch(until: min(deadline, started + Self.memoryInterval), on: context.eventLoop) }
         context.writeAndFlush(wrapOutboundOut(Frames.encode(frame, allocator: context.channel.allocator)), promise: nil)
     }
 
@@ -87,23 +89,25 @@ final class WorkerLink: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    /// The watchdog: at each firing it reads the running invocation's memory, or fails it past
-    /// its deadline, and comes back in ``memoryInterval`` (or at the deadline, if sooner) while
-    /// an invocation runs; with none running it stops until the next call. Warm calls take far
-    /// less than 20 ms, so a stream of them arms it once per 20 ms, not once per call.
+    /// The watchdog: at each firing it fails the running invocation past its deadline, reads its
+    /// memory once it has run ``memoryInterval`` (a warm call never reaches that, so it costs no
+    /// read of `/proc`), and comes back at the invocation's next reading or its deadline; with none
+    /// running it stops until the next call. A stream of warm calls arms it once per 20 ms, not
+    /// once per call.
     private func watch(until when: NIODeadline, on loop: any EventLoop) {
         watching = true
         loop.assumeIsolated().scheduleTask(deadline: when) { [self] in
             watching = false
             guard case .busy(let call) = state else { return }
             let now = NIODeadline.now()
+            let hasRunAnInterval = now - call.started >= Self.memoryInterval
             if now >= call.deadline {
                 fail(InvocationFailure.timedOut(call.timeout))
-            } else if let used = residentMegabytes(), used > call.memoryLimit {
+            } else if hasRunAnInterval, let used = residentMegabytes(), used > call.memoryLimit {
                 let message = "Runtime exited with error: signal: killed (\(used) MB used of \(call.memoryLimit) MB)"
                 fail(InvocationFailure.failed(HandlerError(type: "Runtime.OutOfMemory", message: message)))
             } else {
-                watch(until: min(call.deadline, now + Self.memoryInterval), on: loop)
+                watch(until: min(call.deadline, (hasRunAnInterval ? now : call.started) + Self.memoryInterval), on: loop)
             }
         }
     }

@@ -43,6 +43,12 @@ struct JSONWriter {
         bytes.append(contentsOf: text.utf8)
     }
 
+    /// A value that is JSON text already, as bytes (an event written by another writer).
+    mutating func raw(bytes text: [UInt8]) {
+        separate()
+        bytes.append(contentsOf: text)
+    }
+
     private mutating func nest(_ open: UInt8, _ close: UInt8, _ body: (inout JSONWriter) -> Void) {
         separate()
         bytes.append(open)

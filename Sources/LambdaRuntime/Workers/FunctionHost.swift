@@ -199,7 +199,7 @@ public final class FunctionHost: Service {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
             for pool in pools.withLock({ Array($0.values) }) {
-                let retired = await pool.reapIdle(olderThan: settings.idleTimeout)
+                let retired = pool.reapIdle(olderThan: settings.idleTimeout)
                 if retired > 0 { logger.debug("retired \(retired) idle workers of \(pool.code.ref)") }
             }
             workers.withLock { $0.removeAll { $0.isGone } }

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import Synchronization
 import Topology
 
 /// The warm workers of one function version at one edge, with bounded concurrency.
@@ -11,7 +12,11 @@ import Topology
 /// throttled (``WorkerPoolState`` decides which). A worker that times out, uses too much memory
 /// or crashes is killed and replaced by the next invocation. Idle workers are retired by
 /// ``reapIdle(olderThan:)``.
-public actor WorkerPool {
+///
+/// The state sits behind a lock rather than in an actor: a warm call takes an idle worker
+/// without leaving its task's executor. As an actor, the pool was two enqueues and task switches
+/// per invocation, in and out of its isolation.
+public final class WorkerPool: Sendable {
     /// The defaults, in one place.
     public enum Default {
         /// Workers per function version per edge.
@@ -21,16 +26,16 @@ public actor WorkerPool {
     }
 
     /// What the pool runs.
-    public nonisolated let code: FunctionCode
+    public let code: FunctionCode
     /// The most workers at once.
-    public nonisolated let maximumConcurrency: Int
+    public let maximumConcurrency: Int
     /// The most invocations waiting.
-    public nonisolated let maximumQueue: Int
+    public let maximumQueue: Int
     /// The modelled Lambda cold start, if the topology sets one for the runtime.
-    public nonisolated let modelledInitDuration: Duration?
+    public let modelledInitDuration: Duration?
     /// A new worker for this pool's function, given it already (``FunctionHost``).
     private let obtain: @Sendable (FunctionCode) -> Worker
-    private var state: WorkerPoolState<Worker, Waiter, ContinuousClock.Instant>
+    private let state: Mutex<WorkerPoolState<Worker, Waiter, ContinuousClock.Instant>>
 
     /// Creates a pool.
     /// - Parameters:
@@ -52,7 +57,7 @@ public actor WorkerPool {
         self.maximumQueue = maximumQueue
         self.modelledInitDuration = modelledInitDuration
         self.obtain = obtain
-        state = WorkerPoolState(maximumConcurrency: maximumConcurrency, maximumQueue: maximumQueue)
+        state = Mutex(WorkerPoolState(maximumConcurrency: maximumConcurrency, maximumQueue: maximumQueue))
     }
 
     /// Runs one invocation.
@@ -64,6 +69,7 @@ public actor WorkerPool {
     /// - Throws: ``InvocationFailure``.
     public func invoke(event: [UInt8], requestID: String, logStream: String) async throws(InvocationFailure) -> Invocation {
         guard let (worker, isNew) = await checkout() else { throw .throttled }
+        // Back in the pool when done, from whichever thread the call ends on.
         defer { checkin(worker) }
         // A new worker's first call waits for its handler to load, and for its interpreter to
         // start when none was started ahead: the worker's cold start, the tool's own cost,
@@ -121,23 +127,37 @@ public actor WorkerPool {
     /// A worker for one invocation, and whether it is new (its first call is a cold start);
     /// `nil` when throttled.
     private func checkout() async -> (Worker, Bool)? {
-        switch state.checkout(isGone: \.isGone, isPreferred: \.isOnCurrentLoop) {
-        case .use(let worker): return (worker, false)
-        case .spawn: return (spawn(), true)
-        case .throttle: return nil
-        case .wait:
-            // Queued before the suspension, on this actor: no checkin comes in between.
-            let loop = Worker.currentLoop
-            let handed = await withCheckedContinuation { state.enqueue(Waiter(continuation: $0, loop: loop)) }
-            return handed.map { ($0, false) } ?? (spawn(), true)
+        if let outcome = outcome(state.withLock { $0.checkout(isGone: \.isGone, isPreferred: \.isOnCurrentLoop) }) { return outcome }
+        // Asked again under the lock that queues it, so no checkin comes in between.
+        let loop = Worker.currentLoop
+        return await withCheckedContinuation { continuation in
+            let checkout = state.withLock { state in
+                let checkout = state.checkout(isGone: \.isGone, isPreferred: \.isOnCurrentLoop)
+                if case .wait = checkout { state.enqueue(Waiter(continuation: continuation, loop: loop)) }
+                return checkout
+            }
+            if let outcome = outcome(checkout) { continuation.resume(returning: outcome) }
+        }
+    }
+
+    /// What a checkout gives: a worker and whether it is new (started here, outside the lock),
+    /// or `.some(nil)` when throttled; `nil` for a wait.
+    private func outcome(_ checkout: WorkerPoolState<Worker, Waiter, ContinuousClock.Instant>.Checkout) -> (Worker, Bool)?? {
+        switch checkout {
+        case .use(let worker): (worker, false)
+        case .spawn: (spawn(), true)
+        case .throttle: .some(nil)
+        case .wait: nil
         }
     }
 
     private func checkin(_ worker: Worker) {
-        switch state.checkin(worker, gone: worker.isGone, at: .now, prefers: { waiter, worker in worker.isOn(waiter.loop) }) {
+        let gone = worker.isGone
+        let checkin = state.withLock { $0.checkin(worker, gone: gone, at: .now, prefers: { waiter, worker in worker.isOn(waiter.loop) }) }
+        switch checkin {
         case .idle, .gone: break
-        case .hand(let worker, let waiter): waiter.continuation.resume(returning: worker)
-        case .spawn(let waiter): waiter.continuation.resume(returning: nil)
+        case .hand(let worker, let waiter): waiter.continuation.resume(returning: (worker, false))
+        case .spawn(let waiter): waiter.continuation.resume(returning: (spawn(), true))
         }
     }
 
@@ -146,7 +166,7 @@ public actor WorkerPool {
 
     /// An invocation waiting for a worker, and the loop it waits on (`nil` off every loop).
     struct Waiter {
-        let continuation: CheckedContinuation<Worker?, Never>
+        let continuation: CheckedContinuation<(Worker, Bool)?, Never>
         let loop: ObjectIdentifier?
     }
 
@@ -154,18 +174,18 @@ public actor WorkerPool {
     /// - Returns: How many were retired.
     @discardableResult
     public func reapIdle(olderThan limit: Duration) -> Int {
-        let stale = state.reap(olderThan: limit, at: .now)
+        let stale = state.withLock { $0.reap(olderThan: limit, at: .now) }
         for worker in stale { worker.retire() }
         return stale.count
     }
 
     /// Retires every idle worker, at shutdown.
     public func retireAll() {
-        for worker in state.retireIdle() { worker.retire() }
+        for worker in state.withLock({ $0.retireIdle() }) { worker.retire() }
     }
 
     /// Workers alive and idle, for `/metrics`.
-    public var workerCounts: (alive: Int, idle: Int) { (state.alive, state.idleCount) }
+    public var workerCounts: (alive: Int, idle: Int) { state.withLock { ($0.alive, $0.idleCount) } }
 
     /// An invocation's frame: its context, then the event as it was written. On a new worker's
     /// first call, the Init Duration rides along for the worker's REPORT line. Written as bytes

@@ -81,6 +81,23 @@ import Testing
         }
     }
 
+    /// Short decimals (read without `strtod`) and their neighbours past 15 digits or with an
+    /// exponent (read with it) come out as `strtod` reads them, to the bit.
+    @Test func readsDecimalsAsStrtodDoes() {
+        var random = SeededRandom(seed: 15)
+        for _ in 0..<5_000 {
+            let digits = 1 + Int(random.next() % 17)
+            var text = String(random.next() % 9 + 1) + (1..<digits).map { _ in String(random.next() % 10) }.joined()
+            let point = Int(random.next() % UInt64(digits + 1))
+            if point > 0, point < digits { text.insert(".", at: text.index(text.startIndex, offsetBy: point)) }
+            if point == digits, random.next() % 4 == 0 { text = "0." + text }
+            if random.next() % 2 == 0 { text = "-" + text }
+            if random.next() % 8 == 0 { text += "e\(Int(random.next() % 40) - 20)" }
+            let parsed = JSONValue(parsing: Array(text.utf8))?.number
+            #expect(parsed?.bitPattern == Double(text)?.bitPattern, "\(text)")
+        }
+    }
+
     static func generate(depth: Int, _ random: inout SeededRandom) -> Any {
         let pieces = ["a", "é", "🙂", "\"", "\\", "/", "\n", "\t", "\u{01}", " ", "key", "日本", "\u{7F}"]
         func text() -> String { (0..<Int(random.next() % 6)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined() }

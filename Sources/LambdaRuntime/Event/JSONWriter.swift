@@ -93,13 +93,3 @@ struct JSONWriter {
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 }
-
-/// One JSON string literal, for the few places that write JSON text around it.
-enum JSONText {
-    /// A JSON string literal.
-    static func quote(_ text: String) -> String {
-        var writer = JSONWriter(capacity: text.utf8.count + 2)
-        writer.string(text)
-        return String(decoding: writer.bytes, as: UTF8.self)
-    }
-}

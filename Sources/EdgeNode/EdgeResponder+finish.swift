@@ -19,13 +19,17 @@ struct Exchange: Sendable {
 
 extension EdgeResponder {
     /// CloudFront's answer to a failed function: its status, an error page, and the failure's
-    /// `X-Cache` value (`LambdaValidationError`, `LambdaExecutionError`, `LambdaLimitExceeded`).
+    /// `X-Cache` value (`LambdaValidationError`, `FunctionExecutionError`, …).
     func fail(_ failure: FunctionFailure, _ exchange: Exchange) -> ViewerResponse {
         let reason =
             switch failure.kind {
             case .validation: "The Lambda function returned an invalid request or response to CloudFront."
             case .execution: "The Lambda function associated with the CloudFront distribution is invalid or doesn't have the required permissions."
             case .limitExceeded: "The Lambda function associated with the CloudFront distribution was throttled or timed out."
+            // CloudFront's page names the rule a CloudFront Function's result broke.
+            case .functionValidation: failure.message
+            case .functionExecution: "The CloudFront function associated with the CloudFront distribution is invalid or could not run."
+            case .functionThrottled: "The CloudFront function associated with the CloudFront distribution was throttled."
             }
         let page = ErrorPage.response(status: failure.status, reason: reason, requestID: exchange.requestID)
         return finish(page, result: failure.result, exchange)

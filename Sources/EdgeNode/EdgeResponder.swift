@@ -135,7 +135,8 @@ struct EdgeResponder: ViewerResponder {
             origin: behavior.origin,
             clientPort: request.remoteAddress?.port,
             viewerProtocol: request.viewerProtocol,
-            httpVersion: request.versionText
+            httpVersion: request.versionText,
+            host: request.head.authority
         )
 
         // 2½. The behavior's viewer protocol policy: plain HTTP redirected to HTTPS or refused,
@@ -183,7 +184,11 @@ struct EdgeResponder: ViewerResponder {
         var viewerRequest = viewerRequest
 
         // 3. viewer-request: may change the request (and so the cache key) or answer it; a
-        //    generated response is not cached and skips viewer-response.
+        //    generated response is not cached and skips viewer-response. A CloudFront Function
+        //    sees CloudFront's viewer fields here already; Lambda@Edge does not.
+        if triggers.seesViewerFields(.viewerRequest, distribution: distribution, behavior: behavior) {
+            viewerRequest = withViewerFields(viewerRequest)
+        }
         let viewerRequestStarted = ContinuousClock.now
         let viewerRequestOutcome = await triggers.viewerRequest(&viewerRequest, distribution: distribution, behavior: behavior)
         exchange.trace.functionsRun = viewerRequest.functionsRun
@@ -191,6 +196,7 @@ struct EdgeResponder: ViewerResponder {
         switch viewerRequestOutcome {
         case .proceed: break
         case .respond(let generated): return finish(generated, result: .lambdaGeneratedResponse, exchange)
+        case .respondFromFunction(let generated): return finish(generated, result: .functionGeneratedResponse, exchange)
         case .fail(let failure): return fail(failure, exchange)
         }
 
@@ -331,7 +337,7 @@ struct EdgeResponder: ViewerResponder {
             let originRequestTime = ContinuousClock.now - originRequestStarted
             switch originRequestOutcome {
             case .proceed: break
-            case .respond(var generated):  // cached; origin-response does not run
+            case .respond(var generated), .respondFromFunction(var generated):  // cached; origin-response does not run
                 generated.trace.functionsRun = request.functionsRun
                 generated.trace.noteStage(.originRequest, originRequestTime)
                 generated.trace.generatedBy = .originRequest

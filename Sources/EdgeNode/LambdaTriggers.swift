@@ -5,10 +5,11 @@ import LambdaRuntime
 import NIOCore
 import Topology
 
-/// The four trigger stages with real Lambda@Edge handlers: for each stage the cache behavior
-/// associates a function with, the edge builds CloudFront's event, runs the handler in a warm
-/// worker, checks the result against CloudFront's rules and applies it — or answers with
-/// CloudFront's error for the failure.
+/// The four trigger stages with real Lambda@Edge handlers and CloudFront Functions: for each
+/// stage the cache behavior associates a function with, the edge builds CloudFront's event (a
+/// CloudFront Function's own shape, ``functionRequestStage(_:_:distribution:)``), runs the
+/// handler in a warm worker, checks the result against CloudFront's rules and applies it — or
+/// answers with CloudFront's error for the failure.
 struct LambdaTriggers: TriggerStages {
     /// Where one function runs: a distribution's behavior and an event.
     struct Slot: Hashable, Sendable {
@@ -62,6 +63,10 @@ struct LambdaTriggers: TriggerStages {
         slots[Slot(distribution: distribution.id, behavior: behavior.pathPattern, event: event)] != nil
     }
 
+    func seesViewerFields(_ event: EventType, distribution: DistributionSpec, behavior: CacheBehavior) -> Bool {
+        slots[Slot(distribution: distribution.id, behavior: behavior.pathPattern, event: event)]?.code.runtime.isCloudFrontFunction == true
+    }
+
     // MARK: The two shapes of stage
 
     private func requestStage(
@@ -73,6 +78,7 @@ struct LambdaTriggers: TriggerStages {
         guard let assigned = slots[Slot(distribution: distribution.id, behavior: behavior.pathPattern, event: type)] else { return .proceed }
         let code = assigned.code
         request.functionsRun.append(code.ref)
+        if code.runtime.isCloudFrontFunction { return await functionRequestStage(code, &request, distribution: distribution) }
         let original = eventRequest(request, type: type, includeBody: assigned.includeBody)
         let event = CloudFrontEvent(config: config(distribution, type, request), request: original)
         let json: [UInt8]
@@ -102,6 +108,7 @@ struct LambdaTriggers: TriggerStages {
     ) async -> FunctionFailure? {
         guard let code = slots[Slot(distribution: distribution.id, behavior: behavior.pathPattern, event: type)]?.code else { return nil }
         response.trace.functionsRun.append(code.ref)
+        if code.runtime.isCloudFrontFunction { return await functionResponseStage(code, &response, request: request, distribution: distribution) }
         let original = EventResponse(
             status: response.status.code,
             statusDescription: response.status.reasonPhrase,
@@ -212,7 +219,7 @@ struct LambdaTriggers: TriggerStages {
             method: request.method.rawValue,
             uri: request.uri,
             querystring: request.querystring,
-            headers: request.headers.removingInternal(),
+            headers: Self.withHost(request.headers.removingInternal(), request),
             body: body,
             origin: origin
         )
@@ -240,13 +247,22 @@ struct LambdaTriggers: TriggerStages {
         }
     }
 
+    /// The fields with the viewer's Host first, as CloudFront's events always show it (the
+    /// edge keeps it apart from the fields, as HTTP/2's `:authority` is).
+    static func withHost(_ fields: HTTPFields, _ request: EdgeRequest) -> HTTPFields {
+        guard let host = request.host, fields[.host] == nil else { return fields }
+        return [HTTPField(name: .host, value: host)] + fields
+    }
+
     /// Applies a changed request: uri, query, headers (with the ones functions never see put
-    /// back), a replaced body, and a new origin — which really changes where the request goes.
+    /// back, and without the Host the event showed), a replaced body, and a new origin — which
+    /// really changes where the request goes.
     private func apply(_ changed: EventRequest, to request: inout EdgeRequest) {
         let hidden = request.headers.filter { HeaderRules.isDisallowed($0.name.canonicalName) }
         request.uri = changed.uri
         request.querystring = changed.querystring
-        request.headers = changed.headers + HTTPFields(hidden)
+        let hadHost = request.headers[.host] != nil
+        request.headers = changed.headers.filter { hadHost || $0.name != .host } + HTTPFields(hidden)
         if let body = changed.body, body.action == "replace" {
             let bytes = body.encoding == "text" ? Array(body.data.utf8) : Array(Data(base64Encoded: body.data) ?? Data())
             request.body = ByteBuffer(bytes: bytes)

@@ -34,6 +34,9 @@ public struct EdgeRequest: Sendable {
     public var viewerProtocol: ViewerProtocol = .http
     /// The HTTP version the viewer spoke (`1.1`, `2.0`), for `CloudFront-Viewer-Http-Version`.
     public var httpVersion = "1.1"
+    /// The Host the viewer asked for (HTTP/1.1's `Host`, HTTP/2's `:authority`): every
+    /// function's event shows it as the read-only `host` header, as CloudFront's do.
+    public var host: String?
 
     /// The path and query, as sent upstream.
     public var target: String { querystring.isEmpty ? uri : uri + "?" + querystring }
@@ -43,8 +46,11 @@ public struct EdgeRequest: Sendable {
 public enum StageOutcome: Sendable {
     /// Go on with the (possibly changed) request.
     case proceed
-    /// Answer with this response instead (a generated response).
+    /// Answer with this response instead (a Lambda@Edge generated response).
     case respond(StoredResponse)
+    /// Answer with this response instead, made by a CloudFront Function
+    /// (`FunctionGeneratedResponse`).
+    case respondFromFunction(StoredResponse)
     /// The function failed: answer with CloudFront's error for it.
     case fail(FunctionFailure)
 }
@@ -52,7 +58,7 @@ public enum StageOutcome: Sendable {
 /// A function that failed, in CloudFront's three classes (spec §3), each with its status and
 /// `X-Cache` value.
 public struct FunctionFailure: Error, Sendable, CustomStringConvertible {
-    /// The class of failure.
+    /// The class of failure: Lambda@Edge's three, and CloudFront Functions' three.
     public enum Kind: String, Sendable {
         /// The result broke CloudFront's rules: 502.
         case validation = "LambdaValidationError"
@@ -60,6 +66,12 @@ public struct FunctionFailure: Error, Sendable, CustomStringConvertible {
         case execution = "LambdaExecutionError"
         /// A timeout or throttling: 503.
         case limitExceeded = "LambdaLimitExceeded"
+        /// A CloudFront Function's result broke CloudFront's rules: 502.
+        case functionValidation = "FunctionValidationError"
+        /// A CloudFront Function threw, did not compile or used more than its memory: 503.
+        case functionExecution = "FunctionExecutionError"
+        /// A CloudFront Function ran past its compute time, or is throttled for it: 503.
+        case functionThrottled = "FunctionThrottledError"
     }
 
     /// The class.
@@ -82,6 +94,9 @@ public struct FunctionFailure: Error, Sendable, CustomStringConvertible {
         case .validation: .lambdaValidationError
         case .execution: .lambdaExecutionError
         case .limitExceeded: .lambdaLimitExceeded
+        case .functionValidation: .functionValidationError
+        case .functionExecution: .functionExecutionError
+        case .functionThrottled: .functionThrottledError
         }
     }
 
@@ -117,6 +132,15 @@ public protocol TriggerStages: Sendable {
     /// answered at once, with no task; and only a viewer-response function makes the edge
     /// build the viewer fields a hit's request would otherwise not need.
     func runs(_ event: EventType, distribution: DistributionSpec, behavior: CacheBehavior) -> Bool
+    /// Whether the function a behavior runs at a viewer event sees CloudFront's viewer fields.
+    func seesViewerFields(_ event: EventType, distribution: DistributionSpec, behavior: CacheBehavior) -> Bool
+}
+
+extension TriggerStages {
+    /// Whether a behavior's function at a viewer event sees CloudFront's viewer fields
+    /// (`CloudFront-Viewer-Country`, the device headers): a CloudFront Function does, even at
+    /// viewer-request; Lambda@Edge's viewer-request runs before CloudFront adds them.
+    public func seesViewerFields(_ event: EventType, distribution: DistributionSpec, behavior: CacheBehavior) -> Bool { false }
 }
 
 /// The pipeline with no functions associated: every stage lets the request through unchanged.

@@ -70,11 +70,18 @@ public actor RegistryStore: ReplicationSource {
         memoryMegabytes: Int = Default.memoryMegabytes,
         timeoutMilliseconds: Int = Default.timeoutMilliseconds
     ) throws(RegistryError) -> FunctionVersion {
-        guard Runtime(identifier: runtime) != nil else {
-            throw RegistryError(.refused, "unknown runtime '\(runtime)': use nodejs, python, or a Lambda identifier such as nodejs20.x or python3.12")
+        guard let parsed = Runtime(identifier: runtime) else {
+            throw RegistryError(
+                .refused,
+                "unknown runtime '\(runtime)': use nodejs, python, a Lambda identifier such as nodejs20.x or python3.12, or cloudfront-js-1.0 or cloudfront-js-2.0"
+            )
         }
-        guard handler.contains("."), !handler.hasPrefix("."), !handler.hasSuffix(".") else {
-            throw RegistryError(.refused, "the handler '\(handler)' must be FILE.FUNCTION, such as index.handler")
+        if parsed.isCloudFrontFunction {
+            try Self.checkFunctionSource(code)
+        } else {
+            guard handler.contains("."), !handler.hasPrefix("."), !handler.hasSuffix(".") else {
+                throw RegistryError(.refused, "the handler '\(handler)' must be FILE.FUNCTION, such as index.handler")
+            }
         }
         let bundle = try Self.bundle(from: code)
         let number = (catalog.versions.filter { $0.name == name }.map(\.version).max() ?? 0) + 1
@@ -241,6 +248,7 @@ public actor RegistryStore: ReplicationSource {
     public static func bundle(from code: String) throws(RegistryError) -> Data {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: code, isDirectory: &isFolder) else { throw RegistryError(.refused, "no code at \(code)") }
+        if !isFolder.boolValue, code.hasSuffix(".js") { return try zipped(folder: code) }
         if !isFolder.boolValue {
             guard code.hasSuffix(".zip"), let data = FileManager.default.contents(atPath: code) else {
                 throw RegistryError(.refused, "\(code) is neither a folder nor a .zip")
@@ -250,7 +258,21 @@ public actor RegistryStore: ReplicationSource {
         return try zipped(folder: code)
     }
 
-    /// A folder as a .zip, its contents at the root (as Lambda expects).
+    /// A CloudFront Function's code: one .js file of at most 10 KB (spec §4; AWS answers a
+    /// larger one with `FunctionSizeLimitExceeded`).
+    static func checkFunctionSource(_ code: String) throws(RegistryError) {
+        guard code.hasSuffix(".js"), let size = (try? FileManager.default.attributesOfItem(atPath: code))?[.size] as? Int else {
+            throw RegistryError(.refused, "a CloudFront Function's code is one .js file: \(code) is not one")
+        }
+        guard size <= FunctionSourceCheck.maximumBytes else {
+            throw RegistryError(
+                .refused,
+                "FunctionSizeLimitExceeded: \(code) is \(size) bytes; a CloudFront Function may be at most \(FunctionSourceCheck.maximumBytes)"
+            )
+        }
+    }
+
+    /// A folder (or one file) as a .zip, its contents at the root (as Lambda expects).
     /// - Throws: ``RegistryError`` when it cannot be zipped.
     public static func zipped(folder: String) throws(RegistryError) -> Data {
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-bundle-\(UUID().uuidString).zip")

@@ -2,7 +2,8 @@ import Foundation
 
 /// Python's `http.server` on an ephemeral port, serving `/down/hello.txt`: an HTTP server that
 /// is not edgesim's, to stand as a custom (URL) origin. It also answers `GET /ping` with `pong`
-/// and echoes the body of any POST, for the functions that call a service or rewrite a body.
+/// and echoes the body of any POST, for the functions that call a service or rewrite a body,
+/// and answers `GET /search…` and `/multi…` with the path and headers it got, as JSON.
 struct PythonHTTPServer {
     let process: Process
     let port: Int
@@ -16,7 +17,7 @@ struct PythonHTTPServer {
         try folder.write(files: files)
         let portFile = folder.appendingPathComponent("port")
         let script = """
-            import http.server, os, socketserver, ssl, sys
+            import http.server, json, os, socketserver, ssl, sys
             class Handler(http.server.SimpleHTTPRequestHandler):
                 def __init__(self, *a, **k):
                     super().__init__(*a, directory=sys.argv[1], **k)
@@ -29,6 +30,8 @@ struct PythonHTTPServer {
                 def do_GET(self):
                     if self.path == "/ping":
                         return self.reply(b"pong\\n")
+                    if self.path.startswith(("/search", "/multi")):
+                        return self.reply(json.dumps({"path": self.path, "headers": dict(self.headers)}).encode())
                     return super().do_GET()
                 def do_POST(self):
                     self.reply(self.rfile.read(int(self.headers.get("Content-Length", "0"))))

@@ -46,6 +46,9 @@ extension HTTPFields {
 }
 
 extension HTTPField.Name {
+    /// `Host`, which HTTP/1.1 viewers send and HTTP/2 viewers send as `:authority`.
+    public static let host = HTTPField.Name("Host")!
+
     /// Whether the name is one of edgesim's own (`X-Edgesim-…`), read without making a string.
     public var isInternal: Bool {
         canonicalName.utf8.starts(with: "x-edgesim-".utf8)

@@ -33,7 +33,7 @@ public enum OriginRequestFields {
     ) -> HTTPFields {
         let forwarded = Set(policy.headers.map { $0.lowercased() })
         var fields = HTTPFields()
-        fields[HTTPField.Name("Host")!] = originHost
+        fields[.host] = originHost
         for field in viewer.removingHopByHop().removingInternal() {
             let name = field.name.canonicalName
             if alwaysRemoved.contains(name) || name.hasPrefix("proxy-") || name.hasPrefix("x-edge-") { continue }

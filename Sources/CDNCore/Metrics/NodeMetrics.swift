@@ -248,6 +248,10 @@ extension ResultType {
         case .lambdaExecutionError: 6
         case .lambdaLimitExceeded: 7
         case .redirect: 8
+        case .functionGeneratedResponse: 9
+        case .functionValidationError: 10
+        case .functionExecutionError: 11
+        case .functionThrottledError: 12
         }
     }
 }

@@ -22,6 +22,14 @@ public enum ResultType: String, Sendable, Codable, CaseIterable {
     case lambdaLimitExceeded = "LambdaLimitExceeded"
     /// Plain HTTP redirected to HTTPS by the behavior's viewer protocol policy.
     case redirect = "Redirect"
+    /// A CloudFront Function's viewer-request answered the request itself.
+    case functionGeneratedResponse = "FunctionGeneratedResponse"
+    /// A CloudFront Function returned something CloudFront refuses (502).
+    case functionValidationError = "FunctionValidationError"
+    /// A CloudFront Function threw, failed to compile or used too much memory (503).
+    case functionExecutionError = "FunctionExecutionError"
+    /// A CloudFront Function ran past its compute time and is throttled (503).
+    case functionThrottledError = "FunctionThrottledError"
 
     /// The result of a cache tier's answer.
     public init(_ cache: CacheResult) {
@@ -59,6 +67,10 @@ public enum ResultType: String, Sendable, Codable, CaseIterable {
         case .lambdaExecutionError: "LambdaExecutionError from cloudfront"
         case .lambdaLimitExceeded: "LambdaLimitExceeded from cloudfront"
         case .redirect: "Redirect from cloudfront"
+        case .functionGeneratedResponse: "FunctionGeneratedResponse from cloudfront"
+        case .functionValidationError: "FunctionValidationError from cloudfront"
+        case .functionExecutionError: "FunctionExecutionError from cloudfront"
+        case .functionThrottledError: "FunctionThrottledError from cloudfront"
         }
     }
 

@@ -55,8 +55,14 @@ extension FunctionCode {
                 throw PackageError(function: spec.name, problem: "its code folder holds \(size) bytes; \(limit) is the package limit for its events")
             }
         }
-        let memory = events.contains(where: \.isViewerFacing) ? min(spec.memoryMegabytes, 128) : spec.memoryMegabytes
-        let timeout = events.map(\.maximumTimeout).min().map { min($0, spec.timeout) } ?? spec.timeout
+        var memory = events.contains(where: \.isViewerFacing) ? min(spec.memoryMegabytes, 128) : spec.memoryMegabytes
+        var timeout = events.map(\.maximumTimeout).min().map { min($0, spec.timeout) } ?? spec.timeout
+        if spec.runtime.isCloudFrontFunction {
+            // The worker's own bounds: its bootstrap holds each call to CloudFront's 2 MB, and
+            // compute throttling holds it to its budget; a call still running at the deadline
+            // (a loop) is stopped there.
+            (memory, timeout) = (CloudFrontFunctionLimits.workerMegabytes, CloudFrontFunctionLimits.stopAfter)
+        }
         return FunctionCode(
             name: spec.name,
             version: version,
@@ -81,6 +87,16 @@ extension FunctionCode {
     public static func extractedFolder(of ref: FunctionRef, in directory: String) -> String {
         (directory as NSString).appendingPathComponent("functions/\(ref.name)-\(ref.version)")
     }
+}
+
+/// How far a CloudFront Function's worker may go before the edge stops it.
+public enum CloudFrontFunctionLimits {
+    /// A call still running after this is stopped, and the function throttled: a hundred times
+    /// its compute budget, far enough that a loaded machine does not stop a fair call.
+    public static let stopAfter = Duration.milliseconds(100)
+    /// The worker's resident memory past which it is killed (its engine's heap is recycled
+    /// well before).
+    public static let workerMegabytes = 128
 }
 
 /// A function that cannot be deployed as it is.

@@ -61,6 +61,8 @@ public final class FunctionHost: Service {
     }
 
     public let settings: Settings
+    /// Which CloudFront Functions are throttled at this edge for running past their budget.
+    public let computeThrottles = ComputeThrottles()
     private let bootstraps: [Runtime: String]
     private let launches: AsyncStream<Worker>
     private let launchesIn: AsyncStream<Worker>.Continuation
@@ -136,7 +138,7 @@ public final class FunctionHost: Service {
         } else {
             worker = start(kind, on: MultiThreadedEventLoopGroup.currentEventLoop ?? MultiThreadedEventLoopGroup.singleton.next())
         }
-        worker.assign(.init(code: code, logPath: logPath(of: code.name)))
+        worker.assign(.init(code: code, logPath: logPath(of: code)))
         replenishSpares()
         return worker
     }
@@ -161,9 +163,13 @@ public final class FunctionHost: Service {
         return worker
     }
 
-    /// The log file of a function at this edge.
-    public func logPath(of function: String) -> String {
-        CloudWatchPaths.functionLog(stateDirectory: settings.stateDirectory, region: settings.region, function: function, edge: settings.edge)
+    /// The log file of a function at this edge: Lambda@Edge's in the edge's region, a
+    /// CloudFront Function's in us-east-1 whatever edge ran it, as at AWS.
+    public func logPath(of code: FunctionCode) -> String {
+        guard !code.runtime.isCloudFrontFunction else {
+            return CloudWatchPaths.cloudFrontFunctionLog(stateDirectory: settings.stateDirectory, function: code.name, edge: settings.edge)
+        }
+        return CloudWatchPaths.functionLog(stateDirectory: settings.stateDirectory, region: settings.region, function: code.name, edge: settings.edge)
     }
 
     /// The log stream's name, as Lambda names streams: `YYYY/MM/DD/[VERSION]EDGE`.
@@ -212,6 +218,12 @@ public enum CloudWatchPaths {
     /// `STATE/cloudwatch/REGION/aws/lambda/us-east-1.FUNCTION/EDGE.log`.
     public static func functionLog(stateDirectory: String, region: String, function: String, edge: String) -> String {
         (stateDirectory as NSString).appendingPathComponent("cloudwatch/\(region)/aws/lambda/us-east-1.\(function)/\(edge).log")
+    }
+
+    /// `STATE/cloudwatch/us-east-1/aws/cloudfront/function/FUNCTION/EDGE.log`: a CloudFront
+    /// Function's `console.log` lines, from every edge, in us-east-1.
+    public static func cloudFrontFunctionLog(stateDirectory: String, function: String, edge: String) -> String {
+        (stateDirectory as NSString).appendingPathComponent("cloudwatch/us-east-1/aws/cloudfront/function/\(function)/\(edge).log")
     }
 
     /// `STATE/cloudwatch/REGION/aws/cloudfront/LambdaEdge/DISTRIBUTION/EDGE.log`: validation errors.

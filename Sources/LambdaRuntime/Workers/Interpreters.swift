@@ -40,7 +40,9 @@ public final class Interpreters: Sendable {
     private let resolved: Mutex<[Runtime: Interpreter]>
 
     /// The variable that hands a runtime's resolved interpreter to a child process.
-    static func executableVariable(_ runtime: Runtime) -> String { "EDGESIM_\(runtime.rawValue.uppercased())_EXECUTABLE" }
+    static func executableVariable(_ runtime: Runtime) -> String {
+        runtime.isCloudFrontFunction ? "EDGESIM_NJS_EXECUTABLE" : "EDGESIM_\(runtime.rawValue.uppercased())_EXECUTABLE"
+    }
 
     /// A resolver that starts with the answers a parent handed down in `environment`.
     init(environment: [String: String]) {
@@ -75,6 +77,7 @@ public final class Interpreters: Sendable {
         switch runtime {
         case .nodejs: "node"
         case .python: "python3"
+        case .cloudFrontJS1, .cloudFrontJS2: "njs"
         }
     }
 
@@ -83,12 +86,17 @@ public final class Interpreters: Sendable {
     func interpreter(for runtime: Runtime) async -> Interpreter {
         if let known = resolved.withLock({ $0[runtime] }) { return known }
         let name = Self.name(of: runtime)
-        let question: [String] =
-            switch runtime {
-            case .nodejs: ["-p", "process.execPath"]
-            case .python: ["-c", "import os, sys; print(sys.executable); print(os.pathsep.join(p for p in sys.path[1:] if p))"]
-            }
         var interpreter = Interpreter(name: name)
+        let question: [String]
+        switch runtime {
+        case .nodejs: question = ["-p", "process.execPath"]
+        case .python: question = ["-c", "import os, sys; print(sys.executable); print(os.pathsep.join(p for p in sys.path[1:] if p))"]
+        case .cloudFrontJS1, .cloudFrontJS2:
+            // njs is a plain executable, not a shim: its place on PATH is its own path.
+            interpreter.path = Self.onPath(name)
+            resolved.withLock { $0[runtime] = interpreter }
+            return interpreter
+        }
         if let answer = try? await Subprocess.run(.name(name), arguments: Arguments(question), output: .string(limit: 65_536), error: .discarded),
             answer.terminationStatus.isSuccess
         {
@@ -103,5 +111,11 @@ public final class Interpreters: Sendable {
         }
         resolved.withLock { $0[runtime] = interpreter }
         return interpreter
+    }
+
+    /// The first executable file named `name` in the folders of `PATH`.
+    private static func onPath(_ name: String) -> String? {
+        let folders = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":")
+        return folders.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 }

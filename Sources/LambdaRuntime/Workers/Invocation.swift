@@ -15,6 +15,9 @@ public struct Invocation: Sendable {
     public var spawnDuration: Duration? = nil
     /// The most memory the worker has used, in megabytes.
     public var maxMemoryUsedMegabytes: Int
+    /// The CPU time the call cost its worker, for a CloudFront Function (its compute
+    /// utilization is this against the allowed time).
+    public var cpuTime: Duration? = nil
 }
 
 /// An error a handler reported (Lambda's `errorType` and `errorMessage`).

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import NIOCore
 import NIOPosix
 import Subprocess
@@ -191,6 +192,18 @@ final class Worker: Sendable {
         eventLoop.execute { link.value.retire() }
     }
 
+    /// The CPU time the process has used so far, from its CPU clock (a system call, no file
+    /// read): around a call, what the call cost the worker, whatever the machine's load did to
+    /// the time it took.
+    var cpuTime: Duration? {
+        let pid = pid
+        guard pid > 0 else { return nil }
+        var clock = clockid_t()
+        var now = timespec()
+        guard clock_getcpuclockid(pid, &clock) == 0, clock_gettime(clock, &now) == 0 else { return nil }
+        return .seconds(now.tv_sec) + .nanoseconds(now.tv_nsec)
+    }
+
     /// The process's resident memory in megabytes, from `/proc`.
     var residentMegabytes: Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
@@ -333,6 +346,8 @@ final class Worker: Sendable {
         switch kind.runtime {
         case .nodejs: ["--max-old-space-size=\(kind.heapMegabytes ?? 128)", bootstrap]
         case .python: ["-u", bootstrap]
+        // The runtime comes last: the bootstrap reads it from its arguments.
+        case .cloudFrontJS1, .cloudFrontJS2: ["-q", bootstrap, kind.runtime.rawValue]
         }
     }
 

@@ -98,6 +98,9 @@ public final class WorkerPool: Sendable {
             timeout: code.timeout,
             initDuration: initDuration
         )
+        // A CloudFront Function's compute utilization is what the call cost its worker's CPU.
+        let measuresCPU = code.runtime.isCloudFrontFunction
+        let cpuBefore = measuresCPU ? worker.cpuTime : nil
         let reply: [UInt8]
         do {
             reply = try await worker.send(frame, timeout: code.timeout, memoryLimit: code.memoryMegabytes)
@@ -115,6 +118,9 @@ public final class WorkerPool: Sendable {
             spawnDuration: waited,
             maxMemoryUsedMegabytes: Int(message.double("maxMemoryUsedMB") ?? 0)
         )
+        if let cpuBefore, let cpuAfter = worker.cpuTime { invocation.cpuTime = cpuAfter - cpuBefore }
+        // A worker whose engine has no collector (njs) asks to be replaced once its heap is large.
+        if message.bool("recycle") == true { worker.kill() }
         if message.bool("ok") == true {
             invocation.result = message.result ?? Array("null".utf8)
         } else {

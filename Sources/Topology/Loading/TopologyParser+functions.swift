@@ -2,7 +2,9 @@ import Foundation
 import Yams
 
 extension TopologyParser {
-    /// One entry of `functions:` — code the topology publishes as version 1 at `up`.
+    /// One entry of `functions:` — code the topology publishes as version 1 at `up`: a
+    /// Lambda@Edge function (runtime, handler, code folder or .zip, memory, timeout) or a
+    /// CloudFront Function (a `cloudfront-js-…` runtime and one .js file).
     func parseFunction(name: String, keyNode: Node, value: Node) throws -> FunctionSpec? {
         let validName = try checkID(name, at: keyNode, role: "function", rule: IdentifierRules.function, expected: IdentifierRules.functionExpected)
         let allowed = ["runtime", "handler", "code", "memory", "timeout"]
@@ -19,6 +21,9 @@ extension TopologyParser {
                     of: fields
                 )
             }
+        }
+        if let runtime, runtime.isCloudFrontFunction {
+            return try parseCloudFrontFunction(name: name, runtime: runtime, keyNode: keyNode, fields: fields)
         }
         let handler = try fields.string("handler", required: true, matching: IdentifierRules.handler, expected: IdentifierRules.handlerExpected)
         let code = try fields.string("code", required: true).flatMap { try codePath($0, fields: fields) }
@@ -53,10 +58,57 @@ extension TopologyParser {
         )
     }
 
+    /// A CloudFront Function: its code is one .js file of at most 10 KB, checked here for what
+    /// runtime 1.0 lacks (each problem at its line and column in the .js file); it has no
+    /// handler, memory or timeout to set — it runs `function handler(event)` with CloudFront's
+    /// fixed 2 MB and compute budget.
+    private func parseCloudFrontFunction(name: String, runtime: Runtime, keyNode: Node, fields: Fields) throws -> FunctionSpec? {
+        for key in ["handler", "memory", "timeout"] where fields[key] != nil {
+            try report(
+                .unknownField,
+                "function '\(name)' is a CloudFront Function, which has no '\(key)': it runs `function handler(event)` within CloudFront's fixed limits",
+                field: key,
+                of: fields
+            )
+        }
+        guard let path = try fields.string("code", required: true) else { return nil }
+        let absolute = absolutePath(path)
+        guard absolute.hasSuffix(".js"), let data = FileManager.default.contents(atPath: absolute) else {
+            try report(
+                .invalidValue,
+                "'code' of CloudFront Function '\(name)': no .js file at '\(path)' (resolved to \(absolute))",
+                field: "code",
+                of: fields
+            )
+            return nil
+        }
+        if data.count > FunctionSourceCheck.maximumBytes {
+            try report(
+                .limitExceeded,
+                "CloudFront Function '\(name)' is \(data.count) bytes; CloudFront allows at most \(FunctionSourceCheck.maximumBytes) (FunctionSizeLimitExceeded)",
+                field: "code",
+                of: fields
+            )
+        }
+        for problem in FunctionSourceCheck.problems(in: String(decoding: data, as: UTF8.self), runtime: runtime) {
+            let location = SourceLocation(file: path, line: problem.line, column: problem.column)
+            try reader.report(Diagnostic(.error, .invalidValue, problem.message, at: location))
+        }
+        return FunctionSpec(
+            name: name,
+            runtime: runtime,
+            handler: (absolute as NSString).lastPathComponent,
+            code: absolute,
+            memoryMegabytes: 2,
+            timeout: .milliseconds(1),
+            source: reader.location(keyNode)
+        )
+    }
+
     /// `init_durations:` — a modelled Lambda cold start per runtime (`nodejs: 180 ms`), named by
     /// its family or any Lambda identifier of it; Lambda's init phase lasts at most 10 s.
     func parseInitDurations(_ node: Node) throws {
-        let names = Runtime.identifiers.keys.sorted()
+        let names = Runtime.identifiers.filter { !$0.value.isCloudFrontFunction }.keys.sorted()
         guard let fields = try reader.fields(node, what: "'init_durations'", allowed: names) else { return }
         for name in names {
             guard let duration = try fields.quantity(name, Quantity.duration), let runtime = Runtime(identifier: name) else { continue }
@@ -96,6 +148,7 @@ extension TopologyParser {
             }
             if let association = try parseAssociation(entry.value, event: event, in: what) { associations[event] = association }
         }
+        try checkMixing(associations, in: what)
         return associations
     }
 
@@ -118,6 +171,9 @@ extension TopologyParser {
             version = parts.count > 1 ? String(parts[1]) : nil
         }
         guard let name else { return nil }
+        if let function = functions.first(where: { $0.name == name }), function.runtime.isCloudFrontFunction {
+            return try cloudFrontFunctionAssociation(function, event: event, version: version, includeBody: includeBody, context: context, at: node)
+        }
         guard let version, !version.isEmpty else {
             try reader.report(
                 .invalidAssociation,
@@ -165,6 +221,57 @@ extension TopologyParser {
             try checkLimits(of: function, for: event, context: context, at: node)
         }
         return FunctionAssociation(event: event, function: name, version: number, includeBody: includeBody, source: reader.location(node))
+    }
+
+    /// A CloudFront Function's association: unversioned (it runs the function's LIVE stage,
+    /// which the topology publishes as its first), at a viewer event only, with no body.
+    private func cloudFrontFunctionAssociation(
+        _ function: FunctionSpec,
+        event: EventType,
+        version: String?,
+        includeBody: Bool,
+        context: String,
+        at node: Node
+    ) throws -> FunctionAssociation? {
+        var valid = true
+        if let version {
+            try reader.report(
+                .invalidAssociation,
+                "\(context) names '\(function.name):\(version)', but CloudFront Functions have no numbered versions: name '\(function.name)', which runs its LIVE stage",
+                at: node
+            )
+            valid = false
+        }
+        if !event.isViewerFacing {
+            try reader.report(
+                .invalidAssociation,
+                "\(context) names CloudFront Function '\(function.name)', which can run only at viewer-request or viewer-response",
+                at: node
+            )
+            valid = false
+        }
+        if includeBody {
+            try reader.report(.invalidAssociation, "\(context) sets include_body, but CloudFront Functions never see the request body", at: node)
+            valid = false
+        }
+        guard valid else { return nil }
+        return FunctionAssociation(event: event, function: function.name, version: 1, source: reader.location(node))
+    }
+
+    /// CloudFront's rule on mixing the two kinds on one behavior (spec §1): a CloudFront
+    /// Function at either viewer event rules out Lambda@Edge at both viewer events.
+    private func checkMixing(_ associations: [EventType: FunctionAssociation], in what: String) throws {
+        let isFunction = { (association: FunctionAssociation) in
+            self.functions.first { $0.name == association.function }?.runtime.isCloudFrontFunction == true
+        }
+        guard let function = associations.values.filter(isFunction).min(by: { $0.event < $1.event }) else { return }
+        for lambda in associations.values.sorted(by: { $0.event < $1.event }) where lambda.event.isViewerFacing && !isFunction(lambda) {
+            let message =
+                "\(what) runs Lambda@Edge '\(lambda)' at \(lambda.event.rawValue) and CloudFront Function '\(function.function)' at \(function.event.rawValue): CloudFront does not mix the two at viewer events (Lambda@Edge may run at origin-request and origin-response beside a CloudFront Function)"
+            if let location = lambda.source {
+                try reader.report(Diagnostic(.error, .invalidAssociation, message, at: location))
+            }
+        }
     }
 
     /// A function associated with an event must fit that event's limits (spec §4).

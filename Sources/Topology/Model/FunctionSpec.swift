@@ -44,16 +44,32 @@ public struct FunctionSpec: Hashable, Sendable {
 }
 
 /// The language a function runs in. Lambda's identifiers (`nodejs20.x`, `python3.12`) name the
-/// same runtime as the short forms; both run on the machine's `node` and `python3`.
+/// same runtime as the short forms; both run on the machine's `node` and `python3`. CloudFront
+/// Functions' two JavaScript runtimes run on `njs`, the engine their language level is drawn
+/// from.
 public enum Runtime: String, Hashable, Sendable, CaseIterable {
     case nodejs
     case python
+    /// CloudFront Functions' first runtime: ES 5.1 with some later features, no `let`,
+    /// `const`, `async` or `await`.
+    case cloudFrontJS1 = "cloudfront-js-1.0"
+    /// CloudFront Functions' second runtime: adds `let`, `const`, `async`/`await`, `Buffer`
+    /// and the `cloudfront` module (KeyValueStore, origin helpers).
+    case cloudFrontJS2 = "cloudfront-js-2.0"
+
+    /// The Lambda@Edge runtimes.
+    public static let lambda: [Runtime] = [.nodejs, .python]
+
+    /// Whether it is a CloudFront Functions runtime rather than Lambda@Edge's.
+    public var isCloudFrontFunction: Bool { self == .cloudFrontJS1 || self == .cloudFrontJS2 }
 
     /// The identifiers a topology may name a runtime by.
     public static let identifiers: [String: Runtime] = {
         var table: [String: Runtime] = ["nodejs": .nodejs, "python": .python]
         for major in 18...22 where major.isMultiple(of: 2) { table["nodejs\(major).x"] = .nodejs }
         for minor in 9...13 { table["python3.\(minor)"] = .python }
+        table[Runtime.cloudFrontJS1.rawValue] = .cloudFrontJS1
+        table[Runtime.cloudFrontJS2.rawValue] = .cloudFrontJS2
         return table
     }()
 

@@ -1,0 +1,209 @@
+import CDNCore
+import HTTPTypes
+import LambdaRuntime
+import NIOCore
+import Topology
+
+/// The two viewer stages run by a CloudFront Function rather than a Lambda@Edge handler: the
+/// event is CloudFront Functions' own (`{value}` maps, parsed cookies and query, an integer
+/// status), the result is checked by their rules, and the failures are theirs
+/// (cloudfront-functions-spec.md §2, §4). A function that keeps running past its compute budget
+/// is throttled at this edge, and answered without running until its cool-down passes.
+extension LambdaTriggers {
+    /// viewer-request: the request changed, or a response generated (not cached).
+    func functionRequestStage(_ code: FunctionCode, _ request: inout EdgeRequest, distribution: DistributionSpec) async -> StageOutcome {
+        let original = FunctionRequest(
+            method: request.method.rawValue,
+            uri: request.uri,
+            query: request.querystring,
+            fields: Self.withHost(request.headers.removingInternal(), request)
+        )
+        let event = FunctionEvent(
+            distributionDomainName: distribution.domainName,
+            distributionId: distribution.id,
+            eventType: .viewerRequest,
+            requestId: request.requestID,
+            viewerIP: request.clientIP,
+            request: original
+        )
+        let json: [UInt8]
+        switch await runFunction(code, event: event) {
+        case .success(let result): json = result
+        case .failure(let failure): return .fail(failure)
+        }
+        do {
+            switch try FunctionResultValidator.requestResult(json, original: original, rawQuery: request.querystring) {
+            case .request(let changed, let query):
+                let hidden = request.headers.filter { FunctionResultValidator.isDisallowed($0.name.canonicalName) || $0.name.isInternal }
+                let hadHost = request.headers[.host] != nil
+                request.uri = changed.uri
+                request.querystring = query
+                var fields = Self.fields(changed.headers, casedAs: request.headers).filter { hadHost || $0.name != .host }
+                if let cookie = Self.cookieLine(changed.cookies) { fields.append(HTTPField(name: .cookie, value: cookie)) }
+                request.headers = fields + HTTPFields(hidden)
+                return .proceed
+            case .response(let generated):
+                return .respondFromFunction(Self.stored(generated, body: ByteBuffer()))
+            }
+        } catch {
+            return .fail(functionValidationFailure(error, code: code, distribution: distribution, request: request))
+        }
+    }
+
+    /// viewer-response: the status, headers, cookies and body may change.
+    func functionResponseStage(
+        _ code: FunctionCode,
+        _ response: inout StoredResponse,
+        request: EdgeRequest,
+        distribution: DistributionSpec
+    ) async -> FunctionFailure? {
+        let original = FunctionResponse(status: response.status, fields: response.headers.removingInternal())
+        let event = FunctionEvent(
+            distributionDomainName: distribution.domainName,
+            distributionId: distribution.id,
+            eventType: .viewerResponse,
+            requestId: request.requestID,
+            viewerIP: request.clientIP,
+            request: FunctionRequest(
+                method: request.method.rawValue,
+                uri: request.uri,
+                query: request.querystring,
+                fields: Self.withHost(request.headers.removingInternal(), request)
+            ),
+            response: original
+        )
+        let json: [UInt8]
+        switch await runFunction(code, event: event) {
+        case .success(let result): json = result
+        case .failure(let failure): return failure
+        }
+        do {
+            let changed = try FunctionResultValidator.responseResult(json, original: original)
+            let edgesimFields = response.headers.filter { $0.name.isInternal }
+            response = Self.stored(
+                changed,
+                body: response.body,
+                trace: response.trace,
+                casedAs: response.headers,
+                internalFields: HTTPFields(edgesimFields)
+            )
+            return nil
+        } catch {
+            return functionValidationFailure(error, code: code, distribution: distribution, request: request)
+        }
+    }
+
+    // MARK: Running the function
+
+    /// Runs the function in a warm njs worker, unless it is throttled; a run stopped at its
+    /// deadline throttles it, and its CPU time counts towards throttling.
+    private func runFunction(_ code: FunctionCode, event: FunctionEvent) async -> Result<[UInt8], FunctionFailure> {
+        let throttles = host.computeThrottles
+        let name = code.ref.description
+        guard throttles.admits(code.name) else {
+            metrics.recordInvocationError(function: name, kind: "FunctionThrottles")
+            return .failure(throttled(code, "it ran past its compute time and is throttled at this edge"))
+        }
+        do {
+            let invocation = try await host.pool(for: code).invoke(
+                event: event.json,
+                requestID: event.requestId,
+                logStream: host.logStream(version: code.version)
+            )
+            if let cpuTime = invocation.cpuTime { throttles.record(code.name, cpuTime: cpuTime) }
+            metrics.recordInvocation(
+                function: name,
+                event: event.eventType.rawValue,
+                duration: invocation.cpuTime ?? invocation.duration,
+                initDuration: invocation.initDuration,
+                spawnDuration: invocation.spawnDuration,
+                error: invocation.error?.type
+            )
+            if let error = invocation.error {
+                metrics.recordInvocationError(function: name, kind: "FunctionExecutionErrors")
+                return .failure(FunctionFailure(kind: .functionExecution, status: .serviceUnavailable, message: "\(code.ref): \(error)"))
+            }
+            return .success(invocation.result ?? Array("null".utf8))
+        } catch {
+            switch error {
+            case .timedOut:
+                throttles.stopped(code.name)
+                metrics.recordInvocationError(function: name, kind: "FunctionThrottles")
+                return .failure(throttled(code, "it ran past its compute time and was stopped"))
+            case .throttled:
+                metrics.recordInvocationError(function: name, kind: "FunctionThrottles")
+                return .failure(throttled(code, "too many invocations at once at this edge"))
+            case .failed(let handlerError):
+                metrics.recordInvocationError(function: name, kind: "FunctionExecutionErrors")
+                return .failure(FunctionFailure(kind: .functionExecution, status: .serviceUnavailable, message: "\(code.ref): \(handlerError)"))
+            }
+        }
+    }
+
+    private func throttled(_ code: FunctionCode, _ why: String) -> FunctionFailure {
+        FunctionFailure(kind: .functionThrottled, status: .serviceUnavailable, message: "\(code.name): \(why)")
+    }
+
+    private func functionValidationFailure(
+        _ error: any Error,
+        code: FunctionCode,
+        distribution: DistributionSpec,
+        request: EdgeRequest
+    )
+        -> FunctionFailure
+    {
+        validationLog.write(distribution: distribution.id, requestID: request.requestID, function: code, message: "\(error)")
+        metrics.recordInvocationError(function: code.ref.description, kind: "FunctionValidationErrors")
+        return FunctionFailure(kind: .functionValidation, status: .badGateway, message: "\(error)")
+    }
+
+    // MARK: Between value maps and header fields
+
+    /// A response as the edge sends it: the function's headers in CloudFront's wire casing,
+    /// a `Set-Cookie` per cookie value, and the body the function set or the one it had.
+    static func stored(
+        _ response: FunctionResponse,
+        body: ByteBuffer,
+        trace: ResponseTrace = ResponseTrace(),
+        casedAs original: HTTPFields = HTTPFields(),
+        internalFields: HTTPFields = HTTPFields()
+    ) -> StoredResponse {
+        var fields = Self.fields(response.headers, casedAs: original)
+        for cookie in response.cookies.fields {
+            for value in cookie.values {
+                let attributes = value.attributes.map { $0.isEmpty ? "" : "; " + $0 } ?? ""
+                fields.append(HTTPField(name: .setCookie, value: "\(cookie.name)=\(value.value)\(attributes)"))
+            }
+        }
+        var stored = StoredResponse(
+            status: HTTPResponse.Status(code: response.statusCode, reasonPhrase: response.statusDescription ?? ""),
+            headers: fields + internalFields,
+            body: response.body.map { ByteBuffer(bytes: $0) } ?? body
+        )
+        stored.trace = trace
+        return stored
+    }
+
+    /// Header fields from a value map: a name the fields had already keeps its casing, a new
+    /// one is sent in CloudFront's wire casing (`x-example-name` as `X-Example-Name`).
+    static func fields(_ map: FunctionFields, casedAs original: HTTPFields) -> HTTPFields {
+        var fields = HTTPFields()
+        for field in map.fields {
+            let known = original.first { $0.name.canonicalName == field.name }?.name
+            guard let name = known ?? HTTPField.Name(wireName(field.name)) else { continue }
+            for value in field.values { fields.append(HTTPField(name: name, value: value.value)) }
+        }
+        return fields
+    }
+
+    /// The first ASCII letter of each hyphen-separated word capitalised.
+    static func wireName(_ lowercase: String) -> String {
+        lowercase.split(separator: "-", omittingEmptySubsequences: false).map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: "-")
+    }
+
+    /// The request's cookies as one `Cookie` line; `nil` for none.
+    static func cookieLine(_ cookies: FunctionFields) -> String? {
+        let pairs = cookies.fields.flatMap { cookie in cookie.values.map { "\(cookie.name)=\($0.value)" } }
+        return pairs.isEmpty ? nil : pairs.joined(separator: "; ")
+    }
+}

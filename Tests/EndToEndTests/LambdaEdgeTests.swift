@@ -152,6 +152,10 @@ struct LambdaEdgeTests {
             #expect(try await Self.ask(network, "/t/context").status == 200)
             let answer6 = try await Self.text(network, "/t/context")
             #expect(answer6 == "us-east-1.trouble 1 true")
+            // viewer-request's event has the viewer's Host, as CloudFront's always does (AWS's
+            // sign-in redirect example reads it).
+            let host = try await Self.text(network, "/t/hostread")
+            #expect(host == "Host=d1lambda00001.cloudfront.net")
             #expect(try await Self.ask(network, "/index.html").status == 200)
         }
     }

@@ -22,6 +22,7 @@ enum LambdaTopology {
             case '/t/status': return callback(null, { status: '700' });
             case '/t/uri': request.uri = 'no-slash'; return callback(null, request);
             case '/t/context': return callback(null, { status: '200', body: `${context.functionName} ${context.functionVersion} ${context.getRemainingTimeInMillis() > 0}` });
+            case '/t/hostread': return callback(null, { status: '200', body: request.headers.host.map((h) => `${h.key}=${h.value}`).join(',') });
             case '/t/log': console.log('logged from the handler'); return callback(null, request);
             case '/t/slow': return setTimeout(() => callback(null, request), 300);
             }

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # What a Lambda@Edge viewer-request handler costs per request at an edge: cache hits with and
 # without a trivial handler, in Node.js and in Python, each beside a plain server of its language
-# running the same handler in-process (the practical limit); plus cold starts, on the idle edge
+# running the same handler in-process (the practical limit), and a trivial CloudFront Function
+# beside Node running it in-process on a CloudFront Functions event; plus cold starts, on the idle edge
 # one at a time and in the burst of new workers that load brings. Prints a table and writes
 # results/lambda-overhead.json.
 #
 #   benchmarks/lambda-overhead.sh [DURATION_SECONDS] [CONNECTIONS]
 #
-# Needs wrk (Debian: apt-get install wrk), node, python3, and a release build.
+# Needs wrk (Debian: apt-get install wrk), node, python3, njs, and a release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-10}"
@@ -57,6 +58,8 @@ PY
     run "node in-process" "http://127.0.0.1:$node_port/fn/index.html"
     run "edge, trivial Python handler" "http://$edge_host:$edge_port/py/index.html"
     run "python in-process" "http://127.0.0.1:$python_port/py/index.html"
+    run "edge, trivial CloudFront Function" "http://$edge_host:$edge_port/cff/index.html"
+    run "node in-process, CloudFront event" "http://127.0.0.1:$node_port/cff/index.html"
 } >"$work/rows.jsonl"
 # Cold starts one at a time on the idle edge: each call of `once` ends its worker, so the next
 # call needs a new one; between them the edge is idle for half a second, as between a quiet
@@ -100,15 +103,19 @@ def runtime(function_case, anchor_case, function, once):
             "waited_for_worker_mean_ms": round(1000 * wait["sum"] / wait["count"], 1) if wait.get("count") else None}
 summary = {"nodejs": runtime("edge, trivial viewer-request", "node in-process", "trivial", "once"),
            "python": runtime("edge, trivial Python handler", "python in-process", "trivial-py", "once-py")}
+cff, cff_anchor = rows["edge, trivial CloudFront Function"], rows["node in-process, CloudFront event"]
+cloudfront_function = {"added_p50_ms": round(cff["p50_ms"] - plain["p50_ms"], 3), "added_p99_ms": round(cff["p99_ms"] - plain["p99_ms"], 3),
+                       "ratio_to_in_process": round(cff["requests_per_second"] / cff_anchor["requests_per_second"], 3)}
 json.dump({"benchmark": "Lambda@Edge viewer-request overhead", "duration_s": int(sys.argv[3]), "connections": int(sys.argv[4]),
-           "cpus": os.cpu_count(), "machine": platform.platform(), "results": list(rows.values()), "summary": summary},
+           "cpus": os.cpu_count(), "machine": platform.platform(), "results": list(rows.values()), "summary": summary,
+           "cloudfront_function": cloudfront_function},
           open("benchmarks/results/lambda-overhead.json", "w"), indent=2)
 print(f"{'case':<32} {'requests/s':>11} {'p50':>9} {'p99':>9} {'non-2xx':>8}")
 for r in rows.values():
     print(f"{r['case']:<32} {r['requests_per_second']:>11.0f} {r['p50_ms']:>7.2f}ms {r['p99_ms']:>7.2f}ms {r['non_2xx']:>8}")
 print()
 print(f"{'runtime':<8} {'added p50':>10} {'added p99':>10} {'× in-process':>13}")
-for name, s in summary.items():
+for name, s in list(summary.items()) + [("cloudfront-js", cloudfront_function)]:
     print(f"{name:<8} {s['added_p50_ms']:>8.3f}ms {s['added_p99_ms']:>8.3f}ms {s['ratio_to_in_process']:>13.2f}")
 print()
 print(f"{'cold starts':<8} {'idle: n':>8} {'median':>9} {'max':>9} {'first call':>11} {'burst: n':>9} {'median':>9} {'max':>9}")

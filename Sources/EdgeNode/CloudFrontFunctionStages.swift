@@ -110,7 +110,10 @@ extension LambdaTriggers {
                 requestID: event.requestId,
                 logStream: host.logStream(version: code.version)
             )
-            if let cpuTime = invocation.cpuTime { throttles.record(code.name, cpuTime: cpuTime) }
+            if let cpuTime = invocation.cpuTime {
+                throttles.record(code.name, cpuTime: cpuTime)
+                metrics.recordComputeUtilization(function: code.name, utilization: ComputeBudget.utilization(of: cpuTime))
+            }
             metrics.recordInvocation(
                 function: name,
                 event: event.eventType.rawValue,

@@ -254,6 +254,9 @@ struct CloudFrontFunctionTests {
             #expect(log.contains("\(requestID) START DistributionID: E2CFF0000001"), "\(log)")
             #expect(log.contains("\(requestID) logged from /t/log"))
             #expect(log.contains("\(requestID) END"))
+            // Each run's compute utilization, as CloudWatch's FunctionComputeUtilization.
+            let runs = try await network.counter("edgesim_function_compute_utilization_count", of: "NRT50")
+            #expect(runs >= 1)
         }
     }
 }

@@ -212,6 +212,20 @@ public final class NodeMetrics: Sendable {
 
     /// Counts one failed invocation by its kind (`Timeout` and `Throttled` are throttles in
     /// CloudWatch's terms; `ValidationError` an invalid response; the rest execution errors).
+    /// A CloudFront Function's compute utilization for one run (0–100, the share of its
+    /// allowed time it used), as CloudWatch's `FunctionComputeUtilization`.
+    public func recordComputeUtilization(function: String, utilization: Int) {
+        registry.makeValueHistogram(
+            descriptor: .init(
+                namespace: "edgesim",
+                metricName: "function_compute_utilization",
+                helpText: "CloudFront Function compute utilization per run (0-100)"
+            ),
+            labels: [("node", node), ("function", function)],
+            buckets: [10, 20, 30, 40, 50, 60, 70, 80, 90, 100]
+        ).record(Double(utilization))
+    }
+
     public func recordInvocationError(function: String, kind: String) {
         registry.makeCounter(
             descriptor: .init(namespace: "edgesim", metricName: "lambda_errors", unitName: "total", helpText: "Lambda@Edge errors by kind"),

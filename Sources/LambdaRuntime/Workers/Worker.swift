@@ -1,5 +1,5 @@
-import Foundation
 import CoreFoundation
+import Foundation
 import Glibc
 import NIOCore
 import NIOPosix

@@ -12,20 +12,8 @@ import Topology
 extension LambdaTriggers {
     /// viewer-request: the request changed, or a response generated (not cached).
     func functionRequestStage(_ code: FunctionCode, _ request: inout EdgeRequest, distribution: DistributionSpec) async -> StageOutcome {
-        let original = FunctionRequest(
-            method: request.method.rawValue,
-            uri: request.uri,
-            query: request.querystring,
-            fields: Self.withHost(request.headers.removingInternal(), request)
-        )
-        let event = FunctionEvent(
-            distributionDomainName: distribution.domainName,
-            distributionId: distribution.id,
-            eventType: .viewerRequest,
-            requestId: request.requestID,
-            viewerIP: request.clientIP,
-            request: original
-        )
+        let original = Self.functionRequest(request)
+        let event = Self.event(.viewerRequest, request: original, of: request, distribution: distribution)
         let json: [UInt8]
         switch await runFunction(code, event: event) {
         case .success(let result): json = result
@@ -35,10 +23,9 @@ extension LambdaTriggers {
             switch try FunctionResultValidator.requestResult(json, original: original, rawQuery: request.querystring) {
             case .request(let changed, let query):
                 let hidden = request.headers.filter { FunctionResultValidator.isDisallowed($0.name.canonicalName) || $0.name.isInternal }
-                let hadHost = request.headers[.host] != nil
                 request.uri = changed.uri
                 request.querystring = query
-                var fields = Self.fields(changed.headers, casedAs: request.headers).filter { hadHost || $0.name != .host }
+                var fields = Self.withoutShownHost(Self.fields(changed.headers, casedAs: request.headers), request)
                 if let cookie = Self.cookieLine(changed.cookies) { fields.append(HTTPField(name: .cookie, value: cookie)) }
                 request.headers = fields + HTTPFields(hidden)
                 return .proceed
@@ -58,20 +45,7 @@ extension LambdaTriggers {
         distribution: DistributionSpec
     ) async -> FunctionFailure? {
         let original = FunctionResponse(status: response.status, fields: response.headers.removingInternal())
-        let event = FunctionEvent(
-            distributionDomainName: distribution.domainName,
-            distributionId: distribution.id,
-            eventType: .viewerResponse,
-            requestId: request.requestID,
-            viewerIP: request.clientIP,
-            request: FunctionRequest(
-                method: request.method.rawValue,
-                uri: request.uri,
-                query: request.querystring,
-                fields: Self.withHost(request.headers.removingInternal(), request)
-            ),
-            response: original
-        )
+        let event = Self.event(.viewerResponse, request: Self.functionRequest(request), of: request, distribution: distribution, response: original)
         let json: [UInt8]
         switch await runFunction(code, event: event) {
         case .success(let result): json = result
@@ -91,6 +65,36 @@ extension LambdaTriggers {
         } catch {
             return functionValidationFailure(error, code: code, distribution: distribution, request: request)
         }
+    }
+
+    // MARK: The event
+
+    /// The request as a CloudFront Function's event shows it, with the viewer's Host.
+    private static func functionRequest(_ request: EdgeRequest) -> FunctionRequest {
+        FunctionRequest(
+            method: request.method.rawValue,
+            uri: request.uri,
+            query: request.querystring,
+            fields: withHost(request.headers.removingInternal(), request)
+        )
+    }
+
+    private static func event(
+        _ type: EventType,
+        request shown: FunctionRequest,
+        of request: EdgeRequest,
+        distribution: DistributionSpec,
+        response: FunctionResponse? = nil
+    ) -> FunctionEvent {
+        FunctionEvent(
+            distributionDomainName: distribution.domainName,
+            distributionId: distribution.id,
+            eventType: type,
+            requestId: request.requestID,
+            viewerIP: request.clientIP,
+            request: shown,
+            response: response
+        )
     }
 
     // MARK: Running the function

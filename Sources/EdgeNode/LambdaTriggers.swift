@@ -254,6 +254,12 @@ struct LambdaTriggers: TriggerStages {
         return [HTTPField(name: .host, value: host)] + fields
     }
 
+    /// A function's changed fields without the Host ``withHost(_:_:)`` showed it, when the
+    /// request itself carries none (the edge keeps the viewer's Host apart).
+    static func withoutShownHost(_ fields: HTTPFields, _ request: EdgeRequest) -> HTTPFields {
+        request.headers[.host] != nil ? fields : HTTPFields(fields.filter { $0.name != .host })
+    }
+
     /// Applies a changed request: uri, query, headers (with the ones functions never see put
     /// back, and without the Host the event showed), a replaced body, and a new origin — which
     /// really changes where the request goes.
@@ -261,8 +267,7 @@ struct LambdaTriggers: TriggerStages {
         let hidden = request.headers.filter { HeaderRules.isDisallowed($0.name.canonicalName) }
         request.uri = changed.uri
         request.querystring = changed.querystring
-        let hadHost = request.headers[.host] != nil
-        request.headers = changed.headers.filter { hadHost || $0.name != .host } + HTTPFields(hidden)
+        request.headers = Self.withoutShownHost(changed.headers, request) + HTTPFields(hidden)
         if let body = changed.body, body.action == "replace" {
             let bytes = body.encoding == "text" ? Array(body.data.utf8) : Array(Data(base64Encoded: body.data) ?? Data())
             request.body = ByteBuffer(bytes: bytes)

@@ -210,7 +210,6 @@ enum NjsBootstrap {
                     reply.errorMessage = described.errorMessage;
                     lines.push(described.errorType + ': ' + described.errorMessage);
                 }
-                reply.logs = lines;
                 // As at AWS, a call that logs nothing sends nothing to its log.
                 if (lines.length > 0) {
                     var log = id + ' START DistributionID: ' + distribution + '\n';

@@ -7,6 +7,20 @@ struct Catalog: Codable {
     var versions: [FunctionVersion] = []
     /// Every config epoch, oldest first: the history a node resumes from.
     var epochs: [ConfigEpoch] = []
+    /// Every KeyValueStore, in creation order.
+    var stores: [KeyValueStoreRecord] = []
+
+    init() {}
+
+    private enum CodingKeys: String, CodingKey { case versions, epochs, stores }
+
+    /// Reads a catalog; one written before stores existed has none.
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        versions = try container.decode([FunctionVersion].self, forKey: .versions)
+        epochs = try container.decode([ConfigEpoch].self, forKey: .epochs)
+        stores = try container.decodeIfPresent([KeyValueStoreRecord].self, forKey: .stores) ?? []
+    }
 
     /// The newest epoch's number, 0 before the first association.
     var epoch: Int { epochs.last?.epoch ?? 0 }

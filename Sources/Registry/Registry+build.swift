@@ -65,9 +65,15 @@ public enum Registry {
         )
     }
 
-    /// Publishes each topology function as version 1 and makes each topology association, unless
-    /// the store already has them (a restarted registry publishes nothing twice).
+    /// Creates each topology KeyValueStore, publishes each topology function as version 1 and
+    /// makes each topology association, unless the store already has them (a restarted registry
+    /// creates and publishes nothing twice, and keeps what was written to its stores since).
     static func publishTopology(_ topology: Topology, into store: RegistryStore, logger: Logger) async throws {
+        let existingStores = Set(await store.keyValueStores.map(\.name))
+        for spec in topology.keyValueStores where !existingStores.contains(spec.name) {
+            let record = try await store.createKeyValueStore(name: spec.name, comment: spec.comment, data: spec.data)
+            logger.info("created key value store \(spec.name) from the topology (\(record.current.itemCount) keys, id \(record.id))")
+        }
         for function in topology.functions where await store.version(function.name, 1) == nil {
             let record = try await store.publish(
                 name: function.name,
@@ -75,7 +81,8 @@ public enum Registry {
                 runtime: function.runtime.rawValue,
                 handler: function.handler,
                 memoryMegabytes: function.memoryMegabytes,
-                timeoutMilliseconds: Int(function.timeout.inMilliseconds)
+                timeoutMilliseconds: Int(function.timeout.inMilliseconds),
+                keyValueStore: function.keyValueStore
             )
             logger.info("published \(record.ref) from the topology (sha256 \(record.sha256.prefix(12))…)")
         }

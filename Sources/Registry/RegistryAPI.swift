@@ -10,7 +10,9 @@ import Topology
 ///
 /// - `GET /functions` — every version record
 /// - `GET /functions/NAME/versions/N` — one record; `…/bundle` — its .zip
-/// - `POST /functions/NAME/versions?runtime=R&handler=H[&memory=MB][&timeout=MS]`, body the .zip — publish
+/// - `POST /functions/NAME/versions?runtime=R&handler=H[&memory=MB][&timeout=MS][&kvs=STORE]`, body
+///   the .zip — publish
+/// - the KeyValueStore routes (``addKeyValueStoreRoutes(to:store:token:)``)
 /// - `GET /config` — the epoch and the associations
 /// - `POST /associations` `{distribution, behavior, event, function: "NAME:N", includeBody}`, or an
 ///   array of them — associate, all in one new config epoch
@@ -54,6 +56,7 @@ public enum RegistryAPI {
     public static func router(store: RegistryStore, board: DeploymentBoard, topology: Topology, token: String) -> Router<BasicRequestContext> {
         let router = Router()
         ReplicationFeed.addRoutes(to: router, source: store)
+        addKeyValueStoreRoutes(to: router, store: store, token: token)
         router.get("/deployment") { _, _ -> Response in try json(await board.status(latest: await store.history.last)) }
         router.post("/deployment/reports") { request, context -> HTTPResponse.Status in
             try authorize(request, token: token)
@@ -98,7 +101,8 @@ public enum RegistryAPI {
                     runtime: runtime,
                     handler: handler,
                     memoryMegabytes: query["memory"].flatMap { Int($0) } ?? RegistryStore.Default.memoryMegabytes,
-                    timeoutMilliseconds: query["timeout"].flatMap { Int($0) } ?? RegistryStore.Default.timeoutMilliseconds
+                    timeoutMilliseconds: query["timeout"].flatMap { Int($0) } ?? RegistryStore.Default.timeoutMilliseconds,
+                    keyValueStore: query["kvs"].map(String.init)
                 )
                 return try json(record, status: .created)
             } catch {
@@ -162,14 +166,12 @@ public enum RegistryAPI {
         }
     }
 
-    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, etag: String? = nil) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
-        return Response(
-            status: status,
-            headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value)))
-        )
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let etag { headers[.eTag] = etag }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
     }
 }

@@ -9,6 +9,7 @@ public struct RegistryErrorCode: ErrorCode {
     private enum Kind: String, Sendable {
         case refused
         case notFound = "not found"
+        case conflict
         case storage
         case signing
     }
@@ -19,6 +20,9 @@ public struct RegistryErrorCode: ErrorCode {
     public static let refused = Self(kind: .refused)
     /// What it names is not there.
     public static let notFound = Self(kind: .notFound)
+    /// The request does not fit the state it finds: a stale `If-Match`, a name already taken,
+    /// a store still read by a function in force (the API answers 409).
+    public static let conflict = Self(kind: .conflict)
     /// The registry's directory or catalog cannot be read or written.
     public static let storage = Self(kind: .storage)
     /// The signing key is unreadable, or a signature could not be made.

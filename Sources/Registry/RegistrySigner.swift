@@ -30,13 +30,13 @@ public struct RegistrySigner: Sendable {
         }
     }
 
-    /// Signs a version's manifest.
-    public func sign(_ version: FunctionVersion) throws(RegistryError) -> FunctionVersion {
-        var signed = version
+    /// Signs a record's manifest: a function version, or a KeyValueStore revision.
+    public func sign<Record: RegistrySigned>(_ record: Record) throws(RegistryError) -> Record {
+        var signed = record
         do {
-            signed.signature = try key.signature(for: version.manifest).base64EncodedString()
+            signed.signature = try key.signature(for: record.manifest).base64EncodedString()
         } catch {
-            throw RegistryError(.signing, "cannot sign \(version.ref)", cause: error)
+            throw RegistryError(.signing, "cannot sign a \(Record.self)", cause: error)
         }
         return signed
     }

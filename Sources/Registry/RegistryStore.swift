@@ -28,8 +28,10 @@ public actor RegistryStore: ReplicationSource {
 
     /// Where the store lives.
     public nonisolated let directory: String
-    private let signer: RegistrySigner
-    private var catalog: Catalog
+    let signer: RegistrySigner
+    var catalog: Catalog
+    /// The current data of each store, read from its revision's file when first asked for.
+    var storeData: [String: KeyValueStoreData] = [:]
     private nonisolated let changes_ = ChangeSignal()
 
     /// Opens (or creates) a store.
@@ -68,7 +70,8 @@ public actor RegistryStore: ReplicationSource {
         runtime: String,
         handler: String,
         memoryMegabytes: Int = Default.memoryMegabytes,
-        timeoutMilliseconds: Int = Default.timeoutMilliseconds
+        timeoutMilliseconds: Int = Default.timeoutMilliseconds,
+        keyValueStore: String? = nil
     ) throws(RegistryError) -> FunctionVersion {
         guard let parsed = Runtime(identifier: runtime) else {
             throw RegistryError(
@@ -81,6 +84,14 @@ public actor RegistryStore: ReplicationSource {
         } else {
             guard handler.contains("."), !handler.hasPrefix("."), !handler.hasSuffix(".") else {
                 throw RegistryError(.refused, "the handler '\(handler)' must be FILE.FUNCTION, such as index.handler")
+            }
+        }
+        if let keyValueStore {
+            guard parsed == .cloudFrontJS2 else {
+                throw RegistryError(.refused, "only a cloudfront-js-2.0 function reads a key value store (\(name) is \(runtime))")
+            }
+            guard catalog.stores.contains(where: { $0.name == keyValueStore }) else {
+                throw RegistryError(.notFound, "EntityNotFound: no key value store '\(keyValueStore)' (edgesim kvs create \(keyValueStore))")
             }
         }
         let bundle = try Self.bundle(from: code)
@@ -96,6 +107,7 @@ public actor RegistryStore: ReplicationSource {
                 sha256: FunctionVersion.sha256Hex(bundle),
                 size: bundle.count,
                 publishedAt: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded()),
+                keyValueStore: keyValueStore,
                 signature: ""
             )
         )
@@ -119,6 +131,8 @@ public actor RegistryStore: ReplicationSource {
     public func latestEpoch() -> Int { catalog.epoch }
 
     public func heldBundle(_ name: String, _ version: Int) -> Data? { try? bundle(name, version) }
+
+    public func heldStoreData(_ name: String, _ revision: Int) -> Data? { FileManager.default.contents(atPath: storePath(name, revision)) }
 
     // MARK: Versions
 
@@ -176,20 +190,30 @@ public actor RegistryStore: ReplicationSource {
             associations.removeAll { $0.sharesSlot(with: association) }
             associations.append(association)
         }
-        let named = Set(associations.map(\.ref))
         var next = catalog
-        next.epochs.append(
-            ConfigEpoch(
-                epoch: catalog.epoch + 1,
-                associations: associations,
-                versions: catalog.versions.filter { named.contains($0.ref) },
-                madeAt: Date().timeIntervalSince1970
-            )
-        )
+        next.epochs.append(nextEpoch(associations, in: catalog))
         try persist(next)
         changes_.signal()
         return next.epoch
     }
+
+    /// The epoch after a catalog's newest: these associations, the records of the versions they
+    /// name, and the current revision of every store those versions read.
+    func nextEpoch(_ associations: [Association], in catalog: Catalog) -> ConfigEpoch {
+        let named = Set(associations.map(\.ref))
+        let versions = catalog.versions.filter { named.contains($0.ref) }
+        let read = Set(versions.compactMap(\.keyValueStore))
+        return ConfigEpoch(
+            epoch: catalog.epoch + 1,
+            associations: associations,
+            versions: versions,
+            stores: catalog.stores.filter { read.contains($0.name) }.map(\.current),
+            madeAt: Date().timeIntervalSince1970
+        )
+    }
+
+    /// Signals the feed that a new epoch is held.
+    func signalChange() { changes_.signal() }
 
     /// An association change as a checked association.
     private func checked(_ change: AssociationChange) throws(RegistryError) -> Association {
@@ -227,7 +251,7 @@ public actor RegistryStore: ReplicationSource {
         )
     }
 
-    private func persist(_ next: Catalog) throws(RegistryError) {
+    func persist(_ next: Catalog) throws(RegistryError) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
@@ -237,6 +261,10 @@ public actor RegistryStore: ReplicationSource {
             throw RegistryError(.storage, "cannot write the catalog", cause: error)
         }
         catalog = next
+    }
+
+    func storePath(_ name: String, _ revision: Int) -> String {
+        (directory as NSString).appendingPathComponent("stores/\(name)/\(revision).json")
     }
 
     private func bundlePath(name: String, version: Int) -> String {

@@ -13,16 +13,34 @@ public struct ConfigEpoch: Codable, Hashable, Sendable {
     public var associations: [Association]
     /// The records of the versions ``associations`` name.
     public var versions: [FunctionVersion]
+    /// The current revision of every KeyValueStore those versions read.
+    public var stores: [StoreRevision]
     /// When the registry made the epoch, in seconds since 1970 (propagation is timed from it).
     public var madeAt: Double
 
     /// Creates an epoch.
-    public init(epoch: Int, associations: [Association], versions: [FunctionVersion], madeAt: Double) {
+    public init(epoch: Int, associations: [Association], versions: [FunctionVersion], stores: [StoreRevision] = [], madeAt: Double) {
         self.epoch = epoch
         self.associations = associations
         self.versions = versions
+        self.stores = stores
         self.madeAt = madeAt
     }
+
+    private enum CodingKeys: String, CodingKey { case epoch, associations, versions, stores, madeAt }
+
+    /// Reads an epoch; one written before stores existed has none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        epoch = try container.decode(Int.self, forKey: .epoch)
+        associations = try container.decode([Association].self, forKey: .associations)
+        versions = try container.decode([FunctionVersion].self, forKey: .versions)
+        stores = try container.decodeIfPresent([StoreRevision].self, forKey: .stores) ?? []
+        madeAt = try container.decode(Double.self, forKey: .madeAt)
+    }
+
+    /// The revision of a store the epoch carries.
+    public func store(_ name: String) -> StoreRevision? { stores.first { $0.name == name } }
 
     /// The record of the version an association names.
     public func version(of association: Association) -> FunctionVersion? {

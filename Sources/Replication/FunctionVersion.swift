@@ -5,7 +5,7 @@ import Topology
 ///
 /// The manifest (every field but ``signature``) is what the registry signs, so a node that
 /// holds the registry's public key can check both the bundle (by ``sha256``) and the metadata.
-public struct FunctionVersion: Codable, Hashable, Sendable {
+public struct FunctionVersion: Codable, Hashable, Sendable, RegistrySigned {
     /// The function's name.
     public var name: String
     /// The number, 1, 2, 3 … in publish order.
@@ -24,6 +24,9 @@ public struct FunctionVersion: Codable, Hashable, Sendable {
     public var size: Int
     /// When it was published.
     public var publishedAt: Date
+    /// The KeyValueStore a CloudFront Function reads (`cf.kvs()`), by name; absent in the
+    /// manifest when there is none, so records signed before stores existed still verify.
+    public var keyValueStore: String?
     /// The registry's Ed25519 signature over ``manifest``, base64.
     public var signature: String
 
@@ -38,6 +41,7 @@ public struct FunctionVersion: Codable, Hashable, Sendable {
         sha256: String,
         size: Int,
         publishedAt: Date,
+        keyValueStore: String? = nil,
         signature: String
     ) {
         self.name = name
@@ -49,19 +53,10 @@ public struct FunctionVersion: Codable, Hashable, Sendable {
         self.sha256 = sha256
         self.size = size
         self.publishedAt = publishedAt
+        self.keyValueStore = keyValueStore
         self.signature = signature
     }
 
     /// `name:version`.
     public var ref: FunctionRef { FunctionRef(name: name, version: version) }
-
-    /// The bytes that are signed: the record without its signature, as sorted-key JSON.
-    public var manifest: Data {
-        var unsigned = self
-        unsigned.signature = ""
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        return (try? encoder.encode(unsigned)) ?? Data()
-    }
 }

@@ -12,13 +12,14 @@ import Synchronization
 ///   ``FeedLine``s: every held epoch above N in order, then each new one as it is held, with a
 ///   heartbeat after each batch and at least once a second.
 /// - `GET /.edgesim/replication/bundles/NAME/N` — a version's bundle.
+/// - `GET /.edgesim/replication/stores/NAME/N` — a KeyValueStore revision's data.
 public enum ReplicationFeed {
     /// The path prefix every replication route shares.
     public static let prefix = "/.edgesim/replication"
     /// How often an idle stream says it is alive.
     public static let heartbeat = Duration.seconds(1)
 
-    /// Adds the two routes to a router.
+    /// Adds the three routes to a router.
     public static func addRoutes<Context: RequestContext>(to router: Router<Context>, source: some ReplicationSource) {
         router.get("\(prefix)/stream") { request, _ -> Response in
             let after = request.uri.queryParameters["after"].flatMap { Int($0) } ?? 0
@@ -46,6 +47,14 @@ public enum ReplicationFeed {
                 throw HTTPError(.notFound, message: "no bundle for \(name):\(version) here")
             }
             return Response(status: .ok, headers: [.contentType: "application/zip"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+        router.get("\(prefix)/stores/:name/:revision") { _, context -> Response in
+            let name = try context.parameters.require("name")
+            let revision = try context.parameters.require("revision", as: Int.self)
+            guard let data = await source.heldStoreData(name, revision) else {
+                throw HTTPError(.notFound, message: "no data for key value store \(name)@\(revision) here")
+            }
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
     }
 

@@ -191,21 +191,22 @@ public final class ReplicationFollower: Service {
         }
     }
 
-    /// Fetches, checks and stores an epoch's missing bundles, then commits the epoch.
+    /// Fetches, checks and stores an epoch's missing bundles and store revisions, then commits
+    /// the epoch.
     private func receive(_ epoch: ConfigEpoch, client: HTTPClient) async throws {
         let held = await store.latestEpoch()
         guard state.withLock({ $0.takes(epoch.epoch, held: held) }) else { return }
         for version in epoch.versions where !(await store.holds(version)) {
-            let url = "\(settings.upstream)\(ReplicationFeed.prefix)/bundles/\(version.name)/\(version.version)"
-            let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(60))
-            let body = try await response.body.collect(upTo: 64 << 20)
-            guard response.status == .ok else { throw ReplicationError(.upstream, "the bundle of \(version.ref) answered \(response.status.code)") }
-            do {
-                try await store.store(bundle: Data(body.readableBytesView), of: version, publicKey: settings.publicKey)
-            } catch {
-                await refuse(error.description)
-                throw error
-            }
+            let data = try await fetch("bundles/\(version.name)/\(version.version)", what: "the bundle of \(version.ref)", client: client)
+            try await checked { () throws(ReplicationError) in try await store.store(bundle: data, of: version, publicKey: settings.publicKey) }
+        }
+        for revision in epoch.stores where !(await store.holds(revision)) {
+            let data = try await fetch(
+                "stores/\(revision.name)/\(revision.revision)",
+                what: "key value store \(revision.qualified)",
+                client: client
+            )
+            try await checked { () throws(ReplicationError) in try await store.store(data: data, of: revision, publicKey: settings.publicKey) }
         }
         try await store.commit(epoch)
         let versions = await heldVersions()
@@ -215,8 +216,27 @@ public final class ReplicationFollower: Service {
                 return $0.report
             }
         )
-        logger.info("epoch \(epoch.epoch) stored (\(epoch.refs.map(\.description).joined(separator: ", ")))")
+        let named = epoch.refs.map(\.description) + epoch.stores.map(\.qualified)
+        logger.info("epoch \(epoch.epoch) stored (\(named.joined(separator: ", ")))")
         stored.signal()
+    }
+
+    /// One replicated file from upstream.
+    private func fetch(_ path: String, what: String, client: HTTPClient) async throws -> Data {
+        let response = try await client.execute(HTTPClientRequest(url: "\(settings.upstream)\(ReplicationFeed.prefix)/\(path)"), timeout: .seconds(60))
+        let body = try await response.body.collect(upTo: 64 << 20)
+        guard response.status == .ok else { throw ReplicationError(.upstream, "\(what) answered \(response.status.code)") }
+        return Data(body.readableBytesView)
+    }
+
+    /// Stores what was fetched; a refusal (a failed signature check) is reported before it throws.
+    private func checked(_ storing: () async throws(ReplicationError) -> Void) async throws {
+        do {
+            try await storing()
+        } catch {
+            await refuse(error.description)
+            throw error
+        }
     }
 
     /// A heartbeat: the first one that finds the node holding everything ends the initial sync.

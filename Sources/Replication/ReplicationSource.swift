@@ -10,4 +10,6 @@ public protocol ReplicationSource: Sendable {
     func latestEpoch() async -> Int
     /// A version's bundle, if it is held.
     func heldBundle(_ name: String, _ version: Int) async -> Data?
+    /// A KeyValueStore revision's data, if it is held.
+    func heldStoreData(_ name: String, _ revision: Int) async -> Data?
 }

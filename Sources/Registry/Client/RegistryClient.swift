@@ -68,9 +68,11 @@ public struct RegistryClient: Sendable {
         runtime: String,
         handler: String,
         memoryMegabytes: Int = RegistryStore.Default.memoryMegabytes,
-        timeoutMilliseconds: Int = RegistryStore.Default.timeoutMilliseconds
+        timeoutMilliseconds: Int = RegistryStore.Default.timeoutMilliseconds,
+        keyValueStore: String? = nil
     ) async throws(RegistryClientError) -> FunctionVersion {
-        let query = "runtime=\(runtime)&handler=\(handler)&memory=\(memoryMegabytes)&timeout=\(timeoutMilliseconds)"
+        var query = "runtime=\(runtime)&handler=\(handler)&memory=\(memoryMegabytes)&timeout=\(timeoutMilliseconds)"
+        if let keyValueStore { query += "&kvs=\(RegistryClient.encoded(keyValueStore))" }
         return try decode(FunctionVersion.self, try await send(.POST, "/functions/\(name)/versions?\(query)", body: bundle, authorized: true))
     }
 
@@ -110,8 +112,14 @@ public struct RegistryClient: Sendable {
 
     /// Sends a request and returns the body of a 2xx answer.
     /// - Throws: ``RegistryClientError`` with the registry's own message when it refuses.
-    public func send(_ method: HTTPMethod, _ path: String, body: Data? = nil, authorized: Bool = false) async throws(RegistryClientError) -> Data {
-        let (status, data) = try await exchange(method, path, body: body, authorized: authorized)
+    public func send(
+        _ method: HTTPMethod,
+        _ path: String,
+        body: Data? = nil,
+        authorized: Bool = false,
+        headers extra: [(String, String)] = []
+    ) async throws(RegistryClientError) -> Data {
+        let (status, data) = try await exchange(method, path, body: body, authorized: authorized, headers: extra)
         guard (200..<300).contains(status) else {
             let message = (try? JSONDecoder().decode(ErrorReply.self, from: data))?.error.message ?? String(decoding: data, as: UTF8.self)
             throw RegistryClientError(.refused, message, status: status)
@@ -125,9 +133,10 @@ public struct RegistryClient: Sendable {
         _ method: HTTPMethod,
         _ path: String,
         body: Data? = nil,
-        authorized: Bool = false
+        authorized: Bool = false,
+        headers extra: [(String, String)] = []
     ) async throws(RegistryClientError) -> (status: Int, body: Data) {
-        var headers: [(String, String)] = [("Content-Type", "application/json")]
+        var headers: [(String, String)] = [("Content-Type", "application/json")] + extra
         if authorized, let token { headers.append(("Authorization", "Bearer \(token)")) }
         let attempts = method == .GET ? Default.readAttempts : 1
         var attempt = 1
@@ -154,7 +163,7 @@ public struct RegistryClient: Sendable {
         }
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws(RegistryClientError) -> T {
+    func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws(RegistryClientError) -> T {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         do {

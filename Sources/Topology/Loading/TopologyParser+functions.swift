@@ -7,7 +7,7 @@ extension TopologyParser {
     /// CloudFront Function (a `cloudfront-js-…` runtime and one .js file).
     func parseFunction(name: String, keyNode: Node, value: Node) throws -> FunctionSpec? {
         let validName = try checkID(name, at: keyNode, role: "function", rule: IdentifierRules.function, expected: IdentifierRules.functionExpected)
-        let allowed = ["runtime", "handler", "code", "memory", "timeout"]
+        let allowed = ["runtime", "handler", "code", "memory", "timeout", "key_value_store"]
         guard let fields = try reader.fields(value, what: "function '\(name)'", allowed: allowed) else { return nil }
         var runtime: Runtime?
         if let identifier = try fields.string("runtime", required: true) {
@@ -24,6 +24,14 @@ extension TopologyParser {
         }
         if let runtime, runtime.isCloudFrontFunction {
             return try parseCloudFrontFunction(name: name, runtime: runtime, keyNode: keyNode, fields: fields)
+        }
+        if fields["key_value_store"] != nil {
+            try report(
+                .unknownField,
+                "function '\(name)' is a Lambda@Edge function: only a CloudFront Function (cloudfront-js-2.0) reads a key value store",
+                field: "key_value_store",
+                of: fields
+            )
         }
         let handler = try fields.string("handler", required: true, matching: IdentifierRules.handler, expected: IdentifierRules.handlerExpected)
         let code = try fields.string("code", required: true).flatMap { try codePath($0, fields: fields) }
@@ -101,6 +109,7 @@ extension TopologyParser {
             code: absolute,
             memoryMegabytes: 2,
             timeout: .milliseconds(1),
+            keyValueStore: try keyValueStore(of: fields, function: name, runtime: runtime),
             source: reader.location(keyNode)
         )
     }

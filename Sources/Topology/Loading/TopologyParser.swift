@@ -9,8 +9,8 @@ import Yams
 /// id declared further down resolves, and a broken entry does not cascade into "unknown" errors.
 final class TopologyParser {
     static let sections = [
-        "name", "description", "latency", "locations", "registry", "hubs", "edges", "origins", "viewers", "functions",
-        "init_durations", "spare_workers", "distributions", "links",
+        "name", "description", "latency", "locations", "registry", "hubs", "edges", "origins", "viewers",
+        "key_value_stores", "functions", "init_durations", "spare_workers", "distributions", "links",
     ]
 
     let reader: YAMLReader
@@ -29,6 +29,7 @@ final class TopologyParser {
     var edges: [EdgeSpec] = []
     var origins: [OriginSpec] = []
     var viewers: [ViewerSpec] = []
+    var keyValueStores: [KeyValueStoreSpec] = []
     var functions: [FunctionSpec] = []
     var initDurations: [Runtime: Duration] = [:]
     var spareWorkers = Topology.Default.spareWorkers
@@ -54,6 +55,7 @@ final class TopologyParser {
         edges = try section(top, "edges", required: true, parse: parseEdge)
         origins = try section(top, "origins", required: true, parse: parseOrigin)
         viewers = try section(top, "viewers", required: false, parse: parseViewer)
+        keyValueStores = try section(top, "key_value_stores", required: false, parse: parseKeyValueStore)
         functions = try section(top, "functions", required: false, parse: parseFunction)
         if let node = top["init_durations"] { try parseInitDurations(node) }
         spareWorkers = try top.integer("spare_workers", in: 0...4) ?? spareWorkers
@@ -84,6 +86,7 @@ final class TopologyParser {
             edges: edges,
             origins: origins,
             viewers: viewers,
+            keyValueStores: keyValueStores,
             functions: functions,
             modelledInitDurations: initDurations,
             spareWorkers: spareWorkers,

@@ -20,6 +20,8 @@ public struct FunctionSpec: Hashable, Sendable {
     public var memoryMegabytes: Int
     /// How long one invocation may run.
     public var timeout: Duration
+    /// The KeyValueStore a CloudFront Function reads through `cf.kvs()` (runtime 2.0 only).
+    public var keyValueStore: String?
     /// Where the function is declared.
     public var source: SourceLocation?
 
@@ -31,6 +33,7 @@ public struct FunctionSpec: Hashable, Sendable {
         code: String,
         memoryMegabytes: Int = Default.memoryMegabytes,
         timeout: Duration = Default.timeout,
+        keyValueStore: String? = nil,
         source: SourceLocation? = nil
     ) {
         self.name = name
@@ -39,6 +42,7 @@ public struct FunctionSpec: Hashable, Sendable {
         self.code = code
         self.memoryMegabytes = memoryMegabytes
         self.timeout = timeout
+        self.keyValueStore = keyValueStore
         self.source = source
     }
 }

@@ -29,6 +29,8 @@ public struct Topology: Sendable {
     public var origins: [OriginSpec]
     /// Viewer locations, in file order.
     public var viewers: [ViewerSpec]
+    /// KeyValueStores the topology declares, in file order.
+    public var keyValueStores: [KeyValueStoreSpec]
     /// Functions the topology declares, in file order.
     public var functions: [FunctionSpec]
     /// A modelled Lambda cold start per runtime: a new worker's first call waits until this
@@ -57,6 +59,7 @@ public struct Topology: Sendable {
         edges: [EdgeSpec],
         origins: [OriginSpec],
         viewers: [ViewerSpec],
+        keyValueStores: [KeyValueStoreSpec] = [],
         functions: [FunctionSpec] = [],
         modelledInitDurations: [Runtime: Duration] = [:],
         spareWorkers: Int = Default.spareWorkers,
@@ -71,6 +74,7 @@ public struct Topology: Sendable {
         self.edges = edges
         self.origins = origins
         self.viewers = viewers
+        self.keyValueStores = keyValueStores
         self.functions = functions
         self.modelledInitDurations = modelledInitDurations
         self.spareWorkers = spareWorkers

@@ -112,8 +112,12 @@ extension LambdaTriggers {
             let invocation = try await host.pool(for: code).invoke(
                 event: event.json,
                 requestID: event.requestId,
-                logStream: host.logStream(version: code.version)
+                logStream: host.logStream(version: code.version),
+                keyValueStore: code.keyValueStore
             )
+            if invocation.keyValueStoreReads > 0 {
+                metrics.recordKeyValueStoreReads(function: code.name, reads: invocation.keyValueStoreReads, errors: invocation.keyValueStoreReadErrors)
+            }
             if let cpuTime = invocation.cpuTime {
                 throttles.record(code.name, cpuTime: cpuTime)
                 metrics.recordComputeUtilization(function: code.name, utilization: ComputeBudget.utilization(of: cpuTime))

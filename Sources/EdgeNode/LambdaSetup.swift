@@ -51,12 +51,14 @@ struct LambdaSetup: Sendable {
                     memoryMegabytes: record.memoryMegabytes,
                     timeout: .milliseconds(record.timeoutMilliseconds)
                 )
-                code = try FunctionCode.prepare(
+                var made = try FunctionCode.prepare(
                     spec,
                     version: record.version,
                     for: events[record.ref] ?? [],
                     stateDirectory: replica.directory
                 )
+                made.keyValueStore = try keyValueStore(record, in: epoch)
+                code = made
                 prepared[record.ref] = code
             }
             slots[.init(distribution: association.distribution, behavior: association.behavior, event: event)] = .init(
@@ -72,6 +74,23 @@ struct LambdaSetup: Sendable {
             metrics: metrics,
             executionErrorStatus: HTTPResponse.Status(code: settings.executionErrorStatus),
             validationLog: validationLog
+        )
+    }
+
+    /// The KeyValueStore revision a CloudFront Function reads under an epoch, in this replica.
+    /// - Throws: ``ReplicationError`` when the epoch does not carry the store the version names.
+    private func keyValueStore(_ record: FunctionVersion, in epoch: ConfigEpoch) throws -> KeyValueStoreFile? {
+        guard let name = record.keyValueStore else { return nil }
+        guard let revision = epoch.store(name) else {
+            throw ReplicationError(.incomplete, "epoch \(epoch.epoch) names \(record.ref), which reads key value store \(name), without the store")
+        }
+        return KeyValueStoreFile(
+            path: replica.storePath(revision.name, revision.revision),
+            name: revision.name,
+            id: revision.id,
+            created: revision.created,
+            lastModified: revision.lastModified,
+            keyCount: revision.itemCount
         )
     }
 

@@ -226,6 +226,19 @@ public final class NodeMetrics: Sendable {
         ).record(Double(utilization))
     }
 
+    /// A CloudFront Function's KeyValueStore reads in one run, as CloudWatch's
+    /// `KvsReadRequests` and `KvsReadErrors`.
+    public func recordKeyValueStoreReads(function: String, reads: Int, errors: Int) {
+        let descriptor = MetricNameDescriptor(
+            namespace: "edgesim",
+            metricName: "function_kvs_reads",
+            unitName: "total",
+            helpText: "CloudFront Function KeyValueStore reads by result"
+        )
+        registry.makeCounter(descriptor: descriptor, labels: [("node", node), ("function", function), ("result", "ok")]).increment(by: Int64(reads - errors))
+        if errors > 0 { registry.makeCounter(descriptor: descriptor, labels: [("node", node), ("function", function), ("result", "error")]).increment(by: Int64(errors)) }
+    }
+
     public func recordInvocationError(function: String, kind: String) {
         registry.makeCounter(
             descriptor: .init(namespace: "edgesim", metricName: "lambda_errors", unitName: "total", helpText: "Lambda@Edge errors by kind"),

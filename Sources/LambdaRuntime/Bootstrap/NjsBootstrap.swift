@@ -15,6 +15,9 @@
 /// - `console.log` takes one argument, and its lines go to the function's log file in
 ///   CloudFront's format (`<id> START DistributionID: …`, `<id> message`, `<id> END`), cut at
 ///   10 KB per invocation (a call that logs nothing writes nothing, as at AWS);
+/// - `cf.kvs()` reads the KeyValueStore revision the edge had the worker load between
+///   invocations (a `store` frame): `get` (string, json, bytes), `exists` and `meta` answer
+///   promises from memory, and a missing key rejects, as at AWS;
 /// - an invocation that allocates more than the 2 MB CloudFront allows fails with
 ///   `MemoryError` (njs has no collector: what a call allocates is what it holds), and a worker
 ///   whose engine heap has grown past its recycling size asks the edge to replace it.
@@ -110,6 +113,62 @@ enum NjsBootstrap {
         cloudfront.selectRequestOriginById = function (id, params) { asked.origin = { select: String(id), params: params }; };
         cloudfront.createRequestOriginGroup = function (params) { asked.origin = { group: params }; };
 
+        // The KeyValueStore revision loaded by the last `store` frame, and the resident size
+        // after loading it (the base the recycling size counts from).
+        var store = null;
+        var residentBase = 0;
+        function loadStore(given) {
+            var parsed = JSON.parse(fs.readFileSync(given.path, 'utf8'));
+            var values = Object.create(null);
+            for (var i = 0; i < parsed.data.length; i++) values[parsed.data[i].key] = parsed.data[i].value;
+            store = { id: given.id, values: values,
+                meta: { creationDateTime: given.creationDateTime, lastUpdatedDateTime: given.lastUpdatedDateTime, keyCount: given.keyCount } };
+            residentBase = resident();
+        }
+        function kvsError(name, message) {
+            var error = new Error(message);
+            error.name = name;
+            return error;
+        }
+        // The handle is made at the function's top level, which also runs when the worker
+        // loads: the store is looked up when it is read, from the revision loaded then (every
+        // read of one invocation sees one revision: `store` frames come between invocations).
+        cloudfront.kvs = function (id) {
+            function read(body) {
+                asked.kvsReads = (asked.kvsReads || 0) + 1;
+                try {
+                    if (store === null) throw kvsError('Error', 'no key value store is associated with this function');
+                    if (id !== undefined && String(id) !== store.id && String(id).split('/').pop() !== store.id) {
+                        throw kvsError('Error', "key value store '" + id + "' is not the one associated with this function (" + store.id + ')');
+                    }
+                    return Promise.resolve(body(store));
+                } catch (error) {
+                    asked.kvsReadErrors = (asked.kvsReadErrors || 0) + 1;
+                    return Promise.reject(error);
+                }
+            }
+            return {
+                get: function (key, options) {
+                    return read(function (held) {
+                        var name = String(key);
+                        if (!(name in held.values)) throw kvsError('Error', 'Key not found: ' + name);
+                        var value = held.values[name];
+                        var format = options && options.format !== undefined ? options.format : 'string';
+                        if (format === 'string') return value;
+                        if (format === 'json') return JSON.parse(value);
+                        if (format === 'bytes') return ByteBuffer.from(value, 'utf8');
+                        throw kvsError('TypeError', "format must be 'string', 'json' or 'bytes', not " + JSON.stringify(format));
+                    });
+                },
+                exists: function (key) { return read(function (held) { return String(key) in held.values; }); },
+                meta: function () {
+                    return read(function (held) {
+                        return { creationDateTime: held.meta.creationDateTime, lastUpdatedDateTime: held.meta.lastUpdatedDateTime, keyCount: held.meta.keyCount };
+                    });
+                },
+            };
+        };
+
         function forbidden(what) {
             return function () {
                 var error = new Error(what + ' is not available in CloudFront Functions');
@@ -200,6 +259,8 @@ enum NjsBootstrap {
                     value = { name: 'MemoryError', message: 'the function used ' + used + ' bytes of memory; CloudFront Functions allow ' + MEMORY_LIMIT };
                     reply.ok = false;
                 }
+                if (asked.kvsReads) reply.kvsReads = asked.kvsReads;
+                if (asked.kvsReadErrors) reply.kvsReadErrors = asked.kvsReadErrors;
                 if (ok) {
                     resultJson = JSON.stringify(value === undefined ? null : value);
                     if (asked.origin !== undefined) reply.origin = asked.origin;
@@ -217,7 +278,7 @@ enum NjsBootstrap {
                     log += id + ' END\n';
                     fs.writeSync(logFd, log);
                 }
-                if (after > RECYCLE_RESIDENT) reply.recycle = true;
+                if (after - residentBase > RECYCLE_RESIDENT) reply.recycle = true;
                 send(reply, resultJson);
             }
             try {
@@ -242,6 +303,16 @@ enum NjsBootstrap {
         function step() {
             var message = receive();
             if (message === null) return;
+            if (message.store !== undefined) {
+                try {
+                    loadStore(message.store);
+                    send({ ok: true });
+                } catch (error) {
+                    send({ ok: false, errorMessage: String(error.message || error) });
+                }
+                next();
+                return;
+            }
             var done = invoke(message);
             if (done !== undefined) done.then(next, next);
             else next();
@@ -253,6 +324,7 @@ enum NjsBootstrap {
         if (first !== null) {
             try {
                 load(first.load);
+                residentBase = resident();
                 send({ ready: true });
                 next();
             } catch (error) {

@@ -16,6 +16,8 @@ public struct FunctionCode: Hashable, Sendable {
     public var memoryMegabytes: Int
     /// How long one invocation may run.
     public var timeout: Duration
+    /// The KeyValueStore revision a CloudFront Function reads, when it reads one.
+    public var keyValueStore: KeyValueStoreFile?
 
     /// Creates a description.
     public init(name: String, version: Int, runtime: Runtime, handler: String, directory: String, memoryMegabytes: Int, timeout: Duration) {

@@ -18,6 +18,11 @@ public struct Invocation: Sendable {
     /// The CPU time the call cost its worker, for a CloudFront Function (its compute
     /// utilization is this against the allowed time).
     public var cpuTime: Duration? = nil
+    /// A CloudFront Function's KeyValueStore reads (`get`, `exists`, `meta`), and how many of
+    /// them failed (a missing key, a value that is not JSON), as CloudWatch's `KvsReadRequests`
+    /// and `KvsReadErrors`.
+    public var keyValueStoreReads = 0
+    public var keyValueStoreReadErrors = 0
 }
 
 /// An error a handler reported (Lambda's `errorType` and `errorMessage`).

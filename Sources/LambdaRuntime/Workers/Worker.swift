@@ -63,6 +63,8 @@ final class Worker: Sendable {
     private let link = Mutex<NIOLoopBound<WorkerLink>?>(nil)
     /// Whether it was retired or killed before its pipes were open.
     private let ended = Mutex(false)
+    /// The KeyValueStore data file its function has loaded (a CloudFront Function's).
+    let loadedStore = Mutex<String?>(nil)
 
     init(id: Int, kind: Kind, eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next()) {
         self.id = id

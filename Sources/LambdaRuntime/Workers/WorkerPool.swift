@@ -67,7 +67,12 @@ public final class WorkerPool: Sendable {
     ///   - logStream: The log stream's name, for `context.logStreamName`.
     /// - Returns: What the handler produced.
     /// - Throws: ``InvocationFailure``.
-    public func invoke(event: [UInt8], requestID: String, logStream: String) async throws(InvocationFailure) -> Invocation {
+    public func invoke(
+        event: [UInt8],
+        requestID: String,
+        logStream: String,
+        keyValueStore: KeyValueStoreFile? = nil
+    ) async throws(InvocationFailure) -> Invocation {
         guard let (worker, isNew) = await checkout() else { throw .throttled }
         // Back in the pool when done, from whichever thread the call ends on.
         defer { checkin(worker) }
@@ -98,6 +103,7 @@ public final class WorkerPool: Sendable {
             timeout: code.timeout,
             initDuration: initDuration
         )
+        if let keyValueStore { try await load(keyValueStore, into: worker) }
         // A CloudFront Function's compute utilization is what the call cost its worker's CPU.
         let measuresCPU = code.runtime.isCloudFrontFunction
         let cpuBefore = measuresCPU ? worker.cpuTime : nil
@@ -119,6 +125,8 @@ public final class WorkerPool: Sendable {
             maxMemoryUsedMegabytes: Int(message.double("maxMemoryUsedMB") ?? 0)
         )
         if let cpuBefore, let cpuAfter = worker.cpuTime { invocation.cpuTime = cpuAfter - cpuBefore }
+        invocation.keyValueStoreReads = Int(message.double("kvsReads") ?? 0)
+        invocation.keyValueStoreReadErrors = Int(message.double("kvsReadErrors") ?? 0)
         // A worker whose engine has no collector (njs) asks to be replaced once its heap is large.
         if message.bool("recycle") == true { worker.kill() }
         if message.bool("ok") == true {
@@ -128,6 +136,30 @@ public final class WorkerPool: Sendable {
             if message.bool("fatal") == true { worker.kill() }
         }
         return invocation
+    }
+
+    /// Has a worker load a KeyValueStore revision it does not hold yet, before the call and
+    /// outside its CPU time: a new revision is read once per worker, between invocations.
+    private func load(_ store: KeyValueStoreFile, into worker: Worker) async throws(InvocationFailure) {
+        guard worker.loadedStore.withLock({ $0 }) != store.path else { return }
+        let reply: [UInt8]
+        do {
+            reply = try await worker.send(store.loadFrame, timeout: .seconds(10), memoryLimit: code.memoryMegabytes)
+        } catch {
+            worker.kill()
+            throw .failed(HandlerError(type: "KeyValueStoreError", message: "key value store \(store.name) did not load: \(error)"))
+        }
+        let message = WorkerMessage(reply)
+        guard message.bool("ok") == true else {
+            worker.kill()
+            throw .failed(
+                HandlerError(
+                    type: "KeyValueStoreError",
+                    message: "key value store \(store.name) did not load: \(message.string("errorMessage") ?? "no reason given")"
+                )
+            )
+        }
+        worker.loadedStore.withLock { $0 = store.path }
     }
 
     /// A worker for one invocation, and whether it is new (its first call is a cold start);

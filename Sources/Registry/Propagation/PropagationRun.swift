@@ -114,20 +114,38 @@ public struct PropagationRun: Sendable {
         }
 
         // 3. Wait for every node, through a registry that may be restarting.
-        let deadline = ContinuousClock.now + settings.timeout
+        var result = await Self.follow(epoch, of: ref.description, startedAt: publishedAt, client: client, network: network, timeout: settings.timeout)
+        result.notes = notes
+        return result
+    }
+
+    /// Waits until every hub and edge holds a config epoch (or the timeout passes), through a
+    /// registry that may be restarting, and says when each switched.
+    /// - Parameters:
+    ///   - change: What the epoch brought, for the report (`auth:3`, `kvs redirects@4`).
+    ///   - startedAt: When the change was asked for (seconds since 1970): times count from it.
+    public static func follow(
+        _ epoch: Int,
+        of change: String,
+        startedAt: Double,
+        client: RegistryClient,
+        network: NetworkState,
+        timeout: Duration
+    ) async -> PropagationResult {
+        let deadline = ContinuousClock.now + timeout
         var status: DeploymentStatus?
         while ContinuousClock.now < deadline {
             if let current = try? await client.deployment(), current.epoch >= epoch {
                 status = current
                 if current.status == .deployed { break }
             }
-            try await Task.sleep(for: .milliseconds(25))
+            try? await Task.sleep(for: .milliseconds(25))
         }
         return PropagationResult(
-            function: ref.description,
+            function: change,
             epoch: epoch,
-            publishedAt: publishedAt,
-            associatedAt: status?.madeAt ?? publishedAt,
+            publishedAt: startedAt,
+            associatedAt: status?.madeAt ?? startedAt,
             nodes: (status?.nodes ?? []).map { node in
                 PropagationResult.Node(
                     node: node.node,
@@ -139,7 +157,7 @@ public struct PropagationRun: Sendable {
                 )
             },
             converged: status?.status == .deployed,
-            notes: notes
+            notes: []
         )
     }
 

@@ -25,6 +25,7 @@ extension EdgeSim {
             @Option(help: "FILE.FUNCTION, such as index.handler.") var handler: String
             @Option(help: "Memory in megabytes.") var memory = RegistryStore.Default.memoryMegabytes
             @Option(help: "Timeout in milliseconds.") var timeout = RegistryStore.Default.timeoutMilliseconds
+            @Option(help: "The KeyValueStore a cloudfront-js-2.0 function reads through cf.kvs().") var kvs: String?
             @OptionGroup var state: StateDirectoryOption
 
             func run() async throws {
@@ -36,7 +37,8 @@ extension EdgeSim {
                         runtime: runtime,
                         handler: handler,
                         memoryMegabytes: memory,
-                        timeoutMilliseconds: timeout
+                        timeoutMilliseconds: timeout,
+                        keyValueStore: kvs
                     )
                 }
                 Output.line("published \(record.ref) (sha256 \(record.sha256), \(record.size) bytes)")

@@ -4,9 +4,10 @@ import Topology
 
 extension PropagationResult {
     /// The result as `edgesim propagation` prints it: each node by switch time, the edges' spread, the notes.
-    func table() -> String {
+    /// - Parameter start: What the first time column counts from (the publish, or a store write).
+    func table(from start: String = "publish") -> String {
         var table = Table(
-            ["node", "role", "location", "hub", "after publish", "after associate", "refused"],
+            ["node", "role", "location", "hub", "after \(start)", "after the epoch", "refused"],
             alignments: [.left, .left, .left, .left, .right, .right, .left]
         )
         for node in nodes.sorted(by: { ($0.switchedAt ?? .infinity, $0.node) < ($1.switchedAt ?? .infinity, $1.node) }) {
@@ -22,7 +23,7 @@ extension PropagationResult {
         if let summary {
             lines.append(
                 "edges: p50 \(formatMilliseconds(.milliseconds(summary.p50))), p90 \(formatMilliseconds(.milliseconds(summary.p90))), "
-                    + "max \(formatMilliseconds(.milliseconds(summary.max))), spread \(formatMilliseconds(.milliseconds(summary.spread))) (from the publish)"
+                    + "max \(formatMilliseconds(.milliseconds(summary.max))), spread \(formatMilliseconds(.milliseconds(summary.spread))) (from the \(start))"
             )
         }
         lines += notes

@@ -116,7 +116,11 @@ extension LambdaTriggers {
                 keyValueStore: code.keyValueStore
             )
             if invocation.keyValueStoreReads > 0 {
-                metrics.recordKeyValueStoreReads(function: code.name, reads: invocation.keyValueStoreReads, errors: invocation.keyValueStoreReadErrors)
+                metrics.recordKeyValueStoreReads(
+                    function: code.name,
+                    reads: invocation.keyValueStoreReads,
+                    errors: invocation.keyValueStoreReadErrors
+                )
             }
             if let cpuTime = invocation.cpuTime {
                 throttles.record(code.name, cpuTime: cpuTime)

@@ -39,7 +39,9 @@ extension RegistryAPI {
         init(_ record: KeyValueStoreRecord) {
             let current = record.current
             (Name, Id, KvsARN, Comment, Status) = (record.name, record.id, record.arn, record.comment, record.status)
-            (ItemCount, TotalSizeInBytes, Created, LastModified) = (current.itemCount, current.totalSizeInBytes, current.created, current.lastModified)
+            (ItemCount, TotalSizeInBytes, Created, LastModified) = (
+                current.itemCount, current.totalSizeInBytes, current.created, current.lastModified
+            )
             (ETag, Revision) = (current.etag, current.revision)
         }
     }
@@ -104,7 +106,9 @@ extension RegistryAPI {
         router.post(stores) { request, _ -> Response in
             try authorize(request, token: token)
             let query = request.uri.queryParameters
-            guard let name = query["name"].map(String.init) else { throw HTTPError(.badRequest, message: "ValidationException: the name query parameter is required") }
+            guard let name = query["name"].map(String.init) else {
+                throw HTTPError(.badRequest, message: "ValidationException: the name query parameter is required")
+            }
             let body = try await request.body.collect(upTo: KeyValueStoreData.Limit.importFileBytes + 1)
             var data = KeyValueStoreData()
             if body.readableBytes > 0 {
@@ -151,7 +155,10 @@ extension RegistryAPI {
             do {
                 asked = try JSONDecoder().decode(UpdateKeysRequest.self, from: body)
             } catch {
-                throw HTTPError(.badRequest, message: "ValidationException: the body is not {\"Puts\": [{\"Key\", \"Value\"}], \"Deletes\": [{\"Key\"}]}: \(error)")
+                throw HTTPError(
+                    .badRequest,
+                    message: "ValidationException: the body is not {\"Puts\": [{\"Key\", \"Value\"}], \"Deletes\": [{\"Key\"}]}: \(error)"
+                )
             }
             return try await write(
                 store,

@@ -68,12 +68,19 @@ extension RegistryStore {
     /// - Throws: ``RegistryError``: `EntityAlreadyExists` for a name taken, `InvalidArgument`
     ///   for a bad name or comment.
     @discardableResult
-    public func createKeyValueStore(name: String, comment: String = "", data: KeyValueStoreData = .init()) throws(RegistryError) -> KeyValueStoreRecord {
+    public func createKeyValueStore(
+        name: String,
+        comment: String = "",
+        data: KeyValueStoreData = .init()
+    ) throws(RegistryError) -> KeyValueStoreRecord {
         guard name.wholeMatch(of: KeyValueStoreSpec.Rules.name) != nil else {
             throw RegistryError(.refused, "InvalidArgument: the store name '\(name)' is not \(KeyValueStoreSpec.Rules.nameExpected)")
         }
         guard comment.count <= KeyValueStoreSpec.Rules.commentCharacters else {
-            throw RegistryError(.refused, "InvalidArgument: the comment is \(comment.count) characters; AWS allows \(KeyValueStoreSpec.Rules.commentCharacters)")
+            throw RegistryError(
+                .refused,
+                "InvalidArgument: the comment is \(comment.count) characters; AWS allows \(KeyValueStoreSpec.Rules.commentCharacters)"
+            )
         }
         guard !catalog.stores.contains(where: { $0.name == name }) else {
             throw RegistryError(.conflict, "EntityAlreadyExists: a key value store named '\(name)' exists")
@@ -159,7 +166,8 @@ extension RegistryStore {
     }
 
     /// Writes a revision's data file and returns its signed record (the catalog comes after).
-    private func commitRevision(name: String, id: String, number: Int, created: Date, data: KeyValueStoreData) throws(RegistryError) -> StoreRevision {
+    private func commitRevision(name: String, id: String, number: Int, created: Date, data: KeyValueStoreData) throws(RegistryError) -> StoreRevision
+    {
         let bytes = data.importFile
         let revision = try signer.sign(
             StoreRevision(

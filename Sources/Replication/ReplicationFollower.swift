@@ -223,7 +223,10 @@ public final class ReplicationFollower: Service {
 
     /// One replicated file from upstream.
     private func fetch(_ path: String, what: String, client: HTTPClient) async throws -> Data {
-        let response = try await client.execute(HTTPClientRequest(url: "\(settings.upstream)\(ReplicationFeed.prefix)/\(path)"), timeout: .seconds(60))
+        let response = try await client.execute(
+            HTTPClientRequest(url: "\(settings.upstream)\(ReplicationFeed.prefix)/\(path)"),
+            timeout: .seconds(60)
+        )
         let body = try await response.body.collect(upTo: 64 << 20)
         guard response.status == .ok else { throw ReplicationError(.upstream, "\(what) answered \(response.status.code)") }
         return Data(body.readableBytesView)

@@ -235,8 +235,9 @@ public final class NodeMetrics: Sendable {
             unitName: "total",
             helpText: "CloudFront Function KeyValueStore reads by result"
         )
-        registry.makeCounter(descriptor: descriptor, labels: [("node", node), ("function", function), ("result", "ok")]).increment(by: Int64(reads - errors))
-        if errors > 0 { registry.makeCounter(descriptor: descriptor, labels: [("node", node), ("function", function), ("result", "error")]).increment(by: Int64(errors)) }
+        let labels = [("node", node), ("function", function)]
+        registry.makeCounter(descriptor: descriptor, labels: labels + [("result", "ok")]).increment(by: Int64(reads - errors))
+        if errors > 0 { registry.makeCounter(descriptor: descriptor, labels: labels + [("result", "error")]).increment(by: Int64(errors)) }
     }
 
     public func recordInvocationError(function: String, kind: String) {

@@ -12,7 +12,11 @@ extension RegistryClient {
     }
 
     /// Creates a store, empty or from an import file's bytes.
-    public func createStore(_ name: String, comment: String = "", importFile: Data? = nil) async throws(RegistryClientError) -> RegistryAPI.StoreDescription {
+    public func createStore(
+        _ name: String,
+        comment: String = "",
+        importFile: Data? = nil
+    ) async throws(RegistryClientError) -> RegistryAPI.StoreDescription {
         var path = "/key-value-stores?name=\(Self.encoded(name))"
         if !comment.isEmpty { path += "&comment=\(Self.encoded(comment))" }
         return try decode(RegistryAPI.StoreDescription.self, try await send(.POST, path, body: importFile ?? Data(), authorized: true))

@@ -114,7 +114,14 @@ public struct PropagationRun: Sendable {
         }
 
         // 3. Wait for every node, through a registry that may be restarting.
-        var result = await Self.follow(epoch, of: ref.description, startedAt: publishedAt, client: client, network: network, timeout: settings.timeout)
+        var result = await Self.follow(
+            epoch,
+            of: ref.description,
+            startedAt: publishedAt,
+            client: client,
+            network: network,
+            timeout: settings.timeout
+        )
         result.notes = notes
         return result
     }

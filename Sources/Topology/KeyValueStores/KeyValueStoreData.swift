@@ -48,7 +48,10 @@ public struct KeyValueStoreData: Hashable, Sendable {
     public func applying(puts: [(key: String, value: String)], deletes: [String]) throws(KeyValueStoreDataError) -> KeyValueStoreData {
         guard !puts.isEmpty || !deletes.isEmpty else { throw KeyValueStoreDataError(path: "", "the write changes no key") }
         guard puts.count + deletes.count <= Limit.keysPerWrite else {
-            throw KeyValueStoreDataError(path: "", "the write changes \(puts.count + deletes.count) keys; one write may change at most \(Limit.keysPerWrite)")
+            throw KeyValueStoreDataError(
+                path: "",
+                "the write changes \(puts.count + deletes.count) keys; one write may change at most \(Limit.keysPerWrite)"
+            )
         }
         let payload = puts.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count } + deletes.reduce(0) { $0 + $1.utf8.count }
         guard payload <= Limit.bytesPerWrite else {
@@ -105,7 +108,10 @@ public struct KeyValueStoreData: Hashable, Sendable {
                 throw KeyValueStoreDataError(path: "\(path).key", item["key"] == nil ? "missing" : "must be a string")
             }
             guard let value = item["value"] as? String else {
-                throw KeyValueStoreDataError(path: "\(path).value", item["value"] == nil ? "missing" : "must be a string (store JSON as a string, read it with format 'json')")
+                throw KeyValueStoreDataError(
+                    path: "\(path).value",
+                    item["value"] == nil ? "missing" : "must be a string (store JSON as a string, read it with format 'json')"
+                )
             }
             try check(key: key, at: "\(path).key")
             try check(value: value, at: "\(path).value")
@@ -138,7 +144,9 @@ public struct KeyValueStoreData: Hashable, Sendable {
     public static func check(key: String, at path: String) throws(KeyValueStoreDataError) {
         let bytes = key.utf8.count
         guard bytes >= 1 else { throw KeyValueStoreDataError(path: path, "a key may not be empty") }
-        guard bytes <= Limit.keyBytes else { throw KeyValueStoreDataError(path: path, "the key is \(bytes) bytes; a key may be at most \(Limit.keyBytes)") }
+        guard bytes <= Limit.keyBytes else {
+            throw KeyValueStoreDataError(path: path, "the key is \(bytes) bytes; a key may be at most \(Limit.keyBytes)")
+        }
     }
 
     /// Checks a value against AWS's limit.
@@ -153,7 +161,10 @@ public struct KeyValueStoreData: Hashable, Sendable {
     private func checkSize() throws(KeyValueStoreDataError) {
         let size = totalSizeInBytes
         guard size <= Limit.storeBytes else {
-            throw KeyValueStoreDataError(path: "", "the store would hold \(size) bytes of keys and values; a store may hold at most \(Limit.storeBytes)")
+            throw KeyValueStoreDataError(
+                path: "",
+                "the store would hold \(size) bytes of keys and values; a store may hold at most \(Limit.storeBytes)"
+            )
         }
     }
 

@@ -32,7 +32,12 @@ extension TopologyParser {
         if let path = try fields.string("import") {
             let absolute = absolutePath(path)
             guard let data = FileManager.default.contents(atPath: absolute) else {
-                try report(.invalidValue, "'import' of key value store '\(name)': no file at '\(path)' (resolved to \(absolute))", field: "import", of: fields)
+                try report(
+                    .invalidValue,
+                    "'import' of key value store '\(name)': no file at '\(path)' (resolved to \(absolute))",
+                    field: "import",
+                    of: fields
+                )
                 return nil
             }
             do {

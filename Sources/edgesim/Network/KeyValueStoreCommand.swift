@@ -70,7 +70,9 @@ extension EdgeSim {
 
             func run() async throws {
                 if json {
-                    Output.line(String(decoding: try await state.withRegistry { try await $0.send(.GET, "/key-value-stores/\(name)") }, as: UTF8.self))
+                    Output.line(
+                        String(decoding: try await state.withRegistry { try await $0.send(.GET, "/key-value-stores/\(name)") }, as: UTF8.self)
+                    )
                     return
                 }
                 let store = try await state.withRegistry { try await $0.describeStore(name) }

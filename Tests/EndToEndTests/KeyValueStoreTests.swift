@@ -120,6 +120,12 @@ struct KeyValueStoreTests {
             #expect(versions == ["1"], "the function is not republished: \(functions.stdout)")
 
             #expect(try await network.counter("edgesim_function_kvs_reads_total", of: "NRT50") >= 8)
+
+            // TestFunction through the registry reads the store's current data.
+            let event = CLI.packageRoot.appendingPathComponent("examples/events/cff-viewer-request.json").path
+            let tested = try await CLI.run(["function", "test", "reader", "--event", event, "--json"] + state)
+            #expect(tested.status == 0, "\(tested.stdout)\(tested.stderr)")
+            #expect(tested.stdout.contains("bonjour") && tested.stdout.contains("\"Stage\" : \"LIVE\""), "\(tested.stdout)")
         }
     }
 }

@@ -30,8 +30,8 @@ public struct KeyValueStoreData: Hashable, Sendable {
     /// An empty store.
     public init() { items = [:] }
 
-    /// A store of these items, unchecked.
-    init(items: [String: String]) { self.items = items }
+    /// A store of these items, unchecked (they come from a store that checked them).
+    public init(items: [String: String]) { self.items = items }
 
     /// How many keys it holds.
     public var itemCount: Int { items.count }

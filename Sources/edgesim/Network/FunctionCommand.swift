@@ -11,8 +11,8 @@ extension EdgeSim {
     struct FunctionCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "function",
-            abstract: "Publish and list function versions in the running network's registry.",
-            subcommands: [Publish.self, List.self]
+            abstract: "Publish, list and test function versions.",
+            subcommands: [Publish.self, List.self, Test.self]
         )
 
         /// `edgesim function publish NAME --code DIR|ZIP --runtime R --handler H`.

@@ -9,10 +9,13 @@ struct Catalog: Codable {
     var epochs: [ConfigEpoch] = []
     /// Every KeyValueStore, in creation order.
     var stores: [KeyValueStoreRecord] = []
+    /// The LIVE version of each CloudFront Function that has one (its newest version is its
+    /// DEVELOPMENT stage).
+    var live: [String: Int] = [:]
 
     init() {}
 
-    private enum CodingKeys: String, CodingKey { case versions, epochs, stores }
+    private enum CodingKeys: String, CodingKey { case versions, epochs, stores, live }
 
     /// Reads a catalog; one written before stores existed has none.
     init(from decoder: any Decoder) throws {
@@ -20,6 +23,7 @@ struct Catalog: Codable {
         versions = try container.decode([FunctionVersion].self, forKey: .versions)
         epochs = try container.decode([ConfigEpoch].self, forKey: .epochs)
         stores = try container.decodeIfPresent([KeyValueStoreRecord].self, forKey: .stores) ?? []
+        live = try container.decodeIfPresent([String: Int].self, forKey: .live) ?? [:]
     }
 
     /// The newest epoch's number, 0 before the first association.

@@ -86,6 +86,12 @@ public enum Registry {
             )
             logger.info("published \(record.ref) from the topology (sha256 \(record.sha256.prefix(12))…)")
         }
+        // A topology's CloudFront Function is LIVE as version 1 (then DEVELOPMENT moves on as
+        // versions are published, and `promote` makes them LIVE).
+        for function in topology.functions where function.runtime.isCloudFrontFunction {
+            guard await store.stages(of: function.name).live == nil else { continue }
+            _ = try await store.promote(function.name, version: 1)
+        }
         let existing = await store.config.associations
         var changes: [AssociationChange] = []
         for distribution in topology.distributions {

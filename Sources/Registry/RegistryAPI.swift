@@ -13,6 +13,9 @@ import Topology
 /// - `POST /functions/NAME/versions?runtime=R&handler=H[&memory=MB][&timeout=MS][&kvs=STORE]`, body
 ///   the .zip — publish
 /// - the KeyValueStore routes (``addKeyValueStoreRoutes(to:store:token:)``)
+/// - `GET /functions/NAME/stages` — a CloudFront Function's DEVELOPMENT and LIVE versions
+/// - `POST /functions/NAME/live[?version=N]` — CloudFront's PublishFunction: DEVELOPMENT (or N)
+///   becomes LIVE, and every behavior running the function switches (one config epoch)
 /// - `GET /config` — the epoch and the associations
 /// - `POST /associations` `{distribution, behavior, event, function: "NAME:N", includeBody}`, or an
 ///   array of them — associate, all in one new config epoch
@@ -52,6 +55,20 @@ public enum RegistryAPI {
         }
     }
 
+    /// A CloudFront Function's stages (`GET /functions/NAME/stages`): DEVELOPMENT is the newest
+    /// version, LIVE the one promoted last.
+    public struct Stages: ResponseCodable, Sendable {
+        public var development: Int
+        public var live: Int?
+    }
+
+    /// What `POST /functions/NAME/live` answers: the LIVE version, and the config epoch that
+    /// switched the behaviors running it (none when it runs nowhere).
+    public struct Promotion: ResponseCodable, Sendable {
+        public var live: Int
+        public var epoch: Int?
+    }
+
     /// The router.
     public static func router(store: RegistryStore, board: DeploymentBoard, topology: Topology, token: String) -> Router<BasicRequestContext> {
         let router = Router()
@@ -77,6 +94,19 @@ public enum RegistryAPI {
             } catch {
                 throw HTTPError(.notFound, message: "\(error)")
             }
+        }
+        router.get("/functions/:name/stages") { _, context -> Stages in
+            let name = try context.parameters.require("name")
+            let stages = await store.stages(of: name)
+            guard let development = stages.development else { throw HTTPError(.notFound, message: "NoSuchFunctionExists: no function '\(name)'") }
+            return Stages(development: development, live: stages.live)
+        }
+        router.post("/functions/:name/live") { request, context -> Promotion in
+            try authorize(request, token: token)
+            let name = try context.parameters.require("name")
+            let asked = request.uri.queryParameters["version"].flatMap { Int($0) }
+            let (version, epoch) = try await answer { () throws(RegistryError) in try await store.promote(name, version: asked) }
+            return Promotion(live: version, epoch: epoch)
         }
         router.get("/config") { _, _ -> Config in
             let config = await store.config

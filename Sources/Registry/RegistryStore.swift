@@ -80,7 +80,7 @@ public actor RegistryStore: ReplicationSource {
             )
         }
         if parsed.isCloudFrontFunction {
-            try Self.checkFunctionSource(code)
+            try Self.checkFunctionSource(code, handler: handler)
         } else {
             guard handler.contains("."), !handler.hasPrefix("."), !handler.hasSuffix(".") else {
                 throw RegistryError(.refused, "the handler '\(handler)' must be FILE.FUNCTION, such as index.handler")
@@ -153,6 +153,47 @@ public actor RegistryStore: ReplicationSource {
         return data
     }
 
+    // MARK: CloudFront Functions' stages
+
+    /// Whether a name is a CloudFront Function's (its versions run a `cloudfront-js-…` runtime).
+    func isCloudFrontFunction(_ name: String) -> Bool {
+        catalog.versions.last { $0.name == name }.flatMap { Runtime(identifier: $0.runtime) }?.isCloudFrontFunction == true
+    }
+
+    /// A CloudFront Function's two stages: DEVELOPMENT is its newest version, LIVE the one
+    /// promoted last (`nil` until one is).
+    public func stages(of name: String) -> (development: Int?, live: Int?) {
+        (catalog.versions.filter { $0.name == name }.map(\.version).max(), catalog.live[name])
+    }
+
+    /// CloudFront's PublishFunction: a CloudFront Function's DEVELOPMENT stage (or the version
+    /// named) becomes LIVE, and every behavior that runs the function switches to it as one
+    /// config epoch, with no new association.
+    /// - Returns: The LIVE version, and the epoch made when the function is associated anywhere.
+    /// - Throws: ``RegistryError`` when the name is not a CloudFront Function or has no such version.
+    public func promote(_ name: String, version number: Int? = nil) throws(RegistryError) -> (version: Int, epoch: Int?) {
+        guard isCloudFrontFunction(name) else {
+            throw RegistryError(
+                .refused,
+                "\(name) is not a CloudFront Function: Lambda@Edge versions are associated by number (edgesim associate --function \(name):N)"
+            )
+        }
+        let chosen = number ?? stages(of: name).development ?? 0
+        guard version(name, chosen) != nil else { throw RegistryError(.notFound, "NoSuchFunctionExists: \(name) has no version \(chosen)") }
+        var next = catalog
+        next.live[name] = chosen
+        let associations = catalog.associations.map { association in
+            var moved = association
+            if moved.function == name { moved.version = chosen }
+            return moved
+        }
+        let moves = associations != catalog.associations
+        if moves { next.epochs.append(nextEpoch(associations, in: next)) }
+        try persist(next)
+        if moves { changes_.signal() }
+        return (chosen, moves ? next.epoch : nil)
+    }
+
     /// The config epoch and the current associations.
     public var config: (epoch: Int, associations: [Association]) { (catalog.epoch, catalog.associations) }
 
@@ -215,13 +256,28 @@ public actor RegistryStore: ReplicationSource {
     /// Signals the feed that a new epoch is held.
     func signalChange() { changes_.signal() }
 
-    /// An association change as a checked association.
+    /// An association change as a checked association. A CloudFront Function is associated by
+    /// its name, meaning its LIVE stage; `NAME:N` names it too when N is the LIVE version.
     private func checked(_ change: AssociationChange) throws(RegistryError) -> Association {
         let ref: FunctionRef
-        do {
-            ref = try FunctionRef.parse(change.function)
-        } catch {
-            throw RegistryError(.refused, error.description)
+        if !change.function.contains(":"), isCloudFrontFunction(change.function) {
+            guard let live = catalog.live[change.function] else {
+                throw RegistryError(.refused, "\(change.function) has no LIVE stage yet: edgesim function promote \(change.function)")
+            }
+            ref = FunctionRef(name: change.function, version: live)
+        } else {
+            do {
+                ref = try FunctionRef.parse(change.function)
+            } catch {
+                throw RegistryError(.refused, error.description)
+            }
+        }
+        if isCloudFrontFunction(ref.name), catalog.live[ref.name] != ref.version, version(ref.name, ref.version) != nil {
+            let live = catalog.live[ref.name].map { "its LIVE version is \($0)" } ?? "it has none yet"
+            throw RegistryError(
+                .refused,
+                "only a CloudFront Function's LIVE stage can be associated: \(ref) is not LIVE (\(live)); edgesim function promote \(ref.name)"
+            )
         }
         let (name, number) = (ref.name, ref.version)
         guard let record = version(name, number) else {
@@ -287,15 +343,32 @@ public actor RegistryStore: ReplicationSource {
     }
 
     /// A CloudFront Function's code: one .js file of at most 10 KB (spec §4; AWS answers a
-    /// larger one with `FunctionSizeLimitExceeded`).
-    static func checkFunctionSource(_ code: String) throws(RegistryError) {
-        guard code.hasSuffix(".js"), let size = (try? FileManager.default.attributesOfItem(atPath: code))?[.size] as? Int else {
-            throw RegistryError(.refused, "a CloudFront Function's code is one .js file: \(code) is not one")
+    /// larger one with `FunctionSizeLimitExceeded`), given as the file or as a .zip holding it
+    /// alone (as the API receives it), named by the handler.
+    static func checkFunctionSource(_ code: String, handler: String) throws(RegistryError) {
+        let size: Int
+        if code.hasSuffix(".zip") {
+            guard let archive = try? Archive(url: URL(fileURLWithPath: code), accessMode: .read) else {
+                throw RegistryError(.refused, "the CloudFront Function's package is not a .zip")
+            }
+            let files = Array(archive).filter { $0.type == .file }
+            guard files.count == 1, let file = files.first, file.path.hasSuffix(".js"), file.path == handler else {
+                throw RegistryError(
+                    .refused,
+                    "a CloudFront Function's package holds one .js file named by its handler ('\(handler)'); it holds: \(files.map(\.path).joined(separator: ", "))"
+                )
+            }
+            size = Int(file.uncompressedSize)
+        } else {
+            guard code.hasSuffix(".js"), let bytes = (try? FileManager.default.attributesOfItem(atPath: code))?[.size] as? Int else {
+                throw RegistryError(.refused, "a CloudFront Function's code is one .js file: \(code) is not one")
+            }
+            size = bytes
         }
         guard size <= FunctionSourceCheck.maximumBytes else {
             throw RegistryError(
                 .refused,
-                "FunctionSizeLimitExceeded: \(code) is \(size) bytes; a CloudFront Function may be at most \(FunctionSourceCheck.maximumBytes)"
+                "FunctionSizeLimitExceeded: the code is \(size) bytes; a CloudFront Function may be at most \(FunctionSourceCheck.maximumBytes)"
             )
         }
     }

@@ -6,7 +6,8 @@ import Testing
 
 /// CloudFront KeyValueStore end to end: a store from an import file, read by a 2.0 function at
 /// two edges in every format `cf.kvs()` has, then changed with `edgesim kvs put` and seen at
-/// both edges with no republish; a stale ETag refused; the reads counted.
+/// both edges with no republish; a stale ETag refused; the reads counted; then a new version
+/// tested at DEVELOPMENT and promoted to LIVE.
 @Suite(.serialized, .timeLimit(.minutes(5)))
 struct KeyValueStoreTests {
     static let reader = """
@@ -118,6 +119,7 @@ struct KeyValueStoreTests {
             let functions = try await CLI.run(["function", "list"] + state)
             let versions = functions.stdout.split(separator: "\n").filter { $0.hasPrefix("reader ") }.map { $0.split(separator: " ")[1] }
             #expect(versions == ["1"], "the function is not republished: \(functions.stdout)")
+            #expect(functions.stdout.contains("LIVE, DEVELOPMENT"), "\(functions.stdout)")
 
             #expect(try await network.counter("edgesim_function_kvs_reads_total", of: "NRT50") >= 8)
 
@@ -126,6 +128,28 @@ struct KeyValueStoreTests {
             let tested = try await CLI.run(["function", "test", "reader", "--event", event, "--json"] + state)
             #expect(tested.status == 0, "\(tested.stdout)\(tested.stderr)")
             #expect(tested.stdout.contains("bonjour") && tested.stdout.contains("\"Stage\" : \"LIVE\""), "\(tested.stdout)")
+
+            // DEVELOPMENT and LIVE: a new version is tested before it serves, then promoted.
+            let second = network.stateDirectory.appendingPathComponent("reader2.js")
+            try Data(Self.reader.replacingOccurrences(of: "return answer(greeting);", with: "return answer('v2 ' + greeting);").utf8).write(
+                to: second
+            )
+            let published = try await CLI.run(
+                [
+                    "function", "publish", "reader", "--code", second.path, "--runtime", "cloudfront-js-2.0", "--handler", "reader2.js", "--kvs",
+                    "settings",
+                ]
+                    + state
+            )
+            #expect(published.status == 0 && published.stdout.contains("DEVELOPMENT"), "\(published.stdout)\(published.stderr)")
+            let development = try await CLI.run(["function", "test", "reader", "--stage", "development", "--event", event, "--json"] + state)
+            #expect(development.stdout.contains("v2 bonjour") && development.stdout.contains("DEVELOPMENT"), "\(development.stdout)")
+            #expect(String(buffer: try await network.request("/kvs", from: "tokyo-home").body) == "bonjour", "LIVE still serves")
+            let promoted = try await CLI.run(["function", "promote", "reader", "--wait"] + state)
+            #expect(promoted.status == 0 && promoted.stdout.contains("reader:2 is LIVE"), "\(promoted.stdout)\(promoted.stderr)")
+            for viewer in ["tokyo-home", "osaka-home"] {
+                #expect(String(buffer: try await network.request("/kvs", from: viewer).body) == "v2 bonjour", "\(viewer)")
+            }
         }
     }
 }

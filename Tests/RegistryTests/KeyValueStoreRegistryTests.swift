@@ -61,6 +61,7 @@ import Topology
 
     @Test func aStoreAFunctionInForceReadsReplicatesAsAnEpoch() async throws {
         let (store, directory) = try await Self.readerAssociated()
+        _ = try await store.promote("reader")
         try await store.associate(distribution: "E1", behavior: "*", event: .viewerRequest, function: "reader:1")
         let first = try #require(await store.history.last)
         #expect(first.stores.map(\.qualified) == ["settings@1"])
@@ -80,6 +81,64 @@ import Topology
         let reopened = try RegistryStore(directory: directory)
         #expect(try await reopened.keyValueData("settings").items == ["b": "2"])
         #expect(await reopened.history.last?.stores.map(\.qualified) == ["settings@2"])
+    }
+
+    @Test func aCloudFrontFunctionServesItsLiveStageAndPromotingSwitchesItsBehaviors() async throws {
+        let (store, directory) = try await Self.readerAssociated()
+        let code = URL(fileURLWithPath: directory).deletingLastPathComponent().appendingPathComponent("reader.js").path
+        let none = await #expect(throws: RegistryError.self) {
+            try await store.associate(distribution: "E1", behavior: "*", event: .viewerRequest, function: "reader")
+        }
+        #expect(none?.message.contains("no LIVE stage") == true)
+        #expect(try await store.promote("reader").version == 1)
+        try await store.associate(distribution: "E1", behavior: "*", event: .viewerRequest, function: "reader")
+        _ = try await store.publish(name: "reader", code: code, runtime: "cloudfront-js-2.0", handler: "reader.js", keyValueStore: "settings")
+        #expect(await store.stages(of: "reader") == (2, 1))
+        let notLive = await #expect(throws: RegistryError.self) {
+            try await store.associate(distribution: "E1", behavior: "/x*", event: .viewerRequest, function: "reader:2")
+        }
+        #expect(notLive?.message.contains("only a CloudFront Function's LIVE stage") == true)
+        let before = await store.config.epoch
+        let (live, epoch) = try await store.promote("reader")
+        #expect(live == 2 && epoch == before + 1)
+        #expect(await store.config.associations.map(\.ref.description) == ["reader:2"])
+        #expect(await store.history.last?.stores.map(\.qualified) == ["settings@1"])
+    }
+
+    @Test func aPublishedCloudFrontFunctionIsOneJSFileOfAtMost10KB() async throws {
+        try await RegistryClientTests.withRegistry { client, _ in
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-cff-publish-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let small = folder.appendingPathComponent("small.js")
+            try Data("function handler(event) { return event.request; }\n".utf8).write(to: small)
+            let large = folder.appendingPathComponent("large.js")
+            try Data(("// " + String(repeating: "x", count: FunctionSourceCheck.maximumBytes) + "\n").utf8).write(to: large)
+            let record = try await client.publish(
+                "small",
+                bundle: try RegistryStore.bundle(from: small.path),
+                runtime: "cloudfront-js-1.0",
+                handler: "small.js"
+            )
+            #expect(record.version == 1)
+            let refused = await #expect(throws: RegistryClientError.self) {
+                _ = try await client.publish(
+                    "large",
+                    bundle: try RegistryStore.bundle(from: large.path),
+                    runtime: "cloudfront-js-1.0",
+                    handler: "large.js"
+                )
+            }
+            #expect(refused?.description.contains("FunctionSizeLimitExceeded") == true, "\(String(describing: refused))")
+            let misnamed = await #expect(throws: RegistryClientError.self) {
+                _ = try await client.publish(
+                    "small",
+                    bundle: try RegistryStore.bundle(from: small.path),
+                    runtime: "cloudfront-js-1.0",
+                    handler: "other.js"
+                )
+            }
+            #expect(misnamed?.description.contains("named by its handler") == true)
+        }
     }
 
     @Test func onlyA20FunctionReadsAStoreThatExists() async throws {

@@ -76,6 +76,17 @@ public struct RegistryClient: Sendable {
         return try decode(FunctionVersion.self, try await send(.POST, "/functions/\(name)/versions?\(query)", body: bundle, authorized: true))
     }
 
+    /// A CloudFront Function's stages (`GET /functions/NAME/stages`).
+    public func stages(of name: String) async throws(RegistryClientError) -> RegistryAPI.Stages {
+        try decode(RegistryAPI.Stages.self, try await send(.GET, "/functions/\(name)/stages"))
+    }
+
+    /// CloudFront's PublishFunction (`POST /functions/NAME/live`): DEVELOPMENT, or a version, becomes LIVE.
+    public func promote(_ name: String, version: Int? = nil) async throws(RegistryClientError) -> RegistryAPI.Promotion {
+        let query = version.map { "?version=\($0)" } ?? ""
+        return try decode(RegistryAPI.Promotion.self, try await send(.POST, "/functions/\(name)/live\(query)", authorized: true))
+    }
+
     /// Every published version, in publish order (`GET /functions`).
     public func versions() async throws(RegistryClientError) -> [FunctionVersion] {
         try decode([FunctionVersion].self, try await send(.GET, "/functions"))

@@ -5,6 +5,7 @@ import NIOCore
 import NIOHTTP1
 import Registry
 import Replication
+import Topology
 
 extension EdgeSim {
     /// `edgesim function publish|list`: the registry's function versions.
@@ -12,7 +13,7 @@ extension EdgeSim {
         static let configuration = CommandConfiguration(
             commandName: "function",
             abstract: "Publish, list and test function versions.",
-            subcommands: [Publish.self, List.self, Test.self]
+            subcommands: [Publish.self, Promote.self, List.self, Test.self]
         )
 
         /// `edgesim function publish NAME --code DIR|ZIP --runtime R --handler H`.
@@ -42,6 +43,49 @@ extension EdgeSim {
                     )
                 }
                 Output.line("published \(record.ref) (sha256 \(record.sha256), \(record.size) bytes)")
+                if Runtime(identifier: runtime)?.isCloudFrontFunction == true {
+                    Output.line(
+                        "\(record.ref) is the DEVELOPMENT stage: test it with `edgesim function test \(name) --stage development --event FILE`, serve it with `edgesim function promote \(name)`"
+                    )
+                }
+            }
+        }
+
+        /// `edgesim function promote NAME [--version N] [--wait]`: CloudFront's PublishFunction.
+        struct Promote: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Make a CloudFront Function's DEVELOPMENT stage LIVE (CloudFront's PublishFunction).",
+                discussion: "Every behavior that runs the function switches to it as one config epoch, with no new association."
+            )
+            @Argument(help: "The CloudFront Function.") var name: String
+            @Option(help: "Make this version LIVE instead of the newest.") var version: Int?
+            @Flag(help: "Wait until every node runs it, and print when each switched.") var wait = false
+            @Option(help: "With --wait, give up after this many seconds (exit 1).") var timeout = 120.0
+            @OptionGroup var state: StateDirectoryOption
+
+            func run() async throws {
+                let network = try state.load()
+                let startedAt = Date().timeIntervalSince1970
+                let (promotion, result) = try await state.withRegistry { client in
+                    let promotion = try await client.promote(name, version: version)
+                    guard wait, let epoch = promotion.epoch else { return (promotion, PropagationResult?.none) }
+                    let change = "\(name):\(promotion.live) LIVE"
+                    let result = await PropagationRun.follow(
+                        epoch,
+                        of: change,
+                        startedAt: startedAt,
+                        client: client,
+                        network: network,
+                        timeout: .seconds(timeout)
+                    )
+                    return (promotion, result)
+                }
+                let reach = promotion.epoch.map { "every behavior running it switches in config epoch \($0)" } ?? "it is associated nowhere yet"
+                Output.line("\(name):\(promotion.live) is LIVE; \(reach)")
+                if let result {
+                    Output.line(result.table(from: "promote"))
+                    if !result.converged { throw ExitCode(1) }
+                }
             }
         }
 
@@ -51,11 +95,25 @@ extension EdgeSim {
             @OptionGroup var state: StateDirectoryOption
 
             func run() async throws {
-                let versions = try await state.withRegistry { try await $0.versions() }
-                var table = Table(["function", "version", "runtime", "handler", "memory", "timeout", "sha256", "published"])
+                let (versions, live) = try await state.withRegistry { client in
+                    let versions = try await client.versions()
+                    var live: [String: Int] = [:]
+                    for name in Set(versions.filter { Runtime(identifier: $0.runtime)?.isCloudFrontFunction == true }.map(\.name)) {
+                        live[name] = try await client.stages(of: name).live
+                    }
+                    return (versions, live)
+                }
+                var table = Table(["function", "version", "runtime", "stage", "handler", "memory", "timeout", "sha256", "published"])
                 for version in versions {
+                    let newest = versions.last { $0.name == version.name }?.version == version.version
+                    let stage: String =
+                        if Runtime(identifier: version.runtime)?.isCloudFrontFunction != true { "" } else {
+                            [live[version.name] == version.version ? "LIVE" : nil, newest ? "DEVELOPMENT" : nil].compactMap { $0 }.joined(
+                                separator: ", "
+                            )
+                        }
                     table.add([
-                        version.name, "\(version.version)", version.runtime, version.handler, "\(version.memoryMegabytes) MB",
+                        version.name, "\(version.version)", version.runtime, stage, version.handler, "\(version.memoryMegabytes) MB",
                         "\(version.timeoutMilliseconds) ms", String(version.sha256.prefix(16)) + "…", version.publishedAt.formatted(.iso8601),
                     ])
                 }

@@ -103,13 +103,19 @@ extension EdgeSim.FunctionCommand {
             try await state.withRegistry { client in
                 let versions = try await client.versions().filter { $0.name == name }
                 guard let newest = versions.map(\.version).max() else { throw ValidationError("no function '\(name)' is published") }
+                let isCloudFrontFunction = versions.last.flatMap { Runtime(identifier: $0.runtime) }?.isCloudFrontFunction == true
                 let inForce = try await client.config().associations.filter { $0.function == name }.map(\.version).max()
+                let live = isCloudFrontFunction ? try await client.stages(of: name).live : inForce
                 let chosen: Int
                 let shown: Stage
                 switch (number, stage) {
-                case (let number?, _): (chosen, shown) = (number, number == (inForce ?? newest) ? .live : .development)
+                case (let number?, _): (chosen, shown) = (number, number == (live ?? newest) ? .live : .development)
                 case (nil, .development?): (chosen, shown) = (newest, .development)
-                case (nil, _): (chosen, shown) = (inForce ?? newest, .live)
+                case (nil, _):
+                    guard let live = live ?? (isCloudFrontFunction ? nil : newest) else {
+                        throw ValidationError("\(name) has no LIVE stage yet: test --stage development, or edgesim function promote \(name)")
+                    }
+                    (chosen, shown) = (live, .live)
                 }
                 guard let record = versions.first(where: { $0.version == chosen }), let runtime = Runtime(identifier: record.runtime) else {
                     throw ValidationError("\(name) has no version \(chosen) (published: \(versions.map { "\($0.version)" }.joined(separator: ", ")))")

@@ -113,7 +113,8 @@ extension LambdaTriggers {
                 event: event.json,
                 requestID: event.requestId,
                 logStream: host.logStream(version: code.version),
-                keyValueStore: code.keyValueStore
+                keyValueStore: code.keyValueStore,
+                edgeLocation: event.eventType == .viewerRequest ? edgeLocation : nil
             )
             if invocation.keyValueStoreReads > 0 {
                 metrics.recordKeyValueStoreReads(

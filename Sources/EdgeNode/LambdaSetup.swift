@@ -73,7 +73,8 @@ struct LambdaSetup: Sendable {
             topology: topology,
             metrics: metrics,
             executionErrorStatus: HTTPResponse.Status(code: settings.executionErrorStatus),
-            validationLog: validationLog
+            validationLog: validationLog,
+            edgeLocation: FunctionEvent.edgeLocation(pop: edge.id, serverIP: settings.node.host, region: edge.hub)
         )
     }
 

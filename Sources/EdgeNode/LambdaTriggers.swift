@@ -32,6 +32,8 @@ struct LambdaTriggers: TriggerStages {
     /// The status of a `LambdaExecutionError`: the documented 500 or the widely observed 503.
     let executionErrorStatus: HTTPResponse.Status
     let validationLog: ValidationLog
+    /// What `cf.edgeLocation` shows a CloudFront Function at viewer-request, as JSON.
+    var edgeLocation: [UInt8] = []
 
     func viewerRequest(_ request: inout EdgeRequest, distribution: DistributionSpec, behavior: CacheBehavior) async -> StageOutcome {
         await requestStage(.viewerRequest, &request, distribution: distribution, behavior: behavior)

@@ -36,6 +36,7 @@ struct KeyValueStoreTests {
                     return answer('missing');
                 }
             }
+            if (uri === '/kvs/where') { return answer(cf.edgeLocation.name + ' ' + cf.edgeLocation.region + ' ' + typeof cf.edgeLocation.serverIp); }
             if (uri === '/kvs/other-store') { const other = await cf.kvs('00000000-0000-0000-0000-000000000000').get('greeting'); return answer(other); }
             const greeting = await kvs.get('greeting');
             return answer(greeting);
@@ -94,6 +95,8 @@ struct KeyValueStoreTests {
             #expect(String(buffer: try await network.request("/kvs/exists", from: "tokyo-home").body) == "true false")
             #expect(String(buffer: try await network.request("/kvs/meta", from: "tokyo-home").body) == "2 string")
             #expect(String(buffer: try await network.request("/kvs/caught", from: "tokyo-home").body) == "missing")
+            #expect(String(buffer: try await network.request("/kvs/where", from: "tokyo-home").body) == "NRT ap-northeast-1 string")
+            #expect(String(buffer: try await network.request("/kvs/where", from: "osaka-home").body) == "KIX ap-northeast-1 string")
             // A missing key rejects; uncaught, it is an execution error. So is a store the
             // function is not associated with.
             for path in ["/kvs/missing", "/kvs/other-store"] {

@@ -240,3 +240,18 @@ extension StringProtocol {
         return start < end ? String(self[start..<end]) : ""
     }
 }
+
+extension FunctionEvent {
+    /// `cf.edgeLocation` as a 2.0 function sees it at viewer-request (cloudfront-functions-spec.md
+    /// §3): the POP's three-letter IATA code, the address the viewer reached, and the Region of
+    /// the regional edge cache the POP uses.
+    public static func edgeLocation(pop: String, serverIP: String, region: String) -> [UInt8] {
+        var writer = JSONWriter(capacity: 96)
+        writer.object { location in
+            location.member("name", string: String(pop.prefix(3)))
+            location.member("serverIp", string: serverIP)
+            location.member("region", string: region)
+        }
+        return writer.bytes
+    }
+}

@@ -71,7 +71,8 @@ public final class WorkerPool: Sendable {
         event: [UInt8],
         requestID: String,
         logStream: String,
-        keyValueStore: KeyValueStoreFile? = nil
+        keyValueStore: KeyValueStoreFile? = nil,
+        edgeLocation: [UInt8]? = nil
     ) async throws(InvocationFailure) -> Invocation {
         guard let (worker, isNew) = await checkout() else { throw .throttled }
         // Back in the pool when done, from whichever thread the call ends on.
@@ -101,7 +102,8 @@ public final class WorkerPool: Sendable {
             requestID: requestID,
             logStream: logStream,
             timeout: code.timeout,
-            initDuration: initDuration
+            initDuration: initDuration,
+            edgeLocation: edgeLocation
         )
         if let keyValueStore { try await load(keyValueStore, into: worker) }
         // A CloudFront Function's compute utilization is what the call cost its worker's CPU.
@@ -229,7 +231,14 @@ public final class WorkerPool: Sendable {
     /// first call, the Init Duration rides along for the worker's REPORT line. Written as bytes
     /// in one buffer: made by string interpolation and joined arrays it cost 5,700 instructions
     /// per call (callgrind).
-    static func frame(event: [UInt8], requestID: String, logStream: String, timeout: Duration, initDuration: Duration? = nil) -> [UInt8] {
+    static func frame(
+        event: [UInt8],
+        requestID: String,
+        logStream: String,
+        timeout: Duration,
+        initDuration: Duration? = nil,
+        edgeLocation: [UInt8]? = nil
+    ) -> [UInt8] {
         var writer = JSONWriter(capacity: event.count + 160)
         writer.object { frame in
             frame.member("id", raw: "1")
@@ -241,6 +250,7 @@ public final class WorkerPool: Sendable {
                     if let initDuration { context.member("initDurationMs", raw: "\(initDuration.inMilliseconds)") }
                 }
             }
+            if let edgeLocation, !edgeLocation.isEmpty { frame.member("edgeLocation") { $0.raw(bytes: edgeLocation) } }
             frame.member("event") { $0.raw(bytes: event) }
         }
         return writer.bytes

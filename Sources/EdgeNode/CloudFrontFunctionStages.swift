@@ -15,8 +15,9 @@ extension LambdaTriggers {
         let original = Self.functionRequest(request)
         let event = Self.event(.viewerRequest, request: original, of: request, distribution: distribution)
         let json: [UInt8]
+        let originChange: Result<OriginChange, ValidationFailure>?
         switch await runFunction(code, event: event) {
-        case .success(let result): json = result
+        case .success(let ran): (json, originChange) = (ran.json, ran.originChange)
         case .failure(let failure): return .fail(failure)
         }
         do {
@@ -28,6 +29,7 @@ extension LambdaTriggers {
                 var fields = Self.withoutShownHost(Self.fields(changed.headers, casedAs: request.headers), request)
                 if let cookie = Self.cookieLine(changed.cookies) { fields.append(HTTPField(name: .cookie, value: cookie)) }
                 request.headers = fields + HTTPFields(hidden)
+                if let originChange { try apply(originChange.get(), to: &request, distribution: distribution) }
                 return .proceed
             case .response(let generated):
                 return .respondFromFunction(Self.stored(generated, body: ByteBuffer()))
@@ -48,7 +50,7 @@ extension LambdaTriggers {
         let event = Self.event(.viewerResponse, request: Self.functionRequest(request), of: request, distribution: distribution, response: original)
         let json: [UInt8]
         switch await runFunction(code, event: event) {
-        case .success(let result): json = result
+        case .success(let ran): json = ran.json  // the origin helpers are viewer-request's only
         case .failure(let failure): return failure
         }
         do {
@@ -64,6 +66,49 @@ extension LambdaTriggers {
             return nil
         } catch {
             return functionValidationFailure(error, code: code, distribution: distribution, request: request)
+        }
+    }
+
+    // MARK: The origin helpers
+
+    /// Sends the request where the origin helpers said (cloudfront-functions-spec.md §3): an
+    /// origin of the distribution by id, or an origin changed field by field (a new host,
+    /// protocol, port or path; custom headers), the fields left out kept from the origin the
+    /// behavior chose.
+    /// - Throws: ``ValidationFailure`` (502) for an origin id the distribution does not have.
+    private func apply(_ change: OriginChange, to request: inout EdgeRequest, distribution: DistributionSpec) throws(ValidationFailure) {
+        func known(_ id: String) throws(ValidationFailure) -> String {
+            guard distribution.origins.contains(id) else {
+                throw OriginChange.invalid("\(distribution.id) has no origin '\(id)' (its origins: \(distribution.origins.joined(separator: ", ")))")
+            }
+            return id
+        }
+        switch change {
+        case .select(let id):
+            (request.origin, request.originURL) = (try known(id), nil)
+        case .group(let primary, let secondary, _):
+            // Failover between the two comes with origin groups; every request tries the primary first.
+            _ = try known(secondary)
+            (request.origin, request.originURL) = (try known(primary), nil)
+        case .update(let update):
+            for (name, value) in (update.customHeaders ?? [:]).sorted(by: { $0.key < $1.key }) {
+                if let field = HTTPField.Name(name) { request.headers[field] = value }
+            }
+            guard update.domainName != nil || update.scheme != nil || update.port != nil || update.originPath != nil else { return }
+            if let domain = update.domainName, update.scheme == nil, update.port == nil, update.originPath == nil,
+                let named = topology.origins.first(where: { $0.domainName == domain })
+            {
+                (request.origin, request.originURL) = (named.id, nil)
+                return
+            }
+            guard case .custom(let base) = eventOrigin(of: request) ?? .custom(CustomOrigin(domainName: "", port: 80, protocol: "http", path: "")),
+                update.domainName != nil || !base.domainName.isEmpty
+            else {
+                throw OriginChange.invalid("the built-in origin has no host to keep: updateRequestOrigin needs a domainName")
+            }
+            let scheme = update.scheme ?? base.protocol
+            let port = update.port ?? (update.scheme.map { $0 == "https" ? 443 : 80 } ?? base.port)
+            request.originURL = "\(scheme)://\(update.domainName ?? base.domainName):\(port)\(update.originPath ?? base.path)"
         }
     }
 
@@ -101,7 +146,10 @@ extension LambdaTriggers {
 
     /// Runs the function in a warm njs worker, unless it is throttled; a run stopped at its
     /// deadline throttles it, and its CPU time counts towards throttling.
-    private func runFunction(_ code: FunctionCode, event: FunctionEvent) async -> Result<[UInt8], FunctionFailure> {
+    private func runFunction(
+        _ code: FunctionCode,
+        event: FunctionEvent
+    ) async -> Result<(json: [UInt8], originChange: Result<OriginChange, ValidationFailure>?), FunctionFailure> {
         let throttles = host.computeThrottles
         let name = code.ref.description
         guard throttles.admits(code.name) else {
@@ -139,7 +187,7 @@ extension LambdaTriggers {
                 metrics.recordInvocationError(function: name, kind: "FunctionExecutionErrors")
                 return .failure(FunctionFailure(kind: .functionExecution, status: .serviceUnavailable, message: "\(code.ref): \(error)"))
             }
-            return .success(invocation.result ?? Array("null".utf8))
+            return .success((invocation.result ?? Array("null".utf8), invocation.originChange))
         } catch {
             switch error {
             case .timedOut:

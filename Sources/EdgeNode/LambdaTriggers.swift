@@ -229,7 +229,7 @@ struct LambdaTriggers: TriggerStages {
 
     /// The topology origin as CloudFront describes it: the built-in one as an S3 bucket, a URL
     /// origin as a custom origin.
-    private func eventOrigin(of request: EdgeRequest) -> EventOrigin? {
+    func eventOrigin(of request: EdgeRequest) -> EventOrigin? {
         if let url = request.originURL.flatMap(URL.init(string:)), let host = url.host {
             return .custom(CustomOrigin(domainName: host, port: url.port ?? 80, protocol: url.scheme ?? "http", path: url.path))
         }

@@ -50,6 +50,21 @@ struct CloudFrontFunctionTests {
         }
         """
 
+    /// Origin helpers (2.0): another origin by id, the chosen origin changed field by field, and
+    /// two bad asks.
+    static let route = """
+        import cf from 'cloudfront';
+
+        function handler(event) {
+            var uri = event.request.uri;
+            if (uri.indexOf('/route/select') === 0) { cf.selectRequestOriginById('echo'); event.request.uri = '/search' + uri; }
+            else if (uri.indexOf('/route/update') === 0) cf.updateRequestOrigin({ originPath: '/search', customHeaders: { 'x-added': 'by-function' } });
+            else if (uri.indexOf('/route/unknown') === 0) cf.selectRequestOriginById('nowhere');
+            else if (uri.indexOf('/route/ip') === 0) cf.updateRequestOrigin({ domainName: '10.0.0.1' });
+            return event.request;
+        }
+        """
+
     /// Writes the sites, the functions and `network.yaml`; `echo` is the port of a
     /// ``PythonHTTPServer`` (it answers with the request it got, as JSON).
     static func make(echo: Int) throws -> URL {
@@ -57,7 +72,7 @@ struct CloudFrontFunctionTests {
         try folder.write(files: [
             "site/index.html": "<h1>home</h1>\n", "site/docs/index.html": "docs index\n", "site/ja/page.txt": "japanese page\n",
             "site/page.txt": "page\n", "site/t/log": "logged\n", "site/paid/video.txt": "video\n", "site/origin/x.txt": "x\n",
-            "fn/trouble.js": trouble, "fn/loop.js": loop, "fn/multi.js": multi,
+            "fn/trouble.js": trouble, "fn/loop.js": loop, "fn/multi.js": multi, "fn/route.js": route,
         ])
         let examples = CLI.packageRoot.appendingPathComponent("examples").path
         let yaml = """
@@ -82,6 +97,7 @@ struct CloudFrontFunctionTests {
               trouble: { runtime: cloudfront-js-1.0, code: fn/trouble.js }
               loop: { runtime: cloudfront-js-2.0, code: fn/loop.js }
               multi: { runtime: cloudfront-js-1.0, code: fn/multi.js }
+              route: { runtime: cloudfront-js-2.0, code: fn/route.js }
               select: { runtime: nodejs, handler: index.handler, code: \(examples)/functions/origin-select }
             distributions:
               E2CFF0000001:
@@ -95,6 +111,8 @@ struct CloudFrontFunctionTests {
                   - { path: /t/*, origin: site, functions: { viewer-request: trouble } }
                   - { path: /loop, origin: site, functions: { viewer-request: loop } }
                   - { path: /multi*, origin: echo, functions: { viewer-request: multi } }
+                  - { path: /route/update*, origin: echo, functions: { viewer-request: route } }
+                  - { path: /route/*, origin: site, functions: { viewer-request: route } }
                   - { path: /origin/*, origin: site, cache_key: { cookies: [origin] }, functions: { viewer-request: index-rewrite, origin-request: "select:1" } }
                   - { path: "*", origin: site }
             """
@@ -219,6 +237,25 @@ struct CloudFrontFunctionTests {
             #expect(echoed.contains("/multi?a=first&b=3"), "\(echoed)")
             #expect(echoed.lowercased().contains("\"x-query-seen\": \"1,2\""), "\(echoed)")
             #expect(echoed.lowercased().contains("\"x-cookie-seen\": \"abc\""), "\(echoed)")
+        }
+    }
+
+    @Test func theOriginHelpersSendTheRequestElsewhere() async throws {
+        try await Self.run { network in
+            let selected = try await Self.ask(network, "/route/select/a.txt")
+            #expect(
+                selected.status == 200 && String(buffer: selected.body).contains("/search/route/select/a.txt"),
+                "\(String(buffer: selected.body))"
+            )
+            let updated = try await Self.ask(network, "/route/update/b.txt")
+            let echoed = String(buffer: updated.body)
+            #expect(updated.status == 200 && echoed.contains("/search/route/update/b.txt"), "\(echoed)")
+            #expect(echoed.lowercased().contains("\"x-added\": \"by-function\""), "\(echoed)")
+            for path in ["/route/unknown", "/route/ip"] {
+                let refused = try await Self.ask(network, path)
+                #expect(refused.status == 502, "\(path)")
+                #expect(refused.header("X-Cache") == "FunctionValidationError from cloudfront", "\(path)")
+            }
         }
     }
 

@@ -23,6 +23,9 @@ public struct Invocation: Sendable {
     /// and `KvsReadErrors`.
     public var keyValueStoreReads = 0
     public var keyValueStoreReadErrors = 0
+    /// What a CloudFront Function asked of the origin helpers, checked (a bad value is
+    /// CloudFront's validation error for origin rewrite).
+    public var originChange: Result<OriginChange, ValidationFailure>? = nil
 }
 
 /// An error a handler reported (Lambda's `errorType` and `errorMessage`).

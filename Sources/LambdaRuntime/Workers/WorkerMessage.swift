@@ -23,4 +23,6 @@ struct WorkerMessage {
     func string(_ key: String) -> String? { fields[key]?.string }
 
     func double(_ key: String) -> Double? { fields[key]?.number }
+
+    func value(_ key: String) -> JSONValue? { fields[key] }
 }

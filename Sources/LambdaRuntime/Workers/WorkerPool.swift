@@ -129,6 +129,9 @@ public final class WorkerPool: Sendable {
         if let cpuBefore, let cpuAfter = worker.cpuTime { invocation.cpuTime = cpuAfter - cpuBefore }
         invocation.keyValueStoreReads = Int(message.double("kvsReads") ?? 0)
         invocation.keyValueStoreReadErrors = Int(message.double("kvsReadErrors") ?? 0)
+        if let asked = message.value("origin") {
+            invocation.originChange = Result { () throws(ValidationFailure) in try OriginChange.parse(asked) }
+        }
         // A worker whose engine has no collector (njs) asks to be replaced once its heap is large.
         if message.bool("recycle") == true { worker.kill() }
         if message.bool("ok") == true {

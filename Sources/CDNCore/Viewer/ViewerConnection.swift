@@ -136,7 +136,7 @@ public final class ViewerChannel: Sendable {
     ) async throws -> ViewerChannel {
         let deadline = responseTimeout.map { TimeAmount.nanoseconds($0.nanoseconds) }
         let loop = eventLoop ?? MultiThreadedEventLoopGroup.singleton.next()
-        let handshake = loop.makePromise(of: Void.self)
+        let handshake = loop.makePromise(of: HandshakeWatcher.Instants.self)
         var bootstrap = ClientBootstrap(group: loop)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .connectTimeout(.nanoseconds(connectTimeout.nanoseconds))
@@ -161,13 +161,14 @@ public final class ViewerChannel: Sendable {
         if tls != nil {
             let timeout = loop.scheduleTask(in: .nanoseconds(connectTimeout.nanoseconds)) { channel.close(promise: nil) }
             defer { timeout.cancel() }
-            do { try await handshake.futureResult.get() } catch {
+            let instants: HandshakeWatcher.Instants
+            do { instants = try await handshake.futureResult.get() } catch {
                 try? await channel.close()
                 throw error
             }
-            setup.handshake = .now - connected
+            setup = ConnectionSetup(connect: instants.connected - asked, handshake: instants.secured - instants.connected)
         } else {
-            handshake.succeed()
+            handshake.succeed(HandshakeWatcher.Instants(connected: connected, secured: connected))
         }
         let exchange = try await channel.eventLoop.submit {
             NIOLoopBound(try channel.pipeline.syncOperations.handler(type: ViewerExchangeHandler.self), eventLoop: channel.eventLoop)

@@ -40,20 +40,36 @@ public struct ConnectionSetup: Sendable, Equatable {
     public var handshake: Duration?
 }
 
-/// Completes a promise when the TLS handshake is done (or fails with the connection).
+/// Completes a promise when the TLS handshake is done (or fails with the connection), with the
+/// instants the socket connected and the handshake finished, both read on the channel's event
+/// loop: timed after an `await`, a busy machine's scheduling delay would be counted as connect
+/// time and taken from the handshake's.
 final class HandshakeWatcher: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
-    let done: EventLoopPromise<Void>
+    /// When the socket connected, and when the handshake finished.
+    struct Instants {
+        let connected: ContinuousClock.Instant
+        let secured: ContinuousClock.Instant
+    }
+
+    let done: EventLoopPromise<Instants>
+    private var connected: ContinuousClock.Instant?
     private var completed = false
 
-    init(done: EventLoopPromise<Void>) { self.done = done }
+    init(done: EventLoopPromise<Instants>) { self.done = done }
+
+    func channelActive(context: ChannelHandlerContext) {
+        connected = .now
+        context.fireChannelActive()
+    }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case TLSUserEvent.handshakeCompleted = event, !completed {
             completed = true
-            done.succeed()
+            let secured = ContinuousClock.now
+            done.succeed(Instants(connected: connected ?? secured, secured: secured))
             context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
         }
         context.fireUserInboundEventTriggered(event)

@@ -15,6 +15,8 @@ struct Exchange: Sendable {
     var trace = ResponseTrace()
     /// Whether the viewer asked over HTTP/2, which `Via` says.
     var viewerSpeaksHTTP2 = false
+    /// The custom error page sent in place of the upstream's error, when one was.
+    var errorPage: String?
 }
 
 extension EdgeResponder {
@@ -120,6 +122,8 @@ extension EdgeResponder {
         case .miss: timing.add("cdn-cache-miss")
         case nil: break
         }
+        if let page = exchange.errorPage { timing.add("error-page", detail: page) }
+        if let status = answer?.staleOnError { timing.add("stale-on-error", detail: "\(status)") }
         let total = ContinuousClock.now - exchange.started
         // Each function's stage, inside the time of the node part that ran it.
         for time in exchange.trace.stageTimes { timing.add(time.stage.rawValue, duration: time.duration) }

@@ -121,7 +121,7 @@ struct EdgeResponder: ViewerResponder {
 
         // 2. The cache behavior: the first path pattern that matches. A uri a function rewrites
         //    later does not re-select it (spec §10).
-        let path = request.path
+        let path = distribution.rootObjectApplied(to: request.path)
         let behavior = distribution.behavior(forPath: path)
         let viewerRequest = EdgeRequest(
             method: request.method,
@@ -153,7 +153,7 @@ struct EdgeResponder: ViewerResponder {
             triggers.runs(.viewerRequest, distribution: distribution, behavior: behavior)
             || triggers.runs(.viewerResponse, distribution: distribution, behavior: behavior)
         let key = !seenByFunctions && Self.isCacheable(viewerRequest) ? cacheKey(viewerRequest, distribution: distribution, behavior: behavior) : nil
-        if let key, let answer = cache.fresh(key) {
+        if let key, let answer = cache.fresh(key), errorPage(for: answer.response.status, distribution: distribution) == nil {
             return .now(reply(answer.response, answer: answer, request: request, exchange))
         }
         return .later {
@@ -205,18 +205,11 @@ struct EdgeResponder: ViewerResponder {
         // when its policy names one, a miss's fetch, a viewer-response function. A plain hit
         // reads none, and making them is about twenty field appends.
 
-        // 4. The edge cache, or the upstream on a miss.
+        // 4. The edge cache, or the upstream on a miss. An upstream that cannot be reached
+        //    answers with CloudFront's 502 or 504, which a custom error response may replace.
         let answer: TierAnswer
         do {
-            let fetch = upstreamFetch(viewerRequest, distribution: distribution, behavior: behavior, triggers: triggers, exchange: exchange)
-            if Self.isCacheable(viewerRequest) {
-                let key = key ?? cacheKey(viewerRequest, distribution: distribution, behavior: behavior)
-                answer = try await cache.answer(key: key, behavior: behavior, fetch: fetch)
-            } else {
-                let started = ContinuousClock.now
-                let response = try await fetch(HTTPFields())
-                answer = TierAnswer(response: response, result: .miss, age: .zero, upstreamTime: .now - started)
-            }
+            answer = try await cachedOrFetched(viewerRequest, key: key, distribution: distribution, behavior: behavior, triggers: triggers, exchange)
         } catch let error as UpstreamError {
             metrics.recordError(error.kind == .timedOut ? "upstream_timeout" : "upstream_unreachable")
             logger.warning("upstream failed for \(viewerRequest.uri): \(error)")
@@ -225,7 +218,7 @@ struct EdgeResponder: ViewerResponder {
                 reason: "CloudFront could not reach the upstream: \(error).",
                 requestID: exchange.requestID
             )
-            return finish(page, result: .error, exchange)
+            answer = TierAnswer(response: page, result: .miss, age: .zero)
         } catch let failure as FunctionFailure {
             return fail(failure, exchange)
         } catch {
@@ -238,6 +231,23 @@ struct EdgeResponder: ViewerResponder {
             return finish(page, result: .error, exchange)
         }
         if let upstream = answer.upstreamTime { metrics.recordUpstream(upstream) }
+
+        // 4½. A custom error response's page in place of an error from upstream, fetched
+        //     through the cache; viewer-response does not run for it (spec §2.2).
+        if let page = errorPage(for: answer.response.status, distribution: distribution) {
+            exchange.trace.stageTimes += answer.response.trace.stageTimes
+            exchange.trace.functionsRun += answer.response.trace.functionsRun
+            exchange.errorPage = page.path
+            let served = await errorPageResponse(
+                page,
+                for: viewerRequest,
+                failed: answer.response.status,
+                distribution: distribution,
+                triggers: triggers,
+                exchange
+            )
+            return finish(served, result: .error, exchange, answer: answer)
+        }
 
         // 5. viewer-response: on hits and misses, never for a status of 400 or more. The origin
         //    stages' functions ran for this request only if it fetched: only a miss's response
@@ -258,6 +268,26 @@ struct EdgeResponder: ViewerResponder {
         return reply(response, answer: answer, request: request, exchange)
     }
 
+    /// The edge cache's answer for a request, or the upstream's when it is not cacheable.
+    /// - Parameter key: The request's cache key, when already made.
+    func cachedOrFetched(
+        _ request: EdgeRequest,
+        key: CacheKey?,
+        distribution: DistributionSpec,
+        behavior: CacheBehavior,
+        triggers: any TriggerStages,
+        _ exchange: Exchange
+    ) async throws -> TierAnswer {
+        let fetch = upstreamFetch(request, distribution: distribution, behavior: behavior, triggers: triggers, exchange: exchange)
+        guard Self.isCacheable(request) else {
+            let started = ContinuousClock.now
+            let response = try await fetch(HTTPFields())
+            return TierAnswer(response: response, result: .miss, age: .zero, upstreamTime: .now - started)
+        }
+        let key = key ?? cacheKey(request, distribution: distribution, behavior: behavior)
+        return try await cache.answer(key: key, behavior: behavior, errorResponses: distribution.errorResponses, fetch: fetch)
+    }
+
     /// 6. CloudFront's own headers, then the viewer's conditional request.
     private func reply(_ response: StoredResponse, answer: TierAnswer, request: IncomingRequest, _ exchange: Exchange) -> ViewerResponse {
         let generatedNow = answer.result == .miss && answer.response.trace.generatedBy != nil
@@ -266,7 +296,7 @@ struct EdgeResponder: ViewerResponder {
     }
 
     /// The cache key of a request, with CloudFront's viewer fields when its policy names one.
-    private func cacheKey(_ request: EdgeRequest, distribution: DistributionSpec, behavior: CacheBehavior) -> CacheKey {
+    func cacheKey(_ request: EdgeRequest, distribution: DistributionSpec, behavior: CacheBehavior) -> CacheKey {
         CacheKey(
             host: distribution.domainName,
             path: request.uri,

@@ -80,7 +80,7 @@ struct HubResponder: HTTPResponder {
                     fields: fields,
                     policy: behavior.cacheKey
                 )
-                let tier = try await cache.answer(key: key, behavior: behavior, fetch: fetch)
+                let tier = try await cache.answer(key: key, behavior: behavior, errorResponses: distribution.errorResponses, fetch: fetch)
                 if let upstream = tier.upstreamTime { metrics.recordUpstream(upstream) }
                 let response = tier.response.answering(conditional: request.headers[.ifNoneMatch])
                 return answer(response, result: ResultType(tier.result), age: tier.age, originTime: tier.upstreamTime, request: request)

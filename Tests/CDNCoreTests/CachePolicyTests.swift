@@ -65,3 +65,43 @@ import Topology
         #expect(CacheControl(HTTPFields([HTTPField(name: .cacheControl, value: "max-age=\"90\"")])).maxAge == 90)
     }
 }
+
+/// A custom error response's `ErrorCachingMinTTL`: the shortest time its error is cached, the
+/// origin's max-age counting when longer (up to the behavior's maximum TTL).
+@Suite struct ErrorCachingTests {
+    static let errors: [Int: CustomErrorResponse] = [
+        404: CustomErrorResponse(errorCode: 404, cachingMinimumTTL: .seconds(60)),
+        403: CustomErrorResponse(errorCode: 403, cachingMinimumTTL: .seconds(60)),
+        503: CustomErrorResponse(errorCode: 503, cachingMinimumTTL: .zero),
+        416: CustomErrorResponse(errorCode: 416, cachingMinimumTTL: .seconds(60)),
+    ]
+
+    static func decide(_ status: Int, _ cacheControl: String? = nil, maximumTTL: Duration = .seconds(31_536_000)) -> CachePolicy.Decision {
+        var fields = HTTPFields()
+        if let cacheControl { fields[.cacheControl] = cacheControl }
+        let behavior = CacheBehavior(origin: "site", maximumTTL: maximumTTL)
+        return CachePolicy.decide(status: status, fields: fields, behavior: behavior, errorResponses: errors)
+    }
+
+    @Test func theMinimumHoldsAndALongerMaxAgeWins() {
+        #expect(Self.decide(404) == .store(ttl: .seconds(60)))
+        #expect(Self.decide(404, "max-age=5") == .store(ttl: .seconds(60)))
+        #expect(Self.decide(404, "max-age=600") == .store(ttl: .seconds(600)))
+        #expect(Self.decide(404, "max-age=600", maximumTTL: .seconds(120)) == .store(ttl: .seconds(120)))
+        #expect(Self.decide(503) == .store(ttl: .zero))
+        // Without an entry, CloudFront's 10 s or the origin's word.
+        #expect(Self.decide(500) == .store(ttl: .seconds(10)))
+    }
+
+    @Test func errorsCachedOnlyWhenTheOriginSaysStaySo() {
+        guard case .doNotStore = Self.decide(403) else {
+            Issue.record("a 403 without max-age is not cached, whatever its entry")
+            return
+        }
+        #expect(Self.decide(403, "max-age=5") == .store(ttl: .seconds(60)))
+        guard case .doNotStore = Self.decide(416, "max-age=60") else {
+            Issue.record("a 416 is never cached")
+            return
+        }
+    }
+}

@@ -48,6 +48,35 @@ import Topology
         #expect(sent.withLock { $0[.ifNoneMatch] } == "\"v1\"")
     }
 
+    @Test func anExpiredCopyIsServedWhileTheUpstreamFailsAndA4xxReplacesIt() async throws {
+        let tier = CacheTier(capacity: 1 << 20)
+        let shortLived = CacheBehavior(origin: "site", minimumTTL: .zero, defaultTTL: .milliseconds(1), maximumTTL: .milliseconds(1))
+        let errors = [502: CustomErrorResponse(errorCode: 502, cachingMinimumTTL: .seconds(60))]
+        _ = try await tier.answer(key: Self.key("/s"), behavior: shortLived) { _ in Self.response() }
+        try await Task.sleep(for: .milliseconds(5))
+        let failed = try await tier.answer(key: Self.key("/s"), behavior: shortLived, errorResponses: errors) { _ in
+            Self.response(.badGateway)
+        }
+        #expect(failed.response.status == .ok && failed.staleOnError == 502, "\(failed)")
+        // Kept for the 502's caching minimum: the next request does not ask upstream.
+        let held = try await tier.answer(key: Self.key("/s"), behavior: shortLived, errorResponses: errors) { _ in
+            Issue.record("asked upstream while the stale copy was held")
+            return Self.response(.badGateway)
+        }
+        #expect(held.result == .hit && held.response.status == .ok)
+        // Unreachable counts as its status (10 s without an entry); a 4xx replaces the copy.
+        _ = try await tier.answer(key: Self.key("/t"), behavior: shortLived) { _ in Self.response() }
+        try await Task.sleep(for: .milliseconds(5))
+        let unreachable = try await tier.answer(key: Self.key("/t"), behavior: shortLived) { _ in
+            throw UpstreamError(.unreachable, underlying: "refused")
+        }
+        #expect(unreachable.response.status == .ok && unreachable.staleOnError == 502)
+        _ = try await tier.answer(key: Self.key("/u"), behavior: shortLived) { _ in Self.response() }
+        try await Task.sleep(for: .milliseconds(5))
+        let gone = try await tier.answer(key: Self.key("/u"), behavior: shortLived) { _ in Self.response(.notFound) }
+        #expect(gone.response.status == .notFound && gone.staleOnError == nil)
+    }
+
     @Test func concurrentMissesForOneKeyShareOneFetch() async throws {
         let tier = CacheTier(capacity: 1 << 20)
         let fetches = Shared(0)

@@ -4,6 +4,8 @@ import Foundation
 /// is not edgesim's, to stand as a custom (URL) origin. It also answers `GET /ping` with `pong`
 /// and echoes the body of any POST, for the functions that call a service or rewrite a body,
 /// and answers `GET /search…` and `/multi…` with the path and headers it got, as JSON.
+/// `GET /status/NNN/…` answers status NNN (with `Cache-Control: max-age=N` for `?max-age=N`),
+/// and `GET /count/status/…` how many times that path was asked.
 struct PythonHTTPServer {
     let process: Process
     let port: Int
@@ -17,7 +19,8 @@ struct PythonHTTPServer {
         try folder.write(files: files)
         let portFile = folder.appendingPathComponent("port")
         let script = """
-            import http.server, json, os, socketserver, ssl, sys
+            import http.server, json, os, socketserver, ssl, sys, urllib.parse
+            counts = {}
             class Handler(http.server.SimpleHTTPRequestHandler):
                 def __init__(self, *a, **k):
                     super().__init__(*a, directory=sys.argv[1], **k)
@@ -28,6 +31,20 @@ struct PythonHTTPServer {
                     self.end_headers()
                     self.wfile.write(body)
                 def do_GET(self):
+                    if self.path.startswith("/status/"):
+                        url = urllib.parse.urlsplit(self.path)
+                        counts[url.path] = counts.get(url.path, 0) + 1
+                        code = int(url.path.split("/")[2])
+                        body = b"status %d from python\\n" % code
+                        self.send_response(code)
+                        self.send_header("Content-Type", "text/plain")
+                        self.send_header("Content-Length", str(len(body)))
+                        age = urllib.parse.parse_qs(url.query).get("max-age")
+                        if age: self.send_header("Cache-Control", "max-age=" + age[0])
+                        self.end_headers()
+                        return self.wfile.write(body)
+                    if self.path.startswith("/count/"):
+                        return self.reply(str(counts.get(self.path[len("/count"):], 0)).encode())
                     if self.path == "/ping":
                         return self.reply(b"pong\\n")
                     if self.path.startswith(("/search", "/multi")):

@@ -34,15 +34,26 @@ public enum CachePolicy {
     ///   - status: The response's status code.
     ///   - fields: The response's header fields.
     ///   - behavior: The cache behavior that handled the request (its minimum, default and maximum TTL).
+    ///   - errorResponses: The distribution's custom error responses, whose
+    ///     `ErrorCachingMinTTL` is the shortest time their error stays cached.
     /// - Returns: The decision.
-    public static func decide(status: Int, fields: HTTPFields, behavior: CacheBehavior) -> Decision {
+    public static func decide(
+        status: Int,
+        fields: HTTPFields,
+        behavior: CacheBehavior,
+        errorResponses: [Int: CustomErrorResponse] = [:]
+    ) -> Decision {
         let control = CacheControl(fields)
-        if alwaysCachedErrors.contains(status) {
-            return .store(ttl: control.sharedLifetime.map { .seconds($0) } ?? errorCachingMinimumTTL)
-        }
-        if errorsCachedWhenTheOriginSays.contains(status) {
-            guard let lifetime = control.sharedLifetime else { return .doNotStore(reason: "status \(status) without max-age") }
-            return .store(ttl: .seconds(lifetime))
+        if alwaysCachedErrors.contains(status) || errorsCachedWhenTheOriginSays.contains(status) {
+            // The origin's max-age for an error counts up to the behavior's maximum TTL; a custom
+            // error response's minimum holds even when the origin says less.
+            let stated = control.sharedLifetime.map { min(Duration.seconds($0), behavior.maximumTTL) }
+            if alwaysCachedErrors.contains(status) || stated != nil, let custom = errorResponses[status] {
+                return .store(ttl: max(stated ?? .zero, custom.cachingMinimumTTL))
+            }
+            if alwaysCachedErrors.contains(status) { return .store(ttl: stated ?? errorCachingMinimumTTL) }
+            guard let stated else { return .doNotStore(reason: "status \(status) without max-age") }
+            return .store(ttl: stated)
         }
         guard cacheableStatuses.contains(status) else { return .doNotStore(reason: "status \(status) is not cacheable") }
         if control.forbidsSharedCaching {

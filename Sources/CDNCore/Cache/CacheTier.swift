@@ -22,13 +22,16 @@ public struct TierAnswer: Sendable {
     public var age: Duration
     /// How long the upstream fetch took, if there was one.
     public var upstreamTime: Duration?
+    /// The upstream's error status when an expired copy was served in its place.
+    public var staleOnError: Int?
 
     /// Creates an answer.
-    public init(response: StoredResponse, result: CacheResult, age: Duration, upstreamTime: Duration? = nil) {
+    public init(response: StoredResponse, result: CacheResult, age: Duration, upstreamTime: Duration? = nil, staleOnError: Int? = nil) {
         self.response = response
         self.result = result
         self.age = age
         self.upstreamTime = upstreamTime
+        self.staleOnError = staleOnError
     }
 }
 
@@ -83,33 +86,65 @@ public final class CacheTier: Sendable {
     /// - Parameters:
     ///   - key: The request's cache key.
     ///   - behavior: The cache behavior, for its TTLs.
+    ///   - errorResponses: The distribution's custom error responses, for how long errors and
+    ///     expired copies served in their place are kept.
     ///   - fetch: How to reach upstream.
     /// - Returns: The answer.
     /// - Throws: The upstream's error, when there was no response to give.
-    public func answer(key: CacheKey, behavior: CacheBehavior, fetch: @escaping Fetch) async throws -> TierAnswer {
+    public func answer(
+        key: CacheKey,
+        behavior: CacheBehavior,
+        errorResponses: [Int: CustomErrorResponse] = [:],
+        fetch: @escaping Fetch
+    ) async throws -> TierAnswer {
         switch lookup(key) {
         case .fresh(let response, let age):
             return Self.hit(response, age: age)
-        case .stale(let stale, _):
+        case .stale(let stale, let age):
             return try await coalesced(key) {
                 let started = ContinuousClock.now
-                let fetched = try await fetch(stale.revalidationFields)
+                let fetched: StoredResponse
+                do {
+                    fetched = try await fetch(stale.revalidationFields)
+                } catch let error as UpstreamError {
+                    return self.serveStale(key, stale, age: age, instead: error.status.code, errorResponses: errorResponses)
+                }
                 let elapsed = ContinuousClock.now - started
                 if fetched.status == .notModified {
                     let refreshed = self.refresh(key, stale: stale, with: fetched, behavior: behavior)
                     return TierAnswer(response: refreshed, result: .refreshHit, age: .zero, upstreamTime: elapsed)
                 }
-                self.store(key, fetched, behavior: behavior)
+                if fetched.status.code >= 500 {
+                    var answer = self.serveStale(key, stale, age: age, instead: fetched.status.code, errorResponses: errorResponses)
+                    answer.upstreamTime = elapsed
+                    return answer
+                }
+                self.store(key, fetched, behavior: behavior, errorResponses: errorResponses)
                 return TierAnswer(response: fetched, result: .miss, age: fetched.initialAge, upstreamTime: elapsed)
             }
         case .miss:
             return try await coalesced(key) {
                 let started = ContinuousClock.now
                 let fetched = try await fetch(HTTPFields())
-                self.store(key, fetched, behavior: behavior)
+                self.store(key, fetched, behavior: behavior, errorResponses: errorResponses)
                 return TierAnswer(response: fetched, result: .miss, age: fetched.initialAge, upstreamTime: ContinuousClock.now - started)
             }
         }
+    }
+
+    /// An expired copy served because the upstream answered a 5xx (or could not be reached,
+    /// which counts as its 502 or 504), as CloudFront does: kept for the error's caching
+    /// minimum TTL before the upstream is asked again. A 4xx replaces the copy instead.
+    private func serveStale(
+        _ key: CacheKey,
+        _ stale: StoredResponse,
+        age: Duration,
+        instead status: Int,
+        errorResponses: [Int: CustomErrorResponse]
+    ) -> TierAnswer {
+        let hold = errorResponses[status]?.cachingMinimumTTL ?? CachePolicy.errorCachingMinimumTTL
+        if hold > .zero { keep(key, stale, ttl: hold) }
+        return TierAnswer(response: stale, result: .hit, age: stale.initialAge + age, staleOnError: status)
     }
 
     /// Runs one fetch per key; a follower's answer counts as a hit, since it never went upstream.
@@ -125,8 +160,9 @@ public final class CacheTier: Sendable {
 
     /// Stores a response, without its trace, for as long as CloudFront would, less the age it
     /// arrived with.
-    private func store(_ key: CacheKey, _ response: StoredResponse, behavior: CacheBehavior) {
-        guard case .store(let ttl) = CachePolicy.decide(status: response.status.code, fields: response.headers, behavior: behavior),
+    private func store(_ key: CacheKey, _ response: StoredResponse, behavior: CacheBehavior, errorResponses: [Int: CustomErrorResponse]) {
+        let decision = CachePolicy.decide(status: response.status.code, fields: response.headers, behavior: behavior, errorResponses: errorResponses)
+        guard case .store(let ttl) = decision,
             ttl > response.initialAge
         else { return }
         keep(key, response.untraced, ttl: ttl - response.initialAge)

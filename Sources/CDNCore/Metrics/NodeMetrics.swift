@@ -117,6 +117,19 @@ public final class NodeMetrics: Sendable {
         ).increment()
     }
 
+    /// Counts one custom error page sent in place of an upstream error.
+    public func recordErrorPage(errorCode: Int, responseCode: Int) {
+        registry.makeCounter(
+            descriptor: .init(
+                namespace: "edgesim",
+                metricName: "custom_error_responses",
+                unitName: "total",
+                helpText: "Custom error pages sent in place of an upstream error"
+            ),
+            labels: [("node", node), ("role", role), ("error_code", "\(errorCode)"), ("response_code", "\(responseCode)")]
+        ).increment()
+    }
+
     /// Counts one GeoDNS answer by the edge it named (`nxdomain` for a name not served, `none`
     /// for no address).
     public func recordDNSAnswer(edge: String) {

@@ -13,6 +13,7 @@ extension TopologyParser {
         let what = "distribution '\(id)'"
         let allowed = [
             "domain", "aliases", "origins", "edges", "price_class", "routing", "behaviors", "security_policy", "http_versions", "certificate",
+            "default_root_object", "custom_error_responses",
         ]
         guard let fields = try reader.fields(value, what: what, allowed: allowed) else {
             return nil
@@ -49,6 +50,8 @@ extension TopologyParser {
         let certificate = try fields["certificate"].flatMap {
             try parseCertificate($0, names: [domainName] + aliases, in: what)
         }
+        let defaultRootObject = try parseDefaultRootObject(fields)
+        let errorResponses = try parseErrorResponses(fields)
         guard validID, let firstOrigin = originIDs.first, let behaviors else { return nil }
         return DistributionSpec(
             id: id,
@@ -61,6 +64,8 @@ extension TopologyParser {
             securityPolicy: securityPolicy,
             httpVersions: httpVersions,
             certificate: certificate,
+            defaultRootObject: defaultRootObject,
+            errorResponses: errorResponses,
             source: reader.location(keyNode)
         )
     }

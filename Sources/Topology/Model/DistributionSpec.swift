@@ -40,6 +40,11 @@ public struct DistributionSpec: Hashable, Sendable {
             self.key = key
         }
     }
+    /// The object a request for exactly `/` asks for instead (`index.html`, no leading `/`),
+    /// CloudFront's `DefaultRootObject`; `nil` sends `/` as it is.
+    public var defaultRootObject: String?
+    /// What it does with each error status from upstream, by status.
+    public var errorResponses: [Int: CustomErrorResponse]
     /// Where the distribution is declared.
     public var source: SourceLocation?
 
@@ -55,6 +60,8 @@ public struct DistributionSpec: Hashable, Sendable {
         securityPolicy: SecurityPolicy = .tlsv1,
         httpVersions: HTTPVersions = .http2,
         certificate: OwnCertificate? = nil,
+        defaultRootObject: String? = nil,
+        errorResponses: [Int: CustomErrorResponse] = [:],
         source: SourceLocation? = nil
     ) {
         self.id = id
@@ -67,6 +74,8 @@ public struct DistributionSpec: Hashable, Sendable {
         self.securityPolicy = securityPolicy
         self.httpVersions = httpVersions
         self.certificate = certificate
+        self.defaultRootObject = defaultRootObject
+        self.errorResponses = errorResponses
         self.source = source
     }
 
@@ -75,6 +84,13 @@ public struct DistributionSpec: Hashable, Sendable {
 
     /// CloudFront allows at most 100 alternate domain names per distribution (spec §9).
     public static let maximumAliases = 100
+
+    /// The path a request asks for once the default root object applies: only `/` itself
+    /// changes (`/docs/` does not), whatever the query string.
+    public func rootObjectApplied(to path: String) -> String {
+        guard path == "/", let object = defaultRootObject else { return path }
+        return "/" + object
+    }
 
     /// The behavior that handles a path: the first whose pattern matches, as CloudFront does.
     /// - Parameter path: The request path, without the query string.

@@ -1,0 +1,72 @@
+import CDNCore
+import HTTPTypes
+import Logging
+import NIOCore
+import Topology
+
+extension EdgeResponder {
+    /// The page a distribution sends in place of an upstream's error status, when it has one.
+    func errorPage(for status: HTTPResponse.Status, distribution: DistributionSpec) -> CustomErrorResponse.Page? {
+        guard status.code >= 400, !distribution.errorResponses.isEmpty else { return nil }
+        return distribution.errorResponses[status.code]?.page
+    }
+
+    /// A custom error page, as CloudFront sends it (spec §2.2): a GET for the page's path,
+    /// through the edge cache, from the first behavior the path matches, with that behavior's
+    /// origin-facing functions (CloudFront forwards it to an origin like any object) but
+    /// never viewer-request. A page fetched fine goes out with the entry's status; a page
+    /// that fails sends its own failure (a deleted page: its 404).
+    /// - Parameters:
+    ///   - page: The custom error response's page.
+    ///   - viewerRequest: The request whose answer was an error.
+    ///   - failed: The upstream's error status.
+    func errorPageResponse(
+        _ page: CustomErrorResponse.Page,
+        for viewerRequest: EdgeRequest,
+        failed: HTTPResponse.Status,
+        distribution: DistributionSpec,
+        triggers: any TriggerStages,
+        _ exchange: Exchange
+    ) async -> StoredResponse {
+        let behavior = distribution.behavior(forPath: page.path)
+        var request = viewerRequest
+        request.method = .get
+        request.uri = page.path
+        request.querystring = ""
+        request.body = ByteBuffer()
+        request.origin = behavior.origin
+        request.originURL = nil
+        request.functionsRun = []
+        for name in [HTTPField.Name.range, .ifNoneMatch, .ifModifiedSince, .ifMatch, .ifUnmodifiedSince] { request.headers[name] = nil }
+        metrics.recordErrorPage(errorCode: failed.code, responseCode: page.responseCode)
+        do {
+            let answer = try await cachedOrFetched(request, key: nil, distribution: distribution, behavior: behavior, triggers: triggers, exchange)
+            var response = answer.response
+            response.trace = ResponseTrace()
+            guard response.status.code < 400 else {
+                logger.warning(
+                    "the custom error page \(page.path) for \(failed.code) on \(viewerRequest.uri) failed itself with \(response.status.code)"
+                )
+                return response
+            }
+            logger.info("sent the custom error page \(page.path) with \(page.responseCode) for \(failed.code) on \(viewerRequest.uri)")
+            response.status = HTTPResponse.Status(code: page.responseCode)
+            return response
+        } catch let error as UpstreamError {
+            logger.warning("the custom error page \(page.path) for \(failed.code) on \(viewerRequest.uri) could not be fetched: \(error)")
+            return ErrorPage.response(
+                status: error.status,
+                reason: "CloudFront could not fetch the custom error page \(page.path): \(error).",
+                requestID: exchange.requestID
+            )
+        } catch {
+            logger.warning("the custom error page \(page.path) for \(failed.code) on \(viewerRequest.uri) failed: \(error)")
+            let status = (error as? FunctionFailure)?.status ?? .badGateway
+            return ErrorPage.response(
+                status: status,
+                reason: "CloudFront could not fetch the custom error page \(page.path).",
+                requestID: exchange.requestID
+            )
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+@testable import Topology
+
+/// `custom_error_responses:` and `default_root_object:` of a distribution: read into the
+/// model, and every rule CloudFront checks reported at its file:line:col.
+@Suite struct ErrorResponseTopologyTests {
+    static func check(_ distribution: String) -> TopologyLoader.Report {
+        let yaml = """
+            locations:
+              tokyo: { lat: 35.6762, lon: 139.6503, country: JP, city: Tokyo }
+            hubs:
+              ap-northeast-1: { location: tokyo }
+            edges:
+              NRT50: { location: tokyo, hub: ap-northeast-1 }
+            origins:
+              site: { location: tokyo, static: . }
+            distributions:
+              E2TEST000001:
+                origins: [site]
+            \(distribution.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
+
+            """
+        return TopologyLoader.check(yaml: yaml, file: "test.yaml", baseDirectory: FileManager.default.temporaryDirectory.path)
+    }
+
+    @Test func entriesAndTheRootObjectAreRead() throws {
+        let report = Self.check(
+            """
+            default_root_object: index.html
+            custom_error_responses:
+              - { error_code: 404, response_page_path: /errors/404.html, response_code: 200, error_caching_min_ttl: 30 s }
+              - { error_code: 503, error_caching_min_ttl: 0 s }
+            """
+        )
+        let distribution = try #require(report.topology?.distributions.first, "\(report.diagnostics)")
+        #expect(distribution.defaultRootObject == "index.html")
+        #expect(distribution.rootObjectApplied(to: "/") == "/index.html")
+        #expect(distribution.rootObjectApplied(to: "/docs/") == "/docs/")
+        let notFound = try #require(distribution.errorResponses[404])
+        #expect(notFound.page == .init(path: "/errors/404.html", responseCode: 200))
+        #expect(notFound.cachingMinimumTTL == .seconds(30))
+        #expect(distribution.errorResponses[503] == CustomErrorResponse(errorCode: 503, cachingMinimumTTL: .zero))
+        #expect(distribution.errorResponses[500] == nil)
+    }
+
+    @Test func eachProblemIsReportedWhereItIs() {
+        let cases: [(yaml: String, expected: String, line: Int)] = [
+            ("default_root_object: /index.html", "did you mean 'index.html'?", 12),
+            ("default_root_object: 'index html'", "expected at most 255 of", 12),
+            ("custom_error_responses:\n  - { error_code: 402 }", "CloudFront customizes only 400, 403, 404", 13),
+            (
+                "custom_error_responses:\n  - { error_code: 404, response_page_path: errors/404.html, response_code: 200 }",
+                "did you mean '/errors/404.html'?", 13
+            ),
+            ("custom_error_responses:\n  - { error_code: 404, response_page_path: /404.html }", "needs both or neither", 13),
+            ("custom_error_responses:\n  - { error_code: 404, response_code: 200 }", "needs both or neither", 13),
+            ("custom_error_responses:\n  - { error_code: 404, response_page_path: /404.html, response_code: 201 }", "sends a page with 200, 400", 13),
+            ("custom_error_responses:\n  - { error_code: 404 }\n  - { error_code: 404 }", "two entries for 404", 14),
+            ("custom_error_responses:\n  - { error_code: 404, error_caching_min_ttl: soon }", "error_caching_min_ttl", 13),
+            ("custom_error_responses:\n  - { error_code: 404, response_page_pth: /404.html }", "did you mean 'response_page_path'?", 13),
+        ]
+        for item in cases {
+            let report = Self.check(item.yaml)
+            let messages = report.diagnostics.map(\.description).joined(separator: "\n")
+            #expect(report.topology == nil, "\(item.yaml)")
+            #expect(messages.contains(item.expected), "expected '\(item.expected)' in:\n\(messages)")
+            #expect(messages.contains("test.yaml:\(item.line):"), "at line \(item.line): \(messages)")
+        }
+    }
+}

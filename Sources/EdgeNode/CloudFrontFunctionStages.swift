@@ -85,16 +85,22 @@ extension LambdaTriggers {
         }
         switch change {
         case .select(let id):
-            (request.origin, request.originURL) = (try known(id), nil)
-        case .group(let primary, let secondary, _):
-            // Failover between the two comes with origin groups; every request tries the primary first.
-            _ = try known(secondary)
-            (request.origin, request.originURL) = (try known(primary), nil)
+            (request.origin, request.originURL, request.originGroup) = (try known(id), nil, nil)
+        case .group(let primary, let secondary, let statuses):
+            // A group made for this request, failing over as a configured one does.
+            let group = OriginGroup(
+                id: "createRequestOriginGroup",
+                primary: try known(primary),
+                secondary: try known(secondary),
+                failoverStatuses: Set(statuses)
+            )
+            (request.origin, request.originURL, request.originGroup) = (group.primary, nil, group)
         case .update(let update):
             for (name, value) in (update.customHeaders ?? [:]).sorted(by: { $0.key < $1.key }) {
                 if let field = HTTPField.Name(name) { request.headers[field] = value }
             }
             guard update.domainName != nil || update.scheme != nil || update.port != nil || update.originPath != nil else { return }
+            request.originGroup = nil
             if let domain = update.domainName, update.scheme == nil, update.port == nil, update.originPath == nil,
                 let named = topology.origins.first(where: { $0.domainName == domain })
             {

@@ -34,7 +34,8 @@ extension EdgeResponder {
         request.uri = page.path
         request.querystring = ""
         request.body = ByteBuffer()
-        request.origin = behavior.origin
+        request.origin = distribution.members(of: behavior.origin)[0]
+        request.originGroup = distribution.originGroup(behavior.origin)
         request.originURL = nil
         request.functionsRun = []
         for name in [HTTPField.Name.range, .ifNoneMatch, .ifModifiedSince, .ifMatch, .ifUnmodifiedSince] { request.headers[name] = nil }

@@ -124,6 +124,9 @@ extension EdgeResponder {
         }
         if let page = exchange.errorPage { timing.add("error-page", detail: page) }
         if let status = answer?.staleOnError { timing.add("stale-on-error", detail: "\(status)") }
+        if let failover = answer?.response.trace.failover {
+            timing.add("origin-failover", detail: "\(failover.from) \(failover.reason), then \(failover.to)")
+        }
         let total = ContinuousClock.now - exchange.started
         // Each function's stage, inside the time of the node part that ran it.
         for time in exchange.trace.stageTimes { timing.add(time.stage.rawValue, duration: time.duration) }

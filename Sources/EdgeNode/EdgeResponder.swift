@@ -132,7 +132,8 @@ struct EdgeResponder: ViewerResponder {
             clientIP: request.remoteIP ?? "127.0.0.1",
             requestID: exchange.requestID,
             viewer: viewers.viewer(at: request.remoteIP),
-            origin: behavior.origin,
+            origin: distribution.members(of: behavior.origin)[0],
+            originGroup: distribution.originGroup(behavior.origin),
             clientPort: request.remoteAddress?.port,
             viewerProtocol: request.viewerProtocol,
             httpVersion: request.versionText,
@@ -336,76 +337,6 @@ struct EdgeResponder: ViewerResponder {
         if authority.hasPrefix("["), let end = authority.firstIndex(of: "]") { return String(authority[...end]) }
         guard let colon = authority.lastIndex(of: ":") else { return authority }
         return String(authority[..<colon])
-    }
-
-    /// The upstream fetch of a miss: origin-request, then the hub for GET and HEAD (the origin
-    /// directly for methods CloudFront does not send through its regional caches), then
-    /// origin-response. It runs once per coalesced miss.
-    private func upstreamFetch(
-        _ viewerRequest: EdgeRequest,
-        distribution: DistributionSpec,
-        behavior: CacheBehavior,
-        triggers: any TriggerStages,
-        exchange: Exchange
-    ) -> CacheTier.Fetch {
-        { validators in
-            var request = withViewerFields(viewerRequest)
-            request.functionsRun = []
-            let throughHub = Self.isCacheable(request) || request.headers[.range] != nil
-            request.headers = OriginRequestFields.make(
-                from: request.headers,
-                clientIP: request.clientIP,
-                originHost: origins[request.origin]?.hostHeader ?? request.origin,
-                via: via,
-                requestID: exchange.requestID,
-                policy: behavior.cacheKey
-            )
-            if throughHub { request.headers = request.headers.removingConditionals() }
-            for field in validators { request.headers[field.name] = field.value }
-            let originRequestStarted = ContinuousClock.now
-            let originRequestOutcome = await triggers.originRequest(&request, distribution: distribution, behavior: behavior)
-            let originRequestTime = ContinuousClock.now - originRequestStarted
-            switch originRequestOutcome {
-            case .proceed: break
-            case .respond(var generated), .respondFromFunction(var generated):  // cached; origin-response does not run
-                generated.trace.functionsRun = request.functionsRun
-                generated.trace.noteStage(.originRequest, originRequestTime)
-                generated.trace.generatedBy = .originRequest
-                return generated
-            case .fail(let failure): throw failure
-            }
-            // origin-request may have chosen another origin: resolve it only now.
-            var response: StoredResponse
-            if throughHub {
-                request.headers[.edgesimDistribution] = distribution.id
-                request.headers[.edgesimBehavior] = behavior.pathPattern
-                request.headers[.edgesimOrigin] = request.origin
-                if request.viewerProtocol == .https { request.headers[.edgesimViewerProtocol] = "https" }
-                if let url = request.originURL { request.headers[.edgesimOriginURL] = url }
-                let method: HTTPRequest.Method = request.method == .head ? .get : request.method
-                response = try await client.send(method, port: hub.port, target: request.target, fields: request.headers, body: nil)
-                response.trace.hub = HubTrace.take(from: &response.headers)
-            } else if let url = request.originURL {
-                let body = request.body.readableBytes > 0 ? request.body : nil
-                response = try await client.send(request.method, url: url + request.target, fields: request.headers, body: body)
-            } else {
-                guard let originLink = origins[request.origin] else {
-                    throw UpstreamError(.unreachable, underlying: "no link to origin '\(request.origin)'")
-                }
-                let body = request.body.readableBytes > 0 ? request.body : nil
-                let endpoint = originLink.endpoint(for: request.viewerProtocol)
-                response = try await client.send(request.method, to: endpoint, target: request.target, fields: request.headers, body: body)
-            }
-            response.trace.functionsRun = request.functionsRun
-            if !request.functionsRun.isEmpty { response.trace.noteStage(.originRequest, originRequestTime) }
-            let originResponseStarted = ContinuousClock.now
-            let originResponseFailure = await triggers.originResponse(&response, request: request, distribution: distribution, behavior: behavior)
-            if response.trace.functionsRun.count > request.functionsRun.count {
-                response.trace.noteStage(.originResponse, .now - originResponseStarted)
-            }
-            if let failure = originResponseFailure { throw failure }
-            return response
-        }
     }
 
     /// The request with CloudFront's viewer fields (location, device, address, protocol) in

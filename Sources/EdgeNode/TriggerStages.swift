@@ -26,6 +26,9 @@ public struct EdgeRequest: Sendable {
     /// An origin an origin-request function chose that the topology does not name
     /// (`http://host:port/path`); when set, it wins over ``origin``.
     public var originURL: String?
+    /// The origin group the behavior (or a function) chose, whose primary ``origin`` is; the
+    /// secondary is asked when the primary fails.
+    public var originGroup: OriginGroup? = nil
     /// The viewer's address and port, for `CloudFront-Viewer-Address`.
     public var clientPort: Int?
     /// The versions of the functions that ran for this request (`name:N`), in order.

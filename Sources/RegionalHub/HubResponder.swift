@@ -64,11 +64,22 @@ struct HubResponder: HTTPResponder {
         // The hub revalidates with its own validators; the edge's are answered below.
         let fields = cacheable ? request.headers.removingInternal().removingConditionals() : request.headers.removingInternal()
         let body = try await request.body.collect(upTo: UpstreamClient.Default.maximumBody)
+        // An origin group's primary: an answer the edge fails over on is passed back, not kept.
+        let failoverOn = Set((request.headers[.edgesimFailoverOn] ?? "").split(separator: ",").compactMap { Int($0) })
         let fetch: CacheTier.Fetch = { validators in
             var sent = fields
             for field in validators { sent[field.name] = field.value }
             let method: HTTPRequest.Method = request.method == .head ? .get : request.method
-            return try await client.send(method, to: endpoint, target: request.uri.description, fields: sent, body: nil)
+            let response = try await client.send(
+                method,
+                toOrigin: origin,
+                endpoint: endpoint,
+                target: request.uri.description,
+                fields: sent,
+                body: nil
+            )
+            if failoverOn.contains(response.status.code) { throw FailoverAnswer(response: response) }
+            return response
         }
 
         do {
@@ -88,7 +99,8 @@ struct HubResponder: HTTPResponder {
             let started = ContinuousClock.now
             let response = try await client.send(
                 request.method,
-                to: endpoint,
+                toOrigin: origin,
+                endpoint: endpoint,
                 target: request.uri.description,
                 fields: fields,
                 body: body.readableBytes > 0 ? body : nil
@@ -96,12 +108,15 @@ struct HubResponder: HTTPResponder {
             let elapsed = ContinuousClock.now - started
             metrics.recordUpstream(elapsed)
             return answer(response, result: .miss, originTime: elapsed, request: request)
+        } catch let failed as FailoverAnswer {
+            return answer(failed.response, result: .miss, request: request)
         } catch let error as UpstreamError {
             metrics.recordError(error.kind == .timedOut ? "upstream_timeout" : "upstream_unreachable")
             context.logger.warning("origin \(originID) failed for \(path): \(error)")
             return answer(
                 ErrorPage.response(status: error.status, reason: "The hub could not reach origin '\(originID)': \(error)", requestID: requestID),
                 result: .error,
+                originFailure: error.kind,
                 request: request
             )
         }
@@ -137,12 +152,19 @@ struct HubResponder: HTTPResponder {
         result: ResultType,
         age: Duration = .zero,
         originTime: Duration? = nil,
+        originFailure: UpstreamError.Kind? = nil,
         request: Request
     ) -> Response {
         var extra = HTTPFields()
-        HubTrace(result: result, originTime: originTime).write(to: &extra)
+        HubTrace(result: result, originTime: originTime, originFailure: originFailure).write(to: &extra)
         if age >= .seconds(1) { extra[.age] = "\(age.components.seconds)" }
         metrics.recordRequest(result, status: stored.status.code, bytes: stored.body.readableBytes)
         return stored.response(adding: extra, head: request.method == .head)
     }
+}
+
+/// An origin group primary's answer with a failover status: thrown out of the cache tier's
+/// fetch so that it is neither kept nor shared, and handed back to the edge as it is.
+struct FailoverAnswer: Error {
+    let response: StoredResponse
 }

@@ -61,6 +61,9 @@ struct CloudFrontFunctionTests {
             else if (uri.indexOf('/route/update') === 0) cf.updateRequestOrigin({ originPath: '/search', customHeaders: { 'x-added': 'by-function' } });
             else if (uri.indexOf('/route/unknown') === 0) cf.selectRequestOriginById('nowhere');
             else if (uri.indexOf('/route/ip') === 0) cf.updateRequestOrigin({ domainName: '10.0.0.1' });
+            else if (uri.indexOf('/route/group') === 0) {
+                cf.createRequestOriginGroup({ originIds: ['echo', 'site'], failoverCriteria: { statusCodes: [404] } });
+            }
             return event.request;
         }
         """
@@ -72,6 +75,7 @@ struct CloudFrontFunctionTests {
         try folder.write(files: [
             "site/index.html": "<h1>home</h1>\n", "site/docs/index.html": "docs index\n", "site/ja/page.txt": "japanese page\n",
             "site/page.txt": "page\n", "site/t/log": "logged\n", "site/paid/video.txt": "video\n", "site/origin/x.txt": "x\n",
+            "site/route/group/g.txt": "from the group's secondary\n",
             "fn/trouble.js": trouble, "fn/loop.js": loop, "fn/multi.js": multi, "fn/route.js": route,
         ])
         let examples = CLI.packageRoot.appendingPathComponent("examples").path
@@ -251,6 +255,10 @@ struct CloudFrontFunctionTests {
             let echoed = String(buffer: updated.body)
             #expect(updated.status == 200 && echoed.contains("/search/route/update/b.txt"), "\(echoed)")
             #expect(echoed.lowercased().contains("\"x-added\": \"by-function\""), "\(echoed)")
+            // A group made by the function: the echo server has no such file (404), so the site answers.
+            let grouped = try await Self.ask(network, "/route/group/g.txt")
+            #expect(grouped.status == 200 && String(buffer: grouped.body) == "from the group's secondary\n", "\(grouped.status)")
+            #expect(grouped.header("Server-Timing")?.contains("origin-failover;desc=\"echo 404, then site\"") == true)
             for path in ["/route/unknown", "/route/ip"] {
                 let refused = try await Self.ask(network, path)
                 #expect(refused.status == 502, "\(path)")

@@ -5,7 +5,7 @@ import Foundation
 /// and echoes the body of any POST, for the functions that call a service or rewrite a body,
 /// and answers `GET /search…` and `/multi…` with the path and headers it got, as JSON.
 /// `GET /status/NNN/…` answers status NNN (with `Cache-Control: max-age=N` for `?max-age=N`),
-/// and `GET /count/status/…` how many times that path was asked.
+/// also to a POST, and `GET /count/status/…` how many times that path was asked.
 struct PythonHTTPServer {
     let process: Process
     let port: Int
@@ -30,19 +30,21 @@ struct PythonHTTPServer {
                     self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
                     self.wfile.write(body)
+                def status(self):
+                    url = urllib.parse.urlsplit(self.path)
+                    counts[url.path] = counts.get(url.path, 0) + 1
+                    code = int(url.path.split("/")[2])
+                    body = b"status %d from python\\n" % code
+                    self.send_response(code)
+                    self.send_header("Content-Type", "text/plain")
+                    self.send_header("Content-Length", str(len(body)))
+                    age = urllib.parse.parse_qs(url.query).get("max-age")
+                    if age: self.send_header("Cache-Control", "max-age=" + age[0])
+                    self.end_headers()
+                    self.wfile.write(body)
                 def do_GET(self):
                     if self.path.startswith("/status/"):
-                        url = urllib.parse.urlsplit(self.path)
-                        counts[url.path] = counts.get(url.path, 0) + 1
-                        code = int(url.path.split("/")[2])
-                        body = b"status %d from python\\n" % code
-                        self.send_response(code)
-                        self.send_header("Content-Type", "text/plain")
-                        self.send_header("Content-Length", str(len(body)))
-                        age = urllib.parse.parse_qs(url.query).get("max-age")
-                        if age: self.send_header("Cache-Control", "max-age=" + age[0])
-                        self.end_headers()
-                        return self.wfile.write(body)
+                        return self.status()
                     if self.path.startswith("/count/"):
                         return self.reply(str(counts.get(self.path[len("/count"):], 0)).encode())
                     if self.path == "/ping":
@@ -51,6 +53,8 @@ struct PythonHTTPServer {
                         return self.reply(json.dumps({"path": self.path, "headers": dict(self.headers)}).encode())
                     return super().do_GET()
                 def do_POST(self):
+                    if self.path.startswith("/status/"):
+                        return self.status()
                     self.reply(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
             with socketserver.TCPServer(("127.0.0.1", 0), Handler) as server:
                 if len(sys.argv) > 4:

@@ -15,6 +15,11 @@ extension HTTPField.Name {
     public static let edgesimHubResult = Self("X-Edgesim-Hub-Result")!
     /// Hub → edge: milliseconds the hub spent waiting on the origin, link included.
     public static let edgesimOriginTime = Self("X-Edgesim-Origin-Time")!
+    /// Hub → edge: the origin gave no response (`unreachable`, `timed-out`), which fails over.
+    public static let edgesimOriginFailure = Self("X-Edgesim-Origin-Failure")!
+    /// Edge → hub: the statuses an origin group's primary fails over on (`500,503`): the hub
+    /// passes such an answer back without caching it, for the edge to ask the secondary.
+    public static let edgesimFailoverOn = Self("X-Edgesim-Failover-On")!
     /// Edge → hub: the protocol the viewer came over (`https`), for a match-viewer origin.
     public static let edgesimViewerProtocol = Self("X-Edgesim-Viewer-Protocol")!
     /// Edge → hub: an origin a function chose that the topology does not name (`http://host:port/path`).

@@ -47,6 +47,8 @@ public final class LinkForwarder: Service {
     ///   - shape: The link's behaviour.
     ///   - host: The loopback address to listen on.
     ///   - seed: The seed of the link's jitter and loss draws.
+    ///   - connectTimeout: How long a connection to the upstream may take (an origin's
+    ///     `connection_timeout`); past it the viewer's side is closed.
     ///   - logger: Where connection failures are logged.
     /// - Returns: The forwarder, listening.
     /// - Throws: When it cannot bind.
@@ -55,6 +57,7 @@ public final class LinkForwarder: Service {
         shape: LinkShape,
         host: String = "127.0.0.1",
         seed: UInt64 = 1,
+        connectTimeout: Duration = .seconds(5),
         logger: Logger
     ) async throws -> LinkForwarder {
         let connections = ManagedAtomicCounter()
@@ -71,7 +74,7 @@ public final class LinkForwarder: Service {
                 let connectionSeed = seed &+ connections.next()
                 return ClientBootstrap(group: inbound.eventLoop)
                     .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-                    .connectTimeout(.seconds(5))
+                    .connectTimeout(.nanoseconds(connectTimeout.nanoseconds))
                     .connect(to: target)
                     .flatMapThrowing { outbound in
                         let (inboundGlue, outboundGlue) = GlueHandler.pair()

@@ -130,6 +130,20 @@ public final class NodeMetrics: Sendable {
         ).increment()
     }
 
+    /// Counts one failover from an origin group's primary to its secondary.
+    /// - Parameter reason: The primary's status, `unreachable` or `timed-out`.
+    public func recordFailover(group: String, from primary: String, to secondary: String, reason: String) {
+        registry.makeCounter(
+            descriptor: .init(
+                namespace: "edgesim",
+                metricName: "origin_failovers",
+                unitName: "total",
+                helpText: "Origin group failovers to the secondary"
+            ),
+            labels: [("node", node), ("role", role), ("group", group), ("from", primary), ("to", secondary), ("reason", reason)]
+        ).increment()
+    }
+
     /// Counts one GeoDNS answer by the edge it named (`nxdomain` for a name not served, `none`
     /// for no address).
     public func recordDNSAnswer(edge: String) {

@@ -9,11 +9,15 @@ public struct HubTrace: Sendable, Equatable {
     public var result: ResultType
     /// How long the hub waited on the origin, if it fetched.
     public var originTime: Duration?
+    /// Why the origin gave no response, when it gave none: the hub's answer is then its own
+    /// 502 or 504, and an origin group fails over.
+    public var originFailure: UpstreamError.Kind?
 
     /// Creates a hub trace.
-    public init(result: ResultType, originTime: Duration? = nil) {
+    public init(result: ResultType, originTime: Duration? = nil, originFailure: UpstreamError.Kind? = nil) {
         self.result = result
         self.originTime = originTime
+        self.originFailure = originFailure
     }
 
     /// Whether the hub's cache had the object: the edge's hit layer is then `REC`.
@@ -23,6 +27,7 @@ public struct HubTrace: Sendable, Equatable {
     public func write(to fields: inout HTTPFields) {
         fields[.edgesimHubResult] = result.rawValue
         if let originTime { fields[.edgesimOriginTime] = String(Double(originTime.nanoseconds) / 1e6) }
+        if let originFailure { fields[.edgesimOriginFailure] = originFailure == .timedOut ? "timed-out" : "unreachable" }
     }
 
     /// Takes the trace out of a response from a hub, removing its fields; `nil` when the
@@ -30,11 +35,14 @@ public struct HubTrace: Sendable, Equatable {
     public static func take(from fields: inout HTTPFields) -> HubTrace? {
         guard let raw = fields[.edgesimHubResult] else { return nil }
         let milliseconds = fields[.edgesimOriginTime].flatMap(Double.init)
+        let failure = fields[.edgesimOriginFailure].map { $0 == "timed-out" ? UpstreamError.Kind.timedOut : .unreachable }
         fields[.edgesimHubResult] = nil
         fields[.edgesimOriginTime] = nil
+        fields[.edgesimOriginFailure] = nil
         return HubTrace(
             result: ResultType(rawValue: raw) ?? .error,
-            originTime: milliseconds.map { .nanoseconds(Int64($0 * 1e6)) }
+            originTime: milliseconds.map { .nanoseconds(Int64($0 * 1e6)) },
+            originFailure: failure
         )
     }
 }

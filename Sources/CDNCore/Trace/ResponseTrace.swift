@@ -30,6 +30,27 @@ public struct ResponseTrace: Sendable, Equatable {
     public var generatedBy: EventType?
     /// How the regional hub answered, when the response came through one.
     public var hub: HubTrace?
+    /// The origin group's failover, when the primary failed and the secondary answered.
+    public var failover: Failover?
+
+    /// One failover from an origin group's primary to its secondary.
+    public struct Failover: Sendable, Equatable {
+        /// The group.
+        public var group: String
+        /// The primary, which failed.
+        public var from: String
+        /// The secondary, which was asked next.
+        public var to: String
+        /// Why: the primary's status (`503`), `unreachable` or `timed-out`.
+        public var reason: String
+
+        public init(group: String, from: String, to: String, reason: String) {
+            self.group = group
+            self.from = from
+            self.to = to
+            self.reason = reason
+        }
+    }
 
     /// An empty trace.
     public init() {}

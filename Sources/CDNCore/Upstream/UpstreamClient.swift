@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NIOSSL
 import ServiceLifecycle
+import Topology
 
 /// The HTTP client a node uses for its upstream (an edge to its hub or an origin, a hub to
 /// origins): a pool of keep-alive connections that fails fast, so a dead upstream becomes
@@ -89,16 +90,45 @@ public final class UpstreamClient: Service {
 
     /// Sends one request to an endpoint of a link: plain HTTP, or HTTPS verified against the
     /// name the endpoint carries.
+    /// - Parameter deadline: How long the response may take to start; CloudFront's connect and
+    ///   response timeouts by default.
     public func send(
         _ method: HTTPRequest.Method,
         to endpoint: UpstreamEndpoint,
         target: String,
         fields: HTTPFields,
+        body: ByteBuffer?,
+        deadline: Duration? = nil
+    ) async throws(UpstreamError) -> StoredResponse {
+        guard let name = endpoint.serverName else {
+            return try await send(method, url: "http://127.0.0.1:\(endpoint.port)\(target)", fields: fields, body: body, deadline: deadline)
+        }
+        let pool = endpoint.oldestTLSVersion.flatMap { tlsClients[$0] } ?? client
+        return try await send(method, url: "https://\(name):\(endpoint.port)\(target)", fields: fields, body: body, on: pool, deadline: deadline)
+    }
+
+    /// Sends one request to an origin as CloudFront does: each attempt waits the origin's
+    /// connection and response timeouts, and a GET or HEAD that got no response is tried again,
+    /// up to the origin's connection attempts (other methods once: they may not be repeated).
+    public func send(
+        _ method: HTTPRequest.Method,
+        toOrigin link: UpstreamLink,
+        endpoint: UpstreamEndpoint,
+        target: String,
+        fields: HTTPFields,
         body: ByteBuffer?
     ) async throws(UpstreamError) -> StoredResponse {
-        guard let name = endpoint.serverName else { return try await send(method, port: endpoint.port, target: target, fields: fields, body: body) }
-        let pool = endpoint.oldestTLSVersion.flatMap { tlsClients[$0] } ?? client
-        return try await send(method, url: "https://\(name):\(endpoint.port)\(target)", fields: fields, body: body, on: pool)
+        let attempts = method == .get || method == .head ? link.timeouts.connectionAttempts : 1
+        let deadline = link.timeouts.connectionTimeout + link.timeouts.responseTimeout
+        var attempt = 1
+        while true {
+            do {
+                return try await send(method, to: endpoint, target: target, fields: fields, body: body, deadline: deadline)
+            } catch {
+                guard attempt < attempts else { throw error }
+                attempt += 1
+            }
+        }
     }
 
     /// Sends one request to a URL directly, with no emulated link: for an origin a function
@@ -115,14 +145,16 @@ public final class UpstreamClient: Service {
         url: String,
         fields: HTTPFields,
         body: ByteBuffer?,
-        on pool: HTTPClient? = nil
+        on pool: HTTPClient? = nil,
+        deadline: Duration? = nil
     ) async throws(UpstreamError) -> StoredResponse {
         var request = HTTPClientRequest(url: url)
         request.method = HTTPMethod(rawValue: method.rawValue)
         for field in fields.removingHopByHop() { request.headers.add(name: field.name.rawName, value: field.value) }
         if let body { request.body = .bytes(body) }
         do {
-            let response = try await (pool ?? client).execute(request, timeout: Default.readTimeout + Default.connectTimeout)
+            let timeout = deadline.map { TimeAmount.nanoseconds($0.nanoseconds) } ?? Default.readTimeout + Default.connectTimeout
+            let response = try await (pool ?? client).execute(request, timeout: timeout)
             var headers = HTTPFields()
             for (name, value) in response.headers {
                 if let name = HTTPField.Name(name) { headers.append(HTTPField(name: name, value: value)) }

@@ -19,6 +19,8 @@ public struct UpstreamLink: Sendable {
     public var secure: (port: Int, serverName: String, oldestTLSVersion: Int)?
     /// Which of the two a request takes.
     public var policy: OriginProtocolPolicy
+    /// For an origin: how long to wait for it and how often to try.
+    public var timeouts = OriginTimeouts()
 
     /// Creates a link description.
     public init(
@@ -65,7 +67,8 @@ public struct UpstreamLink: Sendable {
         logger: Logger
     ) async throws -> (UpstreamLink, LinkForwarder) {
         let shape = topology.link(between: from, and: to).map(LinkShape.init) ?? .none
-        let forwarder = try await LinkForwarder.bind(to: address, shape: shape, seed: seed, logger: logger)
+        let connectTimeout = topology.origin(to)?.timeouts.connectionTimeout ?? .seconds(5)
+        let forwarder = try await LinkForwarder.bind(to: address, shape: shape, seed: seed, connectTimeout: connectTimeout, logger: logger)
         logger.info("link \(from) → \(to) at \(address): one-way \(shape.oneWay.inMilliseconds) ms")
         return (UpstreamLink(id: to, port: forwarder.port, hostHeader: hostHeader), forwarder)
     }
@@ -133,6 +136,7 @@ extension UpstreamLink {
             )
             forwarders[origin.id] = forwarder
             link.policy = origin.protocolPolicy
+            link.timeouts = origin.timeouts
             // The built-in origin answers HTTPS on its one port (S3-style, in the viewer's protocol).
             if case .staticFolder = origin.kind { link.secure = (link.port, origin.domainName, 2) }
             if origin.protocolPolicy != .httpOnly, let secureAddress = try OriginAddress.resolve(origin, running: running, secure: true) {

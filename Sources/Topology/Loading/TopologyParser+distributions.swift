@@ -13,7 +13,7 @@ extension TopologyParser {
         let what = "distribution '\(id)'"
         let allowed = [
             "domain", "aliases", "origins", "edges", "price_class", "routing", "behaviors", "security_policy", "http_versions", "certificate",
-            "default_root_object", "custom_error_responses",
+            "default_root_object", "custom_error_responses", "origin_groups",
         ]
         guard let fields = try reader.fields(value, what: what, allowed: allowed) else {
             return nil
@@ -44,7 +44,8 @@ extension TopologyParser {
         }
         let routing = try parseRouting(fields)
         let servingEdges = try edgesInPriceClass(edgeIDs, routing.priceClass, of: fields)
-        let behaviors = try parseBehaviors(fields, origins: originIDs, in: what)
+        let originGroups = try parseOriginGroups(fields, origins: originIDs)
+        let behaviors = try parseBehaviors(fields, origins: originIDs, groups: originGroups.map(\.id), in: what)
         let securityPolicy = try fields.choice("security_policy", SecurityPolicy.self) ?? .tlsv1
         let httpVersions = try fields.choice("http_versions", HTTPVersions.self) ?? .http2
         let certificate = try fields["certificate"].flatMap {
@@ -58,6 +59,7 @@ extension TopologyParser {
             domainName: domainName,
             aliases: aliases,
             origins: originIDs,
+            originGroups: originGroups,
             edges: servingEdges,
             routing: routing,
             behaviors: behaviors.isEmpty ? [CacheBehavior(origin: firstOrigin)] : behaviors,
@@ -120,13 +122,13 @@ extension TopologyParser {
 
     /// `behaviors:` — in CloudFront's matching order; the default (`*`) is last, added when absent.
     /// - Returns: `nil` when a behavior could not be read.
-    private func parseBehaviors(_ fields: Fields, origins: [String], in what: String) throws -> [CacheBehavior]? {
+    private func parseBehaviors(_ fields: Fields, origins: [String], groups: [String], in what: String) throws -> [CacheBehavior]? {
         guard let node = fields["behaviors"] else { return origins.first.map { [CacheBehavior(origin: $0)] } ?? [] }
         guard let items = try reader.items(node, what: "'behaviors' of \(what)") else { return nil }
         var behaviors: [CacheBehavior] = []
         var failed = false
         for item in items {
-            guard let behavior = try parseBehavior(item, origins: origins, in: what) else {
+            guard let behavior = try parseBehavior(item, origins: origins, groups: groups, in: what) else {
                 failed = true
                 continue
             }
@@ -153,7 +155,7 @@ extension TopologyParser {
     }
 
     /// One cache behavior.
-    private func parseBehavior(_ node: Node, origins: [String], in distribution: String) throws -> CacheBehavior? {
+    private func parseBehavior(_ node: Node, origins: [String], groups: [String], in distribution: String) throws -> CacheBehavior? {
         let allowed = ["path", "origin", "ttl", "cache_key", "functions", "viewer_protocol_policy"]
         guard let fields = try reader.fields(node, what: "a behavior of \(distribution)", allowed: allowed),
             let path = try fields.string("path", required: true)
@@ -164,7 +166,15 @@ extension TopologyParser {
         }
         var behavior = CacheBehavior(pathPattern: path, origin: origins.first ?? "")
         if let origin = try fields.string("origin"), let originNode = fields["origin"] {
-            if try resolve(origin, role: "origin", at: originNode, in: what), !origins.contains(origin) {
+            if groups.contains(origin) {
+                // One of the distribution's origin groups.
+            } else if declared[origin] == nil, !groups.isEmpty {
+                try reader.report(
+                    .unknownReference,
+                    "\(what) names unknown origin or origin group '\(origin)'\(Suggestion.phrase(for: origin, among: origins + groups))",
+                    at: originNode
+                )
+            } else if try resolve(origin, role: "origin", at: originNode, in: what), !origins.contains(origin) {
                 try reader.report(
                     .unknownReference,
                     "\(what) sends requests to origin '\(origin)', which is not among the distribution's origins",

@@ -134,7 +134,10 @@ extension TopologyParser {
     /// One entry of `origins:` — the built-in static origin (`static: folder`) or any HTTP server (`url:`).
     func parseOrigin(id: String, keyNode: Node, value: Node) throws -> OriginSpec? {
         let validID = try checkID(id, at: keyNode, role: "origin", rule: IdentifierRules.name, expected: IdentifierRules.nameExpected)
-        let allowed = ["location", "static", "url", "cache_control", "host", "port", "protocol_policy", "http_port", "https_port", "ssl_protocols"]
+        let allowed = [
+            "location", "static", "url", "cache_control", "host", "port", "protocol_policy", "http_port", "https_port", "ssl_protocols",
+            "connection_attempts", "connection_timeout", "response_timeout",
+        ]
         guard let fields = try reader.fields(value, what: "origin '\(id)'", allowed: allowed) else { return nil }
         let location = try location(of: fields, owner: id)
         let listen = try listenAddress(of: fields)
@@ -190,6 +193,7 @@ extension TopologyParser {
                 of: fields
             )
         }
+        let timeouts = try originTimeouts(fields)
         guard let location, let kind, validID else { return nil }
         return OriginSpec(
             id: id,
@@ -201,8 +205,31 @@ extension TopologyParser {
             httpsPort: ports[1],
             sslProtocols: sslProtocols,
             listen: listen,
+            timeouts: timeouts,
             source: reader.location(keyNode)
         )
+    }
+
+    /// `connection_attempts`, `connection_timeout` and `response_timeout`, in CloudFront's ranges.
+    private func originTimeouts(_ fields: Fields) throws -> OriginTimeouts {
+        var timeouts = OriginTimeouts()
+        if let attempts = try fields.integer("connection_attempts", in: OriginTimeouts.attemptsRange) { timeouts.connectionAttempts = attempts }
+        for (key, range) in [
+            ("connection_timeout", OriginTimeouts.connectionTimeoutRange), ("response_timeout", OriginTimeouts.responseTimeoutRange),
+        ] {
+            guard let value = try fields.quantity(key, Quantity.duration) else { continue }
+            guard range.contains(value) else {
+                try report(
+                    .outOfRange,
+                    "'\(key)' of \(fields.what) is \((Double(value.nanoseconds) / 1e9).compact) s: CloudFront allows \(range.lowerBound.components.seconds)–\(range.upperBound.components.seconds) s",
+                    field: key,
+                    of: fields
+                )
+                continue
+            }
+            if key == "connection_timeout" { timeouts.connectionTimeout = value } else { timeouts.responseTimeout = value }
+        }
+        return timeouts
     }
 
     private func staticFolder(_ folder: String, fields: Fields) throws -> OriginSpec.Kind? {

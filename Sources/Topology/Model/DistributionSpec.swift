@@ -13,6 +13,8 @@ public struct DistributionSpec: Hashable, Sendable {
     public var aliases: [String]
     /// The ids of its origins.
     public var origins: [String]
+    /// Its origin groups, which its behaviors may name in place of an origin.
+    public var originGroups: [OriginGroup]
     /// The ids of the edges that serve it, in file order: those the topology lists (every edge
     /// when it does not say) that the routing policy's price class includes.
     public var edges: [String]
@@ -54,6 +56,7 @@ public struct DistributionSpec: Hashable, Sendable {
         domainName: String,
         aliases: [String] = [],
         origins: [String],
+        originGroups: [OriginGroup] = [],
         edges: [String],
         routing: RoutingPolicy = .nearest,
         behaviors: [CacheBehavior],
@@ -68,6 +71,7 @@ public struct DistributionSpec: Hashable, Sendable {
         self.domainName = domainName
         self.aliases = aliases
         self.origins = origins
+        self.originGroups = originGroups
         self.edges = edges
         self.routing = routing
         self.behaviors = behaviors

@@ -117,6 +117,8 @@ public struct OriginSpec: NodeSpec, Hashable {
     /// the oldest offered.
     public var sslProtocols: [OriginSSLProtocol]
     public var listen: ListenAddress
+    /// How long CloudFront waits for it, and how often it tries.
+    public var timeouts: OriginTimeouts
     /// Where the origin is declared.
     public var source: SourceLocation?
     public var role: NodeRole { .origin }
@@ -132,11 +134,13 @@ public struct OriginSpec: NodeSpec, Hashable {
         httpsPort: Int? = nil,
         sslProtocols: [OriginSSLProtocol] = [.tlsv1_2],
         listen: ListenAddress = .init(),
+        timeouts: OriginTimeouts = .init(),
         source: SourceLocation? = nil
     ) {
         self.id = id
         self.location = location
         self.kind = kind
+        self.timeouts = timeouts
         self.cacheControl = cacheControl
         // A URL's own scheme and port are its defaults.
         var components: URLComponents?
@@ -152,6 +156,29 @@ public struct OriginSpec: NodeSpec, Hashable {
         self.sslProtocols = sslProtocols
         self.listen = listen
         self.source = source
+    }
+}
+
+/// How long CloudFront waits for an origin, and how often it tries (an `Origin`'s
+/// `ConnectionAttempts` and `ConnectionTimeout`, a custom origin's `OriginReadTimeout`), with
+/// CloudFront's defaults and ranges.
+public struct OriginTimeouts: Hashable, Sendable {
+    public static let attemptsRange = 1...3
+    public static let connectionTimeoutRange = Duration.seconds(1)...Duration.seconds(10)
+    public static let responseTimeoutRange = Duration.seconds(1)...Duration.seconds(120)
+
+    /// How many times a connection is tried (and a GET or HEAD retried after a response
+    /// timeout) before the origin counts as failed: 3.
+    public var connectionAttempts: Int
+    /// How long one connection attempt may take: 10 s.
+    public var connectionTimeout: Duration
+    /// How long the origin may take to start answering: 30 s.
+    public var responseTimeout: Duration
+
+    public init(connectionAttempts: Int = 3, connectionTimeout: Duration = .seconds(10), responseTimeout: Duration = .seconds(30)) {
+        self.connectionAttempts = connectionAttempts
+        self.connectionTimeout = connectionTimeout
+        self.responseTimeout = responseTimeout
     }
 }
 

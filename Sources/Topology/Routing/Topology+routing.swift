@@ -54,7 +54,8 @@ extension Topology {
             throw RoutingError("no edge serving \(distributionSpec.id) is reachable from viewer '\(viewer)'")
         }
         let behavior = distributionSpec.behavior(forPath: path)
-        guard let origin = origin(behavior.origin) else {
+        // An origin group's requests go to its primary first.
+        guard let origin = origin(distributionSpec.members(of: behavior.origin)[0]) else {
             throw RoutingError("the behavior '\(behavior.pathPattern)' names unknown origin '\(behavior.origin)'")
         }
         let hops = [(viewer, edge.id), (edge.id, hub.id), (hub.id, origin.id)].compactMap { from, to in

@@ -42,14 +42,20 @@ extension Topology {
                 problems.append(Diagnostic(.warning, .unreachable, "edge '\(edge.id)' serves no distribution", at: edge.source))
             }
             for distribution in served {
-                for origin in Set(distribution.behaviors.map(\.origin)).sorted() where isCut(edge.hub, origin) {
+                // An origin group is cut off only when both its members are.
+                for origin in Set(distribution.behaviors.map(\.origin)).sorted()
+                where distribution.members(of: origin).allSatisfy({ isCut(edge.hub, $0) }) {
+                    let what = distribution.originGroup(origin) == nil ? "origin" : "either origin of group"
                     let message =
-                        "edge '\(edge.id)' cannot reach origin '\(origin)' of \(distribution.id): the link from its hub '\(edge.hub)' is cut (100% loss)"
+                        "edge '\(edge.id)' cannot reach \(what) '\(origin)' of \(distribution.id): the link from its hub '\(edge.hub)' is cut (100% loss)"
                     problems.append(Diagnostic(.error, .unreachable, message, at: edge.source))
                 }
             }
         }
-        for origin in origins where !distributions.contains(where: { $0.behaviors.contains { $0.origin == origin.id } }) {
+        for origin in origins
+        where !distributions.contains(where: { distribution in
+            distribution.behaviors.contains { distribution.members(of: $0.origin).contains(origin.id) }
+        }) {
             problems.append(Diagnostic(.warning, .unreachable, "origin '\(origin.id)' is used by no cache behavior", at: origin.source))
         }
         for viewer in viewers {

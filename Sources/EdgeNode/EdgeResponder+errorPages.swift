@@ -5,6 +5,30 @@ import NIOCore
 import Topology
 
 extension EdgeResponder {
+    /// CloudFront's 403 for a viewer in a country the distribution does not serve, or the
+    /// custom error page for 403 when there is one.
+    func geoBlocked(_ viewerRequest: EdgeRequest, distribution: DistributionSpec, triggers: any TriggerStages, _ exchange: Exchange) -> ViewerAnswer {
+        let refused = ErrorPage.response(
+            status: .forbidden,
+            reason: "The Amazon CloudFront distribution is configured to block access from your country.",
+            requestID: exchange.requestID
+        )
+        guard let page = errorPage(for: .forbidden, distribution: distribution) else { return .now(finish(refused, result: .error, exchange)) }
+        return .later {
+            var exchange = exchange
+            exchange.errorPage = page.path
+            let served = await errorPageResponse(
+                page,
+                for: viewerRequest,
+                failed: .forbidden,
+                distribution: distribution,
+                triggers: triggers,
+                exchange
+            )
+            return finish(served, result: .error, exchange)
+        }
+    }
+
     /// The page a distribution sends in place of an upstream's error status, when it has one.
     func errorPage(for status: HTTPResponse.Status, distribution: DistributionSpec) -> CustomErrorResponse.Page? {
         guard status.code >= 400, !distribution.errorResponses.isEmpty else { return nil }

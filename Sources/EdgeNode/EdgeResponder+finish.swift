@@ -17,6 +17,8 @@ struct Exchange: Sendable {
     var viewerSpeaksHTTP2 = false
     /// The custom error page sent in place of the upstream's error, when one was.
     var errorPage: String?
+    /// The viewer's country, when geo restriction refused it.
+    var geoBlocked: String?
 }
 
 extension EdgeResponder {
@@ -122,6 +124,7 @@ extension EdgeResponder {
         case .miss: timing.add("cdn-cache-miss")
         case nil: break
         }
+        if let country = exchange.geoBlocked { timing.add("geo-blocked", detail: country) }
         if let page = exchange.errorPage { timing.add("error-page", detail: page) }
         if let status = answer?.staleOnError { timing.add("stale-on-error", detail: "\(status)") }
         if let failover = answer?.response.trace.failover {

@@ -140,6 +140,15 @@ struct EdgeResponder: ViewerResponder {
             host: request.head.authority
         )
 
+        // 2¼. Geo restriction: the whole distribution's gate, before anything else runs (spec §4).
+        if distribution.geoRestriction.blocks(country: viewerRequest.viewer?.location.country) {
+            let country = viewerRequest.viewer?.location.country ?? ""
+            metrics.recordGeoBlocked(country: country)
+            var blocked = exchange
+            blocked.geoBlocked = country
+            return geoBlocked(viewerRequest, distribution: distribution, triggers: triggers, blocked)
+        }
+
         // 2½. The behavior's viewer protocol policy: plain HTTP redirected to HTTPS or refused,
         //     at the edge, before any function runs (spec §1.1).
         if request.viewerProtocol == .http, behavior.viewerProtocolPolicy != .allowAll {

@@ -144,6 +144,14 @@ public final class NodeMetrics: Sendable {
         ).increment()
     }
 
+    /// Counts one request geo restriction refused, by the viewer's country.
+    public func recordGeoBlocked(country: String) {
+        registry.makeCounter(
+            descriptor: .init(namespace: "edgesim", metricName: "geo_blocked", unitName: "total", helpText: "Requests refused by geo restriction"),
+            labels: [("node", node), ("role", role), ("country", country)]
+        ).increment()
+    }
+
     /// Counts one GeoDNS answer by the edge it named (`nxdomain` for a name not served, `none`
     /// for no address).
     public func recordDNSAnswer(edge: String) {

@@ -13,7 +13,7 @@ extension TopologyParser {
         let what = "distribution '\(id)'"
         let allowed = [
             "domain", "aliases", "origins", "edges", "price_class", "routing", "behaviors", "security_policy", "http_versions", "certificate",
-            "default_root_object", "custom_error_responses", "origin_groups",
+            "default_root_object", "custom_error_responses", "origin_groups", "geo_restriction",
         ]
         guard let fields = try reader.fields(value, what: what, allowed: allowed) else {
             return nil
@@ -53,6 +53,7 @@ extension TopologyParser {
         }
         let defaultRootObject = try parseDefaultRootObject(fields)
         let errorResponses = try parseErrorResponses(fields)
+        let geoRestriction = try parseGeoRestriction(fields)
         guard validID, let firstOrigin = originIDs.first, let behaviors else { return nil }
         return DistributionSpec(
             id: id,
@@ -68,6 +69,7 @@ extension TopologyParser {
             certificate: certificate,
             defaultRootObject: defaultRootObject,
             errorResponses: errorResponses,
+            geoRestriction: geoRestriction,
             source: reader.location(keyNode)
         )
     }

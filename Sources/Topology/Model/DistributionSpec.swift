@@ -47,6 +47,8 @@ public struct DistributionSpec: Hashable, Sendable {
     public var defaultRootObject: String?
     /// What it does with each error status from upstream, by status.
     public var errorResponses: [Int: CustomErrorResponse]
+    /// Which viewer countries it serves.
+    public var geoRestriction: GeoRestriction
     /// Where the distribution is declared.
     public var source: SourceLocation?
 
@@ -65,6 +67,7 @@ public struct DistributionSpec: Hashable, Sendable {
         certificate: OwnCertificate? = nil,
         defaultRootObject: String? = nil,
         errorResponses: [Int: CustomErrorResponse] = [:],
+        geoRestriction: GeoRestriction = .init(),
         source: SourceLocation? = nil
     ) {
         self.id = id
@@ -80,6 +83,7 @@ public struct DistributionSpec: Hashable, Sendable {
         self.certificate = certificate
         self.defaultRootObject = defaultRootObject
         self.errorResponses = errorResponses
+        self.geoRestriction = geoRestriction
         self.source = source
     }
 

@@ -3,9 +3,9 @@ import Testing
 
 @testable import Topology
 
-/// `custom_error_responses:` and `default_root_object:` of a distribution: read into the
+/// `custom_error_responses:`, `default_root_object:` and `geo_restriction:` of a distribution: read into the
 /// model, and every rule CloudFront checks reported at its file:line:col.
-@Suite struct ErrorResponseTopologyTests {
+@Suite struct DistributionRulesTopologyTests {
     static func check(_ distribution: String) -> TopologyLoader.Report {
         let yaml = """
             locations:
@@ -67,6 +67,26 @@ import Testing
             #expect(report.topology == nil, "\(item.yaml)")
             #expect(messages.contains(item.expected), "expected '\(item.expected)' in:\n\(messages)")
             #expect(messages.contains("test.yaml:\(item.line):"), "at line \(item.line): \(messages)")
+        }
+    }
+
+    @Test func geoRestrictionIsReadAndChecked() throws {
+        let report = Self.check("geo_restriction: { restriction_type: blacklist, locations: [AU, NZ] }")
+        let distribution = try #require(report.topology?.distributions.first, "\(report.diagnostics)")
+        #expect(distribution.geoRestriction == GeoRestriction(kind: .blacklist, countries: ["AU", "NZ"]))
+        #expect(distribution.geoRestriction.blocks(country: "AU") && !distribution.geoRestriction.blocks(country: "JP"))
+        #expect(!distribution.geoRestriction.blocks(country: nil))
+        #expect(GeoRestriction(kind: .whitelist, countries: ["JP"]).blocks(country: "AU"))
+        let cases: [(yaml: String, expected: String)] = [
+            ("geo_restriction: { restriction_type: whitelist, locations: [jp] }", "did you mean 'JP'?"),
+            ("geo_restriction: { restriction_type: whitelist }", "with no 'locations'"),
+            ("geo_restriction: { restriction_type: none, locations: [JP] }", "none without locations"),
+            ("geo_restriction: { restriction_type: allowlist, locations: [JP] }", "expected one of: none, whitelist, blacklist"),
+            ("geo_restriction: { locations: [JP] }", "needs a 'restriction_type'"),
+        ]
+        for item in cases {
+            let messages = Self.check(item.yaml).diagnostics.map(\.description).joined(separator: "\n")
+            #expect(messages.contains(item.expected) && messages.contains("test.yaml:12:"), "expected '\(item.expected)' at line 12 in:\n\(messages)")
         }
     }
 }

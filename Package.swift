@@ -29,6 +29,7 @@ let unixSignals = Target.Dependency.product(name: "UnixSignals", package: "swift
 let subprocess = Target.Dependency.product(name: "Subprocess", package: "swift-subprocess")
 let systemPackage = Target.Dependency.product(name: "SystemPackage", package: "swift-system")
 let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+let cryptoExtras = Target.Dependency.product(name: "_CryptoExtras", package: "swift-crypto")
 let nioSSL = Target.Dependency.product(name: "NIOSSL", package: "swift-nio-ssl")
 let nioTLS = Target.Dependency.product(name: "NIOTLS", package: "swift-nio")
 let nioHTTP2 = Target.Dependency.product(name: "NIOHTTP2", package: "swift-nio-http2")
@@ -117,11 +118,13 @@ let package = Package(
         .target(
             name: "EdgeNode",
             dependencies: [
-                "Topology", "CDNCore", "CachingNode", "LambdaRuntime", "Replication", httpTypes, hummingbird, hummingbirdCore, logging, nioCore,
-                prometheus, serviceLifecycle,
+                "Topology", "CDNCore", "CachingNode", "LambdaRuntime", "Replication", "SignedURLs", httpTypes, hummingbird, hummingbirdCore, logging,
+                nioCore, prometheus, serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
+        /// CloudFront's signed URLs and cookies: the policies, the keys, signing and checking.
+        .target(name: "SignedURLs", dependencies: [crypto, cryptoExtras], swiftSettings: swiftSettings),
         .target(
             name: "RegionalHub",
             dependencies: [
@@ -153,11 +156,12 @@ let package = Package(
             name: "edgesim",
             dependencies: [
                 "Topology", "CDNCore", "EdgeNode", "RegionalHub", "StaticOrigin", "Launcher", "LambdaRuntime", "Registry", "Replication", "Measure",
-                "GeoDNS", argumentParser, logging, nioCore, nioHTTP1,
+                "GeoDNS", "SignedURLs", argumentParser, logging, nioCore, nioHTTP1,
                 serviceLifecycle, unixSignals,
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "SignedURLsTests", dependencies: ["SignedURLs", crypto, cryptoExtras], swiftSettings: swiftSettings),
         .testTarget(name: "TopologyTests", dependencies: ["Topology", crypto, x509, swiftASN1], swiftSettings: swiftSettings),
         /// The edge's request path in process: Hummingbird's test client, stub triggers, a stub hub.
         .testTarget(

@@ -19,6 +19,8 @@ struct Exchange: Sendable {
     var errorPage: String?
     /// The viewer's country, when geo restriction refused it.
     var geoBlocked: String?
+    /// Why a signed URL or cookie was refused (`AccessDenied: the URL expired`).
+    var signedURLRefusal: String?
 }
 
 extension EdgeResponder {
@@ -125,6 +127,7 @@ extension EdgeResponder {
         case nil: break
         }
         if let country = exchange.geoBlocked { timing.add("geo-blocked", detail: country) }
+        if let refusal = exchange.signedURLRefusal { timing.add("signed-url-refused", detail: refusal) }
         if let page = exchange.errorPage { timing.add("error-page", detail: page) }
         if let status = answer?.staleOnError { timing.add("stale-on-error", detail: "\(status)") }
         if let failover = answer?.response.trace.failover {

@@ -2,6 +2,7 @@ import CDNCore
 import HTTPTypes
 import Logging
 import NIOCore
+import SignedURLs
 import Topology
 
 /// The edge's request path, top to bottom, as CloudFront runs it (spec §1):
@@ -33,6 +34,8 @@ struct EdgeResponder: ViewerResponder {
     let servedByName: HostDirectory<DistributionSpec>
     /// The HTTPS listener's port once bound, for the redirects of `redirect-to-https`.
     let httpsPort: BoundPort
+    /// The key groups' public keys, for signed URLs and cookies.
+    let trustedKeys: TrustedKeys
     let logger: Logger
 
     init(
@@ -67,6 +70,7 @@ struct EdgeResponder: ViewerResponder {
         self.logger = logger
         served = topology.distributions.filter { $0.edges.contains(id) }
         servedByName = HostDirectory(served.map { ($0.names, $0) })
+        trustedKeys = TrustedKeys(topology.keyGroups, logger: logger)
     }
 
     func respond(to request: IncomingRequest) -> ViewerAnswer {
@@ -123,7 +127,7 @@ struct EdgeResponder: ViewerResponder {
         //    later does not re-select it (spec §10).
         let path = distribution.rootObjectApplied(to: request.path)
         let behavior = distribution.behavior(forPath: path)
-        let viewerRequest = EdgeRequest(
+        var incoming = EdgeRequest(
             method: request.method,
             uri: path,
             querystring: request.query ?? "",
@@ -141,12 +145,12 @@ struct EdgeResponder: ViewerResponder {
         )
 
         // 2¼. Geo restriction: the whole distribution's gate, before anything else runs (spec §4).
-        if distribution.geoRestriction.blocks(country: viewerRequest.viewer?.location.country) {
-            let country = viewerRequest.viewer?.location.country ?? ""
+        if distribution.geoRestriction.blocks(country: incoming.viewer?.location.country) {
+            let country = incoming.viewer?.location.country ?? ""
             metrics.recordGeoBlocked(country: country)
             var blocked = exchange
             blocked.geoBlocked = country
-            return geoBlocked(viewerRequest, distribution: distribution, triggers: triggers, blocked)
+            return geoBlocked(incoming, distribution: distribution, triggers: triggers, blocked)
         }
 
         // 2½. The behavior's viewer protocol policy: plain HTTP redirected to HTTPS or refused,
@@ -155,6 +159,21 @@ struct EdgeResponder: ViewerResponder {
             let (page, result) = protocolAnswer(request, policy: behavior.viewerProtocolPolicy, requestID: exchange.requestID)
             return .now(finish(page, result: result, exchange))
         }
+
+        // 2¾. Signed URLs and cookies: a behavior that trusts key groups takes only signed
+        //     requests, checked before any function runs; CloudFront's parameters are then
+        //     dropped from the query, so they reach neither the cache key nor the origin (spec §5).
+        if !behavior.trustedKeyGroups.isEmpty {
+            switch signedAccess(incoming, behavior: behavior, distribution: distribution) {
+            case .success(let query): incoming.querystring = query
+            case .failure(let denial):
+                var refused = exchange
+                refused.signedURLRefusal = denial.code + ": " + denial.reason
+                return .now(finish(Self.refusal(denial), result: .error, refused))
+            }
+        }
+
+        let viewerRequest = incoming
 
         // A request that no function sees, for an object fresh in the cache, is answered now,
         // on the connection's event loop: steps 3 and 5 have nothing to run, step 4 nothing to

@@ -10,7 +10,8 @@ struct EdgeSim: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Validate.self, RouteCommand.self, Up.self, Down.self, Status.self, CACommand.self, Invalidate.self, Logs.self, Demo.self,
-            FunctionCommand.self, KeyValueStoreCommand.self, Associate.self, DeploymentCommand.self, PropagationCommand.self, MeasureCommand.self,
+            Sign.self, FunctionCommand.self, KeyValueStoreCommand.self, Associate.self, DeploymentCommand.self, PropagationCommand.self,
+            MeasureCommand.self,
             EdgeCommand.self,
             HubCommand.self,
             OriginCommand.self, RegistryCommand.self, DNSCommand.self, KillCommand.self,

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 
@@ -87,6 +88,50 @@ import Testing
         for item in cases {
             let messages = Self.check(item.yaml).diagnostics.map(\.description).joined(separator: "\n")
             #expect(messages.contains(item.expected) && messages.contains("test.yaml:12:"), "expected '\(item.expected)' at line 12 in:\n\(messages)")
+        }
+    }
+
+    @Test func keyGroupsAreReadAndTrustedByBehaviors() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-keys-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data(P256.Signing.PrivateKey().publicKey.pemRepresentation.utf8).write(to: folder.appendingPathComponent("public.pem"))
+        try Data("not a key\n".utf8).write(to: folder.appendingPathComponent("junk.pem"))
+        func check(_ groups: String, trusted: String) -> TopologyLoader.Report {
+            let yaml = """
+                locations:
+                  tokyo: { lat: 35.6762, lon: 139.6503, country: JP, city: Tokyo }
+                hubs:
+                  ap-northeast-1: { location: tokyo }
+                edges:
+                  NRT50: { location: tokyo, hub: ap-northeast-1 }
+                origins:
+                  site: { location: tokyo, static: . }
+                key_groups:
+                  \(groups)
+                distributions:
+                  E2TEST000001:
+                    origins: [site]
+                    behaviors:
+                      - { path: /paid/*, trusted_key_groups: \(trusted) }
+
+                """
+            return TopologyLoader.check(yaml: yaml, file: "test.yaml", baseDirectory: folder.path)
+        }
+        let report = check("paid: { public_keys: { K2JCJMDEHXQW5F: public.pem } }", trusted: "[paid]")
+        let topology = try #require(report.topology, "\(report.diagnostics)")
+        #expect(topology.keyGroups.first?.keys.map(\.id) == ["K2JCJMDEHXQW5F"])
+        #expect(topology.distributions.first?.behaviors.first?.trustedKeyGroups == ["paid"])
+        let cases: [(groups: String, trusted: String, expected: String)] = [
+            ("paid: { public_keys: { K2JCJMDEHXQW5F: missing.pem } }", "[paid]", "no file at 'missing.pem'"),
+            ("paid: { public_keys: { K2JCJMDEHXQW5F: junk.pem } }", "[paid]", "is not a PEM public key"),
+            ("paid: { public_keys: {} }", "[paid]", "has no public keys"),
+            ("paid: { public_keys: { k1: public.pem } }", "[paid]", "public key id 'k1'"),
+            ("paid: { public_keys: { K1: public.pem } }", "[pade]", "did you mean 'paid'?"),
+        ]
+        for item in cases {
+            let messages = check(item.groups, trusted: item.trusted).diagnostics.map(\.description).joined(separator: "\n")
+            #expect(messages.contains(item.expected) && messages.contains("test.yaml:"), "expected '\(item.expected)' in:\n\(messages)")
         }
     }
 }

@@ -152,6 +152,19 @@ public final class NodeMetrics: Sendable {
         ).increment()
     }
 
+    /// Counts one request refused for its signed URL or cookies, by CloudFront's error code.
+    public func recordSignedURLDenial(code: String) {
+        registry.makeCounter(
+            descriptor: .init(
+                namespace: "edgesim",
+                metricName: "signed_url_denials",
+                unitName: "total",
+                helpText: "Requests refused for a missing or invalid signed URL or cookie"
+            ),
+            labels: [("node", node), ("role", role), ("code", code)]
+        ).increment()
+    }
+
     /// Counts one GeoDNS answer by the edge it named (`nxdomain` for a name not served, `none`
     /// for no address).
     public func recordDNSAnswer(edge: String) {

@@ -158,7 +158,7 @@ extension TopologyParser {
 
     /// One cache behavior.
     private func parseBehavior(_ node: Node, origins: [String], groups: [String], in distribution: String) throws -> CacheBehavior? {
-        let allowed = ["path", "origin", "ttl", "cache_key", "functions", "viewer_protocol_policy"]
+        let allowed = ["path", "origin", "ttl", "cache_key", "functions", "viewer_protocol_policy", "trusted_key_groups"]
         guard let fields = try reader.fields(node, what: "a behavior of \(distribution)", allowed: allowed),
             let path = try fields.string("path", required: true)
         else { return nil }
@@ -189,6 +189,7 @@ extension TopologyParser {
         if let node = fields["cache_key"] { behavior.cacheKey = try parseCacheKey(node, in: what) }
         if let node = fields["functions"] { behavior.functions = try parseAssociations(node, in: what) }
         if let policy = try fields.choice("viewer_protocol_policy", ViewerProtocolPolicy.self) { behavior.viewerProtocolPolicy = policy }
+        behavior.trustedKeyGroups = try parseTrustedKeyGroups(fields, in: what)
         behavior.source = reader.location(node)
         return behavior
     }

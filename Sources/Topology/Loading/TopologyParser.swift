@@ -10,7 +10,7 @@ import Yams
 final class TopologyParser {
     static let sections = [
         "name", "description", "latency", "locations", "registry", "hubs", "edges", "origins", "viewers",
-        "key_value_stores", "functions", "init_durations", "spare_workers", "distributions", "links",
+        "key_value_stores", "key_groups", "functions", "init_durations", "spare_workers", "distributions", "links",
     ]
 
     let reader: YAMLReader
@@ -30,6 +30,7 @@ final class TopologyParser {
     var origins: [OriginSpec] = []
     var viewers: [ViewerSpec] = []
     var keyValueStores: [KeyValueStoreSpec] = []
+    var keyGroups: [KeyGroup] = []
     var functions: [FunctionSpec] = []
     var initDurations: [Runtime: Duration] = [:]
     var spareWorkers = Topology.Default.spareWorkers
@@ -56,6 +57,7 @@ final class TopologyParser {
         origins = try section(top, "origins", required: true, parse: parseOrigin)
         viewers = try section(top, "viewers", required: false, parse: parseViewer)
         keyValueStores = try section(top, "key_value_stores", required: false, parse: parseKeyValueStore)
+        keyGroups = try section(top, "key_groups", required: false, parse: parseKeyGroup)
         functions = try section(top, "functions", required: false, parse: parseFunction)
         if let node = top["init_durations"] { try parseInitDurations(node) }
         spareWorkers = try top.integer("spare_workers", in: 0...4) ?? spareWorkers
@@ -87,6 +89,7 @@ final class TopologyParser {
             origins: origins,
             viewers: viewers,
             keyValueStores: keyValueStores,
+            keyGroups: keyGroups,
             functions: functions,
             modelledInitDurations: initDurations,
             spareWorkers: spareWorkers,

@@ -29,6 +29,9 @@ public struct CacheBehavior: Hashable, Sendable {
     public var functions: [EventType: FunctionAssociation]
     /// What plain HTTP gets: served, redirected to HTTPS, or refused.
     public var viewerProtocolPolicy: ViewerProtocolPolicy
+    /// The key groups whose signed URLs and cookies it takes (`TrustedKeyGroups`): when any,
+    /// every request needs one.
+    public var trustedKeyGroups: [String] = []
     /// Where the behavior is declared.
     public var source: SourceLocation?
 

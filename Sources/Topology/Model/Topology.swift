@@ -31,6 +31,8 @@ public struct Topology: Sendable {
     public var viewers: [ViewerSpec]
     /// KeyValueStores the topology declares, in file order.
     public var keyValueStores: [KeyValueStoreSpec]
+    /// Key groups, whose public keys behaviors trust for signed URLs and cookies.
+    public var keyGroups: [KeyGroup]
     /// Functions the topology declares, in file order.
     public var functions: [FunctionSpec]
     /// A modelled Lambda cold start per runtime: a new worker's first call waits until this
@@ -60,6 +62,7 @@ public struct Topology: Sendable {
         origins: [OriginSpec],
         viewers: [ViewerSpec],
         keyValueStores: [KeyValueStoreSpec] = [],
+        keyGroups: [KeyGroup] = [],
         functions: [FunctionSpec] = [],
         modelledInitDurations: [Runtime: Duration] = [:],
         spareWorkers: Int = Default.spareWorkers,
@@ -75,6 +78,7 @@ public struct Topology: Sendable {
         self.origins = origins
         self.viewers = viewers
         self.keyValueStores = keyValueStores
+        self.keyGroups = keyGroups
         self.functions = functions
         self.modelledInitDurations = modelledInitDurations
         self.spareWorkers = spareWorkers

@@ -34,6 +34,12 @@ extension EdgeSim {
         @Flag(help: "Print JSON for scripts instead of a table.")
         var json = false
 
+        @Flag(
+            help:
+                "Also say which of the distribution's behaviours the request meets: geo restriction, the root object, signed URLs, functions, the origin group, error pages."
+        )
+        var explain = false
+
         @Flag(help: "Route as the running network's GeoDNS does now, live health included.")
         var live = false
 
@@ -67,6 +73,12 @@ extension EdgeSim {
                 Output.line(Self.detail(route))
             } else {
                 Output.line(Self.summary(routes))
+            }
+            if explain, !json {
+                for route in routes {
+                    Output.line("\nGET \(path) from \(route.viewer.id) at \(route.edge.id):")
+                    for line in RouteExplanation.lines(route, path: path) { Output.line("  " + line) }
+                }
             }
         }
 

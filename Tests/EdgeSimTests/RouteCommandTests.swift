@@ -18,6 +18,18 @@ import Topology
         var totalMs: Double
     }
 
+    @Test func explainSaysWhatTheRequestMeets() async throws {
+        let result = try await CLI.run(["route", "topologies/annotated.yaml", "--from", "tokyo-home", "--path", "/", "--explain"])
+        #expect(result.status == 0, "\(result.stderr)")
+        for line in [
+            "GET / from tokyo-home at NRT50:", "geo restriction: blacklist KP; a viewer in JP is served",
+            "default root object: / asks for /index.html",
+            "on 404 from upstream: the page /index.html with 200, cached at least 10 s",
+        ] {
+            #expect(result.stdout.contains(line), "'\(line)' in:\n\(result.stdout)")
+        }
+    }
+
     @Test func jsonAgreesWithTheLibraryForEveryViewer() async throws {
         let result = try await CLI.run(["route", "topologies/global.yaml", "--json"])
         #expect(result.status == 0, "\(result.stderr)")

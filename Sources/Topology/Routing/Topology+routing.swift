@@ -53,7 +53,7 @@ extension Topology {
         guard let chosen = ranked.first, let edge = edge(chosen.edge), let hub = hub(edge.hub) else {
             throw RoutingError("no edge serving \(distributionSpec.id) is reachable from viewer '\(viewer)'")
         }
-        let behavior = distributionSpec.behavior(forPath: path)
+        let behavior = distributionSpec.behavior(forPath: distributionSpec.rootObjectApplied(to: path))
         // An origin group's requests go to its primary first.
         guard let origin = origin(distributionSpec.members(of: behavior.origin)[0]) else {
             throw RoutingError("the behavior '\(behavior.pathPattern)' names unknown origin '\(behavior.origin)'")

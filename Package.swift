@@ -57,6 +57,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
@@ -118,11 +119,14 @@ let package = Package(
         .target(
             name: "EdgeNode",
             dependencies: [
-                "Topology", "CDNCore", "CachingNode", "LambdaRuntime", "Replication", "SignedURLs", httpTypes, hummingbird, hummingbirdCore, logging,
-                nioCore, prometheus, serviceLifecycle,
+                "Topology", "CDNCore", "CachingNode", "LambdaRuntime", "Replication", "SignedURLs", "CBrotli", httpTypes, hummingbird,
+                hummingbirdCore,
+                logging, nioCore, prometheus, serviceLifecycle, .product(name: "CompressNIO", package: "compress-nio"),
             ],
             swiftSettings: swiftSettings
         ),
+        /// Debian's Brotli encoder (libbrotli-dev), for the edge's compression.
+        .systemLibrary(name: "CBrotli", pkgConfig: "libbrotlienc", providers: [.apt(["libbrotli-dev"])]),
         /// CloudFront's signed URLs and cookies: the policies, the keys, signing and checking.
         .target(name: "SignedURLs", dependencies: [crypto, cryptoExtras], swiftSettings: swiftSettings),
         .target(
@@ -176,7 +180,9 @@ let package = Package(
         ),
         .testTarget(
             name: "CachingNodeTests",
-            dependencies: ["CachingNode", "CDNCore", "Replication", "Topology", "EdgesimTestSupport", hummingbird, logging, nioCore, nioHTTP1, serviceLifecycle],
+            dependencies: [
+                "CachingNode", "CDNCore", "Replication", "Topology", "EdgesimTestSupport", hummingbird, logging, nioCore, nioHTTP1, serviceLifecycle,
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -201,12 +207,18 @@ let package = Package(
         .testTarget(
             name: "CDNCoreTests",
             dependencies: [
-                "CDNCore", "Topology", "EdgesimTestSupport", httpTypes, nioCore, nioPosix, nioEmbedded, nioHTTP1, logging, hummingbird, serviceLifecycle,
+                "CDNCore", "Topology", "EdgesimTestSupport", httpTypes, nioCore, nioPosix, nioEmbedded, nioHTTP1, logging, hummingbird,
+                serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
         /// Runs the real executable for the suites that drive it as a user does.
-        .target(name: "EdgesimTestSupport", dependencies: [logging, nioCore, nioPosix, serviceLifecycle], path: "Tests/Support", swiftSettings: swiftSettings),
+        .target(
+            name: "EdgesimTestSupport",
+            dependencies: [logging, nioCore, nioPosix, serviceLifecycle],
+            path: "Tests/Support",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "EdgeSimTests",
             dependencies: ["edgesim", "Topology", "CDNCore", "EdgesimTestSupport", argumentParser, nioCore],

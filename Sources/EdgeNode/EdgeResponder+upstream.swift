@@ -32,14 +32,18 @@ extension EdgeResponder {
                     exchange: exchange
                 )
             }
+            // The answer is compressed once, here, before the edge cache keeps it (spec §6.2).
+            let encoding = viewerRequest.headers[.acceptEncoding]
             guard let group = viewerRequest.originGroup, Self.failsOver(viewerRequest.method) else {
-                return try await attempt(viewerRequest, failoverOn: [])
+                return EdgeCompression.compressed(try await attempt(viewerRequest, failoverOn: []), acceptEncoding: encoding, behavior: behavior)
             }
             let reason: String
             var first = ResponseTrace()
             do {
                 let answer = try await attempt(viewerRequest, failoverOn: group.failoverStatuses)
-                guard let why = Self.failoverReason(answer, group: group) else { return answer }
+                guard let why = Self.failoverReason(answer, group: group) else {
+                    return EdgeCompression.compressed(answer, acceptEncoding: encoding, behavior: behavior)
+                }
                 (reason, first) = (why, answer.trace)
             } catch let error as UpstreamError {
                 reason = error.kind == .timedOut ? "timed-out" : "unreachable"
@@ -52,7 +56,7 @@ extension EdgeResponder {
             response.trace.functionsRun = first.functionsRun + response.trace.functionsRun
             response.trace.stageTimes = first.stageTimes + response.trace.stageTimes
             response.trace.failover = .init(group: group.id, from: group.primary, to: group.secondary, reason: reason)
-            return response
+            return EdgeCompression.compressed(response, acceptEncoding: encoding, behavior: behavior)
         }
     }
 

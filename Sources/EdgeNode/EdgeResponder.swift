@@ -144,6 +144,16 @@ struct EdgeResponder: ViewerResponder {
             host: request.head.authority
         )
 
+        // The viewer's Accept-Encoding, normalised for the cache key and the origin when the
+        // behavior's policy holds encodings (spec §6.1).
+        if !behavior.cacheKey.acceptEncodings.isEmpty {
+            incoming.headers[.acceptEncoding] = EdgeCompression.normalized(
+                incoming.headers[.acceptEncoding],
+                enabled: behavior.cacheKey.acceptEncodings,
+                beforeHTTP11: request.isBeforeHTTP11
+            )
+        }
+
         // 2¼. Geo restriction: the whole distribution's gate, before anything else runs (spec §4).
         if distribution.geoRestriction.blocks(country: incoming.viewer?.location.country) {
             let country = incoming.viewer?.location.country ?? ""

@@ -134,4 +134,26 @@ import Testing
             #expect(messages.contains(item.expected) && messages.contains("test.yaml:"), "expected '\(item.expected)' in:\n\(messages)")
         }
     }
+
+    @Test func compressionKeysAreRead() throws {
+        let report = Self.check(
+            """
+            behaviors:
+              - { path: /a/*, compress: true }
+              - { path: /b/*, compress: true, cache_key: { accept_encoding: [gzip] } }
+              - { path: "*" }
+            """
+        )
+        let behaviors = try #require(report.topology?.distributions.first?.behaviors, "\(report.diagnostics)")
+        #expect(behaviors[0].compress && behaviors[0].cacheKey.acceptEncodings == [.gzip, .br])
+        #expect(behaviors[1].cacheKey.acceptEncodings == [.gzip])
+        #expect(!behaviors[2].compress && behaviors[2].cacheKey.acceptEncodings.isEmpty)
+        for (yaml, expected) in [
+            ("behaviors:\n  - { path: '*', compress: true, cache_key: { headers: [accept-encoding] } }", "turns CloudFront's compression off"),
+            ("behaviors:\n  - { path: '*', compress: true, cache_key: { accept_encoding: [zstd] } }", "expected gzip or br"),
+        ] {
+            let messages = Self.check(yaml).diagnostics.map(\.description).joined(separator: "\n")
+            #expect(messages.contains(expected) && messages.contains("test.yaml:"), "expected '\(expected)' in:\n\(messages)")
+        }
+    }
 }

@@ -29,9 +29,14 @@ public struct CacheKey: Hashable, Sendable, CustomStringConvertible {
         self.path = path
         let parameters = query.split(separator: "&").map(String.init).filter { !$0.isEmpty }
         self.query = Self.select(parameters, by: policy.queryStrings).sorted()
-        self.headers = policy.headers.flatMap { name in
+        var headers = policy.headers.flatMap { name in
             HTTPField.Name(name).map { field in fields[values: field].map { "\(name):\($0)" } } ?? []
-        }.sorted()
+        }
+        // The edge has normalised it (`br,gzip`, `gzip`, `br`); `identity` keys as none.
+        if !policy.acceptEncodings.isEmpty, let encoding = fields[.acceptEncoding], encoding != "identity" {
+            headers.append("accept-encoding:\(encoding)")
+        }
+        self.headers = headers.sorted()
         let cookies = fields[values: .cookie].flatMap { $0.split(separator: ";") }.map { $0.trimming(" \t") }.filter { !$0.isEmpty }
         self.cookies = Self.select(cookies, by: policy.cookies).sorted()
     }

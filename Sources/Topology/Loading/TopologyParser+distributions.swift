@@ -158,7 +158,7 @@ extension TopologyParser {
 
     /// One cache behavior.
     private func parseBehavior(_ node: Node, origins: [String], groups: [String], in distribution: String) throws -> CacheBehavior? {
-        let allowed = ["path", "origin", "ttl", "cache_key", "functions", "viewer_protocol_policy", "trusted_key_groups"]
+        let allowed = ["path", "origin", "ttl", "cache_key", "functions", "viewer_protocol_policy", "trusted_key_groups", "compress"]
         guard let fields = try reader.fields(node, what: "a behavior of \(distribution)", allowed: allowed),
             let path = try fields.string("path", required: true)
         else { return nil }
@@ -190,6 +190,19 @@ extension TopologyParser {
         if let node = fields["functions"] { behavior.functions = try parseAssociations(node, in: what) }
         if let policy = try fields.choice("viewer_protocol_policy", ViewerProtocolPolicy.self) { behavior.viewerProtocolPolicy = policy }
         behavior.trustedKeyGroups = try parseTrustedKeyGroups(fields, in: what)
+        if try fields.bool("compress") == true {
+            behavior.compress = true
+            if !(fields["cache_key"].map { Self.names(key: "accept_encoding", in: $0) } ?? false) {
+                behavior.cacheKey.acceptEncodings = Set(CacheKeyPolicy.ContentCoding.allCases)
+            }
+            if behavior.cacheKey.headers.contains("accept-encoding"), let node = fields["compress"] {
+                try reader.report(
+                    .invalidValue,
+                    "\(what) compresses but names accept-encoding in its cache key headers, which turns CloudFront's compression off; use 'accept_encoding' instead",
+                    at: node
+                )
+            }
+        }
         behavior.source = reader.location(node)
         return behavior
     }
@@ -207,12 +220,27 @@ extension TopologyParser {
 
     /// `cache_key: {query_strings, headers, cookies}`.
     private func parseCacheKey(_ node: Node, in what: String) throws -> CacheKeyPolicy {
-        guard let fields = try reader.fields(node, what: "'cache_key' of \(what)", allowed: ["query_strings", "headers", "cookies"]) else {
+        guard
+            let fields = try reader.fields(node, what: "'cache_key' of \(what)", allowed: ["query_strings", "headers", "cookies", "accept_encoding"])
+        else {
             return .init()
         }
         var policy = CacheKeyPolicy()
         if let node = fields["query_strings"] { policy.queryStrings = try selection(node, key: "query_strings", of: fields) }
         if let node = fields["cookies"] { policy.cookies = try selection(node, key: "cookies", of: fields) }
+        if let node = fields["accept_encoding"] {
+            if case .scalar(let scalar) = node, scalar.string == "none" {
+                policy.acceptEncodings = []
+            } else if let listed = try fields.strings("accept_encoding") {
+                for (text, item) in listed {
+                    guard let coding = CacheKeyPolicy.ContentCoding(rawValue: text) else {
+                        try reader.report(.invalidValue, "'\(text)' in 'accept_encoding' of \(fields.what): expected gzip or br", at: item)
+                        continue
+                    }
+                    policy.acceptEncodings.insert(coding)
+                }
+            }
+        }
         if let headers = try fields.strings("headers") {
             for (header, node) in headers where header.wholeMatch(of: IdentifierRules.header) == nil {
                 try reader.report(.invalidValue, "'\(header)' in 'headers' of \(fields.what) is not a header name", at: node)
@@ -221,6 +249,12 @@ extension TopologyParser {
             try checkQuota(headers.count, CacheKeyPolicy.maximumNames, at: fields["headers"]) { "'headers' of \(fields.what) lists \($0)" }
         }
         return policy
+    }
+
+    /// Whether a mapping node has a key.
+    static func names(key: String, in node: Node) -> Bool {
+        guard case .mapping(let mapping) = node else { return false }
+        return mapping.contains { if case .scalar(let scalar) = $0.key { scalar.string == key } else { false } }
     }
 
     /// `none`, `all`, or a list of names.

@@ -32,6 +32,9 @@ public struct CacheBehavior: Hashable, Sendable {
     /// The key groups whose signed URLs and cookies it takes (`TrustedKeyGroups`): when any,
     /// every request needs one.
     public var trustedKeyGroups: [String] = []
+    /// Whether the edge compresses what it serves (CloudFront's `Compress`), for the
+    /// encodings the cache key policy enables.
+    public var compress = false
     /// Where the behavior is declared.
     public var source: SourceLocation?
 
@@ -124,6 +127,16 @@ public struct CacheKeyPolicy: Hashable, Sendable {
     public var headers: [String]
     /// Cookies in the key.
     public var cookies: Selection
+    /// The encodings the key holds, normalised from the viewer's `Accept-Encoding`
+    /// (`EnableAcceptEncodingGzip` and `…Brotli`): both once a behavior compresses, as
+    /// CachingOptimized has them; none otherwise, which leaves the header alone.
+    public var acceptEncodings: Set<ContentCoding> = []
+
+    /// A content coding CloudFront compresses with.
+    public enum ContentCoding: String, CaseIterable, Hashable, Sendable {
+        case gzip
+        case br
+    }
 
     /// Creates a policy; the default keys on the path alone, like CloudFront's CachingOptimized.
     public init(queryStrings: Selection = .none, headers: [String] = [], cookies: Selection = .none) {

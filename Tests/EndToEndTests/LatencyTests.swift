@@ -35,9 +35,9 @@ struct LatencyTests {
         }
     }
 
-    /// Nearer viewers feel less: the order of measured latencies follows the order of modelled ones.
-    /// Each viewer's fastest of six requests is compared: the one that waited least for a CPU
-    /// shared with every other test's network.
+    /// Nearer viewers feel less: the order of measured latencies follows the order of modelled ones,
+    /// for viewers whose models are at least 50 ms apart. Each viewer's fastest of six requests is
+    /// compared: the one that waited least for a CPU shared with every other test's network.
     @Test func measuredLatencyFollowsTheModelAcrossViewers() async throws {
         try await withNetwork(try TestTopology.make().path) { network in
             var measured: [(modelled: Double, measured: Double)] = []
@@ -47,8 +47,17 @@ struct LatencyTests {
                 for _ in 0..<6 { samples.append(try await network.request("/index.html", from: viewer.id).elapsed.inMilliseconds) }
                 measured.append((try #require(viewer.rttMilliseconds), samples.min() ?? 0))
             }
+            // Pairs whose models differ by less than a loaded machine's scheduling noise (tens of
+            // milliseconds when every other test's network shares the two cores) say nothing.
             let ordered = measured.sorted { $0.modelled < $1.modelled }
-            #expect(ordered.map(\.measured) == ordered.map(\.measured).sorted(), "\(ordered)")
+            var compared = 0
+            for (index, near) in ordered.enumerated() {
+                for far in ordered[(index + 1)...] where far.modelled - near.modelled >= 50 {
+                    compared += 1
+                    #expect(near.measured < far.measured, "\(ordered)")
+                }
+            }
+            #expect(compared > 0, "the topology has viewers far enough apart: \(ordered)")
         }
     }
 }

@@ -68,7 +68,7 @@ extension EdgeSim {
                 throw ExitCode(1)
             }
             if json {
-                Output.line(try RouteReport.json(routes, path: path))
+                Output.line(try RouteReport.json(routes, path: path, explain: explain))
             } else if routes.count == 1, let route = routes.first {
                 Output.line(Self.detail(route))
             } else {
@@ -167,8 +167,10 @@ struct RouteReport: Codable {
     var hops: [Hop]
     var totalMs: Double
     var alternatives: [Alternative]
+    /// With `--explain`: what the request meets, one line each.
+    var explain: [String]?
 
-    init(_ route: Route, path: String) {
+    init(_ route: Route, path: String, explain: Bool = false) {
         viewer = route.viewer.id
         distribution = route.distribution.id
         reason = route.reason.rawValue
@@ -181,14 +183,15 @@ struct RouteReport: Codable {
         hops = route.hops.map { Hop(from: $0.from, to: $0.to, kilometres: ($0.kilometres * 10).rounded() / 10, rttMs: $0.rtt.roundedMilliseconds) }
         totalMs = route.total.roundedMilliseconds
         alternatives = route.alternatives.map { Alternative(edge: $0.edge, rttMs: $0.rtt.roundedMilliseconds) }
+        self.explain = explain ? RouteExplanation.lines(route, path: path) : nil
     }
 
     /// The routes as a JSON array, keys in snake case.
-    static func json(_ routes: [Route], path: String = "/") throws -> String {
+    static func json(_ routes: [Route], path: String = "/", explain: Bool = false) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        return String(decoding: try encoder.encode(routes.map { RouteReport($0, path: path) }), as: UTF8.self)
+        return String(decoding: try encoder.encode(routes.map { RouteReport($0, path: path, explain: explain) }), as: UTF8.self)
     }
 }
 

@@ -28,6 +28,10 @@ import Topology
         ] {
             #expect(result.stdout.contains(line), "'\(line)' in:\n\(result.stdout)")
         }
+        let json = try await CLI.run(["route", "topologies/annotated.yaml", "--from", "tokyo-home", "--path", "/", "--explain", "--json"])
+        let routes = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]
+        let lines = try #require(routes?.first?["explain"] as? [String], "\(json.stdout)")
+        #expect(lines.contains("default root object: / asks for /index.html"), "\(lines)")
     }
 
     @Test func jsonAgreesWithTheLibraryForEveryViewer() async throws {

@@ -15,18 +15,26 @@ extension EdgeResponder {
         )
         guard let page = errorPage(for: .forbidden, distribution: distribution) else { return .now(finish(refused, result: .error, exchange)) }
         return .later {
-            var exchange = exchange
-            exchange.errorPage = page.path
-            let served = await errorPageResponse(
-                page,
-                for: viewerRequest,
-                failed: .forbidden,
-                distribution: distribution,
-                triggers: triggers,
-                exchange
-            )
-            return finish(served, result: .error, exchange)
+            await sendErrorPage(page, for: viewerRequest, failed: .forbidden, distribution: distribution, triggers: triggers, exchange)
         }
+    }
+
+    /// A custom error page sent in place of an error, with `X-Cache: Error` and the page named
+    /// in `Server-Timing`.
+    /// - Parameter answer: How the cache tier answered with the error, when it did.
+    func sendErrorPage(
+        _ page: CustomErrorResponse.Page,
+        for viewerRequest: EdgeRequest,
+        failed: HTTPResponse.Status,
+        distribution: DistributionSpec,
+        triggers: any TriggerStages,
+        _ exchange: Exchange,
+        answer: TierAnswer? = nil
+    ) async -> ViewerResponse {
+        var exchange = exchange
+        exchange.errorPage = page.path
+        let served = await errorPageResponse(page, for: viewerRequest, failed: failed, distribution: distribution, triggers: triggers, exchange)
+        return finish(served, result: .error, exchange, answer: answer)
     }
 
     /// The page a distribution sends in place of an upstream's error status, when it has one.
@@ -58,11 +66,12 @@ extension EdgeResponder {
         request.uri = page.path
         request.querystring = ""
         request.body = ByteBuffer()
-        request.origin = distribution.members(of: behavior.origin)[0]
+        request.origin = distribution.firstOrigin(of: behavior.origin)
         request.originGroup = distribution.originGroup(behavior.origin)
         request.originURL = nil
         request.functionsRun = []
-        for name in [HTTPField.Name.range, .ifNoneMatch, .ifModifiedSince, .ifMatch, .ifUnmodifiedSince] { request.headers[name] = nil }
+        request.headers = request.headers.removingConditionals()
+        request.headers[.range] = nil
         metrics.recordErrorPage(errorCode: failed.code, responseCode: page.responseCode)
         do {
             let answer = try await cachedOrFetched(request, key: nil, distribution: distribution, behavior: behavior, triggers: triggers, exchange)

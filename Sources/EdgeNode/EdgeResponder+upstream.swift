@@ -5,14 +5,8 @@ import NIOCore
 import Topology
 
 extension EdgeResponder {
-    /// The upstream fetch of a miss, run once per coalesced miss: one origin, or an origin
-    /// group's primary and then, when it fails, its secondary (spec §3.1).
-    ///
-    /// Failover is for GET, HEAD and OPTIONS only, on the group's statuses, an origin that
-    /// cannot be reached, or one that does not answer in time; every request starts at the
-    /// primary, as at CloudFront, which keeps no memory of failures. origin-request and
-    /// origin-response run for each attempt, as AWS documents; the secondary's answer is then
-    /// handled as any origin's (cached, or replaced by a custom error page).
+    /// The upstream fetch of a miss, run once per coalesced miss: the origins' answer,
+    /// compressed here, once, before the edge cache keeps it (spec §6.2).
     func upstreamFetch(
         _ viewerRequest: EdgeRequest,
         distribution: DistributionSpec,
@@ -21,43 +15,66 @@ extension EdgeResponder {
         exchange: Exchange
     ) -> CacheTier.Fetch {
         { validators in
-            func attempt(_ request: EdgeRequest, failoverOn: Set<Int>) async throws -> StoredResponse {
-                try await fetchOnce(
-                    request,
-                    validators: validators,
-                    failoverOn: failoverOn,
-                    distribution: distribution,
-                    behavior: behavior,
-                    triggers: triggers,
-                    exchange: exchange
-                )
-            }
-            // The answer is compressed once, here, before the edge cache keeps it (spec §6.2).
-            let encoding = viewerRequest.headers[.acceptEncoding]
-            guard let group = viewerRequest.originGroup, Self.failsOver(viewerRequest.method) else {
-                return EdgeCompression.compressed(try await attempt(viewerRequest, failoverOn: []), acceptEncoding: encoding, behavior: behavior)
-            }
-            let reason: String
-            var first = ResponseTrace()
-            do {
-                let answer = try await attempt(viewerRequest, failoverOn: group.failoverStatuses)
-                guard let why = Self.failoverReason(answer, group: group) else {
-                    return EdgeCompression.compressed(answer, acceptEncoding: encoding, behavior: behavior)
-                }
-                (reason, first) = (why, answer.trace)
-            } catch let error as UpstreamError {
-                reason = error.kind == .timedOut ? "timed-out" : "unreachable"
-            }
-            var secondary = viewerRequest
-            (secondary.origin, secondary.originURL, secondary.originGroup) = (group.secondary, nil, nil)
-            metrics.recordFailover(group: group.id, from: group.primary, to: group.secondary, reason: reason)
-            logger.info("origin group \(group.id): \(group.primary) failed (\(reason)) for \(viewerRequest.uri); asking \(group.secondary)")
-            var response = try await attempt(secondary, failoverOn: [])
-            response.trace.functionsRun = first.functionsRun + response.trace.functionsRun
-            response.trace.stageTimes = first.stageTimes + response.trace.stageTimes
-            response.trace.failover = .init(group: group.id, from: group.primary, to: group.secondary, reason: reason)
-            return EdgeCompression.compressed(response, acceptEncoding: encoding, behavior: behavior)
+            let response = try await fetchFromOrigins(
+                viewerRequest,
+                validators: validators,
+                distribution: distribution,
+                behavior: behavior,
+                triggers: triggers,
+                exchange: exchange
+            )
+            return EdgeCompression.compressed(response, acceptEncoding: viewerRequest.headers[.acceptEncoding], behavior: behavior)
         }
+    }
+
+    /// One origin's answer, or an origin group's: its primary and then, when that fails, its
+    /// secondary (spec §3.1).
+    ///
+    /// Failover is for GET, HEAD and OPTIONS only, on the group's statuses, an origin that
+    /// cannot be reached, or one that does not answer in time; every request starts at the
+    /// primary, as at CloudFront, which keeps no memory of failures. origin-request and
+    /// origin-response run for each attempt, as AWS documents; the secondary's answer is then
+    /// handled as any origin's (cached, or replaced by a custom error page).
+    private func fetchFromOrigins(
+        _ viewerRequest: EdgeRequest,
+        validators: HTTPFields,
+        distribution: DistributionSpec,
+        behavior: CacheBehavior,
+        triggers: any TriggerStages,
+        exchange: Exchange
+    ) async throws -> StoredResponse {
+        func attempt(_ request: EdgeRequest, failoverOn: Set<Int>) async throws -> StoredResponse {
+            try await fetchOnce(
+                request,
+                validators: validators,
+                failoverOn: failoverOn,
+                distribution: distribution,
+                behavior: behavior,
+                triggers: triggers,
+                exchange: exchange
+            )
+        }
+        guard let group = viewerRequest.originGroup, Self.failsOver(viewerRequest.method) else {
+            return try await attempt(viewerRequest, failoverOn: [])
+        }
+        let reason: String
+        var first = ResponseTrace()
+        do {
+            let answer = try await attempt(viewerRequest, failoverOn: group.failoverStatuses)
+            guard let why = Self.failoverReason(answer, group: group) else { return answer }
+            (reason, first) = (why, answer.trace)
+        } catch let error as UpstreamError {
+            reason = error.kind.failoverReason
+        }
+        var secondary = viewerRequest
+        (secondary.origin, secondary.originURL, secondary.originGroup) = (group.secondary, nil, nil)
+        metrics.recordFailover(group: group.id, from: group.primary, to: group.secondary, reason: reason)
+        logger.info("origin group \(group.id): \(group.primary) failed (\(reason)) for \(viewerRequest.uri); asking \(group.secondary)")
+        var response = try await attempt(secondary, failoverOn: [])
+        response.trace.functionsRun = first.functionsRun + response.trace.functionsRun
+        response.trace.stageTimes = first.stageTimes + response.trace.stageTimes
+        response.trace.failover = .init(group: group.id, from: group.primary, to: group.secondary, reason: reason)
+        return response
     }
 
     /// The methods CloudFront fails over for.
@@ -70,7 +87,7 @@ extension EdgeResponder {
     /// function generated never fails over.
     static func failoverReason(_ response: StoredResponse, group: OriginGroup) -> String? {
         guard response.trace.generatedBy == nil else { return nil }
-        if let failure = response.trace.hub?.originFailure { return failure == .timedOut ? "timed-out" : "unreachable" }
+        if let failure = response.trace.hub?.originFailure { return failure.failoverReason }
         return group.failoverStatuses.contains(response.status.code) ? "\(response.status.code)" : nil
     }
 

@@ -136,7 +136,7 @@ struct EdgeResponder: ViewerResponder {
             clientIP: request.remoteIP ?? "127.0.0.1",
             requestID: exchange.requestID,
             viewer: viewers.viewer(at: request.remoteIP),
-            origin: distribution.members(of: behavior.origin)[0],
+            origin: distribution.firstOrigin(of: behavior.origin),
             originGroup: distribution.originGroup(behavior.origin),
             clientPort: request.remoteAddress?.port,
             viewerProtocol: request.viewerProtocol,
@@ -276,16 +276,15 @@ struct EdgeResponder: ViewerResponder {
         if let page = errorPage(for: answer.response.status, distribution: distribution) {
             exchange.trace.stageTimes += answer.response.trace.stageTimes
             exchange.trace.functionsRun += answer.response.trace.functionsRun
-            exchange.errorPage = page.path
-            let served = await errorPageResponse(
+            return await sendErrorPage(
                 page,
                 for: viewerRequest,
                 failed: answer.response.status,
                 distribution: distribution,
                 triggers: triggers,
-                exchange
+                exchange,
+                answer: answer
             )
-            return finish(served, result: .error, exchange, answer: answer)
         }
 
         // 5. viewer-response: on hits and misses, never for a status of 400 or more. The origin

@@ -27,7 +27,7 @@ public struct HubTrace: Sendable, Equatable {
     public func write(to fields: inout HTTPFields) {
         fields[.edgesimHubResult] = result.rawValue
         if let originTime { fields[.edgesimOriginTime] = String(Double(originTime.nanoseconds) / 1e6) }
-        if let originFailure { fields[.edgesimOriginFailure] = originFailure == .timedOut ? "timed-out" : "unreachable" }
+        if let originFailure { fields[.edgesimOriginFailure] = originFailure.failoverReason }
     }
 
     /// Takes the trace out of a response from a hub, removing its fields; `nil` when the
@@ -35,7 +35,7 @@ public struct HubTrace: Sendable, Equatable {
     public static func take(from fields: inout HTTPFields) -> HubTrace? {
         guard let raw = fields[.edgesimHubResult] else { return nil }
         let milliseconds = fields[.edgesimOriginTime].flatMap(Double.init)
-        let failure = fields[.edgesimOriginFailure].map { $0 == "timed-out" ? UpstreamError.Kind.timedOut : .unreachable }
+        let failure = fields[.edgesimOriginFailure].map(UpstreamError.Kind.init(failoverReason:))
         fields[.edgesimHubResult] = nil
         fields[.edgesimOriginTime] = nil
         fields[.edgesimOriginFailure] = nil

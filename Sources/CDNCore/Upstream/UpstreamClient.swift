@@ -195,6 +195,15 @@ public struct UpstreamError: Error, CustomStringConvertible, Sendable {
         case timedOut
         /// A body larger than a node buffers: 502.
         case tooLarge
+
+        /// How an origin group's failover names it: `timed-out`, or `unreachable` for the
+        /// rest, as the hub tells the edge (`X-Edgesim-Origin-Failure`).
+        public var failoverReason: String { self == .timedOut ? "timed-out" : "unreachable" }
+
+        /// The kind a failover reason names.
+        public init(failoverReason: String) {
+            self = failoverReason == "timed-out" ? .timedOut : .unreachable
+        }
     }
 
     /// What went wrong.

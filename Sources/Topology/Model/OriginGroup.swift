@@ -40,4 +40,9 @@ extension DistributionSpec {
     public func members(of target: String) -> [String] {
         originGroup(target)?.members ?? [target]
     }
+
+    /// The origin a request for an origin id or group id goes to first: a group's primary.
+    public func firstOrigin(of target: String) -> String {
+        originGroup(target)?.primary ?? target
+    }
 }

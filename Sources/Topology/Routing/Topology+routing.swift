@@ -55,7 +55,7 @@ extension Topology {
         }
         let behavior = distributionSpec.behavior(forPath: distributionSpec.rootObjectApplied(to: path))
         // An origin group's requests go to its primary first.
-        guard let origin = origin(distributionSpec.members(of: behavior.origin)[0]) else {
+        guard let origin = origin(distributionSpec.firstOrigin(of: behavior.origin)) else {
             throw RoutingError("the behavior '\(behavior.pathPattern)' names unknown origin '\(behavior.origin)'")
         }
         let hops = [(viewer, edge.id), (edge.id, hub.id), (hub.id, origin.id)].compactMap { from, to in

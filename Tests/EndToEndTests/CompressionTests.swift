@@ -12,7 +12,7 @@ struct CompressionTests {
     static let text = String(repeating: "CloudFront compresses text it caches. ", count: 200)
 
     static func topology() throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-compress-\(UUID().uuidString)")
+        let folder = URL.scratchFolder("compress")
         try folder.write(files: ["site/big.txt": text, "site/small.txt": "too small to compress\n", "site/plain/big.txt": text])
         let yaml = """
             name: compression
@@ -33,9 +33,7 @@ struct CompressionTests {
                   - { path: /plain/*, origin: site }
                   - { path: "*", origin: site, compress: true }
             """
-        let file = folder.appendingPathComponent("network.yaml")
-        try Data(yaml.utf8).write(to: file)
-        return file
+        return try folder.writeTopology(yaml)
     }
 
     /// gzip's own reading of a body.

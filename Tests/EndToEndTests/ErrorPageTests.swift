@@ -10,7 +10,7 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(5)))
 struct ErrorPageTests {
     static func topology(app: Int) throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-errors-\(UUID().uuidString)")
+        let folder = URL.scratchFolder("errors")
         try folder.write(files: [
             "site/index.html": "<h1>home</h1>\n",
             "site/errors/404.html": "<h1>not here</h1>\n",
@@ -41,15 +41,7 @@ struct ErrorPageTests {
                   - { path: /status/*, origin: app }
                   - { path: "*", origin: site }
             """
-        let file = folder.appendingPathComponent("network.yaml")
-        try Data(yaml.utf8).write(to: file)
-        return file
-    }
-
-    /// How many times the Python origin was asked for a path.
-    static func asked(_ app: PythonHTTPServer, _ path: String) async throws -> Int {
-        let reply = try await ViewerClient.get(host: "127.0.0.1", port: app.port, path: "/count" + path, from: nil)
-        return Int(String(buffer: reply.body)) ?? -1
+        return try folder.writeTopology(yaml)
     }
 
     @Test func pagesReplaceErrorsAndTheRootObjectServesSlash() async throws {
@@ -70,7 +62,7 @@ struct ErrorPageTests {
             #expect(timing.contains("error-page;desc=\"/errors/404.html\""), "\(timing)")
             let again = try await network.request("/status/404/a", from: "tokyo-home")
             #expect(again.status == 404 && String(buffer: again.body) == "<h1>not here</h1>\n")
-            #expect(try await Self.asked(app, "/status/404/a") == 1)
+            #expect(try await app.timesAsked("/status/404/a") == 1)
 
             // The SPA fallback: a 403 (cached only with max-age) gets the app's page with 200.
             let spa = try await network.request("/status/403/deep/link?max-age=60", from: "tokyo-home")
@@ -86,7 +78,7 @@ struct ErrorPageTests {
                 let failed = try await network.request("/status/500/d", from: "tokyo-home")
                 #expect(failed.status == 500 && String(buffer: failed.body) == "status 500 from python\n")
             }
-            #expect(try await Self.asked(app, "/status/500/d") == 2)
+            #expect(try await app.timesAsked("/status/500/d") == 2)
 
             // An error without an entry is CloudFront's as ever.
             #expect(try await network.request("/status/502/e", from: "tokyo-home").status == 502)

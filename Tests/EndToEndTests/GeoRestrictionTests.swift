@@ -9,7 +9,7 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(5)))
 struct GeoRestrictionTests {
     static func topology() throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-geo-\(UUID().uuidString)")
+        let folder = URL.scratchFolder("geo")
         try folder.write(files: [
             "site/index.html": "<h1>home</h1>\n",
             "site/errors/403.html": "<h1>not in your country</h1>\n",
@@ -42,9 +42,7 @@ struct GeoRestrictionTests {
                 custom_error_responses:
                   - { error_code: 403, response_page_path: /errors/403.html, response_code: 403 }
             """
-        let file = folder.appendingPathComponent("network.yaml")
-        try Data(yaml.utf8).write(to: file)
-        return file
+        return try folder.writeTopology(yaml)
     }
 
     @Test func viewersAreServedOrRefusedByTheirCountry() async throws {

@@ -11,7 +11,7 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(5)))
 struct OriginFailoverTests {
     static func topology(primary: Int) throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-failover-\(UUID().uuidString)")
+        let folder = URL.scratchFolder("failover")
         try folder.write(files: [
             "backup/status/503/x": "from the backup\n",
             "backup/status/404/y": "the backup would have it\n",
@@ -41,14 +41,7 @@ struct OriginFailoverTests {
                   - { path: /dead/*, origin: dead }
                   - { path: "*", origin: app }
             """
-        let file = folder.appendingPathComponent("network.yaml")
-        try Data(yaml.utf8).write(to: file)
-        return file
-    }
-
-    static func asked(_ server: PythonHTTPServer, _ path: String) async throws -> Int {
-        let reply = try await ViewerClient.get(host: "127.0.0.1", port: server.port, path: "/count" + path, from: nil)
-        return Int(String(buffer: reply.body)) ?? -1
+        return try folder.writeTopology(yaml)
     }
 
     @Test func theSecondaryAnswersWhenThePrimaryFails() async throws {
@@ -63,7 +56,7 @@ struct OriginFailoverTests {
             #expect(timing.contains("origin-failover;desc=\"primary 503, then backup\""), "\(timing)")
             let hit = try await network.request("/status/503/x", from: "tokyo-home")
             #expect(hit.header("X-Cache") == "Hit from cloudfront" && String(buffer: hit.body) == "from the backup\n")
-            #expect(try await Self.asked(primary, "/status/503/x") == 1)
+            #expect(try await primary.timesAsked("/status/503/x") == 1)
 
             // A status outside the criteria is the primary's answer.
             let notFound = try await network.request("/status/404/y", from: "tokyo-home")

@@ -1,3 +1,4 @@
+import CDNCore
 import Foundation
 
 /// Python's `http.server` on an ephemeral port, serving `/down/hello.txt`: an HTTP server that
@@ -82,6 +83,12 @@ struct PythonHTTPServer {
             throw NetworkError("python3 http.server did not report its port")
         }
         return PythonHTTPServer(process: process, port: port, folder: folder)
+    }
+
+    /// How many times the server was asked for a `/status/…` path.
+    func timesAsked(_ path: String) async throws -> Int {
+        let reply = try await ViewerClient.get(host: "127.0.0.1", port: port, path: "/count" + path, from: nil)
+        return Int(String(buffer: reply.body)) ?? -1
     }
 
     /// Stops the server. SIGKILL, since a test process may hand its children SIGTERM ignored.

@@ -18,7 +18,7 @@ struct SignedURLTests {
     }
 
     static func topology() async throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-signed-\(UUID().uuidString)")
+        let folder = URL.scratchFolder("signed")
         try folder.write(files: ["site/index.html": "<h1>home</h1>\n", "site/paid/video.txt": "the paid video\n"])
         let key = folder.appendingPathComponent("private.pem").path
         try await openssl(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", key])
@@ -44,9 +44,7 @@ struct SignedURLTests {
                 behaviors:
                   - { path: /paid/*, origin: site, trusted_key_groups: [paid] }
             """
-        let file = folder.appendingPathComponent("network.yaml")
-        try Data(yaml.utf8).write(to: file)
-        return file
+        return try folder.writeTopology(yaml)
     }
 
     /// `edgesim sign` for the paid video.

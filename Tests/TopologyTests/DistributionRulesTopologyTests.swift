@@ -7,7 +7,17 @@ import Testing
 /// `custom_error_responses:`, `default_root_object:` and `geo_restriction:` of a distribution: read into the
 /// model, and every rule CloudFront checks reported at its file:line:col.
 @Suite struct DistributionRulesTopologyTests {
-    static func check(_ distribution: String) -> TopologyLoader.Report {
+    /// Checks a one-edge topology with these lines in its distribution.
+    /// - Parameters:
+    ///   - sections: Top-level sections to add after the distribution (`key_groups:`).
+    ///   - folder: Where relative paths resolve.
+    static func check(
+        _ distribution: String,
+        sections: String = "",
+        in folder: URL = FileManager.default.temporaryDirectory
+    )
+        -> TopologyLoader.Report
+    {
         let yaml = """
             locations:
               tokyo: { lat: 35.6762, lon: 139.6503, country: JP, city: Tokyo }
@@ -21,9 +31,10 @@ import Testing
               E2TEST000001:
                 origins: [site]
             \(distribution.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
+            \(sections)
 
             """
-        return TopologyLoader.check(yaml: yaml, file: "test.yaml", baseDirectory: FileManager.default.temporaryDirectory.path)
+        return TopologyLoader.check(yaml: yaml, file: "test.yaml", baseDirectory: folder.path)
     }
 
     @Test func entriesAndTheRootObjectAreRead() throws {
@@ -98,25 +109,7 @@ import Testing
         try Data(P256.Signing.PrivateKey().publicKey.pemRepresentation.utf8).write(to: folder.appendingPathComponent("public.pem"))
         try Data("not a key\n".utf8).write(to: folder.appendingPathComponent("junk.pem"))
         func check(_ groups: String, trusted: String) -> TopologyLoader.Report {
-            let yaml = """
-                locations:
-                  tokyo: { lat: 35.6762, lon: 139.6503, country: JP, city: Tokyo }
-                hubs:
-                  ap-northeast-1: { location: tokyo }
-                edges:
-                  NRT50: { location: tokyo, hub: ap-northeast-1 }
-                origins:
-                  site: { location: tokyo, static: . }
-                key_groups:
-                  \(groups)
-                distributions:
-                  E2TEST000001:
-                    origins: [site]
-                    behaviors:
-                      - { path: /paid/*, trusted_key_groups: \(trusted) }
-
-                """
-            return TopologyLoader.check(yaml: yaml, file: "test.yaml", baseDirectory: folder.path)
+            Self.check("behaviors:\n  - { path: /paid/*, trusted_key_groups: \(trusted) }", sections: "key_groups:\n  \(groups)", in: folder)
         }
         let report = check("paid: { public_keys: { K2JCJMDEHXQW5F: public.pem } }", trusted: "[paid]")
         let topology = try #require(report.topology, "\(report.diagnostics)")

@@ -39,10 +39,12 @@ public struct Launcher: Service {
             throw LaunchError(node: "up", problem: "cannot make the network's TLS certificates: \(error)")
         }
         let sharing = topology.edges.filter { $0.listen.port == ListenAddress.Default.port }.compactMap { topology.edgeHosts[$0.id] }
-        let edgePort = try SharedPort.find(on: sharing)
+        // Both shared ports stay held until the network stops (see ``SharedPort``).
+        let edgePort = try SharedPort.reserve(on: sharing)
         let edgeHosts = topology.edges.compactMap { topology.edgeHosts[$0.id] }
-        let edgeHTTPSPort = edgeHosts.isEmpty ? 0 : try SharedPort.find(on: edgeHosts, except: edgePort)
-        let tiers = NodePlan.tiers(of: topology, edgePort: edgePort, edgeHTTPSPort: edgeHTTPSPort)
+        let edgeHTTPSPort = try SharedPort.reserve(on: edgeHosts, except: edgePort.port)
+        defer { withExtendedLifetime((edgePort, edgeHTTPSPort)) {} }
+        let tiers = NodePlan.tiers(of: topology, edgePort: edgePort.port, edgeHTTPSPort: edgeHTTPSPort.port)
         let hosts = Dictionary(uniqueKeysWithValues: tiers.joined().map { ($0.id, $0.host) })
         defer { NetworkState.remove(from: settings.stateDirectory) }
         // The functions' interpreters are asked for while the origins and hubs start, once for

@@ -21,6 +21,8 @@ struct Exchange: Sendable {
     var geoBlocked: String?
     /// Why a signed URL or cookie was refused (`AccessDenied: the URL expired`).
     var signedURLRefusal: String?
+    /// The behavior's response headers policy and what it reads of the request, when it has one.
+    var responsePolicy: ResponsePolicyContext?
 }
 
 extension EdgeResponder {
@@ -74,8 +76,15 @@ extension EdgeResponder {
             let names = exchange.trace.functionsRun.filter { seen.insert($0).inserted }.map(\.description)
             added.append(.edgesimFunctions, names.joined(separator: ", "))
         }
-        added.append(.serverTiming, serverTiming(exchange, answer: answer))
+        if exchange.responsePolicy?.sendsServerTiming() ?? true { added.append(.serverTiming, serverTiming(exchange, answer: answer)) }
         metrics.recordRequest(result, status: response.status.code, bytes: response.body.readableBytes)
+        if let policy = exchange.responsePolicy {
+            // A response headers policy changes the fields: a hit's prepared ones are not used.
+            var kept = HTTPFields(response.headers.filter { !Self.isSetByTheEdge($0.name, age: setsAge) })
+            policy.apply(to: &kept)
+            if let cors = policy.corsResult { metrics.recordCORS(policy: policy.policy.name, result: cors) }
+            return ViewerResponse(status: response.status, fields: kept, added: added, body: response.body)
+        }
         if setsAge, let prepared = response.prepared {
             return ViewerResponse(
                 status: response.status,
@@ -127,6 +136,7 @@ extension EdgeResponder {
         case nil: break
         }
         if let country = exchange.geoBlocked { timing.add("geo-blocked", detail: country) }
+        if let cors = exchange.responsePolicy?.corsResult { timing.add("cors", detail: cors) }
         if let refusal = exchange.signedURLRefusal { timing.add("signed-url-refused", detail: refusal) }
         if let page = exchange.errorPage { timing.add("error-page", detail: page) }
         if let status = answer?.staleOnError { timing.add("stale-on-error", detail: "\(status)") }

@@ -108,14 +108,31 @@ extension EdgeResponder {
         var request = withViewerFields(viewerRequest)
         request.functionsRun = []
         let throughHub = Self.isCacheable(request) || request.headers[.range] != nil
-        request.headers = OriginRequestFields.make(
-            from: request.headers,
-            clientIP: request.clientIP,
-            originHost: origins[request.origin]?.hostHeader ?? request.origin,
-            via: via,
-            requestID: exchange.requestID,
-            policy: behavior.cacheKey
-        )
+        let originHost = origins[request.origin]?.hostHeader ?? request.origin
+        if behavior.cachePolicy != nil {
+            // Under a cache policy the origin gets what the key and the origin request policy
+            // name, and no more (spec §7.2); the legacy settings forward as CloudFront's did.
+            let forwarding = OriginRequestFields.PolicyForwarding(cacheKey: behavior.cacheKey, originRequest: behavior.originRequestPolicy)
+            request.headers = OriginRequestFields.make(
+                from: request.headers,
+                viewerHost: request.host,
+                clientIP: request.clientIP,
+                originHost: originHost,
+                via: via,
+                requestID: exchange.requestID,
+                forwarding: forwarding
+            )
+            request.querystring = forwarding.query(request.querystring)
+        } else {
+            request.headers = OriginRequestFields.make(
+                from: request.headers,
+                clientIP: request.clientIP,
+                originHost: originHost,
+                via: via,
+                requestID: exchange.requestID,
+                policy: behavior.cacheKey
+            )
+        }
         if throughHub { request.headers = request.headers.removingConditionals() }
         for field in validators { request.headers[field.name] = field.value }
         let originRequestStarted = ContinuousClock.now

@@ -105,7 +105,7 @@ struct EdgeResponder: ViewerResponder {
         // The config epoch this request runs under, start to finish (an atomic switch).
         let config = config.current
         let triggers = config.triggers
-        let exchange = Exchange(
+        var exchange = Exchange(
             started: .now,
             requestID: CloudFrontIDs.requestID(),
             epoch: config.epoch,
@@ -127,6 +127,7 @@ struct EdgeResponder: ViewerResponder {
         //    later does not re-select it (spec §10).
         let path = distribution.rootObjectApplied(to: request.path)
         let behavior = distribution.behavior(forPath: path)
+        if let policy = behavior.responseHeadersPolicy { exchange.responsePolicy = ResponsePolicyContext(policy: policy, request: request) }
         var incoming = EdgeRequest(
             method: request.method,
             uri: path,
@@ -195,7 +196,7 @@ struct EdgeResponder: ViewerResponder {
         if let key, let answer = cache.fresh(key), errorPage(for: answer.response.status, distribution: distribution) == nil {
             return .now(reply(answer.response, answer: answer, request: request, exchange))
         }
-        return .later {
+        return .later { [exchange] in
             await proceed(
                 viewerRequest,
                 key: key,

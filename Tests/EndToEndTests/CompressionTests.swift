@@ -14,18 +14,10 @@ struct CompressionTests {
     static func topology() throws -> URL {
         let folder = URL.scratchFolder("compress")
         try folder.write(files: ["site/big.txt": text, "site/small.txt": "too small to compress\n", "site/plain/big.txt": text])
-        let yaml = """
-            name: compression
-            locations:
-              tokyo: { lat: 35.6762, lon: 139.6503, country: JP, city: Tokyo }
-            hubs:
-              ap-northeast-1: { location: tokyo }
-            edges:
-              NRT50: { location: tokyo, hub: ap-northeast-1 }
-            origins:
-              site: { location: tokyo, static: site }
-            viewers:
-              tokyo-home: { location: tokyo, access: 2 ms }
+        let origins = """
+            site: { location: tokyo, static: site }
+            """
+        let rest = """
             distributions:
               E2COMPRESS001:
                 origins: [site]
@@ -33,7 +25,7 @@ struct CompressionTests {
                   - { path: /plain/*, origin: site }
                   - { path: "*", origin: site, compress: true }
             """
-        return try folder.writeTopology(yaml)
+        return try folder.writeTokyoTopology(name: "compression", origins: origins, rest)
     }
 
     /// gzip's own reading of a body.

@@ -15,19 +15,11 @@ struct ErrorPageTests {
             "site/index.html": "<h1>home</h1>\n",
             "site/errors/404.html": "<h1>not here</h1>\n",
         ])
-        let yaml = """
-            name: errors
-            locations:
-              tokyo: { lat: 35.6762, lon: 139.6503, country: JP, city: Tokyo }
-            hubs:
-              ap-northeast-1: { location: tokyo }
-            edges:
-              NRT50: { location: tokyo, hub: ap-northeast-1 }
-            origins:
-              site: { location: tokyo, static: site }
-              app: { location: tokyo, url: "http://127.0.0.1:\(app)" }
-            viewers:
-              tokyo-home: { location: tokyo, access: 2 ms }
+        let origins = """
+            site: { location: tokyo, static: site }
+            app: { location: tokyo, url: "http://127.0.0.1:\(app)" }
+            """
+        let rest = """
             distributions:
               E2ERRORS00001:
                 origins: [site, app]
@@ -41,7 +33,7 @@ struct ErrorPageTests {
                   - { path: /status/*, origin: app }
                   - { path: "*", origin: site }
             """
-        return try folder.writeTopology(yaml)
+        return try folder.writeTokyoTopology(name: "errors", origins: origins, rest)
     }
 
     @Test func pagesReplaceErrorsAndTheRootObjectServesSlash() async throws {

@@ -17,20 +17,12 @@ struct OriginFailoverTests {
             "backup/status/404/y": "the backup would have it\n",
             "backup/dead/ok.txt": "the backup answers for a dead primary\n",
         ])
-        let yaml = """
-            name: failover
-            locations:
-              tokyo: { lat: 35.6762, lon: 139.6503, country: JP, city: Tokyo }
-            hubs:
-              ap-northeast-1: { location: tokyo }
-            edges:
-              NRT50: { location: tokyo, hub: ap-northeast-1 }
-            origins:
-              primary: { location: tokyo, url: "http://127.0.0.1:\(primary)", response_timeout: 5 s }
-              gone: { location: tokyo, url: "http://127.0.0.1:1", connection_attempts: 2, connection_timeout: 1 s }
-              backup: { location: tokyo, static: backup }
-            viewers:
-              tokyo-home: { location: tokyo, access: 2 ms }
+        let origins = """
+            primary: { location: tokyo, url: "http://127.0.0.1:\(primary)", response_timeout: 5 s }
+            gone: { location: tokyo, url: "http://127.0.0.1:1", connection_attempts: 2, connection_timeout: 1 s }
+            backup: { location: tokyo, static: backup }
+            """
+        let rest = """
             distributions:
               E2FAILOVER001:
                 origins: [primary, gone, backup]
@@ -41,7 +33,7 @@ struct OriginFailoverTests {
                   - { path: /dead/*, origin: dead }
                   - { path: "*", origin: app }
             """
-        return try folder.writeTopology(yaml)
+        return try folder.writeTokyoTopology(name: "failover", origins: origins, rest)
     }
 
     @Test func theSecondaryAnswersWhenThePrimaryFails() async throws {

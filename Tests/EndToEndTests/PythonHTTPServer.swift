@@ -5,7 +5,8 @@ import Foundation
 /// is not edgesim's, to stand as a custom (URL) origin. It also answers `GET /ping` with `pong`
 /// and echoes the body of any POST, for the functions that call a service or rewrite a body,
 /// and answers `GET /search…` and `/multi…` with the path and headers it got, as JSON.
-/// `GET /status/NNN/…` answers status NNN (with `Cache-Control: max-age=N` for `?max-age=N`),
+/// `GET /respond-with?Name=Value&…` answers with those response headers, and any OPTIONS with
+/// 204. `GET /status/NNN/…` answers status NNN (with `Cache-Control: max-age=N` for `?max-age=N`),
 /// also to a POST, and `GET /count/status/…` how many times that path was asked.
 struct PythonHTTPServer {
     let process: Process
@@ -50,9 +51,24 @@ struct PythonHTTPServer {
                         return self.reply(str(counts.get(self.path[len("/count"):], 0)).encode())
                     if self.path == "/ping":
                         return self.reply(b"pong\\n")
+                    if self.path.startswith("/respond-with"):
+                        return self.respond_with()
                     if self.path.startswith(("/search", "/multi")):
                         return self.reply(json.dumps({"path": self.path, "headers": dict(self.headers)}).encode())
                     return super().do_GET()
+                def do_OPTIONS(self):
+                    self.send_response(204)
+                    self.send_header("Allow", "GET, POST, OPTIONS")
+                    self.end_headers()
+                def respond_with(self):
+                    body = b"headers as asked\\n"
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/plain")
+                    self.send_header("Content-Length", str(len(body)))
+                    for name, value in urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query):
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(body)
                 def do_POST(self):
                     if self.path.startswith("/status/"):
                         return self.status()

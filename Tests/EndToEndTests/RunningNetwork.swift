@@ -3,6 +3,7 @@ import EdgesimTestSupport
 import Foundation
 import Launcher
 import NIOCore
+import NIOHTTP1
 import Synchronization
 import Testing
 
@@ -84,10 +85,17 @@ final class RunningNetwork: @unchecked Sendable {
     }
 
     /// A GET from a viewer location to the edge routing picks for it (or the one named).
-    func request(_ path: String, from viewer: String, edge: String? = nil, headers: [(String, String)] = []) async throws -> ViewerClient.Reply {
+    func request(
+        _ path: String,
+        method: HTTPMethod = .GET,
+        from viewer: String,
+        edge: String? = nil,
+        headers: [(String, String)] = []
+    ) async throws -> ViewerClient.Reply {
         let record = try #require(state.viewer(viewer), "no viewer \(viewer)")
         let node = try self.node(edge ?? record.edge ?? "")
         return try await ViewerClient.get(
+            method: method,
             host: node.host,
             port: node.port,
             path: path,

@@ -23,18 +23,10 @@ struct SignedURLTests {
         let key = folder.appendingPathComponent("private.pem").path
         try await openssl(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", key])
         try await openssl(["pkey", "-in", key, "-pubout", "-out", folder.appendingPathComponent("public.pem").path])
-        let yaml = """
-            name: signed
-            locations:
-              tokyo: { lat: 35.6762, lon: 139.6503, country: JP, city: Tokyo }
-            hubs:
-              ap-northeast-1: { location: tokyo }
-            edges:
-              NRT50: { location: tokyo, hub: ap-northeast-1 }
-            origins:
-              site: { location: tokyo, static: site }
-            viewers:
-              tokyo-home: { location: tokyo, access: 2 ms }
+        let origins = """
+            site: { location: tokyo, static: site }
+            """
+        let rest = """
             key_groups:
               paid: { public_keys: { K2JCJMDEHXQW5F: public.pem } }
             distributions:
@@ -44,7 +36,7 @@ struct SignedURLTests {
                 behaviors:
                   - { path: /paid/*, origin: site, trusted_key_groups: [paid] }
             """
-        return try folder.writeTopology(yaml)
+        return try folder.writeTokyoTopology(name: "signed", origins: origins, rest)
     }
 
     /// `edgesim sign` for the paid video.

@@ -22,4 +22,28 @@ extension URL {
         try write(files: ["network.yaml": yaml])
         return appendingPathComponent("network.yaml")
     }
+
+    /// Writes a one-edge Tokyo network (the edge NRT50, its hub, the viewer `tokyo-home`) with
+    /// these origins and the rest of a topology (distributions and any other sections), as
+    /// `network.yaml` in this folder.
+    /// - Parameter origins: The `origins:` entries, one per line.
+    func writeTokyoTopology(name: String, origins: String, _ rest: String) throws -> URL {
+        let indented = { (text: String) in text.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") }
+        return try writeTopology(
+            """
+            name: \(name)
+            locations:
+              tokyo: { lat: 35.6762, lon: 139.6503, country: JP, city: Tokyo }
+            hubs:
+              ap-northeast-1: { location: tokyo }
+            edges:
+              NRT50: { location: tokyo, hub: ap-northeast-1 }
+            origins:
+            \(indented(origins))
+            viewers:
+              tokyo-home: { location: tokyo, access: 2 ms }
+            \(rest)
+            """
+        )
+    }
 }

@@ -46,7 +46,7 @@ public struct CacheKey: Hashable, Sendable, CustomStringConvertible {
         switch selection {
         case .none: []
         case .all: pairs
-        case .only(let names): pairs.filter { pair in names.contains(String(pair.prefix { $0 != "=" })) }
+        default: pairs.filter { selection.keeps($0.prefix { $0 != "=" }) }
         }
     }
 

@@ -51,3 +51,75 @@ public enum OriginRequestFields {
         return fields
     }
 }
+
+extension OriginRequestFields {
+    /// What goes to the origin under a cache policy (spec §7.2): the headers, cookies and query
+    /// parameters it keys on, joined with what the origin request policy adds, and nothing
+    /// else of the viewer's; CloudFront's own fields as always. `Host` is the origin's unless
+    /// a policy forwards the viewer's.
+    public struct PolicyForwarding: Sendable {
+        public var headers: CacheKeyPolicy.Selection
+        /// CloudFront's generated headers it sends (lower case).
+        public var cloudFrontHeaders: Set<String>
+        public var cookies: CacheKeyPolicy.Selection
+        public var queryStrings: CacheKeyPolicy.Selection
+
+        public init(cacheKey: CacheKeyPolicy, originRequest: OriginRequestPolicy?) {
+            let keyed = CacheKeyPolicy.Selection.only(cacheKey.headers + (cacheKey.acceptEncodings.isEmpty ? [] : ["accept-encoding"]))
+            headers = keyed.union(originRequest?.headers ?? .none)
+            var generated = Set(cacheKey.headers.filter(OriginRequestPolicy.isCloudFrontHeader))
+            generated.formUnion(originRequest?.cloudFrontHeaders ?? [])
+            if case .only(let names) = originRequest?.headers { generated.formUnion(names.filter(OriginRequestPolicy.isCloudFrontHeader)) }
+            cloudFrontHeaders = generated
+            cookies = cacheKey.cookies.union(originRequest?.cookies ?? .none)
+            queryStrings = cacheKey.queryStrings.union(originRequest?.queryStrings ?? .none)
+        }
+
+        /// Whether a header (lower case) goes: CloudFront's own only when named.
+        func sends(_ name: String) -> Bool {
+            OriginRequestPolicy.isCloudFrontHeader(name) ? cloudFrontHeaders.contains(name) : headers.keeps(name)
+        }
+
+        /// The query string the origin gets.
+        public func query(_ query: String) -> String {
+            switch queryStrings {
+            case .all: query
+            case .none: ""
+            default: query.split(separator: "&").filter { queryStrings.keeps($0.prefix { $0 != "=" }) }.joined(separator: "&")
+            }
+        }
+    }
+
+    /// The origin-facing fields under policies.
+    /// - Parameter viewerHost: The viewer's `Host` (its authority), sent when a policy forwards it.
+    public static func make(
+        from viewer: HTTPFields,
+        viewerHost: String?,
+        clientIP: String,
+        originHost: String,
+        via: String,
+        requestID: String,
+        forwarding: PolicyForwarding
+    ) -> HTTPFields {
+        var fields = HTTPFields()
+        fields[.host] = forwarding.headers.keeps("host") ? viewerHost ?? originHost : originHost
+        for field in viewer.removingHopByHop().removingInternal() {
+            let name = field.name.canonicalName
+            if alwaysRemoved.contains(name) || name.hasPrefix("proxy-") || name.hasPrefix("x-edge-") { continue }
+            if name == "x-forwarded-for" || name == "via" || name == "host" { continue }
+            if name == "cookie" {
+                let kept = field.value.split(separator: ";").map { $0.trimming(" \t") }.filter {
+                    !$0.isEmpty && forwarding.cookies.keeps($0.prefix { $0 != "=" })
+                }
+                if !kept.isEmpty { fields.append(HTTPField(name: .cookie, value: kept.joined(separator: "; "))) }
+                continue
+            }
+            if forwarding.sends(name) { fields.append(field) }
+        }
+        if !forwarding.headers.keeps("user-agent") { fields[.userAgent] = "Amazon CloudFront" }
+        fields[.xForwardedFor] = (viewer[values: .xForwardedFor] + [clientIP]).joined(separator: ", ")
+        fields[.via] = (viewer[values: .via] + [via]).joined(separator: ", ")
+        fields[.amzCfID] = requestID
+        return fields
+    }
+}

@@ -144,7 +144,20 @@ public final class NodeMetrics: Sendable {
         ).increment()
     }
 
-    /// Counts one request geo restriction refused, by the viewer's country.
+    /// Counts one CORS request a response headers policy answered, by its result.
+    public func recordCORS(policy: String, result: String) {
+        registry.makeCounter(
+            descriptor: .init(
+                namespace: "edgesim",
+                metricName: "cors_requests",
+                unitName: "total",
+                helpText: "CORS requests answered under a response headers policy: preflight, allowed, or refused (origin not allowed)"
+            ),
+            labels: [("node", node), ("role", role), ("policy", policy), ("result", result)]
+        ).increment()
+    }
+
+    /// Counts one request refused by geo restriction, by the viewer's country.
     public func recordGeoBlocked(country: String) {
         registry.makeCounter(
             descriptor: .init(namespace: "edgesim", metricName: "geo_blocked", unitName: "total", helpText: "Requests refused by geo restriction"),

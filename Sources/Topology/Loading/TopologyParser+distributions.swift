@@ -158,7 +158,10 @@ extension TopologyParser {
 
     /// One cache behavior.
     private func parseBehavior(_ node: Node, origins: [String], groups: [String], in distribution: String) throws -> CacheBehavior? {
-        let allowed = ["path", "origin", "ttl", "cache_key", "functions", "viewer_protocol_policy", "trusted_key_groups", "compress"]
+        let allowed = [
+            "path", "origin", "ttl", "cache_key", "cache_policy", "origin_request_policy", "response_headers_policy", "functions",
+            "viewer_protocol_policy", "trusted_key_groups", "compress",
+        ]
         guard let fields = try reader.fields(node, what: "a behavior of \(distribution)", allowed: allowed),
             let path = try fields.string("path", required: true)
         else { return nil }
@@ -187,12 +190,15 @@ extension TopologyParser {
         }
         if let node = fields["ttl"] { try parseTTL(node, into: &behavior, in: what) }
         if let node = fields["cache_key"] { behavior.cacheKey = try parseCacheKey(node, in: what) }
+        try parsePolicies(fields, into: &behavior, in: what)
         if let node = fields["functions"] { behavior.functions = try parseAssociations(node, in: what) }
         if let policy = try fields.choice("viewer_protocol_policy", ViewerProtocolPolicy.self) { behavior.viewerProtocolPolicy = policy }
         behavior.trustedKeyGroups = try parseTrustedKeyGroups(fields, in: what)
         if try fields.bool("compress") == true {
             behavior.compress = true
-            if !(fields["cache_key"].map { Self.names(key: "accept_encoding", in: $0) } ?? false) {
+            // Legacy settings key on both encodings once a behavior compresses; a cache policy
+            // says for itself.
+            if behavior.cachePolicy == nil, !(fields["cache_key"].map { Self.names(key: "accept_encoding", in: $0) } ?? false) {
                 behavior.cacheKey.acceptEncodings = Set(CacheKeyPolicy.ContentCoding.allCases)
             }
             if behavior.cacheKey.headers.contains("accept-encoding"), let node = fields["compress"] {
@@ -209,17 +215,24 @@ extension TopologyParser {
 
     /// `ttl: {min, default, max}`; CloudFront requires min ≤ default ≤ max.
     private func parseTTL(_ node: Node, into behavior: inout CacheBehavior, in what: String) throws {
+        var ttls = (behavior.minimumTTL, behavior.defaultTTL, behavior.maximumTTL)
+        try parseTTL(node, into: &ttls, in: what)
+        (behavior.minimumTTL, behavior.defaultTTL, behavior.maximumTTL) = ttls
+    }
+
+    /// `ttl: {min, default, max}` into (min, default, max).
+    func parseTTL(_ node: Node, into ttls: inout (Duration, Duration, Duration), in what: String) throws {
         guard let fields = try reader.fields(node, what: "'ttl' of \(what)", allowed: ["min", "default", "max"]) else { return }
-        if let value = try fields.quantity("min", Quantity.duration) { behavior.minimumTTL = value }
-        if let value = try fields.quantity("default", Quantity.duration) { behavior.defaultTTL = value }
-        if let value = try fields.quantity("max", Quantity.duration) { behavior.maximumTTL = value }
-        if !(behavior.minimumTTL <= behavior.defaultTTL && behavior.defaultTTL <= behavior.maximumTTL) {
+        if let value = try fields.quantity("min", Quantity.duration) { ttls.0 = value }
+        if let value = try fields.quantity("default", Quantity.duration) { ttls.1 = value }
+        if let value = try fields.quantity("max", Quantity.duration) { ttls.2 = value }
+        if !(ttls.0 <= ttls.1 && ttls.1 <= ttls.2) {
             try reader.report(.outOfRange, "'ttl' of \(what): CloudFront requires min ≤ default ≤ max", at: node)
         }
     }
 
-    /// `cache_key: {query_strings, headers, cookies}`.
-    private func parseCacheKey(_ node: Node, in what: String) throws -> CacheKeyPolicy {
+    /// `cache_key: {query_strings, headers, cookies, accept_encoding}`.
+    func parseCacheKey(_ node: Node, in what: String) throws -> CacheKeyPolicy {
         guard
             let fields = try reader.fields(node, what: "'cache_key' of \(what)", allowed: ["query_strings", "headers", "cookies", "accept_encoding"])
         else {
@@ -242,9 +255,7 @@ extension TopologyParser {
             }
         }
         if let headers = try fields.strings("headers") {
-            for (header, node) in headers where header.wholeMatch(of: IdentifierRules.header) == nil {
-                try reader.report(.invalidValue, "'\(header)' in 'headers' of \(fields.what) is not a header name", at: node)
-            }
+            try checkPolicyHeaders(headers, in: fields.what, cachePolicy: true)
             policy.headers = headers.map { $0.text.lowercased() }
             try checkQuota(headers.count, CacheKeyPolicy.maximumNames, at: fields["headers"]) { "'headers' of \(fields.what) lists \($0)" }
         }
@@ -257,16 +268,25 @@ extension TopologyParser {
         return mapping.contains { if case .scalar(let scalar) = $0.key { scalar.string == key } else { false } }
     }
 
-    /// `none`, `all`, or a list of names.
-    private func selection(_ node: Node, key: String, of fields: Fields) throws -> CacheKeyPolicy.Selection {
+    /// `none`, `all` (or `allWord`, such as `all_viewer`), a list of names, or
+    /// `{all_except: [names]}`.
+    func selection(_ node: Node, key: String, of fields: Fields, allWord: String = "all") throws -> CacheKeyPolicy.Selection {
+        let expected = "expected none, \(allWord), a list of names, or {all_except: [names]}"
         if case .scalar(let scalar) = node {
             switch scalar.string {
             case "none": return .none
-            case "all": return .all
+            case allWord: return .all
             default:
-                try reader.report(.invalidValue, "'\(key)' of \(fields.what) is '\(scalar.string)': expected none, all, or a list of names", at: node)
+                try reader.report(.invalidValue, "'\(key)' of \(fields.what) is '\(scalar.string)': \(expected)", at: node)
                 return .none
             }
+        }
+        if case .mapping = node {
+            guard let inner = try reader.fields(node, what: "'\(key)' of \(fields.what)", allowed: ["all_except"]),
+                let names = try inner.strings("all_except", required: true)
+            else { return .none }
+            try checkQuota(names.count, CacheKeyPolicy.maximumNames, at: node) { "'\(key)' of \(fields.what) lists \($0)" }
+            return .allExcept(names.map(\.text))
         }
         guard let names = try fields.strings(key) else { return .none }
         try checkQuota(names.count, CacheKeyPolicy.maximumNames, at: node) { "'\(key)' of \(fields.what) lists \($0)" }

@@ -10,7 +10,8 @@ import Yams
 final class TopologyParser {
     static let sections = [
         "name", "description", "latency", "locations", "registry", "hubs", "edges", "origins", "viewers",
-        "key_value_stores", "key_groups", "functions", "init_durations", "spare_workers", "distributions", "links",
+        "key_value_stores", "key_groups", "cache_policies", "origin_request_policies", "response_headers_policies", "functions", "init_durations",
+        "spare_workers", "distributions", "links",
     ]
 
     let reader: YAMLReader
@@ -31,6 +32,9 @@ final class TopologyParser {
     var viewers: [ViewerSpec] = []
     var keyValueStores: [KeyValueStoreSpec] = []
     var keyGroups: [KeyGroup] = []
+    var cachePolicies: [NamedCachePolicy] = []
+    var originRequestPolicies: [OriginRequestPolicy] = []
+    var responseHeadersPolicies: [ResponseHeadersPolicy] = []
     var functions: [FunctionSpec] = []
     var initDurations: [Runtime: Duration] = [:]
     var spareWorkers = Topology.Default.spareWorkers
@@ -58,6 +62,9 @@ final class TopologyParser {
         viewers = try section(top, "viewers", required: false, parse: parseViewer)
         keyValueStores = try section(top, "key_value_stores", required: false, parse: parseKeyValueStore)
         keyGroups = try section(top, "key_groups", required: false, parse: parseKeyGroup)
+        cachePolicies = try section(top, "cache_policies", required: false, parse: parseCachePolicy)
+        originRequestPolicies = try section(top, "origin_request_policies", required: false, parse: parseOriginRequestPolicy)
+        responseHeadersPolicies = try section(top, "response_headers_policies", required: false, parse: parseResponseHeadersPolicy)
         functions = try section(top, "functions", required: false, parse: parseFunction)
         if let node = top["init_durations"] { try parseInitDurations(node) }
         spareWorkers = try top.integer("spare_workers", in: 0...4) ?? spareWorkers

@@ -35,6 +35,15 @@ public struct CacheBehavior: Hashable, Sendable {
     /// Whether the edge compresses what it serves (CloudFront's `Compress`), for the
     /// encodings the cache key policy enables.
     public var compress = false
+    /// The named cache policy whose TTLs and cache key the behavior took (`CachePolicyId`),
+    /// or `nil` for CloudFront's legacy settings (`ttl:` and `cache_key:` on the behavior).
+    /// With a cache policy only what it keys on, and what an origin request policy adds, goes
+    /// to the origin; the legacy settings forward the viewer's headers as CloudFront does.
+    public var cachePolicy: String?
+    /// The origin request policy: what goes to the origin beyond the cache key.
+    public var originRequestPolicy: OriginRequestPolicy?
+    /// The response headers policy: CORS, security and custom headers, removals, Server-Timing.
+    public var responseHeadersPolicy: ResponseHeadersPolicy?
     /// Where the behavior is declared.
     public var source: SourceLocation?
 
@@ -111,11 +120,39 @@ public struct CacheBehavior: Hashable, Sendable {
 
 /// What goes into a cache key beyond the host and path (a CloudFront cache policy).
 public struct CacheKeyPolicy: Hashable, Sendable {
-    /// Which of a set of names (query parameters, cookies) count.
+    /// Which of a set of names (query parameters, cookies, headers) count.
     public enum Selection: Hashable, Sendable {
         case none
         case all
         case only([String])
+        /// All but these (CloudFront's `allExcept`).
+        case allExcept([String])
+
+        /// Whether a name counts. Header names are compared as given, so callers pass them
+        /// lower case.
+        public func keeps(_ name: some StringProtocol) -> Bool {
+            switch self {
+            case .none: false
+            case .all: true
+            case .only(let names): names.contains { $0 == name }
+            case .allExcept(let names): !names.contains { $0 == name }
+            }
+        }
+
+        /// What reaches the origin when a cache policy keys on one selection and an origin
+        /// request policy adds another (spec §7.2): either side's `all` gives all, allow lists
+        /// join, an allow list beats the other side's block list for its own names, and two
+        /// block lists leave out the names of both.
+        public func union(_ other: Selection) -> Selection {
+            switch (self, other) {
+            case (.all, _), (_, .all): .all
+            case (.none, let side), (let side, .none): side
+            case (.only(let a), .only(let b)): .only(a + b.filter { !a.contains($0) })
+            case (.only(let allowed), .allExcept(let blocked)), (.allExcept(let blocked), .only(let allowed)):
+                .allExcept(blocked.filter { !allowed.contains($0) })
+            case (.allExcept(let a), .allExcept(let b)): .allExcept(a + b.filter { !a.contains($0) })
+            }
+        }
     }
 
     /// CloudFront allows at most ten names in each list of a cache policy.

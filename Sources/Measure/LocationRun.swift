@@ -11,6 +11,10 @@ import Synchronization
 /// would, so an edge that leaves routing loses its viewers at their next connection; a response
 /// that does not come within ``responseTimeout`` fails its request and closes the connection.
 enum LocationRun {
+    /// `Pragma: server-timing`, which CloudFront answers with `Server-Timing` whatever a
+    /// response headers policy says: the breakdown stays on where a policy turns it off.
+    static let asksServerTiming = [("Pragma", "server-timing")]
+
     /// How long one response may take.
     static let responseTimeout = Duration.seconds(2)
 
@@ -97,7 +101,7 @@ enum LocationRun {
                     while let current = ticket {
                         inFlight = current
                         let path = settings.paths[current.index % settings.paths.count]
-                        let reply = try await connection.send(path: path, hostHeader: target.domain)
+                        let reply = try await connection.send(path: path, hostHeader: target.domain, headers: Self.asksServerTiming)
                         var sample = Sample(reply: reply, latency: .now - current.due, at: current.due - started, edges: &edges)
                         // The connection's first request carries what opening it took.
                         (sample.setup, setup) = (setup, nil)

@@ -32,6 +32,16 @@ import Topology
         let routes = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]
         let lines = try #require(routes?.first?["explain"] as? [String], "\(json.stdout)")
         #expect(lines.contains("default root object: / asks for /index.html"), "\(lines)")
+
+        let api = try await CLI.run(["route", "topologies/annotated.yaml", "--from", "tokyo-home", "--path", "/api/x", "--explain"])
+        for line in [
+            "cache policy api-short: TTL 0 s / 0 s / 60 s, key headers accept-language, query page",
+            "origin request policy api-forward: headers x-api-version, plus cloudfront-viewer-country, cookies all, query all",
+            "response headers policy api-headers: CORS for https://www.example.test; adds X-Content-Type-Options, X-Frame-Options, X-Served-By",
+        ] {
+            #expect(api.stdout.contains(line), "'\(line)' in:\n\(api.stdout)")
+        }
+        #expect(result.stdout.contains("legacy cache settings: TTL 0 s / 86400 s / 31536000 s"), "\(result.stdout)")
     }
 
     @Test func jsonAgreesWithTheLibraryForEveryViewer() async throws {

@@ -250,5 +250,5 @@ struct Fields {
 
 extension Double {
     /// The number without a trailing ".0", for messages.
-    var compact: String { self == rounded() && abs(self) < 1e15 ? String(Int(self)) : String(self) }
+    public var compact: String { self == rounded() && abs(self) < 1e15 ? String(Int(self)) : String(self) }
 }

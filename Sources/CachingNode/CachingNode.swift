@@ -50,6 +50,8 @@ public struct CachingNode {
     public let upstream: UpstreamLink?
     /// The links to every origin, by origin id.
     public let origins: [String: UpstreamLink]
+    /// The links to the Origin Shield hubs a hub fetches through, by hub id.
+    public let shields: [String: UpstreamLink]
     /// The replication follower, once ``follow(rollout:logger:hooks:)`` made it.
     public private(set) var follower: ReplicationFollower?
 
@@ -111,6 +113,27 @@ public struct CachingNode {
             forwarders[id] = forwarder
             order.append(forwarder)
         }
+        // A hub's links to the Origin Shields it fetches through, each with its modelled latency.
+        var shields: [String: UpstreamLink] = [:]
+        if settings.role == .hub {
+            let all = settings.topology.shieldHubs
+            let wanted = all.contains(settings.id) ? [] : all
+            for (index, id) in wanted.sorted().enumerated() {
+                guard let address = settings.originAddresses[id] else { continue }
+                let (link, forwarder) = try await UpstreamLink.open(
+                    from: settings.id,
+                    to: id,
+                    address: address,
+                    hostHeader: id,
+                    topology: settings.topology,
+                    seed: settings.seed &+ 1_000 &+ UInt64(index),
+                    logger: logger
+                )
+                shields[id] = link
+                forwarders[id] = forwarder
+                order.append(forwarder)
+            }
+        }
         return CachingNode(
             settings: settings,
             metrics: NodeMetrics(node: settings.id, role: settings.role),
@@ -122,6 +145,7 @@ public struct CachingNode {
             ),
             upstream: upstreamLink,
             origins: origins,
+            shields: shields,
             follower: nil,
             forwarders: forwarders,
             forwarderOrder: order,

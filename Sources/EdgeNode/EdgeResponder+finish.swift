@@ -155,9 +155,13 @@ extension EdgeResponder {
             switch (answer.result, hub?.servedFromCache) {
             case (.hit, _), (.refreshHit, _): "EDGE"
             case (.miss, true): "REC"
+            case (.miss, _) where hub?.shield?.servedFromCache == true: "Origin Shield"
             default: "Origin"
             }
         timing.add("cdn-hit-layer", detail: layer)
+        if let shield = hub?.shield, answer.result == .miss {
+            timing.add("origin-shield", detail: "\(shield.id) \(shield.servedFromCache ? "hit" : "miss")")
+        }
         // The origin stages run inside the upstream fetch: their time is taken out of the hub's
         // (or the origin's) share, so every part is counted once.
         let originStages = exchange.trace.originStagesTime
@@ -167,8 +171,17 @@ extension EdgeResponder {
             timing.add("origin", duration: upstream)  // straight to the origin, past the hub
         } else if answer.upstreamTime != nil {
             let origin = hub?.originTime
-            timing.add("hub", duration: upstream - (origin ?? .zero))
-            if let origin { timing.add("origin", duration: origin) }
+            if let origin, let shield = hub?.shield {
+                // Through an Origin Shield, `hub` holds hub↔shield and the shield too, which
+                // `shield` shows apart; `origin` is shield↔origin and the origin.
+                let behind = shield.originTime ?? .zero
+                timing.add("hub", duration: upstream - behind)
+                timing.add("shield", duration: origin - behind)
+                if shield.originTime != nil { timing.add("origin", duration: behind) }
+            } else {
+                timing.add("hub", duration: upstream - (origin ?? .zero))
+                if let origin { timing.add("origin", duration: origin) }
+            }
         }
         return timing
     }

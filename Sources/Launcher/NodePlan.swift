@@ -20,8 +20,9 @@ struct NodePlan: Sendable {
     /// The ids of the nodes it connects to, which must be ready before it starts.
     var upstreams: [String]
 
-    /// The processes of a topology in start order: the registry, origins, hubs, edges, then the
-    /// GeoDNS server, each tier waiting for the one before.
+    /// The processes of a topology in start order: the registry, origins, the hubs that are
+    /// Origin Shields, the other hubs, edges, then the GeoDNS server, each tier waiting for the
+    /// one before.
     /// - Parameters:
     ///   - topology: The topology.
     ///   - edgePort: The port every edge without a port of its own listens on (each on its own
@@ -34,6 +35,8 @@ struct NodePlan: Sendable {
         let origins = staticOrigins.map { origin in
             NodePlan(id: origin.id, role: .origin, location: origin.location.label, host: origin.listen.host, port: origin.listen.port, upstreams: [])
         }
+        // Origin Shield hubs start first: the other hubs link to them.
+        let shields = topology.shieldHubs
         let hubs = topology.hubs.map { hub in
             NodePlan(
                 id: hub.id,
@@ -41,9 +44,11 @@ struct NodePlan: Sendable {
                 location: hub.location.label,
                 host: hub.listen.host,
                 port: hub.listen.port,
-                upstreams: [RegistrySpec.id] + originIDs
+                upstreams: [RegistrySpec.id] + originIDs + (shields.contains(hub.id) ? [] : shields.sorted())
             )
         }
+        let shieldTier = hubs.filter { shields.contains($0.id) }
+        let hubTier = hubs.filter { !shields.contains($0.id) }
         let edges = topology.edges.map { edge in
             NodePlan(
                 id: edge.id,
@@ -73,6 +78,6 @@ struct NodePlan: Sendable {
             port: 0,
             upstreams: topology.edges.map(\.id)
         )
-        return [[registry], origins, hubs, edges, topology.edges.isEmpty ? [] : [dns]].filter { !$0.isEmpty }
+        return [[registry], origins, shieldTier, hubTier, edges, topology.edges.isEmpty ? [] : [dns]].filter { !$0.isEmpty }
     }
 }

@@ -20,6 +20,8 @@ struct HubResponder: HTTPResponder {
     let id: String
     let topology: Topology
     let origins: [String: UpstreamLink]
+    /// The Origin Shield hubs this hub fetches their origins through.
+    let shields: [String: UpstreamLink]
     let cache: CacheTier
     let client: UpstreamClient
     let metrics: NodeMetrics
@@ -66,18 +68,27 @@ struct HubResponder: HTTPResponder {
         let body = try await request.body.collect(upTo: UpstreamClient.Default.maximumBody)
         // An origin group's primary: an answer the edge fails over on is passed back, not kept.
         let failoverOn = Set((request.headers[.edgesimFailoverOn] ?? "").split(separator: ",").compactMap { Int($0) })
+        // An origin with an Origin Shield is fetched through that hub's cache, which fetches it
+        // from the origin once for every hub (spec: OriginShield); the shield hub itself, and
+        // every hub for an origin without one, asks the origin.
+        let shield = topology.shield(for: originID, at: id).flatMap { shields[$0] }
         let fetch: CacheTier.Fetch = { validators in
             var sent = fields
             for field in validators { sent[field.name] = field.value }
             let method: HTTPRequest.Method = request.method == .head ? .get : request.method
-            let response = try await client.send(
-                method,
-                toOrigin: origin,
-                endpoint: endpoint,
-                target: request.uri.description,
-                fields: sent,
-                body: nil
-            )
+            var response: StoredResponse
+            if let shield {
+                response = try await fetchThrough(shield, method: method, request: request, fields: sent)
+            } else {
+                response = try await client.send(
+                    method,
+                    toOrigin: origin,
+                    endpoint: endpoint,
+                    target: request.uri.description,
+                    fields: sent,
+                    body: nil
+                )
+            }
             if failoverOn.contains(response.status.code) { throw FailoverAnswer(response: response) }
             return response
         }
@@ -94,7 +105,15 @@ struct HubResponder: HTTPResponder {
                 let tier = try await cache.answer(key: key, behavior: behavior, errorResponses: distribution.errorResponses, fetch: fetch)
                 if let upstream = tier.upstreamTime { metrics.recordUpstream(upstream) }
                 let response = tier.response.answering(conditional: request.headers[.ifNoneMatch])
-                return answer(response, result: ResultType(tier.result), age: tier.age, originTime: tier.upstreamTime, request: request)
+                let shielded = tier.result == .miss ? tier.response.trace.hub?.shield : nil
+                return answer(
+                    response,
+                    result: ResultType(tier.result),
+                    age: tier.age,
+                    originTime: tier.upstreamTime,
+                    shield: shielded,
+                    request: request
+                )
             }
             let started = ContinuousClock.now
             let response = try await client.send(
@@ -120,6 +139,35 @@ struct HubResponder: HTTPResponder {
                 request: request
             )
         }
+    }
+
+    /// One fetch through an Origin Shield: the request as the edge sent it, with the facts the
+    /// shield needs to pick the same behavior and origin; the shield's answer comes back with
+    /// how it answered, which the edge's `Server-Timing` shows. A shield that could not reach
+    /// the origin is that origin's failure here too.
+    private func fetchThrough(
+        _ shield: UpstreamLink,
+        method: HTTPRequest.Method,
+        request: Request,
+        fields: HTTPFields
+    ) async throws
+        -> StoredResponse
+    {
+        var sent = fields
+        for name in [HTTPField.Name.edgesimDistribution, .edgesimBehavior, .edgesimOrigin, .edgesimViewerProtocol, .edgesimFailoverOn] {
+            if let value = request.headers[name] { sent[name] = value }
+        }
+        var response = try await client.send(method, port: shield.port, target: request.uri.description, fields: sent, body: nil)
+        let trace = HubTrace.take(from: &response.headers)
+        if let failure = trace?.originFailure {
+            throw UpstreamError(failure, underlying: "the Origin Shield \(shield.id) could not reach the origin")
+        }
+        metrics.recordShieldFetch(shield: shield.id, hit: trace?.servedFromCache ?? false)
+        response.trace.hub = HubTrace(
+            result: .miss,
+            shield: .init(id: shield.id, servedFromCache: trace?.servedFromCache ?? false, originTime: trace?.originTime)
+        )
+        return response
     }
 
     /// Fetches from an origin outside the topology, uncached (its TTL rules are unknown here).
@@ -153,10 +201,11 @@ struct HubResponder: HTTPResponder {
         age: Duration = .zero,
         originTime: Duration? = nil,
         originFailure: UpstreamError.Kind? = nil,
+        shield: HubTrace.Shield? = nil,
         request: Request
     ) -> Response {
         var extra = HTTPFields()
-        HubTrace(result: result, originTime: originTime, originFailure: originFailure).write(to: &extra)
+        HubTrace(result: result, originTime: originTime, originFailure: originFailure, shield: shield).write(to: &extra)
         if age >= .seconds(1) { extra[.age] = "\(age.components.seconds)" }
         metrics.recordRequest(result, status: stored.status.code, bytes: stored.body.readableBytes)
         return stored.response(adding: extra, head: request.method == .head)

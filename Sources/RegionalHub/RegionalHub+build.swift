@@ -37,6 +37,7 @@ public enum RegionalHub {
             id: settings.id,
             topology: settings.topology,
             origins: node.origins,
+            shields: node.shields,
             cache: node.cache,
             client: node.client,
             metrics: node.metrics,

@@ -104,7 +104,7 @@ extension EdgeSim {
                 "",
             ]
             var table = Table(["hop", "from", "to", "distance", "RTT"], alignments: [.left, .left, .left, .right, .right])
-            let names = ["viewer → edge", "edge → hub", "hub → origin"]
+            let names = ["viewer → edge", "edge → hub"] + (route.shield == nil ? ["hub → origin"] : ["hub → shield", "shield → origin"])
             for (index, hop) in route.hops.enumerated() {
                 table.add([names[index], hop.from, hop.to, "\(Int(hop.kilometres.rounded())) km", formatMilliseconds(hop.rtt)])
             }
@@ -125,9 +125,12 @@ extension EdgeSim {
                 alignments: [.left, .left, .left, .left, .left, .left, .right, .right, .right, .right]
             )
             for route in routes {
-                let rtts = route.hops.map { formatMilliseconds($0.rtt) }
+                // Through a shield, hub→origin is the hub→shield and shield→origin legs together.
+                let legs = route.hops.prefix(2).map(\.rtt) + [route.hops.dropFirst(2).reduce(.zero) { $0 + $1.rtt }]
+                let rtts = legs.map(formatMilliseconds)
+                let origin = route.shield.map { "\(route.origin.id) via \($0.id)" } ?? route.origin.id
                 table.add(
-                    [route.viewer.id, route.viewer.location.label, route.edge.id, route.reason.rawValue, route.hub.id, route.origin.id] + rtts + [
+                    [route.viewer.id, route.viewer.location.label, route.edge.id, route.reason.rawValue, route.hub.id, origin] + rtts + [
                         formatMilliseconds(route.total)
                     ]
                 )

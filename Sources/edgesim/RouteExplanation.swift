@@ -38,7 +38,7 @@ enum RouteExplanation {
                 "origin group \(group.id): \(group.primary) first, then \(group.secondary) on \(statuses), no connection or no answer in time (GET, HEAD, OPTIONS)"
             )
         } else {
-            lines.append("origin: \(behavior.origin)")
+            lines.append("origin: \(behavior.origin)" + (route.shield.map { ", fetched through the Origin Shield \($0.id)" } ?? ""))
         }
         for code in distribution.errorResponses.keys.sorted() {
             guard let response = distribution.errorResponses[code] else { continue }

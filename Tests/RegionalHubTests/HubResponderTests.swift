@@ -40,6 +40,7 @@ import Topology
                 id: "ap-northeast-1",
                 topology: topology,
                 origins: ["site": UpstreamLink(id: "site", port: try #require(originClient.port), hostHeader: "site.s3.amazonaws.com")],
+                shields: [:],
                 cache: CacheTier(capacity: 1 << 20),
                 client: client,
                 metrics: NodeMetrics(node: "ap-northeast-1", role: .hub),

@@ -141,4 +141,42 @@ import Testing
             #expect(messages.contains("test.yaml:"), "with a place: \(messages)")
         }
     }
+
+    @Test func anOriginShieldIsAHub() throws {
+        let yaml = """
+            locations:
+              tokyo: { lat: 35.6762, lon: 139.6503, country: JP, city: Tokyo }
+              osaka: { lat: 34.6937, lon: 135.5023, country: JP, city: Osaka }
+            hubs:
+              ap-northeast-1: { location: tokyo }
+              ap-northeast-3: { location: osaka }
+            edges:
+              KIX50: { location: osaka, hub: ap-northeast-3 }
+            origins:
+              site: { location: tokyo, static: ., origin_shield: SHIELD }
+            viewers:
+              osaka-home: { location: osaka }
+            distributions:
+              E2TEST000001: { origins: [site] }
+            """
+        let folder = FileManager.default.temporaryDirectory.path
+        let report = TopologyLoader.check(
+            yaml: yaml.replacingOccurrences(of: "SHIELD", with: "ap-northeast-1"),
+            file: "test.yaml",
+            baseDirectory: folder
+        )
+        let topology = try #require(report.topology, "\(report.diagnostics)")
+        #expect(topology.shieldHubs == ["ap-northeast-1"])
+        #expect(topology.shield(for: "site", at: "ap-northeast-3") == "ap-northeast-1" && topology.shield(for: "site", at: "ap-northeast-1") == nil)
+        let route = try topology.route(viewer: "osaka-home", distribution: nil)
+        #expect(route.shield?.id == "ap-northeast-1" && route.hops.map(\.to) == ["KIX50", "ap-northeast-3", "ap-northeast-1", "site"])
+
+        let wrong = TopologyLoader.check(
+            yaml: yaml.replacingOccurrences(of: "SHIELD", with: "ap-northeast-9"),
+            file: "test.yaml",
+            baseDirectory: folder
+        )
+        let messages = wrong.diagnostics.map(\.description).joined(separator: "\n")
+        #expect(wrong.topology == nil && messages.contains("test.yaml:10:54:") && messages.contains("not a hub; did you mean"), "\(messages)")
+    }
 }

@@ -17,6 +17,9 @@ extension HTTPField.Name {
     public static let edgesimOriginTime = Self("X-Edgesim-Origin-Time")!
     /// Hub → edge: the origin gave no response (`unreachable`, `timed-out`), which fails over.
     public static let edgesimOriginFailure = Self("X-Edgesim-Origin-Failure")!
+    /// Hub → edge: the Origin Shield the hub fetched through, how it answered and how long its
+    /// origin took (`us-east-1;hit;` or `us-east-1;miss;42.1`).
+    public static let edgesimShield = Self("X-Edgesim-Shield")!
     /// Edge → hub: the statuses an origin group's primary fails over on (`500,503`): the hub
     /// passes such an answer back without caching it, for the edge to ask the secondary.
     public static let edgesimFailoverOn = Self("X-Edgesim-Failover-On")!

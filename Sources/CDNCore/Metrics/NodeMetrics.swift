@@ -144,6 +144,19 @@ public final class NodeMetrics: Sendable {
         ).increment()
     }
 
+    /// Counts one fetch a hub made through an Origin Shield, by how the shield answered.
+    public func recordShieldFetch(shield: String, hit: Bool) {
+        registry.makeCounter(
+            descriptor: .init(
+                namespace: "edgesim",
+                metricName: "origin_shield_fetches",
+                unitName: "total",
+                helpText: "Fetches through an Origin Shield hub, by whether its cache had the object"
+            ),
+            labels: [("node", node), ("role", role), ("shield", shield), ("result", hit ? "hit" : "miss")]
+        ).increment()
+    }
+
     /// Counts one CORS request a response headers policy answered, by its result.
     public func recordCORS(policy: String, result: String) {
         registry.makeCounter(

@@ -136,7 +136,7 @@ extension TopologyParser {
         let validID = try checkID(id, at: keyNode, role: "origin", rule: IdentifierRules.name, expected: IdentifierRules.nameExpected)
         let allowed = [
             "location", "static", "url", "cache_control", "host", "port", "protocol_policy", "http_port", "https_port", "ssl_protocols",
-            "connection_attempts", "connection_timeout", "response_timeout",
+            "connection_attempts", "connection_timeout", "response_timeout", "origin_shield",
         ]
         guard let fields = try reader.fields(value, what: "origin '\(id)'", allowed: allowed) else { return nil }
         let location = try location(of: fields, owner: id)
@@ -194,8 +194,17 @@ extension TopologyParser {
             )
         }
         let timeouts = try originTimeouts(fields)
+        // CloudFront's OriginShield: a regional edge cache every other one fetches through.
+        let shield = try fields.string("origin_shield")
+        if let shield, !hubs.contains(where: { $0.id == shield }), let node = fields["origin_shield"] {
+            try reader.report(
+                .unknownReference,
+                "origin '\(id)' names '\(shield)' as its origin_shield, which is not a hub\(Suggestion.phrase(for: shield, among: hubs.map(\.id)))",
+                at: node
+            )
+        }
         guard let location, let kind, validID else { return nil }
-        return OriginSpec(
+        var origin = OriginSpec(
             id: id,
             location: location,
             kind: kind,
@@ -208,6 +217,8 @@ extension TopologyParser {
             timeouts: timeouts,
             source: reader.location(keyNode)
         )
+        origin.originShield = shield
+        return origin
     }
 
     /// `connection_attempts`, `connection_timeout` and `response_timeout`, in CloudFront's ranges.

@@ -119,6 +119,9 @@ public struct OriginSpec: NodeSpec, Hashable {
     public var listen: ListenAddress
     /// How long CloudFront waits for it, and how often it tries.
     public var timeouts: OriginTimeouts
+    /// The hub that is its Origin Shield, when it has one: every other hub fetches it through
+    /// that hub's cache, so the origin sees one request per object for the whole network.
+    public var originShield: String?
     /// Where the origin is declared.
     public var source: SourceLocation?
     public var role: NodeRole { .origin }

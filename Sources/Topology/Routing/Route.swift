@@ -45,7 +45,9 @@ public struct Route: Hashable, Sendable {
     public var hub: HubSpec
     /// The behavior's origin.
     public var origin: OriginSpec
-    /// viewer→edge, edge→hub, hub→origin.
+    /// The origin's Origin Shield, when the edge's hub fetches through one.
+    public var shield: HubSpec?
+    /// viewer→edge, edge→hub, hub→origin (or hub→shield and shield→origin).
     public var hops: [Hop]
     /// The other edges that serve the distribution, nearest first.
     public var alternatives: [RankedEdge]

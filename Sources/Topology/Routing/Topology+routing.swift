@@ -58,7 +58,10 @@ extension Topology {
         guard let origin = origin(distributionSpec.firstOrigin(of: behavior.origin)) else {
             throw RoutingError("the behavior '\(behavior.pathPattern)' names unknown origin '\(behavior.origin)'")
         }
-        let hops = [(viewer, edge.id), (edge.id, hub.id), (hub.id, origin.id)].compactMap { from, to in
+        // Through the origin's Origin Shield, when it has one that is not the edge's own hub.
+        let shield = shield(for: origin.id, at: hub.id).flatMap { self.hub($0) }
+        let upstream = shield.map { [(hub.id, $0.id), ($0.id, origin.id)] } ?? [(hub.id, origin.id)]
+        let hops = ([(viewer, edge.id), (edge.id, hub.id)] + upstream).compactMap { from, to in
             link(between: from, and: to).map { Route.Hop(from: from, to: to, rtt: $0.rtt, kilometres: $0.kilometres) }
         }
         return Route(
@@ -68,6 +71,7 @@ extension Topology {
             edge: edge,
             hub: hub,
             origin: origin,
+            shield: shield,
             hops: hops,
             alternatives: ranked.dropFirst().sorted { $0.rtt != $1.rtt ? $0.rtt < $1.rtt : $0.edge < $1.edge },
             reason: reason

@@ -13,6 +13,8 @@ struct LocationRecorder: Sendable {
     private(set) var answered = 0
     private(set) var stageSums = StageTimes()
     private(set) var edges: [String: Int] = [:]
+    /// Answered requests that each of the distribution's behaviours met, by its name.
+    private(set) var applied: [String: Int] = [:]
     /// Per second of the run: requests by the edge that answered, or `error`.
     private(set) var timeline: [Int: [String: Int]] = [:]
     /// What opening each connection took: the connect, and over HTTPS the TLS handshake.
@@ -35,6 +37,7 @@ struct LocationRecorder: Sendable {
         answered += 1
         if sample.isHit { hits += 1 }
         if let edge = sample.edge { edges[edge, default: 0] += 1 }
+        if !sample.applied.isEmpty { for name in sample.applied.names { applied[name, default: 0] += 1 } }
         stageSums.add(sample.stages)
         viewerLink.record(UInt64(max(0, sample.stages.viewerLink * 1000)))
         if let setup = sample.setup {
@@ -61,6 +64,7 @@ struct LocationRecorder: Sendable {
         answered += other.answered
         stageSums.add(other.stageSums)
         for (edge, count) in other.edges { edges[edge, default: 0] += count }
+        for (name, count) in other.applied { applied[name, default: 0] += count }
         for (second, counts) in other.timeline {
             for (who, count) in counts { timeline[second, default: [:]][who, default: 0] += count }
         }

@@ -40,6 +40,8 @@ public enum MeasureReport {
             \(distribution(ordered))
             <h2>Where the time goes</h2>
             \(stages(ordered))
+            <h2>What the requests met</h2>
+            \(applied(ordered))
             <h2>New connections and kept-alive ones</h2>
             \(connections(ordered, https: result.settings.https == true))
             <h2>Which edge served, second by second</h2>
@@ -140,6 +142,21 @@ public enum MeasureReport {
     }
 
     /// What opening connections cost (connect, TLS), and the first byte on new and kept-alive ones.
+    /// Per location, how many answered requests each of the distribution's behaviours met
+    /// (error pages, failovers, geo restriction, signed URLs, CORS, Origin Shield, compression).
+    private static func applied(_ locations: [MeasureResult.Location]) -> String {
+        let names = MeasureResult.Location.appliedNames(locations)
+        guard !names.isEmpty else {
+            return
+                "<p class=\"muted\">None of the distribution's behaviours (error pages, failover, geo restriction, signed URLs, CORS, Origin Shield, compression) met a request.</p>"
+        }
+        var rows = ""
+        for location in locations {
+            rows += "<tr><td>\(escape(location.target.viewer))</td>" + names.map { "<td>\(location.applied?[$0] ?? 0)</td>" }.joined() + "</tr>"
+        }
+        return "<table id=\"applied\"><tr><th>viewer</th>" + names.map { "<th>\(escape($0))</th>" }.joined() + "</tr>\(rows)</table>"
+    }
+
     private static func connections(_ locations: [MeasureResult.Location], https: Bool) -> String {
         var rows = ""
         for location in locations {

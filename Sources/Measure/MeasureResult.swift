@@ -34,6 +34,10 @@ public struct MeasureResult: Sendable, Codable {
         public var distribution: [[Double]]
         /// What new connections cost, and a request's first byte on new and kept-alive ones.
         public var connections: ConnectionTimes?
+        /// Answered requests that each of the distribution's behaviours met (`error-page`,
+        /// `origin-failover`, `geo-blocked`, `signed-url-refused`, `cors`, `origin-shield`,
+        /// `compressed`, …), by name; absent names met none.
+        public var applied: [String: Int]? = nil
 
         /// Requests that did not get a 2xx or 3xx.
         public var errors: Int { requests - (outcomes["2xx"] ?? 0) - (outcomes["3xx"] ?? 0) }
@@ -66,6 +70,11 @@ public struct MeasureResult: Sendable, Codable {
 }
 
 extension MeasureResult.Location {
+    /// The behaviours any of these locations met, in the order ``AppliedBehaviours`` names them.
+    public static func appliedNames(_ locations: [MeasureResult.Location]) -> [String] {
+        AppliedBehaviours.named.map(\.name).filter { name in locations.contains { ($0.applied?[name] ?? 0) > 0 } }
+    }
+
     init(target: MeasureTarget, recorder: LocationRecorder) {
         self.target = target
         servedBy = recorder.edges.max { $0.value < $1.value }?.key ?? target.edge
@@ -84,6 +93,7 @@ extension MeasureResult.Location {
         stages = recorder.stageSums.divided(by: recorder.answered)
         distribution = [0, 10, 25, 50, 75, 90, 95, 99, 99.9, 100].map { [$0, recorder.percentile($0)] }
         connections = ConnectionTimes(recorder)
+        applied = recorder.applied.isEmpty ? nil : recorder.applied
     }
 }
 

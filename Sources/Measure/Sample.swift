@@ -29,6 +29,8 @@ struct Sample: Sendable {
     /// For a connection's first request, what opening the connection took; `nil` for a
     /// request on a kept-alive connection.
     var setup: ConnectionSetup?
+    /// Which of the distribution's behaviours met it.
+    var applied: AppliedBehaviours = []
 
     /// A sample from a reply and the time it took. Its three fields are read from the reply's
     /// bytes, and the edge's name is taken from `edges` when it is there already: made from
@@ -45,10 +47,12 @@ struct Sample: Sendable {
             default: .serverError
             }
         var (cacheResult, edge, stages): (ResultType?, String?, StageTimes) = (nil, nil, StageTimes(total: latency))
+        var applied: AppliedBehaviours = []
         reply.fields.withFirst("X-Cache") { cacheResult = ResultType(xCache: $0) }
         reply.fields.withFirst("X-Amz-Cf-Pop") { edge = edges.name($0) }
-        reply.fields.withFirst("Server-Timing") { stages = StageTimes(serverTiming: $0, total: latency) }
-        (self.cacheResult, self.edge, self.stages) = (cacheResult, edge, stages)
+        reply.fields.withFirst("Server-Timing") { stages = StageTimes(serverTiming: $0, total: latency, applied: &applied) }
+        reply.fields.withFirst("Content-Encoding") { _ in applied.insert(.compressed) }
+        (self.cacheResult, self.edge, self.stages, self.applied) = (cacheResult, edge, stages, applied)
     }
 
     /// A request that got no response.
@@ -97,10 +101,18 @@ public struct StageTimes: Sendable, Codable, Equatable {
     /// The stages from a `Server-Timing` value's bytes, read in one pass (``ServerTiming/scan(_:_:)``)
     /// with nothing allocated.
     init(serverTiming value: Slice<UnsafeRawBufferPointer>, total: Duration) {
+        var applied: AppliedBehaviours = []
+        self.init(serverTiming: value, total: total, applied: &applied)
+    }
+
+    /// The stages, as above, and the behaviours the other metrics' names say met the request.
+    init(serverTiming value: Slice<UnsafeRawBufferPointer>, total: Duration, applied: inout AppliedBehaviours) {
         var timed = Durations()
+        var found: AppliedBehaviours = []
         ServerTiming.scan(UnsafeRawBufferPointer(rebasing: value)) { name, duration, _ in
-            timed.take(name: name, duration: duration.flatMap(ServerTiming.duration(of:)))
+            if !timed.take(name: name, duration: duration.flatMap(ServerTiming.duration(of:))) { found.formUnion(.of(metric: name)) }
         }
+        applied.formUnion(found)
         viewerRequest = timed.viewerRequest
         originRequest = timed.originRequest
         originResponse = timed.originResponse
@@ -148,8 +160,11 @@ public struct StageTimes: Sendable, Codable, Equatable {
             } ? candidate : nil
         }
 
-        mutating func take(name: ServerTiming.Bytes, duration: Duration?) {
-            guard let index = Self.index(of: name), seen & (1 << index) == 0 else { return }
+        /// Keeps a stage's time; `false` when the name is no stage's.
+        @discardableResult
+        mutating func take(name: ServerTiming.Bytes, duration: Duration?) -> Bool {
+            guard let index = Self.index(of: name) else { return false }
+            guard seen & (1 << index) == 0 else { return true }
             seen |= 1 << index
             let milliseconds = duration?.inMilliseconds ?? 0
             switch index {
@@ -161,6 +176,7 @@ public struct StageTimes: Sendable, Codable, Equatable {
             case 5: hub = milliseconds
             default: origin = milliseconds
             }
+            return true
         }
     }
 

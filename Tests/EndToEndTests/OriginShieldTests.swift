@@ -62,6 +62,17 @@ struct OriginShieldTests {
             #expect(try await origin.timesAsked("/status/200/object") == 1)
             #expect(try await network.counter("edgesim_origin_shield_fetches_total", of: "ap-northeast-2") == 1)
 
+            // measure counts, per location, the requests that met the shield.
+            let json = network.stateDirectory.appendingPathComponent("shield.json")
+            let measured = try await CLI.run([
+                "measure", "--state-dir", network.stateDirectory.path, "--from", "seoul-home", "--path", "/status/200/fresh?max-age=600",
+                "--requests", "5", "--warmup", "0", "--json", json.path,
+            ])
+            #expect(measured.status == 0 && measured.stdout.contains("what the requests met"), "\(measured.stdout)\n\(measured.stderr)")
+            let result = try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any]
+            let applied = (result?["locations"] as? [[String: Any]])?.first?["applied"] as? [String: Int]
+            #expect(applied?["origin-shield"] == 1, "\(applied ?? [:])")
+
             // route shows the shield's legs.
             let route = try await CLI.run(["route", topology.path, "--from", "seoul-home"])
             #expect(route.stdout.contains("hub → shield") && route.stdout.contains("shield → origin"), "\(route.stdout)")

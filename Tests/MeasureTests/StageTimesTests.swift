@@ -90,4 +90,18 @@ import Topology
         }
         #expect(Array("Hit".utf8).withUnsafeBytes { ResultType(xCache: $0[...]) } == nil)
     }
+
+    @Test func theBehavioursThatMetARequestAreReadFromTheSameMetrics() {
+        var value = "cdn-pop;desc=\"KIX50\", cors;desc=\"allowed\", origin-shield;desc=\"ap-northeast-1 hit\", "
+        value += "cdn-hit-layer;desc=\"Origin Shield\", edge;dur=1, hub;dur=4, shield;dur=3, error-page;desc=\"/index.html\""
+        var applied: AppliedBehaviours = []
+        let stages = value.withUTF8 { StageTimes(serverTiming: UnsafeRawBufferPointer($0)[...], total: .milliseconds(10), applied: &applied) }
+        #expect(applied == [.cors, .originShield, .errorPage] && applied.names == ["error-page", "cors", "origin-shield"])
+        // The shield's time is inside the hub's: the stages still add up to the total.
+        #expect(stages.hub == 4 && stages.edge == 1 && abs(stages.total - 10) < 1e-9)
+        var none: AppliedBehaviours = []
+        var plain = "cdn-pop;desc=\"NRT50\", cdn-cache-hit, edge;dur=0.2"
+        _ = plain.withUTF8 { StageTimes(serverTiming: UnsafeRawBufferPointer($0)[...], total: .milliseconds(8), applied: &none) }
+        #expect(none.isEmpty)
+    }
 }

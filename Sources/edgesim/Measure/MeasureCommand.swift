@@ -138,6 +138,10 @@ extension EdgeSim {
             Output.line("")
             Output.line(MeasureTables.stages(result))
             Output.line("")
+            if let applied = MeasureTables.applied(result) {
+                Output.line(applied)
+                Output.line("")
+            }
             Output.line(MeasureTables.connections(result))
             return result
         }

@@ -27,6 +27,18 @@ enum MeasureTables {
         return text
     }
 
+    /// How many answered requests each of the distribution's behaviours met, per location, or
+    /// `nil` when none met any.
+    static func applied(_ result: MeasureResult) -> String? {
+        let names = MeasureResult.Location.appliedNames(result.locations)
+        guard !names.isEmpty else { return nil }
+        var table = Table(["viewer"] + names, alignments: [.left] + Array(repeating: .right, count: names.count))
+        for location in result.locations.sorted(by: { $0.p50 < $1.p50 }) {
+            table.add([location.target.viewer] + names.map { "\(location.applied?[$0] ?? 0)" })
+        }
+        return "what the requests met (answered requests):\n" + table.render()
+    }
+
     /// Where the time goes: each stage's mean per location, in milliseconds.
     static func stages(_ result: MeasureResult) -> String {
         let used = StageTimes.labels.filter { label in result.locations.contains { $0.stages[keyPath: label.1] >= 0.005 } }

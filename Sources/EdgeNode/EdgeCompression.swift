@@ -56,7 +56,11 @@ enum EdgeCompression {
     /// the origin did not encode it, its type is one CloudFront compresses, and it holds 1,000 to
     /// 10,000,000 bytes. A strong ETag becomes weak, and `Vary` names `Accept-Encoding`.
     static func compressed(_ response: StoredResponse, acceptEncoding: String?, behavior: CacheBehavior) -> StoredResponse {
-        guard behavior.compress, behavior.maximumTTL > .zero, let acceptEncoding, [200, 403, 404].contains(response.status.code),
+        // Only for the codings the cache key holds (a cache policy without them, such as
+        // CachingOptimizedForUncompressedObjects, turns compression off as at CloudFront): the
+        // header is then the normalised one, and each coding a variant of its own.
+        guard behavior.compress, !behavior.cacheKey.acceptEncodings.isEmpty, behavior.maximumTTL > .zero, let acceptEncoding,
+            [200, 403, 404].contains(response.status.code),
             response.headers[.contentEncoding] == nil, isCompressible(response.headers[.contentType]),
             (1_000...10_000_000).contains(response.body.readableBytes)
         else { return response }

@@ -52,11 +52,13 @@ struct MeasureTests {
                 #expect(abs(stages.values.reduce(0, +) - mean) <= mean * 0.005 + 0.05, "\(viewer): \(stages) vs \(mean)")
             }
 
-            // Above that floor, what a request adds depends on how busy the machine is (the other
-            // tests' networks share its two cores; BENCHMARKS.md measures it when quiet), so the
-            // check is the model's order: Tokyo's 9 ms link is slower than Osaka's 5 ms one.
+            // Above that floor, what a request adds depends on how busy the machine is: with the
+            // other tests' networks on its two cores, Osaka's fastest of 60 requests has taken
+            // 11 ms on its 5 ms link, past Tokyo's on its 9 ms one. So the order checked is the
+            // model's, which the report carries; each measured floor is checked above, and
+            // BENCHMARKS.md measures the rest on a quiet machine.
             if let tokyo = rtts["tokyo-home"], let osaka = rtts["osaka-office"] {
-                #expect(tokyo.modelled > osaka.modelled && tokyo.fastest > osaka.fastest, "Tokyo \(tokyo), Osaka \(osaka)")
+                #expect(tokyo.modelled > osaka.modelled, "Tokyo \(tokyo), Osaka \(osaka)")
             }
 
             // The CSV says what the JSON says.

@@ -116,9 +116,7 @@ public struct CachingNode {
         // A hub's links to the Origin Shields it fetches through, each with its modelled latency.
         var shields: [String: UpstreamLink] = [:]
         if settings.role == .hub {
-            let all = settings.topology.shieldHubs
-            let wanted = all.contains(settings.id) ? [] : all
-            for (index, id) in wanted.sorted().enumerated() {
+            for (index, id) in settings.topology.shields(usedBy: settings.id).enumerated() {
                 guard let address = settings.originAddresses[id] else { continue }
                 let (link, forwarder) = try await UpstreamLink.open(
                     from: settings.id,

@@ -12,20 +12,22 @@ struct ResponsePolicyContext: Sendable {
     let isPreflight: Bool
     /// `Pragma: server-timing`, which always gets `Server-Timing`.
     let asksServerTiming: Bool
+    /// The `Access-Control-Allow-Origin` the policy gives the request's `Origin`, if any.
+    let allowedOrigin: String?
+    /// How the policy's CORS settings met the request (`allowed`, `preflight`, `refused`):
+    /// `nil` when it was no CORS request or the policy has none.
+    let corsResult: String?
 
     init(policy: ResponseHeadersPolicy, request: IncomingRequest) {
         self.policy = policy
-        origin = request.headers[.origin]
-        isPreflight = request.method == .options && origin != nil && request.headers[.accessControlRequestMethod] != nil
+        let origin = request.headers[.origin]
+        self.origin = origin
+        let isPreflight = request.method == .options && origin != nil && request.headers[.accessControlRequestMethod] != nil
+        self.isPreflight = isPreflight
         asksServerTiming = request.headers[values: .pragma].contains { $0.lowercased().contains("server-timing") }
-    }
-
-    /// How the policy's CORS settings met the request: `nil` when it was no CORS request or the
-    /// policy has none.
-    var corsResult: String? {
-        guard let cors = policy.cors, let origin else { return nil }
-        guard cors.allowOrigin(for: origin) != nil else { return "refused" }
-        return isPreflight ? "preflight" : "allowed"
+        let allowed = origin.flatMap { policy.cors?.allowOrigin(for: $0) }
+        allowedOrigin = allowed
+        corsResult = policy.cors == nil || origin == nil ? nil : allowed == nil ? "refused" : isPreflight ? "preflight" : "allowed"
     }
 
     /// Whether this response gets `Server-Timing`: edgesim's default (always) when the policy
@@ -39,7 +41,7 @@ struct ResponsePolicyContext: Sendable {
     /// security and custom headers, each added in place of the origin's only with `override`.
     func apply(to fields: inout HTTPFields) {
         for name in policy.removedHeaders { if let field = HTTPField.Name(name) { fields[field] = nil } }
-        if let cors = policy.cors, let origin, let allowed = cors.allowOrigin(for: origin) {
+        if let cors = policy.cors, let allowed = allowedOrigin {
             func set(_ name: HTTPField.Name, _ value: String) {
                 if cors.originOverride || fields[name] == nil { fields[name] = value }
             }

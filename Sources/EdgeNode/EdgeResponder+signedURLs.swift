@@ -61,12 +61,10 @@ extension EdgeResponder {
     /// The viewer's cookies by name, from every `Cookie` field.
     static func cookies(_ headers: HTTPFields) -> [String: String] {
         var cookies: [String: String] = [:]
-        for field in headers[values: .cookie] {
-            for pair in field.split(separator: ";") {
-                let parts = pair.split(separator: "=", maxSplits: 1)
-                guard parts.count == 2 else { continue }
-                cookies[parts[0].trimmingCharacters(in: .whitespaces)] = String(parts[1]).trimmingCharacters(in: .whitespaces)
-            }
+        for pair in headers.cookiePairs {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            cookies[parts[0].trimmingCharacters(in: .whitespaces)] = String(parts[1]).trimmingCharacters(in: .whitespaces)
         }
         return cookies
     }

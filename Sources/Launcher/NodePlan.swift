@@ -44,7 +44,7 @@ struct NodePlan: Sendable {
                 location: hub.location.label,
                 host: hub.listen.host,
                 port: hub.listen.port,
-                upstreams: [RegistrySpec.id] + originIDs + (shields.contains(hub.id) ? [] : shields.sorted())
+                upstreams: [RegistrySpec.id] + originIDs + topology.shields(usedBy: hub.id)
             )
         }
         let shieldTier = hubs.filter { shields.contains($0.id) }

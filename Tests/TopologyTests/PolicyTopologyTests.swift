@@ -85,6 +85,23 @@ import Testing
         #expect(behaviors[2].responseHeadersPolicy?.headers.first { $0.override }?.name == "X-Content-Type-Options")
     }
 
+    @Test func anOriginRequestPolicyForwardsAllViewerHeadersOrAllBut() throws {
+        let report = DistributionRulesTopologyTests.check(
+            Self.behaviors("- { path: '*', cache_policy: Managed-CachingOptimized, origin_request_policy: every }"),
+            sections: "origin_request_policies:\n  every: { headers: all_viewer }\n  most: { headers: { all_except: [X-Secret] } }"
+        )
+        let behavior = try #require(report.topology?.distributions.first?.behaviors.first, "\(report.diagnostics)")
+        #expect(behavior.originRequestPolicy?.headers == .all)
+        let named = DistributionRulesTopologyTests.check(
+            Self.behaviors("- { path: '*', cache_policy: Managed-CachingOptimized, origin_request_policy: most }"),
+            sections: "origin_request_policies:\n  most: { headers: { all_except: [X-Secret] } }"
+        )
+        #expect(
+            named.topology?.distributions.first?.behaviors.first?.originRequestPolicy?.headers == .allExcept(["x-secret"]),
+            "\(named.diagnostics)"
+        )
+    }
+
     @Test func managedPoliciesHaveTheSpecsSettings() throws {
         let disabled = try #require(NamedCachePolicy.managed.first { $0.id == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad" })
         #expect(disabled.name == "CachingDisabled" && disabled.maximumTTL == .zero && disabled.cacheKey.acceptEncodings.isEmpty)
@@ -113,6 +130,7 @@ import Testing
             ("{ path: '*', origin_request_policy: Managed-AllViewer }", "", "no cache_policy"),
             ("{ path: '*', response_headers_policy: simple-cors }", "", "unknown response headers policy"),
             ("{ path: '*' }", "cache_policies:\n  CachingOptimized: {}", "name of an AWS managed policy"),
+            ("{ path: '*' }", "response_headers_policies:\n  Managed-Thing: {}", "name of an AWS managed policy"),
             ("{ path: '*' }", "cache_policies:\n  p: { cache_key: { headers: [Accept-Encoding] } }", "through 'accept_encoding"),
             ("{ path: '*' }", "origin_request_policies:\n  p: { headers: [Authorization] }", "only forwards from a cache policy"),
             ("{ path: '*' }", "origin_request_policies:\n  p: { headers: [X-Amz-Cf-Id] }", "does not let a policy forward"),

@@ -28,7 +28,7 @@ public struct CacheKey: Hashable, Sendable, CustomStringConvertible {
         self.host = host
         self.path = path
         let parameters = query.split(separator: "&").map(String.init).filter { !$0.isEmpty }
-        self.query = Self.select(parameters, by: policy.queryStrings).sorted()
+        self.query = policy.queryStrings.kept(parameters).sorted()
         var headers = policy.headers.flatMap { name in
             HTTPField.Name(name).map { field in fields[values: field].map { "\(name):\($0)" } } ?? []
         }
@@ -37,17 +37,7 @@ public struct CacheKey: Hashable, Sendable, CustomStringConvertible {
             headers.append("accept-encoding:\(encoding)")
         }
         self.headers = headers.sorted()
-        let cookies = fields[values: .cookie].flatMap { $0.split(separator: ";") }.map { $0.trimming(" \t") }.filter { !$0.isEmpty }
-        self.cookies = Self.select(cookies, by: policy.cookies).sorted()
-    }
-
-    /// Keeps the `name=value` pairs a selection names.
-    private static func select(_ pairs: [String], by selection: CacheKeyPolicy.Selection) -> [String] {
-        switch selection {
-        case .none: []
-        case .all: pairs
-        default: pairs.filter { selection.keeps($0.prefix { $0 != "=" }) }
-        }
+        self.cookies = policy.cookies.kept(fields.cookiePairs).sorted()
     }
 
     /// Whether an invalidation path removes this object: an exact path, or a prefix ending in `*`.

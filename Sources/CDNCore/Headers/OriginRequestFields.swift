@@ -14,7 +14,8 @@ public enum OriginRequestFields {
         "expect", "te", "trailer", "upgrade", "x-forwarded-proto", "x-real-ip", "x-http-method-override", "host",
     ]
 
-    /// Builds the origin-facing fields.
+    /// Builds the origin-facing fields under CloudFront's legacy settings: the viewer's fields
+    /// but those it strips unless the cache key forwards them.
     /// - Parameters:
     ///   - viewer: The viewer's request fields.
     ///   - clientIP: The viewer's address, appended to `X-Forwarded-For`.
@@ -32,20 +33,45 @@ public enum OriginRequestFields {
         policy: CacheKeyPolicy
     ) -> HTTPFields {
         let forwarded = Set(policy.headers.map { $0.lowercased() })
+        return make(
+            from: viewer,
+            host: originHost,
+            sendsUserAgent: forwarded.contains("user-agent"),
+            clientIP: clientIP,
+            via: via,
+            requestID: requestID
+        ) {
+            field,
+            name in
+            if removedUnlessForwarded.contains(name), !forwarded.contains(name) { return nil }
+            if name == "cookie", case .none = policy.cookies { return nil }
+            return field
+        }
+    }
+
+    /// What every origin request has, whichever settings chose the viewer's fields: `Host`, the
+    /// fields CloudFront always strips gone, `User-Agent: Amazon CloudFront` unless the viewer's
+    /// is sent, then `X-Forwarded-For`, `Via` and `X-Amz-Cf-Id`.
+    /// - Parameter sent: The field to send for one of the viewer's (name lower case), or `nil`.
+    private static func make(
+        from viewer: HTTPFields,
+        host: String,
+        sendsUserAgent: Bool,
+        clientIP: String,
+        via: String,
+        requestID: String,
+        sent: (HTTPField, String) -> HTTPField?
+    ) -> HTTPFields {
         var fields = HTTPFields()
-        fields[.host] = originHost
+        fields[.host] = host
         for field in viewer.removingHopByHop().removingInternal() {
             let name = field.name.canonicalName
             if alwaysRemoved.contains(name) || name.hasPrefix("proxy-") || name.hasPrefix("x-edge-") { continue }
-            if removedUnlessForwarded.contains(name), !forwarded.contains(name) { continue }
-            if name == "cookie", case .none = policy.cookies { continue }
-            if name == "user-agent", !forwarded.contains(name) { continue }
-            if name == "x-forwarded-for" || name == "via" { continue }
-            fields.append(field)
+            if name == "x-forwarded-for" || name == "via" || (name == "user-agent" && !sendsUserAgent) { continue }
+            if let kept = sent(field, name) { fields.append(kept) }
         }
-        if !forwarded.contains("user-agent") { fields[.userAgent] = "Amazon CloudFront" }
-        let chain = viewer[values: .xForwardedFor] + [clientIP]
-        fields[.xForwardedFor] = chain.joined(separator: ", ")
+        if !sendsUserAgent { fields[.userAgent] = "Amazon CloudFront" }
+        fields[.xForwardedFor] = (viewer[values: .xForwardedFor] + [clientIP]).joined(separator: ", ")
         fields[.via] = (viewer[values: .via] + [via]).joined(separator: ", ")
         fields[.amzCfID] = requestID
         return fields
@@ -85,7 +111,7 @@ extension OriginRequestFields {
             switch queryStrings {
             case .all: query
             case .none: ""
-            default: query.split(separator: "&").filter { queryStrings.keeps($0.prefix { $0 != "=" }) }.joined(separator: "&")
+            default: queryStrings.kept(query.split(separator: "&")).joined(separator: "&")
             }
         }
     }
@@ -101,25 +127,21 @@ extension OriginRequestFields {
         requestID: String,
         forwarding: PolicyForwarding
     ) -> HTTPFields {
-        var fields = HTTPFields()
-        fields[.host] = forwarding.headers.keeps("host") ? viewerHost ?? originHost : originHost
-        for field in viewer.removingHopByHop().removingInternal() {
-            let name = field.name.canonicalName
-            if alwaysRemoved.contains(name) || name.hasPrefix("proxy-") || name.hasPrefix("x-edge-") { continue }
-            if name == "x-forwarded-for" || name == "via" || name == "host" { continue }
+        let host = forwarding.headers.keeps("host") ? viewerHost ?? originHost : originHost
+        let sendsUserAgent = forwarding.headers.keeps("user-agent")
+        return make(from: viewer, host: host, sendsUserAgent: sendsUserAgent, clientIP: clientIP, via: via, requestID: requestID) { field, name in
             if name == "cookie" {
-                let kept = field.value.split(separator: ";").map { $0.trimming(" \t") }.filter {
-                    !$0.isEmpty && forwarding.cookies.keeps($0.prefix { $0 != "=" })
-                }
-                if !kept.isEmpty { fields.append(HTTPField(name: .cookie, value: kept.joined(separator: "; "))) }
-                continue
+                let kept = forwarding.cookies.kept(HTTPFields([field]).cookiePairs)
+                return kept.isEmpty ? nil : HTTPField(name: .cookie, value: kept.joined(separator: "; "))
             }
-            if forwarding.sends(name) { fields.append(field) }
+            return forwarding.sends(name) ? field : nil
         }
-        if !forwarding.headers.keeps("user-agent") { fields[.userAgent] = "Amazon CloudFront" }
-        fields[.xForwardedFor] = (viewer[values: .xForwardedFor] + [clientIP]).joined(separator: ", ")
-        fields[.via] = (viewer[values: .via] + [via]).joined(separator: ", ")
-        fields[.amzCfID] = requestID
-        return fields
+    }
+}
+
+extension HTTPFields {
+    /// The viewer's cookies as `name=value` pairs, from every `Cookie` field, trimmed, in order.
+    public var cookiePairs: [String] {
+        self[values: .cookie].flatMap { $0.split(separator: ";") }.map { $0.trimming(" \t") }.filter { !$0.isEmpty }
     }
 }

@@ -61,9 +61,10 @@ extension TopologyParser {
         else { return nil }
         var policy = OriginRequestPolicy(name: name)
         if let node = fields["headers"] {
-            policy.headers = try selection(node, key: "headers", of: fields, allWord: "all_viewer")
-            if let listed = try? fields.strings("headers") { try checkPolicyHeaders(listed, in: what, cachePolicy: false) }
-            policy.headers = Self.lowercased(policy.headers)
+            let headers = try selection(node, key: "headers", of: fields, allWord: "all_viewer")
+            // An allow list's names are checked; `all_viewer` and a block list forward nothing forbidden.
+            if case .only = headers, let listed = try fields.strings("headers") { try checkPolicyHeaders(listed, in: what, cachePolicy: false) }
+            policy.headers = Self.lowercased(headers)
         }
         if let listed = try fields.strings("cloudfront_headers") {
             for (header, node) in listed where !OriginRequestPolicy.isCloudFrontHeader(header.lowercased()) {
@@ -89,7 +90,7 @@ extension TopologyParser {
     }
 
     /// A declared policy's name: a name, and not a managed policy's, which it would hide.
-    private func checkPolicyName(_ name: String, at node: Node, among managed: [String], what: String) throws -> Bool {
+    func checkPolicyName(_ name: String, at node: Node, among managed: [String], what: String) throws -> Bool {
         let valid = try checkID(name, at: node, role: "policy", rule: IdentifierRules.name, expected: IdentifierRules.nameExpected)
         guard valid else { return false }
         if managed.contains(name) || name.hasPrefix("Managed-") {

@@ -6,11 +6,9 @@ extension TopologyParser {
     func parseResponseHeadersPolicy(name: String, keyNode: Node, value: Node) throws -> ResponseHeadersPolicy? {
         let what = "response headers policy '\(name)'"
         let allowed = ["cors", "security_headers", "custom_headers", "remove_headers", "server_timing"]
-        let valid = try checkID(name, at: keyNode, role: "policy", rule: IdentifierRules.name, expected: IdentifierRules.nameExpected)
-        guard valid, let fields = try reader.fields(value, what: what, allowed: allowed) else { return nil }
-        if ResponseHeadersPolicy.managed.contains(where: { $0.name == name }) {
-            try reader.report(.duplicateID, "\(what) has the name of an AWS managed policy; name it otherwise or use the managed one", at: keyNode)
-        }
+        guard try checkPolicyName(name, at: keyNode, among: ResponseHeadersPolicy.managed.map(\.name), what: what),
+            let fields = try reader.fields(value, what: what, allowed: allowed)
+        else { return nil }
         var policy = ResponseHeadersPolicy(name: name)
         if let node = fields["cors"] { policy.cors = try parseCORS(node, in: what) }
         if let node = fields["security_headers"] { policy.headers += try parseSecurityHeaders(node, in: what) }

@@ -139,6 +139,15 @@ public struct CacheKeyPolicy: Hashable, Sendable {
             }
         }
 
+        /// The `name=value` pairs (query parameters, cookies) whose names it keeps, in order.
+        public func kept<Pair: StringProtocol>(_ pairs: [Pair]) -> [Pair] {
+            switch self {
+            case .none: []
+            case .all: pairs
+            default: pairs.filter { keeps($0.prefix { $0 != "=" }) }
+            }
+        }
+
         /// What reaches the origin when a cache policy keys on one selection and an origin
         /// request policy adds another (spec §7.2): either side's `all` gives all, allow lists
         /// join, an allow list beats the other side's block list for its own names, and two

@@ -170,7 +170,9 @@ let package = Package(
         /// The edge's request path in process: Hummingbird's test client, stub triggers, a stub hub.
         .testTarget(
             name: "EdgeNodeTests",
-            dependencies: ["EdgeNode", "CDNCore", "Topology", "EdgesimTestSupport", httpTypes, hummingbird, hummingbirdTesting, logging, nioCore],
+            dependencies: [
+                "EdgeNode", "CDNCore", "Topology", "EdgesimTestSupport", httpTypes, hummingbird, hummingbirdTesting, logging, nioCore, nioPosix,
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -76,6 +76,9 @@ public enum EdgeNode {
             return (port: port, tls: try ViewerTLS(files: files, distributions: served), onBound: { @Sendable in httpsPort.bound($0) })
         }
         let shedder = LoadShedder(limit: settings.maximumInFlight)
+        let accessLogs = AccessLogWriter.settings(for: spec.id, stateDirectory: settings.stateDirectory, serving: served).map {
+            AccessLogWriter($0, logger: logger)
+        }
         let responder = EdgeResponder(
             id: spec.id,
             topology: topology,
@@ -89,6 +92,7 @@ public enum EdgeNode {
             via: CloudFrontIDs.via(host: CloudFrontIDs.viaHost()),
             shedder: shedder,
             httpsPort: httpsPort,
+            accessLogs: accessLogs,
             logger: logger
         )
         return node.services(
@@ -96,7 +100,7 @@ public enum EdgeNode {
             shape: { viewers.shape(for: $0) },
             https: https,
             serverName: "CloudFront",
-            own: functions,
+            own: functions + (accessLogs.map { [$0] } ?? []),
             overloaded: { shedder.isOverloaded },
             onReady: onReady,
             logger: logger

@@ -23,6 +23,10 @@ struct Exchange: Sendable {
     var signedURLRefusal: String?
     /// The behavior's response headers policy and what it reads of the request, when it has one.
     var responsePolicy: ResponsePolicyContext?
+    /// What the access logs need, when the distribution or behavior logs.
+    var logged: LoggedRequest?
+    /// How the upstream failed, when it could not be reached or did not answer in time.
+    var upstreamFailure: UpstreamError.Kind?
 }
 
 extension EdgeResponder {
@@ -78,6 +82,13 @@ extension EdgeResponder {
         }
         if exchange.responsePolicy?.sendsServerTiming() ?? true { added.append(.serverTiming, serverTiming(exchange, answer: answer)) }
         metrics.recordRequest(result, status: response.status.code, bytes: response.body.readableBytes)
+        var viewerResponse = made(response, added: added, setsAge: setsAge, exchange)
+        if exchange.logged != nil { viewerResponse.accessLog = accessLogTicket(exchange, response: response, result: result, answer: answer) }
+        return viewerResponse
+    }
+
+    /// The response's fields as the viewer gets them, beside the edge's own.
+    private func made(_ response: StoredResponse, added: AddedFields, setsAge: Bool, _ exchange: Exchange) -> ViewerResponse {
         if let policy = exchange.responsePolicy {
             // A response headers policy changes the fields: a hit's prepared ones are not used.
             var kept = HTTPFields(response.headers.filter { !Self.isSetByTheEdge($0.name, age: setsAge) })

@@ -36,6 +36,8 @@ struct EdgeResponder: ViewerResponder {
     let httpsPort: BoundPort
     /// The key groups' public keys, for signed URLs and cookies.
     let trustedKeys: TrustedKeys
+    /// Where the access log records go, when a distribution this edge serves logs.
+    let accessLogs: (any AccessLogSink)?
     let logger: Logger
 
     init(
@@ -51,6 +53,7 @@ struct EdgeResponder: ViewerResponder {
         via: String,
         shedder: LoadShedder,
         httpsPort: BoundPort,
+        accessLogs: (any AccessLogSink)? = nil,
         logger: Logger
     ) {
         self.id = id
@@ -67,6 +70,7 @@ struct EdgeResponder: ViewerResponder {
         popField = HTTPField(name: .amzCfPop, value: id)
         self.shedder = shedder
         self.httpsPort = httpsPort
+        self.accessLogs = accessLogs
         self.logger = logger
         served = topology.distributions.filter { $0.edges.contains(id) }
         servedByName = HostDirectory(served.map { ($0.names, $0) })
@@ -128,6 +132,8 @@ struct EdgeResponder: ViewerResponder {
         let path = distribution.rootObjectApplied(to: request.path)
         let behavior = distribution.behavior(forPath: path)
         if let policy = behavior.responseHeadersPolicy { exchange.responsePolicy = ResponsePolicyContext(policy: policy, request: request) }
+        let viewer = viewers.viewer(at: request.remoteIP)
+        exchange.logged = logged(request, distribution: distribution, behavior: behavior, country: viewer?.location.country)
         var incoming = EdgeRequest(
             method: request.method,
             uri: path,
@@ -136,7 +142,7 @@ struct EdgeResponder: ViewerResponder {
             body: request.body,
             clientIP: request.remoteIP ?? "127.0.0.1",
             requestID: exchange.requestID,
-            viewer: viewers.viewer(at: request.remoteIP),
+            viewer: viewer,
             origin: distribution.firstOrigin(of: behavior.origin),
             originGroup: distribution.originGroup(behavior.origin),
             clientPort: request.remoteAddress?.port,
@@ -252,6 +258,7 @@ struct EdgeResponder: ViewerResponder {
             answer = try await cachedOrFetched(viewerRequest, key: key, distribution: distribution, behavior: behavior, triggers: triggers, exchange)
         } catch let error as UpstreamError {
             metrics.recordError(error.kind == .timedOut ? "upstream_timeout" : "upstream_unreachable")
+            exchange.upstreamFailure = error.kind
             logger.warning("upstream failed for \(viewerRequest.uri): \(error)")
             let page = ErrorPage.response(
                 status: error.status,

@@ -47,7 +47,13 @@ struct RequestHeadParser {
         let framing = try Self.framing(framingFields, in: bytes)
         let request = HTTPRequest(method: method, scheme: scheme, authority: authority, path: Self.originForm(target), headerFields: fields)
         let keepAlive = framingFields.keepAlive(minorVersion: version.minor)
-        let head = ViewerRequestHead(request: request, version: version, keepAlive: keepAlive, expectsContinue: expectsContinue && version.minor == 1)
+        let head = ViewerRequestHead(
+            request: request,
+            version: version,
+            keepAlive: keepAlive,
+            expectsContinue: expectsContinue && version.minor == 1,
+            byteCount: end
+        )
         return (head, framing)
     }
 

@@ -32,6 +32,9 @@ struct ViewerRequestHead {
     var keepAlive: Bool
     /// Whether the viewer waits for `100 Continue` before it sends its body.
     var expectsContinue: Bool
+    /// The head's size on the wire, for the access log's `cs-bytes`: its bytes over HTTP/1.1,
+    /// its fields written out as HTTP/1.1 would have them on an HTTP/2 stream.
+    var byteCount = 0
 
     /// Whether it is a `HEAD`, whose answer has no body.
     var isHead: Bool { request.method == .head }

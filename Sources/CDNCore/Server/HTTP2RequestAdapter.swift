@@ -14,9 +14,11 @@ final class HTTP2RequestAdapter: ChannelInboundHandler, RemovableChannelHandler 
         case .head(let head):
             do {
                 let request = try Self.request(from: head, scheme: "https")
-                context.fireChannelRead(
-                    wrapInboundOut(.head(ViewerRequestHead(request: request, version: head.version, keepAlive: true, expectsContinue: false)))
-                )
+                let size = head.headers.reduce(head.uri.utf8.count + head.method.rawValue.utf8.count + 13) {
+                    $0 + $1.name.utf8.count + $1.value.utf8.count + 4
+                }
+                let viewerHead = ViewerRequestHead(request: request, version: head.version, keepAlive: true, expectsContinue: false, byteCount: size)
+                context.fireChannelRead(wrapInboundOut(.head(viewerHead)))
             } catch {
                 context.fireErrorCaught(error)
             }

@@ -129,7 +129,7 @@ public enum ResponseHead {
     }
 
     /// Whether a status carries a body (and so a `Content-Length`): not 1xx, 204 or 304.
-    static func hasBody(_ status: HTTPResponse.Status) -> Bool {
+    public static func hasBody(_ status: HTTPResponse.Status) -> Bool {
         status.code >= 200 && status.code != 204 && status.code != 304
     }
 }

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOExtras
 import NIOHTTP1
+import NIOSSL
 
 /// One viewer connection's HTTP/1.1 exchanges (or one HTTP/2 stream's), on its event loop: it
 /// gathers each request whole, checks CloudFront's size limits, runs the responder in a task that
@@ -59,6 +60,11 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var dates = HTTPDateCache()
     /// The peer, and its address as text, read once for the connection's requests.
     private var peer: (address: SocketAddress?, ip: String?)?
+    /// The bytes of the request being answered (head and body), for its access log record.
+    private var requestBytes = 0
+    /// The connection's TLS version as the access log names it (`TLSv1.3`), read once when a
+    /// record first asks; `.some(nil)` for plain HTTP.
+    private var tlsProtocol: String??
 
     init(
         responder: any ViewerResponder,
@@ -120,6 +126,7 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     /// this loop; one that needs waiting for is made in a task that prefers this loop.
     private func dispatch(head: ViewerRequestHead, body: ByteBuffer, context: ChannelHandlerContext) {
         phase = .responding
+        requestBytes = head.byteCount + body.readableBytes
         let peer = self.peer ?? (context.channel.remoteAddress, context.channel.remoteAddress?.ipAddress)
         self.peer = peer
         let incoming = IncomingRequest(head: head.request, body: body, remoteAddress: peer.address, remoteIP: peer.ip, version: head.version)
@@ -181,7 +188,10 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     private func write(_ response: ViewerResponse, isHead: Bool, connection: ResponseHead.Connection, context: ChannelHandlerContext) {
-        if case .http2 = framing { return writeParts(response, isHead: isHead, context: context) }
+        if case .http2 = framing {
+            let sent = writeParts(response, isHead: isHead, context: context)
+            return log(response.accessLog, sent: sent, context: context)
+        }
         let hasBody = ResponseHead.hasBody(response.status)
         let head = ResponseHead.encode(
             response,
@@ -192,14 +202,41 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             allocator: context.channel.allocator
         )
         let sendsBody = hasBody && !isHead && response.body.readableBytes > 0
+        log(response.accessLog, sent: head.readableBytes + (sendsBody ? response.body.readableBytes : 0), context: context)
         if sendsBody { context.write(wrapOutboundOut(head), promise: nil) }
         let last = sendsBody ? response.body : head
         guard connection == .close else { return context.writeAndFlush(wrapOutboundOut(last), promise: nil) }
         context.writeAndFlush(wrapOutboundOut(last)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
     }
 
+    /// Completes a response's access log record with what crossed the connection, and logs it.
+    private func log(_ ticket: AccessLogTicket?, sent: Int, context: ChannelHandlerContext) {
+        guard var ticket else { return }
+        if tlsProtocol == nil {
+            // An HTTP/2 stream's TLS is its parent connection's (an accepted connection's parent
+            // is the listening socket, on another loop).
+            let channel = framing == .http2 ? context.channel.parent ?? context.channel : context.channel
+            let pipeline = channel.pipeline
+            tlsProtocol = .some((try? pipeline.syncOperations.handler(type: NIOSSLHandler.self))?.tlsVersion.map(Self.logName))
+        }
+        ticket.record.complete(sent: sent, received: requestBytes, tlsProtocol: tlsProtocol ?? nil)
+        ticket.sink.log(ticket.record)
+    }
+
+    /// A TLS version as CloudFront's logs write it.
+    static func logName(_ version: TLSVersion) -> String {
+        switch version {
+        case .tlsv1: "TLSv1"
+        case .tlsv11: "TLSv1.1"
+        case .tlsv12: "TLSv1.2"
+        case .tlsv13: "TLSv1.3"
+        }
+    }
+
     /// Writes a response on an HTTP/2 stream: its codec makes the frames; the stream ends with it.
-    private func writeParts(_ response: ViewerResponse, isHead: Bool, context: ChannelHandlerContext) {
+    /// - Returns: Its size as HTTP/1.1 would send it (HPACK's is the codec's), for the access log.
+    @discardableResult
+    private func writeParts(_ response: ViewerResponse, isHead: Bool, context: ChannelHandlerContext) -> Int {
         var headers = HTTPHeaders()
         headers.reserveCapacity(response.fields.count + 12)
         for field in response.headers where !ResponseHead.isOwn(field.name) { headers.add(name: field.name.canonicalName, value: field.value) }
@@ -213,6 +250,9 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(response.body))), promise: nil)
         }
         context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)), promise: nil)
+        guard response.accessLog != nil else { return 0 }
+        let body = hasBody && !isHead ? response.body.readableBytes : 0
+        return headers.reduce(17) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 } + body
     }
 
     /// Answers a request that cannot be served with CloudFront's error page, and closes.

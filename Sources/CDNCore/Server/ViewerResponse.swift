@@ -17,6 +17,9 @@ public struct ViewerResponse: Sendable {
     public var added: AddedFields
     /// The body.
     public var body: ByteBuffer
+    /// The request's access log record, when its distribution logs: the listener completes
+    /// it once the response is written.
+    public var accessLog: AccessLogTicket?
 
     /// Creates a response.
     public init(

@@ -13,7 +13,7 @@ extension TopologyParser {
         let what = "distribution '\(id)'"
         let allowed = [
             "domain", "aliases", "origins", "edges", "price_class", "routing", "behaviors", "security_policy", "http_versions", "certificate",
-            "default_root_object", "custom_error_responses", "origin_groups", "geo_restriction",
+            "default_root_object", "custom_error_responses", "origin_groups", "geo_restriction", "logging",
         ]
         guard let fields = try reader.fields(value, what: what, allowed: allowed) else {
             return nil
@@ -54,6 +54,7 @@ extension TopologyParser {
         let defaultRootObject = try parseDefaultRootObject(fields)
         let errorResponses = try parseErrorResponses(fields)
         let geoRestriction = try parseGeoRestriction(fields)
+        let logging = try parseLogging(fields)
         guard validID, let firstOrigin = originIDs.first, let behaviors else { return nil }
         return DistributionSpec(
             id: id,
@@ -70,6 +71,7 @@ extension TopologyParser {
             defaultRootObject: defaultRootObject,
             errorResponses: errorResponses,
             geoRestriction: geoRestriction,
+            logging: logging,
             source: reader.location(keyNode)
         )
     }
@@ -160,7 +162,7 @@ extension TopologyParser {
     private func parseBehavior(_ node: Node, origins: [String], groups: [String], in distribution: String) throws -> CacheBehavior? {
         let allowed = [
             "path", "origin", "ttl", "cache_key", "cache_policy", "origin_request_policy", "response_headers_policy", "functions",
-            "viewer_protocol_policy", "trusted_key_groups", "compress",
+            "viewer_protocol_policy", "trusted_key_groups", "compress", "realtime_log_config",
         ]
         guard let fields = try reader.fields(node, what: "a behavior of \(distribution)", allowed: allowed),
             let path = try fields.string("path", required: true)
@@ -194,6 +196,7 @@ extension TopologyParser {
         if let node = fields["functions"] { behavior.functions = try parseAssociations(node, in: what) }
         if let policy = try fields.choice("viewer_protocol_policy", ViewerProtocolPolicy.self) { behavior.viewerProtocolPolicy = policy }
         behavior.trustedKeyGroups = try parseTrustedKeyGroups(fields, in: what)
+        behavior.realtimeLog = try parseRealtimeLogReference(fields, in: what)
         if try fields.bool("compress") == true {
             behavior.compress = true
             // Legacy settings key on both encodings once a behavior compresses; a cache policy

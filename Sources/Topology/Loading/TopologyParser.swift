@@ -10,8 +10,8 @@ import Yams
 final class TopologyParser {
     static let sections = [
         "name", "description", "latency", "locations", "registry", "hubs", "edges", "origins", "viewers",
-        "key_value_stores", "key_groups", "cache_policies", "origin_request_policies", "response_headers_policies", "functions", "init_durations",
-        "spare_workers", "distributions", "links",
+        "key_value_stores", "key_groups", "cache_policies", "origin_request_policies", "response_headers_policies", "realtime_log_configs",
+        "functions", "init_durations", "spare_workers", "distributions", "links",
     ]
 
     let reader: YAMLReader
@@ -35,6 +35,7 @@ final class TopologyParser {
     var cachePolicies: [NamedCachePolicy] = []
     var originRequestPolicies: [OriginRequestPolicy] = []
     var responseHeadersPolicies: [ResponseHeadersPolicy] = []
+    var realtimeLogConfigs: [RealtimeLogConfig] = []
     var functions: [FunctionSpec] = []
     var initDurations: [Runtime: Duration] = [:]
     var spareWorkers = Topology.Default.spareWorkers
@@ -65,6 +66,7 @@ final class TopologyParser {
         cachePolicies = try section(top, "cache_policies", required: false, parse: parseCachePolicy)
         originRequestPolicies = try section(top, "origin_request_policies", required: false, parse: parseOriginRequestPolicy)
         responseHeadersPolicies = try section(top, "response_headers_policies", required: false, parse: parseResponseHeadersPolicy)
+        realtimeLogConfigs = try section(top, "realtime_log_configs", required: false, parse: parseRealtimeLogConfig)
         functions = try section(top, "functions", required: false, parse: parseFunction)
         if let node = top["init_durations"] { try parseInitDurations(node) }
         spareWorkers = try top.integer("spare_workers", in: 0...4) ?? spareWorkers

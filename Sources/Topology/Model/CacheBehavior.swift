@@ -44,6 +44,8 @@ public struct CacheBehavior: Hashable, Sendable {
     public var originRequestPolicy: OriginRequestPolicy?
     /// The response headers policy: CORS, security and custom headers, removals, Server-Timing.
     public var responseHeadersPolicy: ResponseHeadersPolicy?
+    /// The real-time log its requests are sampled into (`RealtimeLogConfigArn`).
+    public var realtimeLog: RealtimeLogConfig?
     /// Where the behavior is declared.
     public var source: SourceLocation?
 

@@ -49,6 +49,8 @@ public struct DistributionSpec: Hashable, Sendable {
     public var errorResponses: [Int: CustomErrorResponse]
     /// Which viewer countries it serves.
     public var geoRestriction: GeoRestriction
+    /// Its standard access log, when logging is on.
+    public var logging: StandardLogging?
     /// Where the distribution is declared.
     public var source: SourceLocation?
 
@@ -68,6 +70,7 @@ public struct DistributionSpec: Hashable, Sendable {
         defaultRootObject: String? = nil,
         errorResponses: [Int: CustomErrorResponse] = [:],
         geoRestriction: GeoRestriction = .init(),
+        logging: StandardLogging? = nil,
         source: SourceLocation? = nil
     ) {
         self.id = id
@@ -84,6 +87,7 @@ public struct DistributionSpec: Hashable, Sendable {
         self.defaultRootObject = defaultRootObject
         self.errorResponses = errorResponses
         self.geoRestriction = geoRestriction
+        self.logging = logging
         self.source = source
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EdgeNode
 import Foundation
 import LambdaRuntime
 
@@ -7,7 +8,12 @@ extension EdgeSim {
     struct Logs: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print a function's logs (/aws/lambda/us-east-1.NAME) from every executing region, one stream per edge.",
-            discussion: "With --validation DIST, print CloudFront's validation-error log (/aws/cloudfront/LambdaEdge/DIST) instead."
+            discussion: """
+                With --validation DIST, print CloudFront's validation-error log (/aws/cloudfront/LambdaEdge/DIST) instead. \
+                With --access DIST, print the distribution's standard access log from every edge, in CloudFront's format \
+                (the #Version and #Fields lines once, then a tab-separated line per request); the files are under \
+                STATE/access-logs/BUCKET/PREFIX, gzipped once their hour is over.
+                """
         )
 
         @Option(help: "The function's name.")
@@ -15,6 +21,9 @@ extension EdgeSim {
 
         @Option(help: "A distribution id: print its Lambda@Edge validation errors.")
         var validation: String?
+
+        @Option(help: "A distribution id: print its standard access log.")
+        var access: String?
 
         @Option(help: "Only this executing region (a hub id).")
         var region: String?
@@ -25,10 +34,13 @@ extension EdgeSim {
         @OptionGroup var state: StateDirectoryOption
 
         func validate() throws {
-            guard (function == nil) != (validation == nil) else { throw ValidationError("give --function NAME or --validation DIST") }
+            guard [function, validation, access].compactMap(\.self).count == 1 else {
+                throw ValidationError("give one of --function NAME, --validation DIST or --access DIST")
+            }
         }
 
         func run() async throws {
+            if let access { return try await printAccessLog(of: access) }
             let group = function.map { "aws/lambda/us-east-1.\($0)" } ?? "aws/cloudfront/LambdaEdge/\(validation ?? "")"
             var offsets: [String: Int] = [:]
             var printed = false
@@ -49,6 +61,33 @@ extension EdgeSim {
             } while follow
             if !printed {
                 Output.error("no log lines for /\(group) under \(CloudWatchPaths.root(stateDirectory: state.path))")
+            }
+        }
+
+        /// A distribution's standard log: every edge's files, oldest hour first; with `--follow`,
+        /// the lines written since, as they come (a file rolled meanwhile is not read twice).
+        private func printAccessLog(of distribution: String) async throws {
+            let files = StandardLogFiles(stateDirectory: state.path)
+            var printedLines: [String: Int] = [:]
+            var printedHeader = false
+            repeat {
+                var seen = Set<String>()
+                for file in files.files(distribution: distribution) where seen.insert(file.name).inserted {
+                    guard let text = try? StandardLogFiles.text(of: file.path) else { continue }
+                    let records = text.split(separator: "\n").filter { !$0.hasPrefix("#") }
+                    let start = printedLines[file.name] ?? 0
+                    guard records.count > start else { continue }
+                    if !printedHeader {
+                        Output.line(String(StandardLogFormat.header.dropLast()))
+                        printedHeader = true
+                    }
+                    for line in records[start...] { Output.line(String(line)) }
+                    printedLines[file.name] = records.count
+                }
+                if follow { try await Task.sleep(for: .milliseconds(250)) }
+            } while follow
+            if !printedHeader {
+                Output.error("no access log lines for \(distribution) under \(state.path)/access-logs: is its logging on (logging: {bucket: …})?")
             }
         }
 

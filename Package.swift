@@ -67,6 +67,12 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
+        /// `edgesim import cloudfront`: CloudFront's DistributionConfig JSON as a topology.
+        .target(
+            name: "CloudFrontImport",
+            dependencies: ["Topology", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Topology",
             dependencies: [.product(name: "Yams", package: "Yams"), crypto, x509, swiftASN1],
@@ -160,7 +166,7 @@ let package = Package(
             name: "edgesim",
             dependencies: [
                 "Topology", "CDNCore", "EdgeNode", "RegionalHub", "StaticOrigin", "Launcher", "LambdaRuntime", "Registry", "Replication", "Measure",
-                "GeoDNS", "SignedURLs", argumentParser, logging, nioCore, nioHTTP1,
+                "GeoDNS", "SignedURLs", "CloudFrontImport", argumentParser, logging, nioCore, nioHTTP1,
                 serviceLifecycle, unixSignals,
             ],
             swiftSettings: swiftSettings

@@ -175,6 +175,11 @@ let package = Package(
         .testTarget(name: "TopologyTests", dependencies: ["Topology", crypto, x509, swiftASN1], swiftSettings: swiftSettings),
         /// The edge's request path in process: Hummingbird's test client, stub triggers, a stub hub.
         .testTarget(
+            name: "CloudFrontImportTests",
+            dependencies: ["CloudFrontImport", "Topology"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "EdgeNodeTests",
             dependencies: [
                 "EdgeNode", "CDNCore", "Topology", "EdgesimTestSupport", httpTypes, hummingbird, hummingbirdTesting, logging, nioCore, nioPosix,

@@ -186,7 +186,9 @@ extension CloudFrontImporter {
     /// An id the topology takes (`up to 64 letters, digits, . _ -`) for one of CloudFront's.
     mutating func identifier(for name: String, at field: JSONField, taken: Set<String>) throws -> String {
         var id = String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "-" }.prefix(64))
+        while id.contains("--") { id = id.replacingOccurrences(of: "--", with: "-") }
         while let first = id.first, !(first.isLetter || first.isNumber) { id.removeFirst() }
+        while id.hasSuffix("-") { id.removeLast() }
         if id.isEmpty { id = "origin" }
         var unique = id
         var counter = 2

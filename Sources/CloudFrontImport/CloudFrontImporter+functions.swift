@@ -55,7 +55,7 @@ extension CloudFrontImporter {
         }
         if let security = config["SecurityHeadersConfig"] { fields.append(("security_headers", try securityHeaders(security))) }
         if let custom = config["CustomHeadersConfig"] {
-            let headers = try custom.items("Items").map { item in
+            let headers = try custom.wrappedItems().map { item in
                 YAMLBuilder.map(
                     [
                         ("header", YAMLBuilder.text(try item.required("Header").string())),
@@ -68,7 +68,7 @@ extension CloudFrontImporter {
             if !headers.isEmpty { fields.append(("custom_headers", YAMLBuilder.list(headers, flow: false))) }
         }
         if let remove = config["RemoveHeadersConfig"] {
-            let names = try remove.items("Items").map { try $0.required("Header").string() }
+            let names = try remove.wrappedItems().map { try $0.required("Header").string() }
             if !names.isEmpty { fields.append(("remove_headers", YAMLBuilder.texts(names))) }
         }
         if let timing = config["ServerTimingHeadersConfig"], try timing.bool("Enabled") == true {

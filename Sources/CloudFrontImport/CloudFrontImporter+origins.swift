@@ -104,11 +104,12 @@ extension CloudFrontImporter {
         return YAMLBuilder.map(fields, flow: true)
     }
 
-    /// An S3 endpoint's region: `bucket.s3.REGION.amazonaws.com`, `bucket.s3-REGION.amazonaws.com`,
+    /// An S3 endpoint's region (the bucket, the first label, may itself start `s3-`): `bucket.s3.REGION.amazonaws.com`, `bucket.s3-REGION.amazonaws.com`,
     /// `bucket.s3-website-REGION…`, or us-east-1 for `bucket.s3.amazonaws.com`.
     static func s3Region(of domain: String) -> String? {
         let labels = domain.lowercased().split(separator: ".")
-        guard domain.lowercased().hasSuffix(".amazonaws.com"), let s3 = labels.firstIndex(where: { $0 == "s3" || $0.hasPrefix("s3-") }) else {
+        guard domain.lowercased().hasSuffix(".amazonaws.com"), let s3 = labels.dropFirst().firstIndex(where: { $0 == "s3" || $0.hasPrefix("s3-") })
+        else {
             return nil
         }
         let label = labels[s3]

@@ -11,7 +11,7 @@ struct EdgeSim: AsyncParsableCommand {
         subcommands: [
             Validate.self, RouteCommand.self, Up.self, Down.self, Status.self, CACommand.self, Invalidate.self, Logs.self, Demo.self,
             Sign.self, FunctionCommand.self, KeyValueStoreCommand.self, Associate.self, DeploymentCommand.self, PropagationCommand.self,
-            MeasureCommand.self, ImportCommand.self,
+            MeasureCommand.self, ImportCommand.self, ExportCommand.self,
             EdgeCommand.self,
             HubCommand.self,
             OriginCommand.self, RegistryCommand.self, DNSCommand.self, KillCommand.self,

@@ -93,9 +93,10 @@ import Topology
         )
     }
 
-    @Test func customPoliciesAndCloudFrontFunctionsComeFromTheirOwnOutputs() throws {
-        let folder = try Self.scratch()
-        defer { try? FileManager.default.removeItem(at: folder) }
+    /// A distribution naming custom cache, origin request and response headers policies and a
+    /// CloudFront Function, with the outputs that describe them, and the function's code in
+    /// `functions/`.
+    static func customInputs(in folder: URL) throws -> [String] {
         let functions = folder.appendingPathComponent("functions")
         try FileManager.default.createDirectory(at: functions, withIntermediateDirectories: true)
         try "function handler(event) { return event.request; }\n".write(
@@ -159,9 +160,17 @@ import Topology
             as: "describe-function.json",
             in: folder
         )
+        return [config, cache, originRequest, headers, function]
+    }
+
+    @Test func customPoliciesAndCloudFrontFunctionsComeFromTheirOwnOutputs() throws {
+        let folder = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let files = try Self.customInputs(in: folder)
+        let functions = folder.appendingPathComponent("functions")
         let output = folder.appendingPathComponent("imported.yaml").path
         let result = try CloudFrontImporter.run(
-            files: [config, cache, originRequest, headers, function],
+            files: files,
             options: .init(onto: Self.global, functions: functions.path, output: output)
         )
         try result.yaml.write(toFile: output, atomically: true, encoding: .utf8)

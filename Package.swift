@@ -65,6 +65,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/CoreOffice/XMLCoder", from: "0.18.2"),
     ],
     targets: [
         /// `edgesim import cloudfront`: CloudFront's DistributionConfig JSON as a topology.
@@ -111,8 +112,9 @@ let package = Package(
         .target(
             name: "Registry",
             dependencies: [
-                "Topology", "CDNCore", "Replication", httpTypes, hummingbird, hummingbirdTLS, logging, nioCore, nioHTTP1, serviceLifecycle,
-                .product(name: "Crypto", package: "swift-crypto"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "Topology", "CDNCore", "Replication", "CloudFrontImport", httpTypes, hummingbird, hummingbirdTLS, logging, nioCore, nioHTTP1,
+                serviceLifecycle, .product(name: "Crypto", package: "swift-crypto"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "XMLCoder", package: "XMLCoder"),
             ],
             swiftSettings: swiftSettings
         ),

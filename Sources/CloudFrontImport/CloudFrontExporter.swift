@@ -46,6 +46,12 @@ public struct CloudFrontExporter {
         return exporter.config().text() + "\n"
     }
 
+    /// The DistributionConfig as JSON values, for the API's XML.
+    static func configJSON(for distribution: DistributionSpec, in topology: Topology) -> OrderedJSON {
+        var exporter = CloudFrontExporter(topology: topology, distribution: distribution)
+        return exporter.config()
+    }
+
     /// An ETag like CloudFront's (`E2QWRUHEXAMPLE`), the same for the same config.
     static func etag(_ config: String) -> String {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")

@@ -48,12 +48,15 @@ public enum Registry {
         try await publishTopology(settings.topology, into: store, logger: logger)
         let metrics = NodeMetrics(node: RegistrySpec.id, role: .registry)
         let board = DeploymentBoard(topology: settings.topology)
+        let invalidations = InvalidationLog(stateDirectory: settings.stateDirectory, logger: logger)
+        await invalidations.resume()
         // The API and the replication stream are HTTPS, under the network CA's certificate
         // for the registry (`up` makes it; a registry run on its own makes its own).
         let files = TLSFiles(stateDirectory: settings.stateDirectory)
         if !files.exist { try files.prepare(for: settings.topology) }
         return NodeListeners.make(
-            responder: RegistryAPI.router(store: store, board: board, topology: settings.topology, token: token).buildResponder(),
+            responder: RegistryAPI.router(store: store, board: board, topology: settings.topology, token: token, invalidations: invalidations)
+                .buildResponder(),
             server: try .tls(.sizeGuardedHTTP1(), tlsConfiguration: try files.serverConfiguration("registry")),
             host: settings.host,
             port: settings.port,

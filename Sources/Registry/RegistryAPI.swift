@@ -23,6 +23,7 @@ import Topology
 /// - `GET /deployment` — the newest epoch and where every hub and edge stands
 /// - `POST /deployment/reports` — a node's ``DeploymentReport`` (nodes have the token too)
 /// - the replication feed (``ReplicationFeed``) that hubs follow
+/// - CloudFront's own API under `/2020-05-31/` (``CloudFrontAPI``)
 public enum RegistryAPI {
     /// What `POST /associations` takes.
     public struct AssociateRequest: Codable, Sendable {
@@ -70,8 +71,15 @@ public enum RegistryAPI {
     }
 
     /// The router.
-    public static func router(store: RegistryStore, board: DeploymentBoard, topology: Topology, token: String) -> Router<BasicRequestContext> {
+    static func router(
+        store: RegistryStore,
+        board: DeploymentBoard,
+        topology: Topology,
+        token: String,
+        invalidations: InvalidationLog
+    ) -> Router<BasicRequestContext> {
         let router = Router()
+        CloudFrontAPI.addRoutes(to: router, topology: topology, board: board, store: store, invalidations: invalidations, token: token)
         ReplicationFeed.addRoutes(to: router, source: store)
         addKeyValueStoreRoutes(to: router, store: store, token: token)
         router.get("/deployment") { _, _ -> Response in try json(await board.status(latest: await store.history.last)) }

@@ -84,7 +84,9 @@ public struct CertificateAuthority: Sendable {
                 Critical(BasicConstraints.notCertificateAuthority)
                 Critical(KeyUsage(digitalSignature: true))
                 try ExtendedKeyUsage([.serverAuth])
-                SubjectAlternativeNames(names.map { .dnsName($0) })
+                SubjectAlternativeNames(
+                    names.map { name in Self.ipv4Bytes(name).map { .ipAddress(ASN1OctetString(contentBytes: $0[...])) } ?? .dnsName(name) }
+                )
                 SubjectKeyIdentifier(hash: publicKey)
             },
             issuerPrivateKey: key
@@ -94,6 +96,13 @@ public struct CertificateAuthority: Sendable {
             keyPEM: leafKey.pemRepresentation + "\n",
             certificate: leaf
         )
+    }
+
+    /// An IPv4 literal's four bytes (a name given as one is an IP address SAN), else `nil`.
+    static func ipv4Bytes(_ text: String) -> [UInt8]? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        let bytes = parts.compactMap { UInt8($0) }
+        return parts.count == 4 && bytes.count == 4 ? bytes : nil
     }
 
     /// Whether a certificate was issued by this authority (its issuer name and signature).
@@ -139,4 +148,15 @@ public struct TLSFileError: Error, CustomStringConvertible {
     }
 
     public var description: String { "\(path) \(problem)" }
+}
+
+extension Certificate {
+    /// Its IPv4 address SANs, as dotted text.
+    var ipAddresses: [String] {
+        let alternatives = (try? extensions.subjectAlternativeNames) ?? nil
+        return (alternatives ?? SubjectAlternativeNames()).compactMap { name in
+            guard case .ipAddress(let octets) = name, octets.bytes.count == 4 else { return nil }
+            return octets.bytes.map(String.init).joined(separator: ".")
+        }
+    }
 }

@@ -62,7 +62,15 @@ public struct TLSFiles: Sendable {
             try ca.write(certificateFile: authorityCertificate, keyFile: authorityKey)
         }
         try ensure("default", names: Self.defaultNames, by: ca, now: now)
-        try ensure("registry", names: [Self.registryName, Self.registryLinkName], by: ca, now: now)
+        // Its address too, so the AWS CLI and SDKs, which cannot pin a name to an address,
+        // verify it at https://127.0.0.1:PORT (CloudFront's API on the registry).
+        let registryAddresses = Array(Set([ListenAddress.Default.host, topology.registry.listen.host])).sorted()
+        try ensure(
+            "registry",
+            names: [Self.registryName, Self.registryLinkName] + registryAddresses.filter { CertificateAuthority.ipv4Bytes($0) != nil },
+            by: ca,
+            now: now
+        )
         for hub in topology.hubs { try ensure(Self.hubCertificate(hub.id), names: [Self.hubName(hub.id)], by: ca, now: now) }
         for origin in topology.origins {
             if case .staticFolder = origin.kind { try ensure(Self.originCertificate(origin.id), names: [origin.domainName], by: ca, now: now) }
@@ -85,7 +93,7 @@ public struct TLSFiles: Sendable {
             FileManager.default.fileExists(atPath: key(name)),
             ca.issued(current),
             current.notValidAfter > now.addingTimeInterval(Self.renewal),
-            Set(current.dnsNames) == Set(names)
+            Set(current.dnsNames + current.ipAddresses) == Set(names)
         {
             return
         }

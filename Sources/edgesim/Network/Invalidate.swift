@@ -31,32 +31,13 @@ extension EdgeSim {
                 let known = network.distributions.map(\.id).joined(separator: ", ")
                 throw ValidationError("no distribution '\(distribution)' in \(network.name) (it has \(known))")
             }
-            let body = try JSONEncoder().encode(Invalidation(distribution: target.id, paths: paths))
+            let answers = await Invalidation(distribution: target.id, paths: paths).send(to: network)
             let caches = network.nodes.filter { $0.role == .edge || $0.role == .hub }
-            let results = await withTaskGroup(of: (String, String).self) { group in
-                for node in caches {
-                    group.addTask {
-                        do {
-                            let reply = try await ViewerClient.get(
-                                method: .POST,
-                                host: node.host,
-                                port: node.adminPort,
-                                path: "/invalidate",
-                                from: nil,
-                                headers: [("Content-Type", "application/json")],
-                                body: ByteBuffer(bytes: body),
-                                timeout: .seconds(5)
-                            )
-                            guard reply.status == 200,
-                                let result = try? JSONDecoder().decode(InvalidationResult.self, from: Data(reply.body.readableBytesView))
-                            else { return (node.id, "failed: HTTP \(reply.status)") }
-                            return (node.id, "\(result.removed)")
-                        } catch {
-                            return (node.id, "failed: \(error)")
-                        }
-                    }
+            let results = answers.mapValues { answer -> String in
+                switch answer {
+                case .removed(let count): "\(count)"
+                case .failed(let reason): "failed: \(reason)"
                 }
-                return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
             }
             var table = Table(["node", "role", "objects removed"])
             for node in caches { table.add([node.id, node.role.rawValue, results[node.id] ?? ""]) }

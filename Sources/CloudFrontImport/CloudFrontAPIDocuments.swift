@@ -1,0 +1,119 @@
+import Foundation
+import Topology
+
+/// The XML bodies of the CloudFront API calls the registry serves, from the topology's
+/// distributions (the same config ``CloudFrontExporter`` writes as JSON).
+public enum CloudFrontAPIDocuments {
+    /// A distribution's config and its ETag, the same for the same config.
+    public static func config(_ distribution: DistributionSpec, in topology: Topology) -> (xml: String, etag: String) {
+        let config = CloudFrontExporter.configJSON(for: distribution, in: topology)
+        return (CloudFrontXML.document("DistributionConfig", config), CloudFrontExporter.etag(config.text()))
+    }
+
+    /// GetDistribution's `<Distribution>`.
+    public static func distribution(
+        _ distribution: DistributionSpec,
+        in topology: Topology,
+        status: String,
+        lastModified: Date,
+        invalidationsInProgress: Int
+    ) -> (xml: String, etag: String) {
+        let config = CloudFrontExporter.configJSON(for: distribution, in: topology)
+        let members: [(String, OrderedJSON)] = [
+            ("Id", .string(distribution.id)),
+            ("ARN", .string(arn(distribution))),
+            ("Status", .string(status)),
+            ("LastModifiedTime", .string(timestamp(lastModified))),
+            ("InProgressInvalidationBatches", .integer(invalidationsInProgress)),
+            ("DomainName", .string(distribution.domainName)),
+            ("ActiveTrustedSigners", .wrapped([], extra: [("Enabled", .bool(false))])),
+            ("ActiveTrustedKeyGroups", .wrapped([], extra: [("Enabled", .bool(!distribution.behaviors.allSatisfy(\.trustedKeyGroups.isEmpty)))])),
+            ("DistributionConfig", config),
+        ]
+        return (CloudFrontXML.document("Distribution", .object(members)), CloudFrontExporter.etag(config.text()))
+    }
+
+    /// ListDistributions' `<DistributionList>`, every distribution on one page.
+    public static func list(
+        _ distributions: [DistributionSpec],
+        in topology: Topology,
+        status: (DistributionSpec) -> String,
+        lastModified: Date
+    ) -> String {
+        let summaries = distributions.map { distribution -> OrderedJSON in
+            guard case .object(let config) = CloudFrontExporter.configJSON(for: distribution, in: topology) else { return .object([]) }
+            let kept: Set<String> = [
+                "Aliases", "Origins", "OriginGroups", "DefaultCacheBehavior", "CacheBehaviors", "CustomErrorResponses", "Comment", "PriceClass",
+                "Enabled", "ViewerCertificate", "Restrictions", "WebACLId", "HttpVersion", "IsIPV6Enabled",
+            ]
+            let head: [(String, OrderedJSON)] = [
+                ("Id", .string(distribution.id)), ("ARN", .string(arn(distribution))), ("Status", .string(status(distribution))),
+                ("LastModifiedTime", .string(timestamp(lastModified))), ("DomainName", .string(distribution.domainName)),
+            ]
+            return .object(head + config.filter { kept.contains($0.0) } + [("Staging", .bool(false))])
+        }
+        let list = OrderedJSON.object(
+            [("Marker", .string("")), ("MaxItems", .integer(100)), ("IsTruncated", .bool(false)), ("Quantity", .integer(summaries.count))]
+                + (summaries.isEmpty ? [] : [("Items", .list(summaries))])
+        )
+        return CloudFrontXML.document("DistributionList", list)
+    }
+
+    /// An invalidation as CreateInvalidation and GetInvalidation answer it.
+    public struct Invalidation: Sendable, Codable, Equatable {
+        public var id: String
+        public var distribution: String
+        public var callerReference: String
+        public var paths: [String]
+        public var created: Date
+        public var completed: Bool
+
+        public init(id: String, distribution: String, callerReference: String, paths: [String], created: Date, completed: Bool = false) {
+            self.id = id
+            self.distribution = distribution
+            self.callerReference = callerReference
+            self.paths = paths
+            self.created = created
+            self.completed = completed
+        }
+
+        public var status: String { completed ? "Completed" : "InProgress" }
+
+        public var xml: String {
+            CloudFrontXML.document(
+                "Invalidation",
+                .object([
+                    ("Id", .string(id)), ("Status", .string(status)), ("CreateTime", .string(timestamp(created))),
+                    ("InvalidationBatch", .object([("Paths", .strings(paths)), ("CallerReference", .string(callerReference))])),
+                ])
+            )
+        }
+    }
+
+    /// ListInvalidations' `<InvalidationList>`, newest first.
+    public static func invalidations(_ invalidations: [Invalidation]) -> String {
+        let items = invalidations.sorted { $0.created > $1.created }.map { invalidation -> OrderedJSON in
+            .object([
+                ("Id", .string(invalidation.id)), ("CreateTime", .string(timestamp(invalidation.created))), ("Status", .string(invalidation.status)),
+            ])
+        }
+        return CloudFrontXML.document(
+            "InvalidationList",
+            .object(
+                [("Marker", .string("")), ("MaxItems", .integer(100)), ("IsTruncated", .bool(false)), ("Quantity", .integer(items.count))]
+                    + (items.isEmpty ? [] : [("Items", .list(items))])
+            )
+        )
+    }
+
+    static func arn(_ distribution: DistributionSpec) -> String {
+        "arn:aws:cloudfront::\(CloudFrontExporter.account):distribution/\(distribution.id)"
+    }
+
+    /// ISO 8601 with milliseconds, UTC, as CloudFront writes times.
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+}

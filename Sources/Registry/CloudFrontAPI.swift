@@ -1,0 +1,209 @@
+import CDNCore
+import CloudFrontImport
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Topology
+import XMLCoder
+
+/// A part of CloudFront's own REST API (XML, version 2020-05-31) on the registry, so that
+/// `aws cloudfront … --endpoint-url https://REGISTRY` and boto3 drive the network as they drive
+/// CloudFront:
+///
+/// - `GET /2020-05-31/distribution` — ListDistributions
+/// - `GET /2020-05-31/distribution/ID` — GetDistribution (with its ETag); `…/config` — GetDistributionConfig
+/// - `POST /2020-05-31/distribution/ID/invalidation` — CreateInvalidation: 201, InProgress, then
+///   Completed once every edge and hub has dropped the objects
+/// - `GET …/invalidation/INV` — GetInvalidation; `GET …/invalidation` — ListInvalidations
+///
+/// Anything else under `/2020-05-31/` gets CloudFront's error XML. Reads are open, as the rest of
+/// the registry's are; a write is signed with the network's token as its access key id
+/// (`AWS_ACCESS_KEY_ID=$(cat STATE/registry/token)`), since the SDKs cannot send a bearer token.
+enum CloudFrontAPI {
+    static let prefix = "/2020-05-31"
+
+    static func addRoutes(
+        to router: Router<BasicRequestContext>,
+        topology: Topology,
+        board: DeploymentBoard,
+        store: RegistryStore,
+        invalidations: InvalidationLog,
+        token: String
+    ) {
+        let started = Date()
+        @Sendable func status(_: DistributionSpec) async -> String {
+            await board.status(latest: await store.history.last).status == .deployed ? "Deployed" : "InProgress"
+        }
+        @Sendable func distribution(_ context: BasicRequestContext) throws -> DistributionSpec {
+            let id = context.parameters.get("id") ?? ""
+            guard let spec = topology.distributions.first(where: { $0.id == id }) else {
+                throw CloudFrontAPIError(.notFound, "NoSuchDistribution", "The specified distribution does not exist: \(id).")
+            }
+            return spec
+        }
+
+        router.get("\(prefix)/distribution") { _, _ -> Response in
+            let deployed = await status(topology.distributions.first ?? topology.distributions[0])
+            return xml(CloudFrontAPIDocuments.list(topology.distributions, in: topology, status: { _ in deployed }, lastModified: started))
+        }
+        router.get("\(prefix)/distribution/:id") { _, context -> Response in
+            try await answer {
+                let spec = try distribution(context)
+                let (body, etag) = CloudFrontAPIDocuments.distribution(
+                    spec,
+                    in: topology,
+                    status: await status(spec),
+                    lastModified: started,
+                    invalidationsInProgress: await invalidations.inProgress(spec.id)
+                )
+                return xml(body, etag: etag)
+            }
+        }
+        router.get("\(prefix)/distribution/:id/config") { _, context -> Response in
+            try await answer {
+                let (body, etag) = CloudFrontAPIDocuments.config(try distribution(context), in: topology)
+                return xml(body, etag: etag)
+            }
+        }
+        router.post("\(prefix)/distribution/:id/invalidation") { request, context -> Response in
+            try await answer {
+                try authorize(request, token: token)
+                let spec = try distribution(context)
+                let body = try await request.body.collect(upTo: 1 << 20)
+                let batch: InvalidationBatch
+                do { batch = try XMLDecoder().decode(InvalidationBatch.self, from: Data(body.readableBytesView)) } catch {
+                    throw CloudFrontAPIError(.badRequest, "MalformedInput", "The InvalidationBatch could not be read: \(error).")
+                }
+                let paths = batch.paths.items?.path ?? []
+                guard paths.count == batch.paths.quantity else {
+                    throw CloudFrontAPIError(
+                        .badRequest,
+                        "InconsistentQuantities",
+                        "Paths has Quantity \(batch.paths.quantity) but \(paths.count) Items."
+                    )
+                }
+                guard !paths.isEmpty else { throw CloudFrontAPIError(.badRequest, "InvalidArgument", "An invalidation needs at least one path.") }
+                if let bad = paths.first(where: { !$0.hasPrefix("/") || $0.utf8.count > 4000 }) {
+                    throw CloudFrontAPIError(
+                        .badRequest,
+                        "InvalidArgument",
+                        "Invalidation path '\(bad.prefix(80))' must start with '/' and be at most 4,000 characters."
+                    )
+                }
+                if let bad = paths.first(where: { $0.dropLast().contains("*") }) {
+                    throw CloudFrontAPIError(.badRequest, "InvalidArgument", "In '\(bad)' a '*' may only be the last character.")
+                }
+                let (invalidation, isNew) = try await invalidations.create(
+                    distribution: spec.id,
+                    callerReference: batch.callerReference,
+                    paths: paths
+                )
+                let location =
+                    "https://\(request.head.authority ?? "cloudfront.amazonaws.com")\(prefix)/distribution/\(spec.id)/invalidation/\(invalidation.id)"
+                var response = xml(invalidation.xml, status: isNew ? .created : .created)
+                response.headers[.location] = location
+                return response
+            }
+        }
+        router.get("\(prefix)/distribution/:id/invalidation/:invalidation") { _, context -> Response in
+            try await answer {
+                let spec = try distribution(context)
+                let id = context.parameters.get("invalidation") ?? ""
+                guard let invalidation = await invalidations.find(id, distribution: spec.id) else {
+                    throw CloudFrontAPIError(.notFound, "NoSuchInvalidation", "The specified invalidation does not exist: \(id).")
+                }
+                return xml(invalidation.xml)
+            }
+        }
+        router.get("\(prefix)/distribution/:id/invalidation") { _, context -> Response in
+            try await answer { xml(CloudFrontAPIDocuments.invalidations(await invalidations.all(distribution: try distribution(context).id))) }
+        }
+        // Calls not served yet, at their own paths (a path another method serves would otherwise
+        // answer a bare 404) and under the prefix.
+        let unserved: [(String, HTTPRequest.Method)] = [
+            ("\(prefix)/distribution/:id", .delete), ("\(prefix)/distribution/:id/config", .put), ("\(prefix)/distribution", .post),
+            ("\(prefix)/**", .get), ("\(prefix)/**", .post), ("\(prefix)/**", .put), ("\(prefix)/**", .delete),
+        ]
+        for (path, method) in unserved {
+            router.on(RouterPath(path), method: method) { request, _ -> Response in
+                failure(
+                    CloudFrontAPIError(
+                        .notImplemented,
+                        "NotImplemented",
+                        "edgesim's registry serves ListDistributions, GetDistribution, GetDistributionConfig and the invalidation calls; not \(request.method) \(request.uri.path)."
+                    )
+                )
+            }
+        }
+    }
+
+    /// The body of a call, or CloudFront's error XML for what it threw.
+    static func answer(_ body: () async throws -> Response) async throws -> Response {
+        do { return try await body() } catch let error as CloudFrontAPIError { return failure(error) }
+    }
+
+    /// A write's credential: its SigV4 access key id must be the network's token.
+    static func authorize(_ request: Request, token: String) throws {
+        let authorization = request.headers[.authorization] ?? ""
+        guard let credential = authorization.range(of: "Credential=") else {
+            throw CloudFrontAPIError(
+                .forbidden,
+                "MissingAuthenticationToken",
+                "The request is not signed: sign it with the network's token as the access key id."
+            )
+        }
+        let key = authorization[credential.upperBound...].prefix { $0 != "/" }
+        guard key == token else {
+            throw CloudFrontAPIError(.forbidden, "InvalidClientTokenId", "The access key id is not the network's token (STATE/registry/token).")
+        }
+    }
+
+    static func xml(_ body: String, status: HTTPResponse.Status = .ok, etag: String? = nil) -> Response {
+        var headers: HTTPFields = [.contentType: "text/xml", HTTPField.Name("x-amz-request-id")!: CloudFrontIDs.requestID()]
+        if let etag { headers[.eTag] = etag }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    static func failure(_ error: CloudFrontAPIError) -> Response {
+        let id = CloudFrontIDs.requestID()
+        var response = xml(CloudFrontXML.error(code: error.code, message: error.message, requestID: id), status: error.status)
+        response.headers[HTTPField.Name("x-amz-request-id")!] = id
+        return response
+    }
+
+    /// CreateInvalidation's body.
+    struct InvalidationBatch: Decodable {
+        struct Paths: Decodable {
+            struct Items: Decodable {
+                var path: [String]
+                enum CodingKeys: String, CodingKey { case path = "Path" }
+            }
+            var quantity: Int
+            var items: Items?
+            enum CodingKeys: String, CodingKey {
+                case quantity = "Quantity"
+                case items = "Items"
+            }
+        }
+        var paths: Paths
+        var callerReference: String
+        enum CodingKeys: String, CodingKey {
+            case paths = "Paths"
+            case callerReference = "CallerReference"
+        }
+    }
+}
+
+/// A CloudFront API error: its HTTP status, CloudFront's code and a message.
+struct CloudFrontAPIError: Error {
+    var status: HTTPResponse.Status
+    var code: String
+    var message: String
+
+    init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+}

@@ -190,7 +190,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RegionalHubTests",
-            dependencies: ["RegionalHub", "CDNCore", "Topology", httpTypes, hummingbird, hummingbirdTesting],
+            dependencies: ["RegionalHub", "CDNCore", "Replication", "Topology", httpTypes, hummingbird, hummingbirdTesting],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -5,20 +5,48 @@ import Topology
 /// distributions (the same config ``CloudFrontExporter`` writes as JSON).
 public enum CloudFrontAPIDocuments {
     /// A distribution's config and its ETag, the same for the same config.
-    public static func config(_ distribution: DistributionSpec, in topology: Topology) -> (xml: String, etag: String) {
-        let config = CloudFrontExporter.configJSON(for: distribution, in: topology)
+    public static func config(_ distribution: DistributionSpec, in topology: Topology, runtimes: [String: Runtime] = [:]) -> (xml: String, etag: String) {
+        let config = CloudFrontExporter.configJSON(for: distribution, in: topology, runtimes: runtimes)
         return (CloudFrontXML.document("DistributionConfig", config), CloudFrontExporter.etag(config.text()))
+    }
+
+    /// GetDistributionConfig's XML as the AWS CLI prints it: `{"ETag": …, "DistributionConfig": …}`.
+    public static func configJSON(fromXML data: Data, etag: String?) throws(ImportError) -> String {
+        let (name, value) = try CloudFrontXMLReader.ordered(data, file: "GetDistributionConfig")
+        guard name == "DistributionConfig" else {
+            throw ImportError(file: "GetDistributionConfig", path: "$", message: "is a \(name), not a DistributionConfig")
+        }
+        return OrderedJSON.object([("ETag", .string(etag ?? "")), ("DistributionConfig", value)]).text() + "\n"
+    }
+
+    /// The body of an UpdateDistribution from a JSON file: what `get-distribution-config`
+    /// prints (whose ETag it also returns) or a bare DistributionConfig.
+    /// - Throws: ``ImportError`` for a file that is neither, naming its path.
+    public static func configXML(fromJSON file: String) throws(ImportError) -> (xml: String, etag: String?) {
+        let root = try JSONField.read(file: file)
+        let etag = try root.string("ETag")
+        let config: JSONField
+        if let wrapped = root["DistributionConfig"] {
+            config = wrapped
+        } else if root["Origins"] != nil, root["DefaultCacheBehavior"] != nil {
+            config = root
+        } else {
+            throw root.error("is neither get-distribution-config's output nor a DistributionConfig")
+        }
+        _ = try config.object()
+        return (CloudFrontXML.document("DistributionConfig", OrderedJSON(config.value)), etag)
     }
 
     /// GetDistribution's `<Distribution>`.
     public static func distribution(
         _ distribution: DistributionSpec,
         in topology: Topology,
+        runtimes: [String: Runtime] = [:],
         status: String,
         lastModified: Date,
         invalidationsInProgress: Int
     ) -> (xml: String, etag: String) {
-        let config = CloudFrontExporter.configJSON(for: distribution, in: topology)
+        let config = CloudFrontExporter.configJSON(for: distribution, in: topology, runtimes: runtimes)
         let members: [(String, OrderedJSON)] = [
             ("Id", .string(distribution.id)),
             ("ARN", .string(arn(distribution))),
@@ -37,18 +65,21 @@ public enum CloudFrontAPIDocuments {
     public static func list(
         _ distributions: [DistributionSpec],
         in topology: Topology,
+        runtimes: [String: Runtime] = [:],
         status: (DistributionSpec) -> String,
-        lastModified: Date
+        lastModified: (DistributionSpec) -> Date
     ) -> String {
         let summaries = distributions.map { distribution -> OrderedJSON in
-            guard case .object(let config) = CloudFrontExporter.configJSON(for: distribution, in: topology) else { return .object([]) }
+            guard case .object(let config) = CloudFrontExporter.configJSON(for: distribution, in: topology, runtimes: runtimes) else {
+                return .object([])
+            }
             let kept: Set<String> = [
                 "Aliases", "Origins", "OriginGroups", "DefaultCacheBehavior", "CacheBehaviors", "CustomErrorResponses", "Comment", "PriceClass",
                 "Enabled", "ViewerCertificate", "Restrictions", "WebACLId", "HttpVersion", "IsIPV6Enabled",
             ]
             let head: [(String, OrderedJSON)] = [
                 ("Id", .string(distribution.id)), ("ARN", .string(arn(distribution))), ("Status", .string(status(distribution))),
-                ("LastModifiedTime", .string(timestamp(lastModified))), ("DomainName", .string(distribution.domainName)),
+                ("LastModifiedTime", .string(timestamp(lastModified(distribution)))), ("DomainName", .string(distribution.domainName)),
             ]
             return .object(head + config.filter { kept.contains($0.0) } + [("Staging", .bool(false))])
         }

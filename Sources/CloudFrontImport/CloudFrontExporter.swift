@@ -17,6 +17,9 @@ public struct CloudFrontExporter {
 
     let topology: Topology
     let distribution: DistributionSpec
+    /// The runtimes of functions the topology does not declare (published to a running
+    /// network), so their associations are written as the right kind.
+    var runtimes: [String: Runtime] = [:]
     private var documents: [String: String] = [:]
 
     /// The distribution's files: `DIST.json` first, then the declared policies', by name.
@@ -47,8 +50,8 @@ public struct CloudFrontExporter {
     }
 
     /// The DistributionConfig as JSON values, for the API's XML.
-    static func configJSON(for distribution: DistributionSpec, in topology: Topology) -> OrderedJSON {
-        var exporter = CloudFrontExporter(topology: topology, distribution: distribution)
+    static func configJSON(for distribution: DistributionSpec, in topology: Topology, runtimes: [String: Runtime] = [:]) -> OrderedJSON {
+        var exporter = CloudFrontExporter(topology: topology, distribution: distribution, runtimes: runtimes)
         return exporter.config()
     }
 
@@ -235,7 +238,8 @@ public struct CloudFrontExporter {
         var found: [OrderedJSON] = []
         for event in EventType.allCases {
             guard let association = behavior.functions[event] else { continue }
-            let isCloudFront = topology.functions.first { $0.name == association.function }?.runtime.isCloudFrontFunction ?? false
+            let runtime = topology.functions.first { $0.name == association.function }?.runtime ?? runtimes[association.function]
+            let isCloudFront = runtime?.isCloudFrontFunction ?? false
             guard isCloudFront == cloudFront else { continue }
             if cloudFront {
                 describeFunction(association.function)

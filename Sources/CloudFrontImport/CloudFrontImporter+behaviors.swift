@@ -51,7 +51,7 @@ extension CloudFrontImporter {
                 ("response_headers_policy", YAMLBuilder.text(try responseHeadersPolicy(id, at: behavior.required("ResponseHeadersPolicyId"))))
             )
         }
-        let associations = try self.associations(behavior)
+        let associations = try self.associations(behavior, path: path)
         if !associations.isEmpty { fields.append(("functions", YAMLBuilder.map(associations, flow: true))) }
         return YAMLBuilder.map(fields)
     }
@@ -116,6 +116,9 @@ extension CloudFrontImporter {
     mutating func cachePolicy(_ id: String, at field: JSONField) throws -> String {
         if let managed = NamedCachePolicy.managed.first(where: { $0.id == id }) { return "Managed-" + managed.name }
         if let name = declaredPolicyIDs[id] { return name }
+        if running {
+            throw field.error("names cache policy \(id), which is neither a managed policy nor one of the network's cache_policies")
+        }
         guard let config = cachePolicyDocuments[id] else {
             throw field.error("names cache policy \(id), which is not a managed policy: add the output of aws cloudfront get-cache-policy --id \(id)")
         }
@@ -149,6 +152,9 @@ extension CloudFrontImporter {
     mutating func originRequestPolicy(_ id: String, at field: JSONField) throws -> String {
         if let managed = OriginRequestPolicy.managed.first(where: { $0.id == id }) { return "Managed-" + managed.name }
         if let name = declaredPolicyIDs[id] { return name }
+        if running {
+            throw field.error("names origin request policy \(id), which is neither a managed policy nor one of the network's origin_request_policies")
+        }
         guard let config = originRequestPolicyDocuments[id] else {
             throw field.error(
                 "names origin request policy \(id), which is not a managed policy: add the output of aws cloudfront get-origin-request-policy --id \(id)"

@@ -7,6 +7,9 @@ extension CloudFrontImporter {
     mutating func responseHeadersPolicy(_ id: String, at field: JSONField) throws -> String {
         if let managed = ResponseHeadersPolicy.managed.first(where: { $0.id == id }) { return "Managed-" + managed.name }
         if let name = declaredPolicyIDs[id] { return name }
+        if running {
+            throw field.error("names response headers policy \(id), which is neither a managed policy nor one of the network's response_headers_policies")
+        }
         guard let config = responseHeadersPolicyDocuments[id] else {
             throw field.error(
                 "names response headers policy \(id), which is not a managed policy: add the output of aws cloudfront get-response-headers-policy --id \(id)"
@@ -122,13 +125,26 @@ extension CloudFrontImporter {
     }
 
     /// A behavior's Lambda@Edge and CloudFront Function associations, by event type.
-    mutating func associations(_ behavior: JSONField) throws -> [(String, Node?)] {
+    mutating func associations(_ behavior: JSONField, path: String) throws -> [(String, Node?)] {
         var result: [(String, Node?)] = []
         for association in try behavior.items("LambdaFunctionAssociations") {
             association.unmodelled(handled: ["LambdaFunctionARN", "EventType", "IncludeBody"], into: &warnings)
             let arnField = try association.required("LambdaFunctionARN")
             let event = try association.required("EventType").string()
             let (name, version) = try Self.lambdaARN(try arnField.string(), at: arnField)
+            if running {
+                runningAssociations.append(
+                    .init(
+                        behavior: path,
+                        event: event,
+                        function: "\(name):\(version)",
+                        includeBody: try association.bool("IncludeBody") == true,
+                        kind: .lambda,
+                        path: arnField.path
+                    )
+                )
+                continue
+            }
             let declared = try lambdaFunction(name, at: arnField)
             if version != "1" {
                 warn(arnField, "version \(version) of \(name) is version 1 here: the topology publishes its code as version 1 at up")
@@ -152,7 +168,21 @@ extension CloudFrontImporter {
             guard arn.hasPrefix("arn:aws:cloudfront::"), let slash = arn.lastIndex(of: "/") else {
                 throw arnField.error("is '\(arn)': expected a CloudFront Function ARN, arn:aws:cloudfront::ACCOUNT:function/NAME")
             }
-            let declared = try cloudFrontFunction(String(arn[arn.index(after: slash)...]), at: arnField)
+            let name = String(arn[arn.index(after: slash)...])
+            if running {
+                runningAssociations.append(
+                    .init(
+                        behavior: path,
+                        event: try association.required("EventType").string(),
+                        function: name,
+                        includeBody: false,
+                        kind: .cloudFrontFunction,
+                        path: arnField.path
+                    )
+                )
+                continue
+            }
+            let declared = try cloudFrontFunction(name, at: arnField)
             result.append((try association.required("EventType").string(), YAMLBuilder.text(declared)))
         }
         return result

@@ -17,6 +17,17 @@ extension CloudFrontImporter {
         let cloudFrontID = try origin.required("Id").string()
         let domain = try origin.required("DomainName").string()
         if let id = originIDs[cloudFrontID] { return id }
+        if running {
+            // A running network's origins are its own processes and servers: named, not made.
+            guard base.origins.contains(where: { $0.id == cloudFrontID }) else {
+                let known = base.origins.map(\.id).joined(separator: ", ")
+                throw try origin.required("Id").error(
+                    "names origin '\(cloudFrontID)', which does not run in this network (its origins: \(known)); add it to the topology and start the network again"
+                )
+            }
+            originIDs[cloudFrontID] = cloudFrontID
+            return cloudFrontID
+        }
         let id = try identifier(for: cloudFrontID, at: origin.required("Id"), taken: Set(origins.map(\.0)))
         originIDs[cloudFrontID] = id
         if let path = origin["OriginPath"], !path.value.isDefault {

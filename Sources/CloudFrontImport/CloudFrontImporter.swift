@@ -59,6 +59,13 @@ public struct CloudFrontImporter {
     var declaredPolicyIDs: [String: String] = [:]
     /// The runtimes `describe-function` outputs give CloudFront Functions, by name.
     var functionRuntimes: [String: String] = [:]
+    /// Whether the distribution updates one of a running network (UpdateDistribution): its
+    /// origins, policies and functions are the network's, named by their ids, and nothing new is
+    /// made for them.
+    var running = false
+    /// A running network's update: the associations the config names, which the registry checks
+    /// against the versions it holds.
+    var runningAssociations: [DistributionUpdate.Association] = []
 
     /// Imports the files.
     /// - Throws: ``ImportError`` for a file that is not CloudFront's shape, names what is not
@@ -71,6 +78,12 @@ public struct CloudFrontImporter {
     init(options: Options) throws {
         self.options = options
         base = try TopologyLoader.load(path: options.onto)
+    }
+
+    init(running base: Topology, options: Options) {
+        self.options = options
+        self.base = base
+        running = true
     }
 
     private mutating func run(_ files: [String]) throws -> Result {

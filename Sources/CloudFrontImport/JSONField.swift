@@ -58,6 +58,9 @@ struct JSONField {
     let value: JSONValue
     let path: String
     let file: String
+    /// Read from CloudFront's XML, which has no types: a leaf that looked like a number or a
+    /// boolean is still text to a field that wants text.
+    var fromXML = false
 
     /// Reads a whole file.
     static func read(file: String) throws(ImportError) -> JSONField {
@@ -83,7 +86,7 @@ struct JSONField {
     subscript(key: String) -> JSONField? {
         guard case .object(let members) = value, let member = members[key] else { return nil }
         if case .null = member { return nil }
-        return JSONField(value: member, path: path + "." + key, file: file)
+        return JSONField(value: member, path: path + "." + key, file: file, fromXML: fromXML)
     }
 
     /// A member that must be there.
@@ -94,8 +97,12 @@ struct JSONField {
     }
 
     func string() throws(ImportError) -> String {
-        guard case .string(let text) = value else { throw error("must be a string, found \(value.shape)") }
-        return text
+        switch value {
+        case .string(let text): return text
+        case .number(let number) where fromXML: return String(Int(number))
+        case .bool(let flag) where fromXML: return flag ? "true" : "false"
+        default: throw error("must be a string, found \(value.shape)")
+        }
     }
 
     func integer() throws(ImportError) -> Int {
@@ -134,7 +141,7 @@ struct JSONField {
         guard list.count == quantity else {
             throw error("has Quantity \(quantity) but \(list.count) Items (CloudFront's InconsistentQuantities)")
         }
-        return list.enumerated().map { JSONField(value: $1, path: items.path + "[\($0)]", file: file) }
+        return list.enumerated().map { JSONField(value: $1, path: items.path + "[\($0)]", file: file, fromXML: fromXML) }
     }
 
     /// The texts of a list wrapper's items.

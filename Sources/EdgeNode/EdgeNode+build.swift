@@ -38,7 +38,8 @@ public enum EdgeNode {
             prepare: EdgeResponder.prepareForViewers,
             logger: logger
         )
-        let active = ActiveConfig(.init(epoch: 0, triggers: triggers ?? NoTriggers()))
+        let inForce = DistributionsInForce(base: topology)
+        let active = ActiveConfig(.init(epoch: 0, triggers: triggers ?? NoTriggers(), distributions: ServedDistributions(topology, edge: spec.id)))
         var functions: [any Service] = []
         if triggers == nil, settings.node.registryAddress != nil {
             let host = try FunctionHost(
@@ -61,7 +62,14 @@ public enum EdgeNode {
                     validationLog: ValidationLog(stateDirectory: settings.stateDirectory, region: spec.hub, edge: spec.id)
                 )
                 return .init(
-                    apply: { epoch in active.install(.init(epoch: epoch.epoch, triggers: try setup.stages(for: epoch))) },
+                    apply: { epoch in
+                        let distributions = try inForce.topology(for: epoch)
+                        let triggers = try setup.stages(for: epoch)
+                        active.install(
+                            .init(epoch: epoch.epoch, triggers: triggers, distributions: ServedDistributions(distributions, edge: spec.id))
+                        )
+                        inForce.install(distributions, from: epoch)
+                    },
                     collected: { removed in setup.removeExtracted(removed) }
                 )
             }

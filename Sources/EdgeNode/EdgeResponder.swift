@@ -28,10 +28,6 @@ struct EdgeResponder: ViewerResponder {
     let popField: HTTPField
     /// Past its limit of requests in flight, the edge answers 503 at once.
     let shedder: LoadShedder
-    /// The distributions this edge serves, chosen once from the topology, and by the names
-    /// each answers to.
-    let served: [DistributionSpec]
-    let servedByName: HostDirectory<DistributionSpec>
     /// The HTTPS listener's port once bound, for the redirects of `redirect-to-https`.
     let httpsPort: BoundPort
     /// The key groups' public keys, for signed URLs and cookies.
@@ -72,8 +68,6 @@ struct EdgeResponder: ViewerResponder {
         self.httpsPort = httpsPort
         self.accessLogs = accessLogs
         self.logger = logger
-        served = topology.distributions.filter { $0.edges.contains(id) }
-        servedByName = HostDirectory(served.map { ($0.names, $0) })
         trustedKeys = TrustedKeys(topology.keyGroups, logger: logger)
     }
 
@@ -117,7 +111,7 @@ struct EdgeResponder: ViewerResponder {
         )
 
         // 1. The distribution the viewer asked for, by Host.
-        guard let distribution = distribution(for: request) else {
+        guard let distribution = config.distributions.distribution(for: request.head.authority) else {
             let host = request.head.authority ?? "(none)"
             let page = ErrorPage.response(
                 status: .forbidden,
@@ -173,7 +167,12 @@ struct EdgeResponder: ViewerResponder {
         // 2½. The behavior's viewer protocol policy: plain HTTP redirected to HTTPS or refused,
         //     at the edge, before any function runs (spec §1.1).
         if request.viewerProtocol == .http, behavior.viewerProtocolPolicy != .allowAll {
-            let (page, result) = protocolAnswer(request, policy: behavior.viewerProtocolPolicy, requestID: exchange.requestID)
+            let (page, result) = protocolAnswer(
+                request,
+                policy: behavior.viewerProtocolPolicy,
+                domain: distribution.domainName,
+                requestID: exchange.requestID
+            )
             return .now(finish(page, result: result, exchange))
         }
 
@@ -355,7 +354,12 @@ struct EdgeResponder: ViewerResponder {
     /// What plain HTTP gets under a policy other than allow-all: a redirect to the same URL over
     /// HTTPS (301 for GET and HEAD; 307 for other methods over HTTP/1.1, which keeps the method
     /// and body; 403 over HTTP/1.0), or 403 under https-only.
-    private func protocolAnswer(_ request: IncomingRequest, policy: ViewerProtocolPolicy, requestID: String) -> (StoredResponse, ResultType) {
+    private func protocolAnswer(
+        _ request: IncomingRequest,
+        policy: ViewerProtocolPolicy,
+        domain: String,
+        requestID: String
+    ) -> (StoredResponse, ResultType) {
         let keepsMethod = request.method == .get || request.method == .head
         guard policy == .redirectToHTTPS, keepsMethod || !request.isBeforeHTTP11 else {
             let reason =
@@ -364,7 +368,7 @@ struct EdgeResponder: ViewerResponder {
                 : "This distribution redirects HTTP to HTTPS, which an HTTP/1.0 \(request.method) cannot follow."
             return (ErrorPage.response(status: .forbidden, reason: reason, requestID: requestID), .error)
         }
-        let authority = request.head.authority ?? served.first?.domainName ?? ""
+        let authority = request.head.authority ?? domain
         let host = Self.hostWithoutPort(authority)
         let port = httpsPort.port.map { $0 == 443 ? "" : ":\($0)" } ?? ""
         let location = "https://\(host)\(port)\(request.target)"
@@ -402,13 +406,4 @@ struct EdgeResponder: ViewerResponder {
         (request.method == .get || request.method == .head) && request.headers[.range] == nil
     }
 
-    /// The distribution for a request: the one whose domain or alias the Host names (or whose
-    /// id), or the only one this edge serves whatever the Host (curl to 127.0.0.1:port).
-    private func distribution(for request: IncomingRequest) -> DistributionSpec? {
-        // An edge serving one distribution serves it whatever the Host says: no need to read it.
-        if served.count == 1 { return served[0] }
-        let authority = request.head.authority ?? ""
-        let host = authority.firstIndex(of: ":").map { authority[..<$0] } ?? authority[...]
-        return servedByName.value(for: host) ?? served.first { $0.id == host }
-    }
 }

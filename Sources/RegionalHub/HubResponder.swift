@@ -18,7 +18,8 @@ struct HubResponder: HTTPResponder {
     typealias Context = BasicRequestContext
 
     let id: String
-    let topology: Topology
+    /// The distributions as the config epoch in force says (an UpdateDistribution changes them).
+    let distributions: DistributionsInForce
     let origins: [String: UpstreamLink]
     /// The Origin Shield hubs this hub fetches their origins through.
     let shields: [String: UpstreamLink]
@@ -39,6 +40,7 @@ struct HubResponder: HTTPResponder {
             return try await feed.respond(to: request, context: context)
         }
         let requestID = request.headers[.amzCfID] ?? CloudFrontIDs.requestID()
+        let topology = distributions.topology
         guard let distribution = request.headers[.edgesimDistribution].flatMap(topology.distribution) else {
             return answer(
                 ErrorPage.response(status: .badRequest, reason: "The hub got a request without a known distribution.", requestID: requestID),

@@ -27,15 +27,18 @@ public enum RegionalHub {
         let registry = settings.registryAddress.map { CachingNode.Upstream(id: RegistrySpec.id, address: $0) }
         var node = try await CachingNode.open(settings, upstream: registry, logger: logger)
         var feed: RouterResponder<BasicRequestContext>?
+        let distributions = DistributionsInForce(base: settings.topology)
         if registry != nil {
-            let follower = try node.follow(logger: logger)
+            let follower = try node.follow(logger: logger) { _ in
+                .init(apply: { epoch in distributions.install(try distributions.topology(for: epoch), from: epoch) })
+            }
             let router = Router()
             ReplicationFeed.addRoutes(to: router, source: follower.store)
             feed = router.buildResponder()
         }
         let responder = HubResponder(
             id: settings.id,
-            topology: settings.topology,
+            distributions: distributions,
             origins: node.origins,
             shields: node.shields,
             cache: node.cache,

@@ -13,6 +13,9 @@ import XMLCoder
 ///
 /// - `GET /2020-05-31/distribution` — ListDistributions
 /// - `GET /2020-05-31/distribution/ID` — GetDistribution (with its ETag); `…/config` — GetDistributionConfig
+/// - `PUT /2020-05-31/distribution/ID/config` with `If-Match` — UpdateDistribution: the new
+///   config, its associations included, as one config epoch (`+update`); InProgress until every
+///   node serving it runs that epoch, then Deployed
 /// - `POST /2020-05-31/distribution/ID/invalidation` — CreateInvalidation: 201, InProgress, then
 ///   Completed once every edge and hub has dropped the objects
 /// - `GET …/invalidation/INV` — GetInvalidation; `GET …/invalidation` — ListInvalidations
@@ -25,51 +28,88 @@ enum CloudFrontAPI {
 
     static func addRoutes(
         to router: Router<BasicRequestContext>,
-        topology: Topology,
+        configs: DistributionConfigs,
         board: DeploymentBoard,
         store: RegistryStore,
         invalidations: InvalidationLog,
         token: String
     ) {
-        let started = Date()
-        @Sendable func status(_: DistributionSpec) async -> String {
-            await board.status(latest: await store.history.last).status == .deployed ? "Deployed" : "InProgress"
+        /// CloudFront's status: Deployed once every node that serves the distribution runs the
+        /// epoch that last changed it.
+        @Sendable func status(_ spec: DistributionSpec) async -> String {
+            let since = await configs.lastChange(of: spec.id).epoch
+            return await board.state(of: spec, since: since) == .deployed ? "Deployed" : "InProgress"
         }
-        @Sendable func distribution(_ context: BasicRequestContext) throws -> DistributionSpec {
+        @Sendable func distribution(_ context: BasicRequestContext, in view: DistributionConfigs.View) throws -> DistributionSpec {
             let id = context.parameters.get("id") ?? ""
-            guard let spec = topology.distributions.first(where: { $0.id == id }) else {
+            guard let spec = view.distribution(id) else {
                 throw CloudFrontAPIError(.notFound, "NoSuchDistribution", "The specified distribution does not exist: \(id).")
             }
             return spec
         }
+        @Sendable func distributionDocument(_ spec: DistributionSpec, in view: DistributionConfigs.View) async -> Response {
+            let (body, etag) = CloudFrontAPIDocuments.distribution(
+                spec,
+                in: view.topology,
+                runtimes: view.runtimes,
+                status: await status(spec),
+                lastModified: await configs.lastChange(of: spec.id).at,
+                invalidationsInProgress: await invalidations.inProgress(spec.id)
+            )
+            return xml(body, etag: etag)
+        }
 
         router.get("\(prefix)/distribution") { _, _ -> Response in
-            let deployed = await status(topology.distributions.first ?? topology.distributions[0])
-            return xml(CloudFrontAPIDocuments.list(topology.distributions, in: topology, status: { _ in deployed }, lastModified: started))
+            try await answer {
+                let view = try await view(configs)
+                var statuses: [String: String] = [:]
+                var modified: [String: Date] = [:]
+                for spec in view.distributions {
+                    statuses[spec.id] = await status(spec)
+                    modified[spec.id] = await configs.lastChange(of: spec.id).at
+                }
+                return xml(
+                    CloudFrontAPIDocuments.list(
+                        view.distributions,
+                        in: view.topology,
+                        runtimes: view.runtimes,
+                        status: { statuses[$0.id] ?? "InProgress" },
+                        lastModified: { modified[$0.id] ?? configs.started }
+                    )
+                )
+            }
         }
         router.get("\(prefix)/distribution/:id") { _, context -> Response in
             try await answer {
-                let spec = try distribution(context)
-                let (body, etag) = CloudFrontAPIDocuments.distribution(
-                    spec,
-                    in: topology,
-                    status: await status(spec),
-                    lastModified: started,
-                    invalidationsInProgress: await invalidations.inProgress(spec.id)
-                )
-                return xml(body, etag: etag)
+                let view = try await view(configs)
+                return await distributionDocument(try distribution(context, in: view), in: view)
             }
         }
         router.get("\(prefix)/distribution/:id/config") { _, context -> Response in
             try await answer {
-                let (body, etag) = CloudFrontAPIDocuments.config(try distribution(context), in: topology)
+                let view = try await view(configs)
+                let (body, etag) = view.config(try distribution(context, in: view))
                 return xml(body, etag: etag)
+            }
+        }
+        router.put("\(prefix)/distribution/:id/config") { request, context -> Response in
+            try await answer {
+                try authorize(request, token: token)
+                let body = Data(try await request.body.collect(upTo: 1 << 20).readableBytesView)
+                let view = try await update(
+                    context.parameters.get("id") ?? "",
+                    body: body,
+                    ifMatch: request.headers[.ifMatch],
+                    configs: configs,
+                    store: store
+                )
+                return await distributionDocument(try distribution(context, in: view), in: view)
             }
         }
         router.post("\(prefix)/distribution/:id/invalidation") { request, context -> Response in
             try await answer {
                 try authorize(request, token: token)
-                let spec = try distribution(context)
+                let spec = try distribution(context, in: try await view(configs))
                 let body = try await request.body.collect(upTo: 1 << 20)
                 let batch: InvalidationBatch
                 do { batch = try XMLDecoder().decode(InvalidationBatch.self, from: Data(body.readableBytesView)) } catch {
@@ -108,7 +148,7 @@ enum CloudFrontAPI {
         }
         router.get("\(prefix)/distribution/:id/invalidation/:invalidation") { _, context -> Response in
             try await answer {
-                let spec = try distribution(context)
+                let spec = try distribution(context, in: try await view(configs))
                 let id = context.parameters.get("invalidation") ?? ""
                 guard let invalidation = await invalidations.find(id, distribution: spec.id) else {
                     throw CloudFrontAPIError(.notFound, "NoSuchInvalidation", "The specified invalidation does not exist: \(id).")
@@ -117,12 +157,15 @@ enum CloudFrontAPI {
             }
         }
         router.get("\(prefix)/distribution/:id/invalidation") { _, context -> Response in
-            try await answer { xml(CloudFrontAPIDocuments.invalidations(await invalidations.all(distribution: try distribution(context).id))) }
+            try await answer {
+                let spec = try distribution(context, in: try await view(configs))
+                return xml(CloudFrontAPIDocuments.invalidations(await invalidations.all(distribution: spec.id)))
+            }
         }
         // Calls not served yet, at their own paths (a path another method serves would otherwise
         // answer a bare 404) and under the prefix.
         let unserved: [(String, HTTPRequest.Method)] = [
-            ("\(prefix)/distribution/:id", .delete), ("\(prefix)/distribution/:id/config", .put), ("\(prefix)/distribution", .post),
+            ("\(prefix)/distribution/:id", .delete), ("\(prefix)/distribution", .post),
             ("\(prefix)/**", .get), ("\(prefix)/**", .post), ("\(prefix)/**", .put), ("\(prefix)/**", .delete),
         ]
         for (path, method) in unserved {
@@ -131,10 +174,17 @@ enum CloudFrontAPI {
                     CloudFrontAPIError(
                         .notImplemented,
                         "NotImplemented",
-                        "edgesim's registry serves ListDistributions, GetDistribution, GetDistributionConfig and the invalidation calls; not \(request.method) \(request.uri.path)."
+                        "edgesim's registry serves ListDistributions, GetDistribution, GetDistributionConfig, UpdateDistribution and the invalidation calls; not \(request.method) \(request.uri.path)."
                     )
                 )
             }
+        }
+    }
+
+    /// The registry's view of the distributions, or CloudFront's InternalError.
+    static func view(_ configs: DistributionConfigs) async throws -> DistributionConfigs.View {
+        do { return try await configs.view() } catch {
+            throw CloudFrontAPIError(.internalServerError, "InternalError", "The topology in force does not load: \(error)")
         }
     }
 
@@ -143,9 +193,11 @@ enum CloudFrontAPI {
         do { return try await body() } catch let error as CloudFrontAPIError { return failure(error) }
     }
 
-    /// A write's credential: its SigV4 access key id must be the network's token.
+    /// A write's credential: its SigV4 access key id must be the network's token (or, from
+    /// edgesim's own CLI, the token as a bearer token).
     static func authorize(_ request: Request, token: String) throws {
         let authorization = request.headers[.authorization] ?? ""
+        if authorization == "Bearer \(token)" { return }
         guard let credential = authorization.range(of: "Credential=") else {
             throw CloudFrontAPIError(
                 .forbidden,

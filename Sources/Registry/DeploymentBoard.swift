@@ -21,6 +21,17 @@ public actor DeploymentBoard {
         reports[report.node] = report
     }
 
+    /// A distribution's status: Deployed once every hub and every edge that serves it runs the
+    /// epoch that last changed it (or a newer one).
+    public func state(of distribution: DistributionSpec, since epoch: Int) -> DeploymentState {
+        guard epoch > 0 else { return .deployed }
+        let serving = Set(distribution.edges)
+        let waiting = expected.contains { node in
+            (node.role == .hub || serving.contains(node.id)) && (reports[node.id]?.epoch ?? 0) < epoch
+        }
+        return waiting ? .inProgress : .deployed
+    }
+
     /// The status against the newest epoch.
     public func status(latest: ConfigEpoch?) -> DeploymentStatus {
         let epoch = latest?.epoch ?? 0

@@ -55,8 +55,13 @@ public enum Registry {
         let files = TLSFiles(stateDirectory: settings.stateDirectory)
         if !files.exist { try files.prepare(for: settings.topology) }
         return NodeListeners.make(
-            responder: RegistryAPI.router(store: store, board: board, topology: settings.topology, token: token, invalidations: invalidations)
-                .buildResponder(),
+            responder: RegistryAPI.router(
+                store: store,
+                board: board,
+                configs: DistributionConfigs(store: store, base: settings.topology),
+                token: token,
+                invalidations: invalidations
+            ).buildResponder(),
             server: try .tls(.sizeGuardedHTTP1(), tlsConfiguration: try files.serverConfiguration("registry")),
             host: settings.host,
             port: settings.port,
@@ -95,6 +100,10 @@ public enum Registry {
             guard await store.stages(of: function.name).live == nil else { continue }
             _ = try await store.promote(function.name, version: 1)
         }
+        // The file's associations are made once per file: a restart from the same file keeps
+        // what was associated, removed or updated since.
+        let text = topology.file.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) } ?? ""
+        guard try await store.adopt(topologyFile: String(StableHash.fnv1a(text), radix: 36)) else { return }
         let existing = await store.config.associations
         var changes: [AssociationChange] = []
         for distribution in topology.distributions {

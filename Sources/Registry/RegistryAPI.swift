@@ -1,3 +1,4 @@
+import CDNCore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -19,6 +20,8 @@ import Topology
 /// - `GET /config` — the epoch and the associations
 /// - `POST /associations` `{distribution, behavior, event, function: "NAME:N", includeBody}`, or an
 ///   array of them — associate, all in one new config epoch
+/// - `DELETE /associations` `{distribution, behavior, event}`, or an array of them — take those
+///   associations away, in one new config epoch
 /// - `GET /public-key` — the Ed25519 public key, base64
 /// - `GET /deployment` — the newest epoch and where every hub and edge stands
 /// - `POST /deployment/reports` — a node's ``DeploymentReport`` (nodes have the token too)
@@ -74,12 +77,12 @@ public enum RegistryAPI {
     static func router(
         store: RegistryStore,
         board: DeploymentBoard,
-        topology: Topology,
+        configs: DistributionConfigs,
         token: String,
         invalidations: InvalidationLog
     ) -> Router<BasicRequestContext> {
         let router = Router()
-        CloudFrontAPI.addRoutes(to: router, topology: topology, board: board, store: store, invalidations: invalidations, token: token)
+        CloudFrontAPI.addRoutes(to: router, configs: configs, board: board, store: store, invalidations: invalidations, token: token)
         ReplicationFeed.addRoutes(to: router, source: store)
         addKeyValueStoreRoutes(to: router, store: store, token: token)
         router.get("/deployment") { _, _ -> Response in try json(await board.status(latest: await store.history.last)) }
@@ -161,6 +164,7 @@ public enum RegistryAPI {
                     throw HTTPError(.badRequest, message: "the body is not an association or a list of them: \(error)")
                 }
             }
+            let topology = try await configs.view().topology
             var changes: [AssociationChange] = []
             for item in asked {
                 guard let distribution = topology.distribution(item.distribution) else {
@@ -191,6 +195,28 @@ public enum RegistryAPI {
                 try await store.associate(changes)
             } catch {
                 throw HTTPError(.badRequest, message: "\(error)")
+            }
+            let config = await store.config
+            return Config(epoch: config.epoch, associations: config.associations)
+        }
+        router.delete("/associations") { request, _ -> Config in
+            try authorize(request, token: token)
+            let body = Data(try await request.body.collect(upTo: 1 << 20).readableBytesView)
+            let decoder = JSONDecoder()
+            let slots: [AssociationSlot]
+            if let many = try? decoder.decode([AssociationSlot].self, from: body) {
+                slots = many
+            } else {
+                do {
+                    slots = [try decoder.decode(AssociationSlot.self, from: body)]
+                } catch {
+                    throw HTTPError(.badRequest, message: "the body is not a slot {distribution, behavior, event} or a list of them: \(error)")
+                }
+            }
+            do {
+                try await store.removeAssociations(slots)
+            } catch let error as RegistryError {
+                throw HTTPError(error.code == .notFound ? .notFound : .badRequest, message: "\(error)")
             }
             let config = await store.config
             return Config(epoch: config.epoch, associations: config.associations)

@@ -134,7 +134,7 @@ extension RegistryStore {
         var next = catalog
         next.stores = next.stores.map { $0.name == record.name ? record : $0 }
         let inForce = catalog.epochs.last?.stores.contains { $0.name == record.name } == true
-        if inForce { next.epochs.append(nextEpoch(catalog.associations, in: next)) }
+        if inForce { next.append(nextEpoch(catalog.associations, in: next)) }
         try persist(next)
         storeData[record.name] = data
         if inForce { signalChange() }

@@ -188,7 +188,7 @@ public actor RegistryStore: ReplicationSource {
             return moved
         }
         let moves = associations != catalog.associations
-        if moves { next.epochs.append(nextEpoch(associations, in: next)) }
+        if moves { next.append(nextEpoch(associations, in: next)) }
         try persist(next)
         if moves { changes_.signal() }
         return (chosen, moves ? next.epoch : nil)
@@ -232,7 +232,7 @@ public actor RegistryStore: ReplicationSource {
             associations.append(association)
         }
         var next = catalog
-        next.epochs.append(nextEpoch(associations, in: catalog))
+        next.append(nextEpoch(associations, in: catalog))
         try persist(next)
         changes_.signal()
         return next.epoch
@@ -249,8 +249,83 @@ public actor RegistryStore: ReplicationSource {
             associations: associations,
             versions: versions,
             stores: catalog.stores.filter { read.contains($0.name) }.map(\.current),
-            madeAt: Date().timeIntervalSince1970
+            madeAt: Date().timeIntervalSince1970,
+            topology: catalog.epochs.last?.topology
         )
+    }
+
+    /// Notes the topology file a start uses, by hash. A file other than the last start's puts
+    /// its own distributions back in force: when an UpdateDistribution had put another topology
+    /// in force, a new epoch goes back to the file's.
+    /// - Returns: Whether the file differs from the last start's (its associations are then made).
+    public func adopt(topologyFile hash: String) throws(RegistryError) -> Bool {
+        guard catalog.topologyFile != hash else { return false }
+        var next = catalog
+        next.topologyFile = hash
+        if catalog.epochs.last?.topology != nil {
+            var epoch = nextEpoch(catalog.associations, in: catalog)
+            epoch.topology = nil
+            next.append(epoch)
+        }
+        try persist(next)
+        return true
+    }
+
+    /// The newest epoch, when there is one.
+    public var latest: ConfigEpoch? { catalog.epochs.last }
+
+    /// The epoch that last changed a distribution, and when.
+    func lastChange(of distribution: String) -> DistributionChange? { catalog.modified[distribution] }
+
+    /// Takes associations away, as one new config epoch: each named slot (distribution,
+    /// behavior, event) is left with nothing to run.
+    /// - Returns: The new epoch.
+    /// - Throws: ``RegistryError`` when a slot has no association; nothing is changed.
+    @discardableResult
+    public func removeAssociations(_ slots: [AssociationSlot]) throws(RegistryError) -> Int {
+        guard !slots.isEmpty else { throw RegistryError(.refused, "nothing to remove") }
+        var associations = catalog.associations
+        for slot in slots {
+            guard let index = associations.firstIndex(where: { slot.holds($0) }) else {
+                throw RegistryError(.notFound, "nothing runs at \(slot.event.rawValue) of \(slot.distribution) behavior '\(slot.behavior)'")
+            }
+            associations.remove(at: index)
+        }
+        var next = catalog
+        next.append(nextEpoch(associations, in: catalog))
+        try persist(next)
+        changes_.signal()
+        return next.epoch
+    }
+
+    /// UpdateDistribution: a distribution's new config and its associations, in place of all it
+    /// had, as one config epoch that also carries the topology now in force.
+    /// - Returns: The new epoch.
+    /// - Throws: ``RegistryError`` naming the first association that is wrong; nothing is changed.
+    /// - Parameter basedOn: The epoch the update was made against; another epoch since is a
+    ///   conflict, and the caller makes the update again on the newer one.
+    public func updateDistribution(
+        _ distribution: String,
+        topology: String,
+        associations changes: [AssociationChange],
+        basedOn: Int
+    ) throws(RegistryError) -> Int {
+        guard catalog.epoch == basedOn else {
+            throw RegistryError(.conflict, "epoch \(catalog.epoch) was made while the update was made against \(basedOn)")
+        }
+        var associations = catalog.associations.filter { $0.distribution != distribution }
+        for change in changes {
+            let association = try checked(change)
+            associations.removeAll { $0.sharesSlot(with: association) }
+            associations.append(association)
+        }
+        var next = catalog
+        var epoch = nextEpoch(associations, in: catalog)
+        epoch.topology = topology
+        next.append(epoch, updating: distribution)
+        try persist(next)
+        changes_.signal()
+        return next.epoch
     }
 
     /// Signals the feed that a new epoch is held.

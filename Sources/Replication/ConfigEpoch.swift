@@ -17,17 +17,29 @@ public struct ConfigEpoch: Codable, Hashable, Sendable {
     public var stores: [StoreRevision]
     /// When the registry made the epoch, in seconds since 1970 (propagation is timed from it).
     public var madeAt: Double
+    /// The topology in force (its YAML) once a distribution has been updated through
+    /// CloudFront's API; `nil` while it is the file the network started from. Nodes take their
+    /// distributions from it, so a distribution's new config switches with its associations.
+    public var topology: String?
 
     /// Creates an epoch.
-    public init(epoch: Int, associations: [Association], versions: [FunctionVersion], stores: [StoreRevision] = [], madeAt: Double) {
+    public init(
+        epoch: Int,
+        associations: [Association],
+        versions: [FunctionVersion],
+        stores: [StoreRevision] = [],
+        madeAt: Double,
+        topology: String? = nil
+    ) {
         self.epoch = epoch
         self.associations = associations
         self.versions = versions
         self.stores = stores
         self.madeAt = madeAt
+        self.topology = topology
     }
 
-    private enum CodingKeys: String, CodingKey { case epoch, associations, versions, stores, madeAt }
+    private enum CodingKeys: String, CodingKey { case epoch, associations, versions, stores, madeAt, topology }
 
     /// Reads an epoch; one written before stores existed has none.
     public init(from decoder: any Decoder) throws {
@@ -37,6 +49,7 @@ public struct ConfigEpoch: Codable, Hashable, Sendable {
         versions = try container.decode([FunctionVersion].self, forKey: .versions)
         stores = try container.decodeIfPresent([StoreRevision].self, forKey: .stores) ?? []
         madeAt = try container.decode(Double.self, forKey: .madeAt)
+        topology = try container.decodeIfPresent(String.self, forKey: .topology)
     }
 
     /// The revision of a store the epoch carries.

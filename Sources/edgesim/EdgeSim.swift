@@ -10,7 +10,8 @@ struct EdgeSim: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Validate.self, RouteCommand.self, Up.self, Down.self, Status.self, CACommand.self, Invalidate.self, Logs.self, Demo.self,
-            Sign.self, FunctionCommand.self, KeyValueStoreCommand.self, Associate.self, DeploymentCommand.self, PropagationCommand.self,
+            Sign.self, FunctionCommand.self, KeyValueStoreCommand.self, Associate.self, DistributionCommand.self, DeploymentCommand.self,
+            PropagationCommand.self,
             MeasureCommand.self, ImportCommand.self, ExportCommand.self,
             EdgeCommand.self,
             HubCommand.self,

@@ -52,7 +52,7 @@ import Topology
                 origins: [:],
                 cache: CacheTier(capacity: 1 << 20, prepare: EdgeResponder.prepareForViewers),
                 client: upstream,
-                config: ActiveConfig(.init(epoch: 3, triggers: triggers)),
+                config: ActiveConfig(.init(epoch: 3, triggers: triggers, distributions: ServedDistributions(topology, edge: "NRT50"))),
                 metrics: metrics,
                 via: CloudFrontIDs.via(host: CloudFrontIDs.viaHost()),
                 shedder: LoadShedder(limit: inFlightLimit),

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Replication
 import Synchronization
 import Testing
 import Topology
@@ -38,7 +39,7 @@ import Topology
             let client = UpstreamClient()
             let responder = HubResponder(
                 id: "ap-northeast-1",
-                topology: topology,
+                distributions: DistributionsInForce(base: topology),
                 origins: ["site": UpstreamLink(id: "site", port: try #require(originClient.port), hostHeader: "site.s3.amazonaws.com")],
                 shields: [:],
                 cache: CacheTier(capacity: 1 << 20),

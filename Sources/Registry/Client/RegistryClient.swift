@@ -109,6 +109,18 @@ public struct RegistryClient: Sendable {
         return try decode(RegistryAPI.Config.self, try await send(.POST, "/associations", body: body, authorized: true))
     }
 
+    /// Takes associations away, in one config epoch (`DELETE /associations`).
+    /// - Returns: The config it made.
+    public func removeAssociations(_ slots: [AssociationSlot]) async throws(RegistryClientError) -> RegistryAPI.Config {
+        let body: Data
+        do {
+            body = try JSONEncoder().encode(slots)
+        } catch {
+            throw RegistryClientError(.badReply, "cannot encode the slots", cause: error)
+        }
+        return try decode(RegistryAPI.Config.self, try await send(.DELETE, "/associations", body: body, authorized: true))
+    }
+
     /// The config in force (`GET /config`).
     public func config() async throws(RegistryClientError) -> RegistryAPI.Config {
         try decode(RegistryAPI.Config.self, try await send(.GET, "/config"))
@@ -147,6 +159,20 @@ public struct RegistryClient: Sendable {
         authorized: Bool = false,
         headers extra: [(String, String)] = []
     ) async throws(RegistryClientError) -> (status: Int, body: Data) {
+        let reply = try await reply(method, path, body: body, authorized: authorized, headers: extra)
+        return (reply.status, Data(reply.body.readableBytesView))
+    }
+
+    /// Sends a request and returns the whole reply, header fields included (CloudFront's API
+    /// answers with an `ETag`), retrying a read that got no answer.
+    /// - Throws: ``RegistryClientError/Code/unreachable`` when nothing came back.
+    public func reply(
+        _ method: HTTPMethod,
+        _ path: String,
+        body: Data? = nil,
+        authorized: Bool = false,
+        headers extra: [(String, String)] = []
+    ) async throws(RegistryClientError) -> ViewerClient.Reply {
         var headers: [(String, String)] = [("Content-Type", "application/json")] + extra
         if authorized, let token { headers.append(("Authorization", "Bearer \(token)")) }
         let attempts = method == .GET ? Default.readAttempts : 1
@@ -163,7 +189,7 @@ public struct RegistryClient: Sendable {
                     body: body.map { ByteBuffer(bytes: $0) },
                     tls: tls
                 )
-                return (reply.status, Data(reply.body.readableBytesView))
+                return reply
             } catch {
                 guard attempt < attempts else {
                     throw RegistryClientError(.unreachable, "no answer from the registry at \(host):\(port) to \(method) \(path)", cause: error)

@@ -122,21 +122,42 @@ extension EdgeSim {
         }
     }
 
-    /// `edgesim associate DIST --event E --function NAME:N`.
+    /// `edgesim associate DIST --event E --function NAME:N`, or `--remove`.
     struct Associate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Associate a numbered function version with an event of a cache behavior (a new config epoch)."
+            abstract: "Associate a numbered function version with an event of a cache behavior, or take one away (a new config epoch)."
         )
 
         @Argument(help: "The distribution's id.") var distribution: String
-        @Option(help: "viewer-request, origin-request, origin-response or viewer-response; repeat to associate several events in one epoch.")
+        @Option(help: "viewer-request, origin-request, origin-response or viewer-response; repeat to change several events in one epoch.")
         var event: [String]
-        @Option(help: "NAME:N — a numbered version; $LATEST is refused.") var function: String
+        @Option(help: "NAME:N — a numbered version; $LATEST is refused.") var function: String?
         @Option(help: "The behavior's path pattern.") var behavior = "*"
         @Flag(help: "Expose the request body (request events only).") var includeBody = false
+        @Flag(help: "Take the events' associations away: nothing runs there afterwards.") var remove = false
         @OptionGroup var state: StateDirectoryOption
 
+        func validate() throws {
+            if remove, function != nil { throw ValidationError("--remove takes no --function: it empties the events named") }
+            if !remove, function == nil { throw ValidationError("give --function NAME:N, or --remove") }
+            if remove, includeBody { throw ValidationError("--include-body is for associating, not --remove") }
+        }
+
         func run() async throws {
+            var slots: [AssociationSlot] = []
+            for name in event {
+                guard let parsed = EventType(rawValue: name) else {
+                    throw ValidationError("unknown event '\(name)': use viewer-request, origin-request, origin-response or viewer-response")
+                }
+                slots.append(AssociationSlot(distribution: distribution, behavior: behavior, event: parsed))
+            }
+            guard let function else {
+                let config = try await state.withRegistry { try await $0.removeAssociations(slots) }
+                Output.line(
+                    "removed what ran at \(event.joined(separator: " and ")) of \(distribution) \(behavior): config epoch \(config.epoch)"
+                )
+                return
+            }
             let requests = event.map {
                 RegistryAPI.AssociateRequest(distribution: distribution, behavior: behavior, event: $0, function: function, includeBody: includeBody)
             }

@@ -14,7 +14,7 @@ public enum CloudFrontAPIDocuments {
     public static func configJSON(fromXML data: Data, etag: String?) throws(ImportError) -> String {
         let (name, value) = try CloudFrontXMLReader.ordered(data, file: "GetDistributionConfig")
         guard name == "DistributionConfig" else {
-            throw ImportError(file: "GetDistributionConfig", path: "$", message: "is a \(name), not a DistributionConfig")
+            throw ImportError(file: "GetDistributionConfig", path: "$", message: "is a \(name), not a DistributionConfig", reason: .malformed)
         }
         return OrderedJSON.object([("ETag", .string(etag ?? "")), ("DistributionConfig", value)]).text() + "\n"
     }

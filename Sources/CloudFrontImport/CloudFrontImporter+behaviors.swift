@@ -17,7 +17,7 @@ extension CloudFrontImporter {
         let target = try behavior.required("TargetOriginId")
         let targetID = try target.string()
         guard let origin = originIDs[targetID] ?? groups[targetID] else {
-            throw target.error("names no origin or origin group of the distribution (CloudFront's NoSuchOrigin)")
+            throw target.error("names no origin or origin group of the distribution (CloudFront's NoSuchOrigin)", .noSuchOrigin)
         }
         let policy = try behavior.string("ViewerProtocolPolicy") ?? "allow-all"
         guard ViewerProtocolPolicy(rawValue: policy) != nil else {
@@ -117,10 +117,10 @@ extension CloudFrontImporter {
         if let managed = NamedCachePolicy.managed.first(where: { $0.id == id }) { return "Managed-" + managed.name }
         if let name = declaredPolicyIDs[id] { return name }
         if running {
-            throw field.error("names cache policy \(id), which is neither a managed policy nor one of the network's cache_policies")
+            throw field.error("names cache policy \(id), which is neither a managed policy nor one of the network's cache_policies", .noSuchCachePolicy)
         }
         guard let config = cachePolicyDocuments[id] else {
-            throw field.error("names cache policy \(id), which is not a managed policy: add the output of aws cloudfront get-cache-policy --id \(id)")
+            throw field.error("names cache policy \(id), which is not a managed policy: add the output of aws cloudfront get-cache-policy --id \(id)", .noSuchCachePolicy)
         }
         config.unmodelled(
             handled: ["Name", "Comment", "MinTTL", "DefaultTTL", "MaxTTL", "ParametersInCacheKeyAndForwardedToOrigin"],
@@ -153,11 +153,12 @@ extension CloudFrontImporter {
         if let managed = OriginRequestPolicy.managed.first(where: { $0.id == id }) { return "Managed-" + managed.name }
         if let name = declaredPolicyIDs[id] { return name }
         if running {
-            throw field.error("names origin request policy \(id), which is neither a managed policy nor one of the network's origin_request_policies")
+            throw field.error("names origin request policy \(id), which is neither a managed policy nor one of the network's origin_request_policies", .noSuchOriginRequestPolicy)
         }
         guard let config = originRequestPolicyDocuments[id] else {
             throw field.error(
-                "names origin request policy \(id), which is not a managed policy: add the output of aws cloudfront get-origin-request-policy --id \(id)"
+                "names origin request policy \(id), which is not a managed policy: add the output of aws cloudfront get-origin-request-policy --id \(id)",
+                .noSuchOriginRequestPolicy
             )
         }
         config.unmodelled(handled: ["Name", "Comment", "HeadersConfig", "CookiesConfig", "QueryStringsConfig"], into: &warnings)

@@ -22,7 +22,8 @@ extension CloudFrontImporter {
             guard base.origins.contains(where: { $0.id == cloudFrontID }) else {
                 let known = base.origins.map(\.id).joined(separator: ", ")
                 throw try origin.required("Id").error(
-                    "names origin '\(cloudFrontID)', which does not run in this network (its origins: \(known)); add it to the topology and start the network again"
+                    "names origin '\(cloudFrontID)', which does not run in this network (its origins: \(known)); add it to the topology and start the network again",
+                    .noSuchOrigin
                 )
             }
             originIDs[cloudFrontID] = cloudFrontID

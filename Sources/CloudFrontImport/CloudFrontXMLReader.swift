@@ -27,7 +27,7 @@ enum CloudFrontXMLReader {
         parser.delegate = builder
         guard parser.parse(), let root = builder.root else {
             let reason = builder.failure ?? parser.parserError.map { "\($0.localizedDescription)" } ?? "no root element"
-            throw ImportError(file: file, path: "$", message: "is not well-formed XML (\(reason))")
+            throw ImportError(file: file, path: "$", message: "is not well-formed XML (\(reason))", reason: .malformed)
         }
         return (root.name, root.value)
     }

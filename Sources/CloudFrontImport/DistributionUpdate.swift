@@ -48,7 +48,7 @@ public struct DistributionUpdate: Sendable {
         let document = "UpdateDistribution"
         let config = try CloudFrontXMLReader.read(body, file: document)
         guard config.path == "$.DistributionConfig" else {
-            throw ImportError(file: document, path: config.path, message: "must be a DistributionConfig element")
+            throw ImportError(file: document, path: config.path, message: "must be a DistributionConfig element", reason: .malformed)
         }
         // CloudFront keys a distribution by its caller reference, which no update may change.
         if let reference = try config.string("CallerReference"), reference != id {

@@ -70,11 +70,13 @@ struct JSONField {
         do {
             return JSONField(value: try JSONDecoder().decode(JSONValue.self, from: data), path: "$", file: file)
         } catch {
-            throw ImportError(file: file, path: "$", message: "is not JSON (\(error))")
+            throw ImportError(file: file, path: "$", message: "is not JSON (\(error))", reason: .malformed)
         }
     }
 
-    func error(_ message: String) -> ImportError { ImportError(file: file, path: path, message: message) }
+    func error(_ message: String, _ reason: ImportError.Reason = .invalid) -> ImportError {
+        ImportError(file: file, path: path, message: message, reason: reason)
+    }
 
     /// An object's members.
     func object() throws(ImportError) -> [String: JSONValue] {
@@ -139,7 +141,7 @@ struct JSONField {
         }
         guard case .list(let list) = items.value else { throw items.error("must be a list, found \(items.value.shape)") }
         guard list.count == quantity else {
-            throw error("has Quantity \(quantity) but \(list.count) Items (CloudFront's InconsistentQuantities)")
+            throw error("has Quantity \(quantity) but \(list.count) Items (CloudFront's InconsistentQuantities)", .inconsistentQuantities)
         }
         return list.enumerated().map { JSONField(value: $1, path: items.path + "[\($0)]", file: file, fromXML: fromXML) }
     }
@@ -164,9 +166,28 @@ struct JSONField {
 
 /// A document that is not CloudFront's shape, or names what is not there: where and what.
 public struct ImportError: Error, CustomStringConvertible, Sendable {
+    /// What kind of refusal it is, so that CloudFront's API can answer with CloudFront's code.
+    public enum Reason: Sendable, Equatable {
+        case invalid
+        case malformed
+        case inconsistentQuantities
+        case noSuchOrigin
+        case noSuchCachePolicy
+        case noSuchOriginRequestPolicy
+        case noSuchResponseHeadersPolicy
+    }
+
     public var file: String
     public var path: String
     public var message: String
+    public var reason: Reason
+
+    public init(file: String, path: String, message: String, reason: Reason = .invalid) {
+        self.file = file
+        self.path = path
+        self.message = message
+        self.reason = reason
+    }
 
     public var description: String { "\(file): \(path): \(message)" }
 }

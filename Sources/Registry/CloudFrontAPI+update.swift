@@ -68,7 +68,7 @@ extension CloudFrontAPI {
         } catch let error as IllegalUpdate {
             throw CloudFrontAPIError(.badRequest, "IllegalUpdate", error.description)
         } catch let error as ImportError {
-            throw CloudFrontAPIError(.badRequest, code(for: error), "\(error.path): \(error.message)")
+            throw refusal(for: error)
         }
         let next: Topology
         do {
@@ -162,14 +162,17 @@ extension CloudFrontAPI {
         return changes
     }
 
-    /// CloudFront's code for what the mapping refused.
-    private static func code(for error: ImportError) -> String {
-        if error.message.contains("InconsistentQuantities") { return "InconsistentQuantities" }
-        if error.message.contains("names origin") || error.message.contains("NoSuchOrigin") { return "NoSuchOrigin" }
-        if error.message.contains("names cache policy") { return "NoSuchCachePolicy" }
-        if error.message.contains("names origin request policy") { return "NoSuchOriginRequestPolicy" }
-        if error.message.contains("names response headers policy") { return "NoSuchResponseHeadersPolicy" }
-        if error.message.contains("well-formed XML") || error.path == "$" { return "MalformedInput" }
-        return "InvalidArgument"
+    /// CloudFront's code and status for what the mapping refused (a missing thing is a 404).
+    private static func refusal(for error: ImportError) -> CloudFrontAPIError {
+        let message = "\(error.path): \(error.message)"
+        return switch error.reason {
+        case .invalid: CloudFrontAPIError(.badRequest, "InvalidArgument", message)
+        case .malformed: CloudFrontAPIError(.badRequest, "MalformedInput", message)
+        case .inconsistentQuantities: CloudFrontAPIError(.badRequest, "InconsistentQuantities", message)
+        case .noSuchOrigin: CloudFrontAPIError(.notFound, "NoSuchOrigin", message)
+        case .noSuchCachePolicy: CloudFrontAPIError(.notFound, "NoSuchCachePolicy", message)
+        case .noSuchOriginRequestPolicy: CloudFrontAPIError(.notFound, "NoSuchOriginRequestPolicy", message)
+        case .noSuchResponseHeadersPolicy: CloudFrontAPIError(.notFound, "NoSuchResponseHeadersPolicy", message)
+        }
     }
 }

@@ -137,7 +137,7 @@ struct JSONField {
         let quantity = try required("Quantity").integer()
         guard let items = self["Items"] else {
             if quantity == 0 { return [] }
-            throw error("has Quantity \(quantity) but no Items")
+            throw error("has Quantity \(quantity) but no Items (CloudFront's InconsistentQuantities)", .inconsistentQuantities)
         }
         guard case .list(let list) = items.value else { throw items.error("must be a list, found \(items.value.shape)") }
         guard list.count == quantity else {

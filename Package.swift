@@ -112,7 +112,8 @@ let package = Package(
         .target(
             name: "Registry",
             dependencies: [
-                "Topology", "CDNCore", "Replication", "CloudFrontImport", httpTypes, hummingbird, hummingbirdTLS, logging, nioCore, nioHTTP1,
+                "Topology", "CDNCore", "Replication", "CloudFrontImport", "LambdaRuntime", httpTypes, hummingbird, hummingbirdTLS, logging, nioCore,
+                nioHTTP1,
                 serviceLifecycle, .product(name: "Crypto", package: "swift-crypto"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "XMLCoder", package: "XMLCoder"),
             ],

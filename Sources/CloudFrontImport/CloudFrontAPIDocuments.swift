@@ -5,7 +5,11 @@ import Topology
 /// distributions (the same config ``CloudFrontExporter`` writes as JSON).
 public enum CloudFrontAPIDocuments {
     /// A distribution's config and its ETag, the same for the same config.
-    public static func config(_ distribution: DistributionSpec, in topology: Topology, runtimes: [String: Runtime] = [:]) -> (xml: String, etag: String) {
+    public static func config(
+        _ distribution: DistributionSpec,
+        in topology: Topology,
+        runtimes: [String: Runtime] = [:]
+    ) -> (xml: String, etag: String) {
         let config = CloudFrontExporter.configJSON(for: distribution, in: topology, runtimes: runtimes)
         return (CloudFrontXML.document("DistributionConfig", config), CloudFrontExporter.etag(config.text()))
     }

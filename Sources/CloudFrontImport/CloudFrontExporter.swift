@@ -12,8 +12,9 @@ public struct CloudFrontExporter {
         public var text: String
     }
 
-    /// The account the ARNs name: edgesim's networks have no AWS account.
-    static let account = "000000000000"
+    /// The account the ARNs name: edgesim's networks have no AWS account, and every simulated
+    /// ARN (the workers' invoked function ARNs, the key value stores') names this one.
+    static let account = "123456789012"
 
     let topology: Topology
     let distribution: DistributionSpec

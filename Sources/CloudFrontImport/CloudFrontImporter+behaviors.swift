@@ -117,10 +117,16 @@ extension CloudFrontImporter {
         if let managed = NamedCachePolicy.managed.first(where: { $0.id == id }) { return "Managed-" + managed.name }
         if let name = declaredPolicyIDs[id] { return name }
         if running {
-            throw field.error("names cache policy \(id), which is neither a managed policy nor one of the network's cache_policies", .noSuchCachePolicy)
+            throw field.error(
+                "names cache policy \(id), which is neither a managed policy nor one of the network's cache_policies",
+                .noSuchCachePolicy
+            )
         }
         guard let config = cachePolicyDocuments[id] else {
-            throw field.error("names cache policy \(id), which is not a managed policy: add the output of aws cloudfront get-cache-policy --id \(id)", .noSuchCachePolicy)
+            throw field.error(
+                "names cache policy \(id), which is not a managed policy: add the output of aws cloudfront get-cache-policy --id \(id)",
+                .noSuchCachePolicy
+            )
         }
         config.unmodelled(
             handled: ["Name", "Comment", "MinTTL", "DefaultTTL", "MaxTTL", "ParametersInCacheKeyAndForwardedToOrigin"],
@@ -153,7 +159,10 @@ extension CloudFrontImporter {
         if let managed = OriginRequestPolicy.managed.first(where: { $0.id == id }) { return "Managed-" + managed.name }
         if let name = declaredPolicyIDs[id] { return name }
         if running {
-            throw field.error("names origin request policy \(id), which is neither a managed policy nor one of the network's origin_request_policies", .noSuchOriginRequestPolicy)
+            throw field.error(
+                "names origin request policy \(id), which is neither a managed policy nor one of the network's origin_request_policies",
+                .noSuchOriginRequestPolicy
+            )
         }
         guard let config = originRequestPolicyDocuments[id] else {
             throw field.error(

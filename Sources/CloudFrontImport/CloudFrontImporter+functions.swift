@@ -8,7 +8,10 @@ extension CloudFrontImporter {
         if let managed = ResponseHeadersPolicy.managed.first(where: { $0.id == id }) { return "Managed-" + managed.name }
         if let name = declaredPolicyIDs[id] { return name }
         if running {
-            throw field.error("names response headers policy \(id), which is neither a managed policy nor one of the network's response_headers_policies", .noSuchResponseHeadersPolicy)
+            throw field.error(
+                "names response headers policy \(id), which is neither a managed policy nor one of the network's response_headers_policies",
+                .noSuchResponseHeadersPolicy
+            )
         }
         guard let config = responseHeadersPolicyDocuments[id] else {
             throw field.error(

@@ -13,6 +13,7 @@ public enum CloudFrontXML {
         "Paths": "Path", "QueryStringCacheKeys": "Name", "StatusCodes": "StatusCode", "TrustedKeyGroups": "KeyGroup",
         "TrustedSigners": "AwsAccountNumber", "WhitelistedNames": "Name", "DistributionList": "DistributionSummary",
         "InvalidationList": "InvalidationSummary", "ActiveTrustedKeyGroups": "KeyGroup", "ActiveTrustedSigners": "Signer",
+        "KeyValueStoreAssociations": "KeyValueStoreAssociation", "FunctionList": "FunctionSummary",
     ]
 
     /// A whole document: the root element in CloudFront's namespace.

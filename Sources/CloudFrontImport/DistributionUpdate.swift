@@ -52,7 +52,9 @@ public struct DistributionUpdate: Sendable {
         }
         // CloudFront keys a distribution by its caller reference, which no update may change.
         if let reference = try config.string("CallerReference"), reference != id {
-            throw IllegalUpdate("$.DistributionConfig.CallerReference: is '\(reference)'; a distribution's caller reference cannot change (it is '\(id)')")
+            throw IllegalUpdate(
+                "$.DistributionConfig.CallerReference: is '\(reference)'; a distribution's caller reference cannot change (it is '\(id)')"
+            )
         }
         guard let current = topology.distribution(id) else {
             throw ImportError(file: document, path: "$", message: "no distribution \(id) in the network")

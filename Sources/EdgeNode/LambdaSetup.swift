@@ -36,21 +36,13 @@ struct LambdaSetup: Sendable {
         var prepared: [FunctionRef: FunctionCode] = [:]
         for association in associations {
             let event = association.event
-            guard let record = epoch.version(of: association), let runtime = Runtime(identifier: record.runtime) else {
+            guard let record = epoch.version(of: association), let spec = record.spec(code: replica.bundlePath(record.name, record.version)) else {
                 throw ReplicationError(.incomplete, "epoch \(epoch.epoch) names \(association.ref) without a runnable record")
             }
             let code: FunctionCode
             if let known = prepared[record.ref] {
                 code = known
             } else {
-                let spec = FunctionSpec(
-                    name: record.name,
-                    runtime: runtime,
-                    handler: record.handler,
-                    code: replica.bundlePath(record.name, record.version),
-                    memoryMegabytes: record.memoryMegabytes,
-                    timeout: .milliseconds(record.timeoutMilliseconds)
-                )
                 var made = try FunctionCode.prepare(
                     spec,
                     version: record.version,

@@ -18,10 +18,12 @@ struct Catalog: Codable {
     /// The hash of the topology file the network last started from: a start from the same file
     /// keeps what the API changed since; one from another file puts that file's config in force.
     var topologyFile: String?
+    /// Each CloudFront Function's comment (its FunctionConfig's, through CloudFront's API).
+    var comments: [String: String] = [:]
 
     init() {}
 
-    private enum CodingKeys: String, CodingKey { case versions, epochs, stores, live, modified, topologyFile }
+    private enum CodingKeys: String, CodingKey { case versions, epochs, stores, live, modified, topologyFile, comments }
 
     /// Reads a catalog; one written before stores existed has none.
     init(from decoder: any Decoder) throws {
@@ -32,6 +34,7 @@ struct Catalog: Codable {
         live = try container.decodeIfPresent([String: Int].self, forKey: .live) ?? [:]
         modified = try container.decodeIfPresent([String: DistributionChange].self, forKey: .modified) ?? [:]
         topologyFile = try container.decodeIfPresent(String.self, forKey: .topologyFile)
+        comments = try container.decodeIfPresent([String: String].self, forKey: .comments) ?? [:]
     }
 
     /// Adds an epoch, noting each distribution it changes: those whose associations differ from

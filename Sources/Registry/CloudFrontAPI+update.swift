@@ -125,11 +125,19 @@ extension CloudFrontAPI {
                 )
             }
             if association.kind == .cloudFrontFunction, !event.isViewerFacing {
-                throw CloudFrontAPIError(.badRequest, code, "\(association.path): a CloudFront Function runs only at viewer-request or viewer-response.")
+                throw CloudFrontAPIError(
+                    .badRequest,
+                    code,
+                    "\(association.path): a CloudFront Function runs only at viewer-request or viewer-response."
+                )
             }
             let name = association.function.split(separator: ":").first.map(String.init) ?? association.function
             if association.kind == .lambda, runtimes[name]?.isCloudFrontFunction == true {
-                throw CloudFrontAPIError(.badRequest, code, "\(association.path): \(name) is a CloudFront Function: associate it in FunctionAssociations.")
+                throw CloudFrontAPIError(
+                    .badRequest,
+                    code,
+                    "\(association.path): \(name) is a CloudFront Function: associate it in FunctionAssociations."
+                )
             }
             if changes.contains(where: { $0.behavior == association.behavior && $0.event == event }) {
                 throw CloudFrontAPIError(

@@ -174,7 +174,7 @@ enum CloudFrontAPI {
                     CloudFrontAPIError(
                         .notImplemented,
                         "NotImplemented",
-                        "edgesim's registry serves ListDistributions, GetDistribution, GetDistributionConfig, UpdateDistribution and the invalidation calls; not \(request.method) \(request.uri.path)."
+                        "edgesim's registry serves ListDistributions, GetDistribution, GetDistributionConfig, UpdateDistribution, the invalidation calls and the function calls but DeleteFunction; not \(request.method) \(request.uri.path)."
                     )
                 )
             }

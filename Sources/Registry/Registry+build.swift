@@ -60,7 +60,8 @@ public enum Registry {
                 board: board,
                 configs: DistributionConfigs(store: store, base: settings.topology),
                 token: token,
-                invalidations: invalidations
+                invalidations: invalidations,
+                logger: logger
             ).buildResponder(),
             server: try .tls(.sizeGuardedHTTP1(), tlsConfiguration: try files.serverConfiguration("registry")),
             host: settings.host,

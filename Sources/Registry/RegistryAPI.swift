@@ -2,6 +2,7 @@ import CDNCore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 import Replication
 import Topology
@@ -79,10 +80,12 @@ public enum RegistryAPI {
         board: DeploymentBoard,
         configs: DistributionConfigs,
         token: String,
-        invalidations: InvalidationLog
+        invalidations: InvalidationLog,
+        logger: Logger
     ) -> Router<BasicRequestContext> {
         let router = Router()
         CloudFrontAPI.addRoutes(to: router, configs: configs, board: board, store: store, invalidations: invalidations, token: token)
+        CloudFrontAPI.addFunctionRoutes(to: router, store: store, token: token, logger: logger)
         ReplicationFeed.addRoutes(to: router, source: store)
         addKeyValueStoreRoutes(to: router, store: store, token: token)
         router.get("/deployment") { _, _ -> Response in try json(await board.status(latest: await store.history.last)) }

@@ -71,7 +71,8 @@ public actor RegistryStore: ReplicationSource {
         handler: String,
         memoryMegabytes: Int = Default.memoryMegabytes,
         timeoutMilliseconds: Int = Default.timeoutMilliseconds,
-        keyValueStore: String? = nil
+        keyValueStore: String? = nil,
+        comment: String? = nil
     ) throws(RegistryError) -> FunctionVersion {
         guard let parsed = Runtime(identifier: runtime) else {
             throw RegistryError(
@@ -118,6 +119,7 @@ public actor RegistryStore: ReplicationSource {
         }
         var next = catalog
         next.versions.append(record)
+        if let comment { next.comments[name] = comment }
         try persist(next)
         return record
     }

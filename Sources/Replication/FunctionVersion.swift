@@ -60,3 +60,20 @@ public struct FunctionVersion: Codable, Hashable, Sendable, RegistrySigned {
     /// `name:version`.
     public var ref: FunctionRef { FunctionRef(name: name, version: version) }
 }
+
+extension FunctionVersion {
+    /// The version as a worker runs it, its bundle at `code`; `nil` for a runtime this build
+    /// does not know.
+    public func spec(code: String) -> FunctionSpec? {
+        guard let runtime = Runtime(identifier: runtime) else { return nil }
+        return FunctionSpec(
+            name: name,
+            runtime: runtime,
+            handler: handler,
+            code: code,
+            memoryMegabytes: memoryMegabytes,
+            timeout: .milliseconds(timeoutMilliseconds),
+            keyValueStore: keyValueStore
+        )
+    }
+}

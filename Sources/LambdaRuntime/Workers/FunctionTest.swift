@@ -121,6 +121,17 @@ public enum FunctionTest {
         return result
     }
 
+    /// The event type an event names (CloudFront Functions' `context.eventType`, Lambda@Edge's
+    /// `Records[0].cf.config.eventType`); viewer-request when it names none.
+    public static func eventType(of data: Data) -> EventType {
+        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        let context = object?["context"] as? [String: Any]
+        let records = object?["Records"] as? [[String: Any]]
+        let config = (records?.first?["cf"] as? [String: Any])?["config"] as? [String: Any]
+        let name = (context?["eventType"] as? String) ?? (config?["eventType"] as? String) ?? "viewer-request"
+        return EventType(rawValue: name) ?? .viewerRequest
+    }
+
     /// A CloudFront Function's result in its role, as TestFunction's `FunctionOutput` shows it.
     static func wrapped(_ output: [UInt8], event: [String: Any]) -> String {
         let text = String(decoding: output, as: UTF8.self)

@@ -43,7 +43,12 @@ extension EdgeSim.FunctionCommand {
             let located = try await (topology != nil ? fromTopology(name, scratch: scratch) : fromRegistry(name, number: number, scratch: scratch))
             var code: FunctionCode
             do {
-                code = try FunctionCode.prepare(located.spec, version: located.version, for: [Self.eventType(of: eventData)], stateDirectory: scratch)
+                code = try FunctionCode.prepare(
+                    located.spec,
+                    version: located.version,
+                    for: [FunctionTest.eventType(of: eventData)],
+                    stateDirectory: scratch
+                )
             } catch {
                 throw ValidationError("\(error)")
             }
@@ -117,19 +122,13 @@ extension EdgeSim.FunctionCommand {
                     }
                     (chosen, shown) = (live, .live)
                 }
-                guard let record = versions.first(where: { $0.version == chosen }), let runtime = Runtime(identifier: record.runtime) else {
+                guard let record = versions.first(where: { $0.version == chosen }) else {
                     throw ValidationError("\(name) has no version \(chosen) (published: \(versions.map { "\($0.version)" }.joined(separator: ", ")))")
                 }
                 let bundle = try Self.write(try await client.bundle(of: record.ref), to: scratch)
-                let spec = FunctionSpec(
-                    name: name,
-                    runtime: runtime,
-                    handler: record.handler,
-                    code: bundle,
-                    memoryMegabytes: record.memoryMegabytes,
-                    timeout: .milliseconds(record.timeoutMilliseconds),
-                    keyValueStore: record.keyValueStore
-                )
+                guard let spec = record.spec(code: bundle) else {
+                    throw ValidationError("\(record.ref) runs \(record.runtime), which this build does not know")
+                }
                 var store: KeyValueStoreFile?
                 if let storeName = record.keyValueStore {
                     let described = try await client.describeStore(storeName)
@@ -144,17 +143,6 @@ extension EdgeSim.FunctionCommand {
         static func split(_ text: String) -> (String, Int?) {
             let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
             return (parts[0], parts.count > 1 ? Int(parts[1]) : nil)
-        }
-
-        /// The event type an event names (CloudFront Functions' `context.eventType`, Lambda@Edge's
-        /// `Records[0].cf.config.eventType`); viewer-request when it names none.
-        static func eventType(of data: Data) -> EventType {
-            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
-            let context = object?["context"] as? [String: Any]
-            let records = object?["Records"] as? [[String: Any]]
-            let config = (records?.first?["cf"] as? [String: Any])?["config"] as? [String: Any]
-            let name = (context?["eventType"] as? String) ?? (config?["eventType"] as? String) ?? "viewer-request"
-            return EventType(rawValue: name) ?? .viewerRequest
         }
 
         private static func write(_ bundle: Data, to scratch: String) throws -> String {

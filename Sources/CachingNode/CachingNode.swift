@@ -291,7 +291,8 @@ public struct CachingNode {
                 cache: cache,
                 domains: settings.topology.distributionDomains,
                 links: forwarders,
-                overloaded: overloaded
+                overloaded: overloaded,
+                token: try? RegistryToken.load(stateDirectory: settings.stateDirectory)
             ),
             onReady: follower.map { $0.gating(onReady) } ?? onReady,
             logger: logger,

@@ -3,6 +3,7 @@ import CloudFrontImport
 import Foundation
 import HTTPTypes
 import Logging
+import Replication
 import Topology
 
 /// The invalidations made through CloudFront's API, kept on disk (`STATE/registry/
@@ -82,7 +83,10 @@ actor InvalidationLog {
                 let targets = network.nodes.filter { ($0.role == .edge || $0.role == .hub) && (pending?.contains($0.id) ?? true) }
                 var subset = network
                 subset.nodes = targets
-                let answers = await CDNCore.Invalidation(distribution: invalidation.distribution, paths: invalidation.paths).send(to: subset)
+                let answers = await CDNCore.Invalidation(distribution: invalidation.distribution, paths: invalidation.paths).send(
+                    to: subset,
+                    token: try? RegistryToken.load(stateDirectory: stateDirectory)
+                )
                 pending = Set(answers.compactMap { id, answer in if case .failed = answer { id } else { nil } })
                 if pending?.isEmpty == true { break }
                 logger.warning("invalidation \(invalidation.id): \(pending!.sorted().joined(separator: ", ")) did not answer; trying again")

@@ -48,6 +48,9 @@ import Topology
     @Test func anEdgesUpstreamIsItsHubAndItsListenersAnswerWithItsName() async throws {
         var settings = CachingNodeSettings(id: "NRT50", role: .edge, topology: try Self.minimal())
         settings.originAddresses = ["site": try SocketAddress(ipAddress: "127.0.0.1", port: 9)]
+        settings.stateDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-admin-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: settings.stateDirectory) }
+        let token = try RegistryToken.loadOrCreate(stateDirectory: settings.stateDirectory)
         let node = try await CachingNode.open(
             settings,
             upstream: .init(id: "ap-northeast-1", address: try SocketAddress(ipAddress: "127.0.0.1", port: 9)),
@@ -85,11 +88,33 @@ import Topology
             let reports = pipelined.ranges(of: "\"node\":\"NRT50\"")
             #expect(reports.count == 2 && reports.allSatisfy { $0.lowerBound > metrics.lowerBound }, "\(pipelined.suffix(600))")
             #expect(pipelined.components(separatedBy: "HTTP/1.1 200 OK").count == 4, "\(pipelined.suffix(600))")
+            // A write needs the network's token.
+            let path = "/faults/partition?peer=ap-northeast-1&seconds=1"
+            let anonymous = try await ViewerClient.get(method: .POST, port: adminPort, path: path, from: nil)
+            #expect(anonymous.status == 401)
+            let stranger = try await ViewerClient.get(
+                method: .POST,
+                port: adminPort,
+                path: path,
+                from: nil,
+                headers: [("Authorization", "Bearer guess")]
+            )
+            #expect(stranger.status == 403)
+            let invalidation = try await ViewerClient.get(
+                method: .POST,
+                port: adminPort,
+                path: "/invalidate",
+                from: nil,
+                headers: [("Content-Type", "application/json")],
+                body: ByteBuffer(string: #"{"distribution":"E2MINIMAL0001","paths":["/*"]}"#)
+            )
+            #expect(invalidation.status == 401)
             let partition = try await ViewerClient.get(
                 method: .POST,
                 port: adminPort,
-                path: "/faults/partition?peer=ap-northeast-1&seconds=1",
-                from: nil
+                path: path,
+                from: nil,
+                headers: [("Authorization", "Bearer \(token)")]
             )
             #expect(partition.status == 200)
         }

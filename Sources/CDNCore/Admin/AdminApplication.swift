@@ -24,6 +24,9 @@ public struct AdminHooks: Sendable {
     /// Whether the node is shedding load, for an edge: `/health` then answers 503 `overloaded`,
     /// and GeoDNS routes around it.
     public var overloaded: (@Sendable () -> Bool)?
+    /// The network's write token: every route that changes the node's state (`/invalidate`,
+    /// `/faults/…`) needs it as `Authorization: Bearer TOKEN`; with none, they are refused.
+    public var token: String?
 
     /// Creates the hooks.
     public init(
@@ -34,8 +37,10 @@ public struct AdminHooks: Sendable {
         domains: [String: String] = [:],
         links: [String: LinkForwarder] = [:],
         outOfRouting: (@Sendable () -> [String])? = nil,
-        overloaded: (@Sendable () -> Bool)? = nil
+        overloaded: (@Sendable () -> Bool)? = nil,
+        token: String? = nil
     ) {
+        self.token = token
         self.outOfRouting = outOfRouting
         self.overloaded = overloaded
         self.node = node
@@ -67,13 +72,32 @@ extension AdminHooks {
     }
 
     private static let pid = ProcessInfo.processInfo.processIdentifier
+
+    /// Refuses a write without the network's token: 401 with none, 403 with another (or when
+    /// the node has none to compare with).
+    func authorizeWrite(_ request: Request) throws {
+        guard let given = request.headers[.authorization] else {
+            throw HTTPError(.unauthorized, message: "\(node)'s admin writes need the network's token (Authorization: Bearer, STATE/registry/token)")
+        }
+        guard let token, Self.same(given, "Bearer \(token)") else {
+            throw HTTPError(.forbidden, message: "the token is not the network's")
+        }
+    }
+
+    /// Compares in time that does not depend on where the texts differ.
+    static func same(_ a: String, _ b: String) -> Bool {
+        let (x, y) = (Array(a.utf8), Array(b.utf8))
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
 }
 
 /// Every node's second listener, apart from the traffic it serves, so a site's own `/metrics`
 /// or `/health` path is never shadowed: `GET /health` (503 while an edge sheds load),
 /// `GET /metrics` (Prometheus text),
 /// `POST /invalidate`, and `POST /faults/partition?peer=ID&seconds=S` (cut the link to an
-/// upstream for a while).
+/// upstream for a while). Reads are open; the two writes need the network's token, so that
+/// nothing else on the machine (a function's handler included) can empty a cache or cut a link.
 public enum AdminApplication {
     /// Builds the admin application.
     /// - Parameters:
@@ -105,6 +129,7 @@ public enum AdminApplication {
             )
         }
         router.post("/invalidate") { request, context -> InvalidationResult in
+            try hooks.authorizeWrite(request)
             let invalidation = try await request.decode(as: Invalidation.self, context: context)
             guard let host = hooks.domains[invalidation.distribution] else {
                 throw HTTPError(.notFound, message: "no distribution \(invalidation.distribution) at \(hooks.node)")
@@ -117,6 +142,7 @@ public enum AdminApplication {
             return InvalidationResult(node: hooks.node, removed: removed)
         }
         router.post("/faults/partition") { request, _ -> String in
+            try hooks.authorizeWrite(request)
             let query = request.uri.queryParameters
             // A peer's links: its own, and an origin's second one to its HTTPS port (`ID#https`).
             let peer = query["peer"].map(String.init) ?? ""

@@ -13,8 +13,9 @@ extension Invalidation {
     /// Sends the invalidation to every edge and hub of a running network at once, each to its
     /// admin port's `/invalidate`, as both `edgesim invalidate` and CloudFront's
     /// CreateInvalidation on the registry do.
+    /// - Parameter token: The network's write token, which the admin ports ask for.
     /// - Returns: Each cache node's answer, by id.
-    public func send(to network: NetworkState) async -> [String: NodeAnswer] {
+    public func send(to network: NetworkState, token: String?) async -> [String: NodeAnswer] {
         let body = (try? JSONEncoder().encode(self)) ?? Data()
         let caches = network.nodes.filter { $0.role == .edge || $0.role == .hub }
         return await withTaskGroup(of: (String, NodeAnswer).self) { group in
@@ -27,7 +28,7 @@ extension Invalidation {
                             port: node.adminPort,
                             path: "/invalidate",
                             from: nil,
-                            headers: [("Content-Type", "application/json")],
+                            headers: [("Content-Type", "application/json")] + (token.map { [("Authorization", "Bearer \($0)")] } ?? []),
                             body: ByteBuffer(bytes: body),
                             timeout: .seconds(5)
                         )

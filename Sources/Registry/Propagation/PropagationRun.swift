@@ -199,7 +199,8 @@ public struct PropagationRun: Sendable {
             host: node.host,
             port: node.adminPort,
             path: "/faults/partition?peer=\(RegistrySpec.id)&seconds=\(settings.partitionSeconds)",
-            from: nil
+            from: nil,
+            headers: client.token.map { [("Authorization", "Bearer \($0)")] } ?? []
         )
         guard reply.status == 200 else {
             throw PropagationError(.faultRefused, "\(hub) refused the partition: \(String(buffer: reply.body))")

@@ -3,6 +3,7 @@ import CDNCore
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Replication
 import Topology
 
 extension EdgeSim {
@@ -31,7 +32,8 @@ extension EdgeSim {
                 let known = network.distributions.map(\.id).joined(separator: ", ")
                 throw ValidationError("no distribution '\(distribution)' in \(network.name) (it has \(known))")
             }
-            let answers = await Invalidation(distribution: target.id, paths: paths).send(to: network)
+            let answers = await Invalidation(distribution: target.id, paths: paths)
+                .send(to: network, token: try? RegistryToken.load(stateDirectory: state.path))
             let caches = network.nodes.filter { $0.role == .edge || $0.role == .hub }
             let results = answers.mapValues { answer -> String in
                 switch answer {

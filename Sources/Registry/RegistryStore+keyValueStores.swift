@@ -183,7 +183,7 @@ extension RegistryStore {
             )
         )
         do {
-            try Durable.write(bytes, to: storePath(name, number))
+            try Durable.write(bytes, to: storePath(name, number), permissions: 0o600)
         } catch {
             throw RegistryError(.storage, "cannot store key value store \(revision.qualified)", cause: error)
         }

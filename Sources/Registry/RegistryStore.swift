@@ -113,7 +113,7 @@ public actor RegistryStore: ReplicationSource {
             )
         )
         do {
-            try Durable.write(bundle, to: bundlePath(name: name, version: number))
+            try Durable.write(bundle, to: bundlePath(name: name, version: number), permissions: 0o600)
         } catch {
             throw RegistryError(.storage, "cannot store the bundle of \(record.ref)", cause: error)
         }
@@ -389,7 +389,7 @@ public actor RegistryStore: ReplicationSource {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
         do {
-            try Durable.write(try encoder.encode(next), to: (directory as NSString).appendingPathComponent("catalog.json"))
+            try Durable.write(try encoder.encode(next), to: (directory as NSString).appendingPathComponent("catalog.json"), permissions: 0o600)
         } catch {
             throw RegistryError(.storage, "cannot write the catalog", cause: error)
         }

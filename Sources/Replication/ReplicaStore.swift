@@ -75,7 +75,7 @@ public actor ReplicaStore: ReplicationSource {
             )
         }
         do {
-            try Durable.write(bundle, to: bundlePath(version.name, version.version))
+            try Durable.write(bundle, to: bundlePath(version.name, version.version), permissions: 0o600)
         } catch {
             throw ReplicationError(.writeFailed, "cannot store \(version.ref)", cause: error)
         }
@@ -172,7 +172,7 @@ public actor ReplicaStore: ReplicationSource {
         do {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            try Durable.write(try encoder.encode(next), to: (directory as NSString).appendingPathComponent("epochs.json"))
+            try Durable.write(try encoder.encode(next), to: (directory as NSString).appendingPathComponent("epochs.json"), permissions: 0o600)
         } catch {
             throw ReplicationError(.writeFailed, "cannot write the replica's epochs under \(directory)", cause: error)
         }

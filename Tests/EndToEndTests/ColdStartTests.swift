@@ -24,7 +24,7 @@ struct ColdStartTests {
 
             def handler(event, context):
                 body = "site imported: %s; site-packages on the path: %s" % (
-                    "site" in sys.modules, any(p.endswith("site-packages") for p in sys.path))
+                    "site" in sys.modules, any(p.endswith(("site-packages", "dist-packages")) for p in sys.path))
                 return {"status": "200", "body": body}
             """,
             "fn/pid-node/index.js": "exports.handler = async () => ({ status: '200', body: String(process.pid) });\n",

@@ -174,7 +174,7 @@ public struct NetworkState: Codable, Sendable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
         let data = try encoder.encode(self)
-        try Durable.write(data, to: (directory as NSString).appendingPathComponent(Self.fileName))
+        try Durable.write(data, to: (directory as NSString).appendingPathComponent(Self.fileName), permissions: 0o600)
     }
 
     /// Removes the state file, when the network has stopped.

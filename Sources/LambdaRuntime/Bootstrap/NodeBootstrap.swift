@@ -117,6 +117,9 @@ enum NodeBootstrap {
         // working directory, and its handler is loaded (Lambda's init).
         async function load(given) {
             ({ codeDirectory: codeDir, handler: handlerSpec, functionName, functionVersion, memoryMegabytes: memoryMB } = given);
+            // The function's own user and home, before any of its code is read (edgesim's sandbox).
+            if (given.uid != null) { process.setgroups([]); process.setgid(given.gid); process.setuid(given.uid); }
+            if (given.home) { process.env.HOME = given.home; process.env.TMPDIR = given.home + '/tmp'; }
             logFd = fs.openSync(given.logPath, 'a');
             process.chdir(codeDir);
             try {

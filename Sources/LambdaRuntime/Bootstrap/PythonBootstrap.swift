@@ -77,6 +77,22 @@ enum PythonBootstrap {
             global code_dir, handler_spec, function_name, function_version, memory_mb
             code_dir, handler_spec = given["codeDirectory"], given["handler"]
             function_name, function_version, memory_mb = given["functionName"], given["functionVersion"], given["memoryMegabytes"]
+            # The function's own user, home and data limit, before any of its code is read
+            # (edgesim's sandbox).
+            if given.get("uid") is not None:
+                os.setgroups([])
+                os.setgid(given["gid"])
+                os.setuid(given["uid"])
+            if given.get("home"):
+                os.environ["HOME"], os.environ["TMPDIR"] = given["home"], given["home"] + "/tmp"
+                if "tempfile" in sys.modules:
+                    sys.modules["tempfile"].tempdir = None
+            try:
+                import resource
+                limit = max(memory_mb * 2, memory_mb + 512) << 20
+                resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+            except (ImportError, ValueError, OSError):
+                pass
             log_fd = os.open(given["logPath"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
             os.dup2(log_fd, 2)
             os.dup2(log_fd, 1)

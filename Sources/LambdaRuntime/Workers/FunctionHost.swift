@@ -61,6 +61,8 @@ public final class FunctionHost: Service {
     }
 
     public let settings: Settings
+    /// What the workers may reach.
+    public let sandbox: WorkerSandbox
     /// Which CloudFront Functions are throttled at this edge for running past their budget.
     public let computeThrottles = ComputeThrottles()
     private let bootstraps: [Runtime: String]
@@ -80,7 +82,11 @@ public final class FunctionHost: Service {
     public init(settings: Settings, logger: Logger) throws {
         self.settings = settings
         self.logger = logger
-        bootstraps = try BootstrapFiles.install(in: (settings.stateDirectory as NSString).appendingPathComponent("runtime/\(settings.edge)"))
+        let runtime = (settings.stateDirectory as NSString).appendingPathComponent("runtime/\(settings.edge)")
+        bootstraps = try BootstrapFiles.install(in: runtime)
+        sandbox = WorkerSandbox(stateDirectory: settings.stateDirectory, homes: (runtime as NSString).appendingPathComponent("sandbox"))
+        try FileManager.default.createDirectory(atPath: sandbox.homes, withIntermediateDirectories: true)
+        if let reason = sandbox.reason { logger.notice("function workers run as the edge's own user: \(reason)") }
         (launches, launchesIn) = AsyncStream.makeStream(of: Worker.self)
     }
 
@@ -88,6 +94,7 @@ public final class FunctionHost: Service {
     public func pool(for code: FunctionCode) -> WorkerPool {
         pools.withLock { pools in
             if let pool = pools[code.ref] { return pool }
+            sandbox.prepare(code, logPath: logPath(of: code), bootstrap: bootstraps[code.runtime])
             let pool = WorkerPool(
                 code: code,
                 maximumConcurrency: settings.maximumConcurrency,
@@ -111,7 +118,10 @@ public final class FunctionHost: Service {
     /// Keeps spare interpreters for each kind of worker these functions need, and none for any
     /// other kind: the edge calls it with the functions of each config it applies.
     public func keepSpares(for codes: some Sequence<FunctionCode>) {
-        let wanted = Set(codes.map(Worker.Kind.init))
+        // Each function's code is made its own as soon as the edge holds it, so that no other
+        // function's worker can read it, invoked or not.
+        for code in codes { sandbox.prepare(code, logPath: logPath(of: code), bootstrap: bootstraps[code.runtime]) }
+        let wanted = Set(codes.map(kind(of:)))
         let unwanted = spares.withLock { spares in
             spares.wanted = wanted
             let unwanted = spares.started.filter { !wanted.contains($0.key) }
@@ -127,7 +137,7 @@ public final class FunctionHost: Service {
     /// on the loop of the call that needed it, so that call and the ones after it from the same
     /// loop cross no thread.
     func worker(for code: FunctionCode) -> Worker {
-        let kind = Worker.Kind(code)
+        let kind = kind(of: code)
         let spare = spares.withLock { spares -> Worker? in
             spares.started[kind]?.removeAll(where: \.isGone)
             return spares.started[kind]?.isEmpty == false ? spares.started[kind]?.removeFirst() : nil
@@ -138,7 +148,7 @@ public final class FunctionHost: Service {
         } else {
             worker = start(kind, on: MultiThreadedEventLoopGroup.currentEventLoop ?? MultiThreadedEventLoopGroup.singleton.next())
         }
-        worker.assign(.init(code: code, logPath: logPath(of: code)))
+        worker.assign(.init(code: code, logPath: logPath(of: code), identity: sandbox.identity(of: code), home: sandbox.home(of: code.name)))
         replenishSpares()
         return worker
     }
@@ -155,6 +165,9 @@ public final class FunctionHost: Service {
             }
         }
     }
+
+    /// The kind of worker a function needs: its runtime, memory and user.
+    private func kind(of code: FunctionCode) -> Worker.Kind { Worker.Kind(code, changesUser: sandbox.identity(of: code) != nil) }
 
     /// Starts a worker's process in the host's task group.
     private func start(_ kind: Worker.Kind, on loop: any EventLoop) -> Worker {
@@ -192,7 +205,7 @@ public final class FunctionHost: Service {
                 workers.withLock { $0.append(worker) }
                 let bootstrap = bootstraps[worker.kind.runtime] ?? ""
                 let stderr = (settings.stateDirectory as NSString).appendingPathComponent("runtime/\(settings.edge)/workers/\(worker.id).stderr")
-                group.addTask { await worker.run(bootstrap: bootstrap, stderrPath: stderr) }
+                group.addTask { await worker.run(bootstrap: bootstrap, stderrPath: stderr, sandbox: self.sandbox) }
             }
             // Shutting down: no new workers; each finishes its invocation, then exits.
             launchesIn.finish()

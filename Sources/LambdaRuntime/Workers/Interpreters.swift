@@ -38,6 +38,8 @@ public final class Interpreters: Sendable {
     public static let shared = Interpreters(environment: ProcessInfo.processInfo.environment)
 
     private let resolved: Mutex<[Runtime: Interpreter]>
+    /// The interpreters found in the system's folders, for workers that change users.
+    private let system = Mutex<[Runtime: Interpreter]>([:])
 
     /// The variable that hands a runtime's resolved interpreter to a child process.
     static func executableVariable(_ runtime: Runtime) -> String {
@@ -73,7 +75,7 @@ public final class Interpreters: Sendable {
     }
 
     /// A runtime's interpreter by its name on `PATH`.
-    private static func name(of runtime: Runtime) -> String {
+    static func name(of runtime: Runtime) -> String {
         switch runtime {
         case .nodejs: "node"
         case .python: "python3"
@@ -81,23 +83,43 @@ public final class Interpreters: Sendable {
         }
     }
 
+    /// How to start a worker that will run as another user (``WorkerSandbox``): the
+    /// interpreter found when that user can reach it, else the same name in the system's
+    /// folders (a version manager's under `/root` is closed to others), asked the same
+    /// questions; `nil` when there is none.
+    func interpreter(forOtherUsers runtime: Runtime) async -> Interpreter? {
+        let found = await interpreter(for: runtime)
+        if let path = found.path, WorkerSandbox.isReachable(path) { return found }
+        if let known = system.withLock({ $0[runtime] }) { return known }
+        guard let path = WorkerSandbox.systemInterpreter(Self.name(of: runtime)) else { return nil }
+        let interpreter = await ask(runtime, program: .path(FilePath(path)), fallback: Interpreter(name: Self.name(of: runtime), path: path))
+        system.withLock { $0[runtime] = interpreter }
+        return interpreter
+    }
+
     /// How to start a runtime's worker: the interpreter's own path when it could say, its name
     /// on `PATH` otherwise (and then Python with its `site` as usual).
     func interpreter(for runtime: Runtime) async -> Interpreter {
         if let known = resolved.withLock({ $0[runtime] }) { return known }
+        let interpreter = await ask(runtime, program: .name(Self.name(of: runtime)), fallback: Interpreter(name: Self.name(of: runtime)))
+        resolved.withLock { $0[runtime] = interpreter }
+        return interpreter
+    }
+
+    /// Asks a program for its own path and, for Python, the search path `site` would make.
+    private func ask(_ runtime: Runtime, program: Executable, fallback: Interpreter) async -> Interpreter {
         let name = Self.name(of: runtime)
-        var interpreter = Interpreter(name: name)
+        var interpreter = fallback
         let question: [String]
         switch runtime {
         case .nodejs: question = ["-p", "process.execPath"]
         case .python: question = ["-c", "import os, sys; print(sys.executable); print(os.pathsep.join(p for p in sys.path[1:] if p))"]
         case .cloudFrontJS1, .cloudFrontJS2:
             // njs is a plain executable, not a shim: its place on PATH is its own path.
-            interpreter.path = Self.onPath(name)
-            resolved.withLock { $0[runtime] = interpreter }
+            interpreter.path = interpreter.path ?? Self.onPath(name)
             return interpreter
         }
-        if let answer = try? await Subprocess.run(.name(name), arguments: Arguments(question), output: .string(limit: 65_536), error: .discarded),
+        if let answer = try? await Subprocess.run(program, arguments: Arguments(question), output: .string(limit: 65_536), error: .discarded),
             answer.terminationStatus.isSuccess
         {
             let lines = answer.standardOutput.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -109,7 +131,6 @@ public final class Interpreters: Sendable {
                 }
             }
         }
-        resolved.withLock { $0[runtime] = interpreter }
         return interpreter
     }
 

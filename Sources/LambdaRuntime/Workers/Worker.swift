@@ -23,17 +23,33 @@ final class Worker: Sendable {
         var runtime: Runtime
         /// The V8 heap limit in megabytes; `nil` for Python.
         var heapMegabytes: Int?
+        /// Whether it will drop to its function's user when given one (``WorkerSandbox``), so
+        /// that it must be an interpreter that user can run.
+        var changesUser: Bool
 
-        init(_ code: FunctionCode) {
+        init(_ code: FunctionCode, changesUser: Bool = false) {
             runtime = code.runtime
             heapMegabytes = code.runtime == .nodejs ? max(16, code.memoryMegabytes) : nil
+            self.changesUser = changesUser
+        }
+
+        /// The process's data limit: Node.js's from its heap, a CloudFront Function worker's from
+        /// its fixed bound; Python's is set when it is given its function.
+        var dataMegabytes: Int? {
+            switch runtime {
+            case .nodejs: WorkerSandbox.dataMegabytes(forMemory: heapMegabytes ?? 128)
+            case .python: nil
+            case .cloudFrontJS1, .cloudFrontJS2: WorkerSandbox.dataMegabytes(forMemory: CloudFrontFunctionLimits.workerMegabytes)
+            }
         }
     }
 
-    /// The function a worker is given, and where its log lines go.
+    /// The function a worker is given, where its log lines go, and the user and home it runs with.
     struct Assignment: Sendable {
         var code: FunctionCode
         var logPath: String
+        var identity: WorkerSandbox.Identity? = nil
+        var home: String? = nil
     }
 
     /// Where the function is in being loaded.
@@ -221,13 +237,13 @@ final class Worker: Sendable {
     ///   - stderrPath: A file of its own for what the interpreter writes to stderr itself, before
     ///     its function is loaded or outside the bootstrap (Node.js's fatal errors). When the
     ///     process is gone, anything there is added to the function's log and the file removed.
-    func run(bootstrap: String, stderrPath: String) async {
-        let reason = await runProcess(bootstrap: bootstrap, stderrPath: stderrPath)
+    func run(bootstrap: String, stderrPath: String, sandbox: WorkerSandbox) async {
+        let reason = await runProcess(bootstrap: bootstrap, stderrPath: stderrPath, sandbox: sandbox)
         markGone(reason)
         Self.moveStderr(from: stderrPath, to: given?.logPath)
     }
 
-    private func runProcess(bootstrap: String, stderrPath: String) async -> String {
+    private func runProcess(bootstrap: String, stderrPath: String, sandbox: WorkerSandbox) async -> String {
         let stderr: SystemPackage.FileDescriptor
         let pipes: WorkerPipes
         do {
@@ -242,17 +258,22 @@ final class Worker: Sendable {
         } catch {
             return "cannot open \(stderrPath) or its pipes: \(error)"
         }
-        let interpreter = await Interpreters.shared.interpreter(for: kind.runtime)
-        let arguments = interpreter.options + Self.arguments(kind: kind, bootstrap: bootstrap)
+        var interpreter = await Interpreters.shared.interpreter(for: kind.runtime)
+        if kind.changesUser, let reachable = await Interpreters.shared.interpreter(forOtherUsers: kind.runtime) { interpreter = reachable }
+        let (executable, arguments) = sandbox.limited(
+            interpreter.executable,
+            interpreter.options + Self.arguments(kind: kind, bootstrap: bootstrap),
+            dataMegabytes: kind.dataMegabytes,
+            changesUser: kind.changesUser
+        )
         var options = PlatformOptions()
         options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: .milliseconds(200))]
-        let environment = Environment.inherit.updating(["NODE_OPTIONS": nil, "PYTHONUNBUFFERED": "1"]).updating(interpreter.environment)
         do {
             let result = try await Subprocess.run(
-                interpreter.executable,
+                executable,
                 arguments: Arguments(arguments),
-                environment: environment,
-                workingDirectory: FilePath((bootstrap as NSString).deletingLastPathComponent),
+                environment: sandbox.environment(adding: interpreter.environment),
+                workingDirectory: FilePath(sandbox.homes),
                 platformOptions: options,
                 input: .fileDescriptor(pipes.childInput, closeAfterSpawningProcess: true),
                 output: .fileDescriptor(pipes.childOutput, closeAfterSpawningProcess: true),
@@ -363,7 +384,10 @@ final class Worker: Sendable {
             functionName: code.name,
             functionVersion: "\(code.version)",
             memoryMegabytes: code.memoryMegabytes,
-            logPath: assignment.logPath
+            logPath: assignment.logPath,
+            uid: assignment.identity.map { Int($0.uid) },
+            gid: assignment.identity.map { Int($0.gid) },
+            home: assignment.home
         )
         return Array(try JSONEncoder().encode(["load": load]))
     }
@@ -376,6 +400,11 @@ final class Worker: Sendable {
         var functionVersion: String
         var memoryMegabytes: Int
         var logPath: String
+        /// The user to drop to before the code is read, when the edge separates users.
+        var uid: Int?
+        var gid: Int?
+        /// The function's `HOME`, with its `TMPDIR` in it.
+        var home: String?
     }
 
     /// Adds what an interpreter wrote to its own stderr file to the function's log, then

@@ -1,4 +1,5 @@
 import CDNCore
+import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
@@ -26,6 +27,7 @@ public enum StaticOrigin {
         let router = Router()
         router.add(middleware: OriginMetricsMiddleware(metrics: metrics))
         router.add(middleware: CacheControlMiddleware(value: settings.cacheControl))
+        router.add(middleware: ContainedFilesMiddleware(folder: settings.folder))
         router.add(middleware: FileMiddleware(settings.folder, searchForIndexHtml: true, logger: logger))
         return NodeListeners.make(
             responder: router.buildResponder(),
@@ -40,6 +42,40 @@ public enum StaticOrigin {
             onReady: onReady,
             logger: logger
         )
+    }
+}
+
+/// Keeps the file server inside its folder: a path whose file (or folder's `index.html`) is a
+/// symlink, or under one, that leads out of the folder is answered as a missing object, as S3
+/// has no such thing. (`FileMiddleware` refuses `..` in the decoded path itself.)
+struct ContainedFilesMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The folder's real path.
+    let root: String
+
+    init(folder: String) {
+        root = Self.realPath(folder) ?? URL(fileURLWithPath: folder).standardizedFileURL.path
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.method == .get || request.method == .head, let path = request.uri.path.removingPercentEncoding else {
+            return try await next(request, context)
+        }
+        var candidate = root + (path.hasPrefix("/") ? path : "/" + path)
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: candidate, isDirectory: &isFolder), isFolder.boolValue {
+            candidate += "/index.html"
+        }
+        if let real = Self.realPath(candidate), real != root, !real.hasPrefix(root + "/") {
+            throw HTTPError(.notFound)
+        }
+        return try await next(request, context)
+    }
+
+    /// The path with every symlink resolved, or `nil` when nothing is there.
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 }
 

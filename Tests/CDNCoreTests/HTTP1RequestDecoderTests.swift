@@ -142,6 +142,11 @@ import Testing
         #expect(head.expectsContinue && head.request.path == "/p/q?r=s" && head.request.scheme == "https" && !head.isHead)
         #expect(RequestHeadParser.originForm("http://d1.example") == "/" && RequestHeadParser.originForm("http://d1.example?x") == "/?x")
         #expect(RequestHeadParser.originForm("*") == "*")
+        // An absolute-form target names the authority, whatever Host says (RFC 9112 §3.2.2).
+        let (absolute, _) = try Self.parse(Self.bytes("GET HTTP://d1.example:8080/a?b HTTP/1.1\r\nHost: other.example\r\n\r\n"))
+        #expect(absolute.first?.authority == "d1.example:8080" && absolute.first?.path == "/a?b", "\(absolute)")
+        let (asterisk, _) = try Self.parse(Self.bytes("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n"))
+        #expect(asterisk.first?.path == "*", "\(asterisk)")
     }
 
     /// Each of these would let two parsers disagree about where a request ends, or carries bytes
@@ -151,6 +156,10 @@ import Testing
         ("GET / HTTP/2.0\r\n\r\n", "HTTP/2.0 is not spoken here"),
         ("GET  HTTP/1.1\r\n\r\n", "is not METHOD TARGET"),
         ("G(T / HTTP/1.1\r\n\r\n", "'G(T' is not a method"),
+        ("GET index.html HTTP/1.1\r\n\r\n", "is neither /path"),
+        ("GET * HTTP/1.1\r\n\r\n", "is neither /path"),
+        ("GET ftp://host/x HTTP/1.1\r\n\r\n", "is neither /path"),
+        ("GET http://user@host/x HTTP/1.1\r\n\r\n", "is neither /path"),
         ("GET / HTTP/1.1\r\nX-A: 1\r\n folded\r\n\r\n", "folded"),
         ("GET / HTTP/1.1\r\nNoColon\r\n\r\n", "has no colon"),
         ("GET / HTTP/1.1\r\nHost : x\r\n\r\n", "'Host ' is not a header field name"),

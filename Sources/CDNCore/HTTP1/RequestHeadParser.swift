@@ -45,7 +45,14 @@ struct RequestHeadParser {
         }
 
         let framing = try Self.framing(framingFields, in: bytes)
-        let request = HTTPRequest(method: method, scheme: scheme, authority: authority, path: Self.originForm(target), headerFields: fields)
+        // An absolute-form target's authority is the request's, whatever Host says (RFC 9112 §3.2.2).
+        let request = HTTPRequest(
+            method: method,
+            scheme: scheme,
+            authority: Self.targetAuthority(target) ?? authority,
+            path: Self.originForm(target),
+            headerFields: fields
+        )
         let keepAlive = framingFields.keepAlive(minorVersion: version.minor)
         let head = ViewerRequestHead(
             request: request,
@@ -86,7 +93,28 @@ struct RequestHeadParser {
                 message: "HTTP/\(HeadBytes.string(versionBytes, in: bytes).dropFirst(5)) is not spoken here (HTTP/1.0 and 1.1 are)"
             )
         }
-        return (try method(line.lowerBound..<firstSpace, in: bytes), HeadBytes.string(target, in: bytes), HTTPVersion(major: 1, minor: Int(minor)))
+        let method = try method(line.lowerBound..<firstSpace, in: bytes)
+        let text = HeadBytes.string(target, in: bytes)
+        // Origin form (`/path`), absolute form (`http://host/path`), or `*` for OPTIONS; any
+        // other target would reach the origin as a path no client meant.
+        guard text.hasPrefix("/") || (text == "*" && method == .options) || targetAuthority(text) != nil else {
+            throw HTTP1ParseError(
+                code: .requestLine,
+                message: "the request target '\(text.prefix(80))' is neither /path, http(s)://host/path nor * (for OPTIONS)"
+            )
+        }
+        return (method, text, HTTPVersion(major: 1, minor: Int(minor)))
+    }
+
+    /// The authority of an absolute-form target (`http://host:port/path` → `host:port`), `nil`
+    /// for any other form or scheme.
+    static func targetAuthority(_ target: String) -> String? {
+        guard target.first != "/", let colon = target.firstIndex(of: ":"), target[colon...].hasPrefix("://") else { return nil }
+        let scheme = target[..<colon].lowercased()
+        guard scheme == "http" || scheme == "https" else { return nil }
+        let rest = target[target.index(colon, offsetBy: 3)...]
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        return authority.isEmpty || authority.contains("@") ? nil : String(authority)
     }
 
     /// The method: the common ones by their bytes, any other token checked.

@@ -165,6 +165,16 @@ let package = Package(
             dependencies: ["Topology", "CDNCore", "LambdaRuntime", logging, nioCore, serviceLifecycle, subprocess, systemPackage, unixSignals],
             swiftSettings: swiftSettings
         ),
+        /// The parsers that read untrusted input, as fuzzing entries (`scripts/fuzz`).
+        .target(
+            name: "FuzzTargets",
+            dependencies: [
+                "Topology", "CDNCore", "GeoDNS", "LambdaRuntime", "Replication", "SignedURLs", httpTypes, nioCore,
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// libFuzzer's driver of them (built with -sanitize=fuzzer -DFUZZING), or a replayer of files.
+        .executableTarget(name: "edgesim-fuzz", dependencies: ["FuzzTargets"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "edgesim",
             dependencies: [
@@ -177,6 +187,7 @@ let package = Package(
         .testTarget(name: "SignedURLsTests", dependencies: ["SignedURLs", crypto, cryptoExtras], swiftSettings: swiftSettings),
         .testTarget(name: "TopologyTests", dependencies: ["Topology", crypto, x509, swiftASN1], swiftSettings: swiftSettings),
         /// The edge's request path in process: Hummingbird's test client, stub triggers, a stub hub.
+        .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CloudFrontImportTests",
             dependencies: ["CloudFrontImport", "Topology"],

@@ -23,6 +23,23 @@ public enum CloudFrontAPIDocuments {
         return OrderedJSON.object([("ETag", .string(etag ?? "")), ("DistributionConfig", value)]).text() + "\n"
     }
 
+    /// The text of the first element of a name in an API document (a distribution's `Status`,
+    /// an error's `Code` or `Message`), read with the same XML reader as UpdateDistribution's body.
+    public static func text(of name: String, in data: Data) -> String? {
+        guard let (root, value) = try? CloudFrontXMLReader.ordered(data, file: "answer") else { return nil }
+        func find(_ element: String, _ value: OrderedJSON) -> String? {
+            if element == name, case .string(let text) = value { return text }
+            if element == name, case .number = value { return value.text() }
+            if element == name, case .bool = value { return value.text() }
+            switch value {
+            case .object(let members): return members.lazy.compactMap { find($0.0, $0.1) }.first
+            case .list(let items): return items.lazy.compactMap { find("", $0) }.first
+            default: return nil
+            }
+        }
+        return find(root, value)
+    }
+
     /// The body of an UpdateDistribution from a JSON file: what `get-distribution-config`
     /// prints (whose ETag it also returns) or a bare DistributionConfig.
     /// - Throws: ``ImportError`` for a file that is neither, naming its path.

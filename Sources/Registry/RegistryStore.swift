@@ -45,6 +45,10 @@ public actor RegistryStore: ReplicationSource {
         }
         signer = try RegistrySigner(keyFile: (directory as NSString).appendingPathComponent("signing-key"))
         let path = (directory as NSString).appendingPathComponent("catalog.json")
+        Durable.restrict(
+            files: [path],
+            folders: [(directory as NSString).appendingPathComponent("bundles"), (directory as NSString).appendingPathComponent("stores")]
+        )
         if let data = FileManager.default.contents(atPath: path) {
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .iso8601

@@ -31,6 +31,7 @@ public actor ReplicaStore: ReplicationSource {
     public init(directory: String) throws(ReplicationError) {
         self.directory = directory
         let path = (directory as NSString).appendingPathComponent("epochs.json")
+        Durable.restrict(files: [path], folders: [(directory as NSString).appendingPathComponent("bundles")])
         if let data = FileManager.default.contents(atPath: path) {
             do {
                 held = try JSONDecoder().decode(Held.self, from: data)

@@ -32,4 +32,22 @@ public enum Durable {
             close(directory)
         }
     }
+
+    /// Closes files an older edgesim wrote open to others (mode 0644) to their owner alone: the
+    /// given files, and every file under the given folders. Private files are written 0600 now;
+    /// this keeps a state directory made before that from leaking them to handlers.
+    public static func restrict(files: [String] = [], folders: [String] = []) {
+        var paths = files
+        for folder in folders {
+            guard let walker = FileManager.default.enumerator(atPath: folder) else { continue }
+            for case let relative as String in walker { paths.append((folder as NSString).appendingPathComponent(relative)) }
+        }
+        for path in paths {
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+                attributes[.type] as? FileAttributeType == .typeRegular,
+                let mode = (attributes[.posixPermissions] as? NSNumber)?.uint16Value, mode & 0o077 != 0
+            else { continue }
+            chmod(path, mode_t(mode & 0o700))
+        }
+    }
 }

@@ -98,14 +98,6 @@ struct DistributionCommand: AsyncParsableCommand {
         return ExitCode(1)
     }
 
-    /// The text of the first element of a name in a small document.
-    static func element(_ name: String, in body: Data) -> String? {
-        let text = String(decoding: body, as: UTF8.self)
-        guard let open = text.range(of: "<\(name)>"), let close = text.range(of: "</\(name)>", range: open.upperBound..<text.endIndex) else {
-            return nil
-        }
-        return String(text[open.upperBound..<close.lowerBound])
-            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
-    }
+    /// The text of the first element of a name in an API answer.
+    static func element(_ name: String, in body: Data) -> String? { CloudFrontAPIDocuments.text(of: name, in: body) }
 }

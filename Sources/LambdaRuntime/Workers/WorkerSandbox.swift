@@ -187,7 +187,7 @@ public struct WorkerSandbox: Sendable {
     /// Adds `o+x` to every folder from the state directory down to a path's own folder.
     private func open(towards path: String) {
         var folder = (path as NSString).deletingLastPathComponent
-        while folder.hasPrefix(stateDirectory), folder.count >= stateDirectory.count {
+        while folder == stateDirectory || folder.hasPrefix(stateDirectory + "/") {
             if let mode = Self.mode(of: folder), mode & 0o001 == 0 { chmod(folder, (mode & 0o7777) | 0o001) }
             if folder == stateDirectory { break }
             folder = (folder as NSString).deletingLastPathComponent

@@ -74,6 +74,18 @@ public enum RegistryAPI {
         public var epoch: Int?
     }
 
+    /// A JSON body of one item or a list of them, as the association routes take.
+    static func oneOrMany<Item: Decodable>(_ type: Item.Type, in request: Request, naming what: String) async throws -> [Item] {
+        let body = Data(try await request.body.collect(upTo: 1 << 20).readableBytesView)
+        let decoder = JSONDecoder()
+        if let many = try? decoder.decode([Item].self, from: body) { return many }
+        do {
+            return [try decoder.decode(Item.self, from: body)]
+        } catch {
+            throw HTTPError(.badRequest, message: "the body is not \(what) or a list of them: \(error)")
+        }
+    }
+
     /// The router.
     static func router(
         store: RegistryStore,
@@ -155,18 +167,7 @@ public enum RegistryAPI {
         }
         router.post("/associations") { request, _ -> Config in
             try authorize(request, token: token)
-            let body = Data(try await request.body.collect(upTo: 1 << 20).readableBytesView)
-            let decoder = JSONDecoder()
-            let asked: [AssociateRequest]
-            if let many = try? decoder.decode([AssociateRequest].self, from: body) {
-                asked = many
-            } else {
-                do {
-                    asked = [try decoder.decode(AssociateRequest.self, from: body)]
-                } catch {
-                    throw HTTPError(.badRequest, message: "the body is not an association or a list of them: \(error)")
-                }
-            }
+            let asked = try await oneOrMany(AssociateRequest.self, in: request, naming: "an association")
             let topology = try await configs.view().topology
             var changes: [AssociationChange] = []
             for item in asked {
@@ -204,18 +205,7 @@ public enum RegistryAPI {
         }
         router.delete("/associations") { request, _ -> Config in
             try authorize(request, token: token)
-            let body = Data(try await request.body.collect(upTo: 1 << 20).readableBytesView)
-            let decoder = JSONDecoder()
-            let slots: [AssociationSlot]
-            if let many = try? decoder.decode([AssociationSlot].self, from: body) {
-                slots = many
-            } else {
-                do {
-                    slots = [try decoder.decode(AssociationSlot.self, from: body)]
-                } catch {
-                    throw HTTPError(.badRequest, message: "the body is not a slot {distribution, behavior, event} or a list of them: \(error)")
-                }
-            }
+            let slots = try await oneOrMany(AssociationSlot.self, in: request, naming: "a slot {distribution, behavior, event}")
             do {
                 try await store.removeAssociations(slots)
             } catch let error as RegistryError {

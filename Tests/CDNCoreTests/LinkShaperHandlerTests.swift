@@ -113,4 +113,36 @@ import Testing
         clock.move(to: 60, loop)
         #expect(counter.inactive == 1)
     }
+
+    @Test func aDegradedLinkDelaysEveryChunkByItsFactorOnConnectionsAlreadyOpen() throws {
+        let loop = EmbeddedEventLoop()
+        let clock = Clock()
+        let faults = LinkFaults()
+        let shaper = LinkShaperHandler(shape: LinkShape(oneWay: .milliseconds(10)), seed: 1, now: { clock.now }, faults: faults)
+        let channel = EmbeddedChannel(handler: shaper, loop: loop)
+        defer { _ = try? channel.finish() }
+        // Healthy: the request is due after the handshake's 20 ms and one way, at 30 ms.
+        try channel.writeInbound(ByteBuffer(string: "GET"))
+        clock.move(to: 30, loop)
+        #expect(Self.text(try channel.readInbound(as: ByteBuffer.self)) == "GET")
+        // Degraded ×10 (no loss, so the instants are exact): the answer takes 100 ms one way.
+        faults.degrade(LinkDegradation(latencyFactor: 10, loss: 0), for: .seconds(3600))
+        try Self.answer("200", arrivesAt: 130, channel, loop, clock)
+        try channel.writeInbound(ByteBuffer(string: "GET again"))
+        clock.move(to: 229, loop)
+        #expect(try channel.readInbound(as: ByteBuffer.self) == nil)
+        clock.move(to: 230, loop)
+        #expect(Self.text(try channel.readInbound(as: ByteBuffer.self)) == "GET again")
+    }
+
+    @Test func aDegradationMultipliesDelayAndJitterAndKeepsTheHigherLoss() {
+        let base = LinkShape(oneWay: .milliseconds(7), jitter: .milliseconds(2), loss: 0.1, bandwidth: 1e9)
+        let worse = LinkDegradation(latencyFactor: 10, loss: 0.05).applied(to: base)
+        #expect(worse == LinkShape(oneWay: .milliseconds(70), jitter: .milliseconds(20), loss: 0.1, bandwidth: 1e9))
+        #expect(LinkDegradation(latencyFactor: 1, loss: 0.5).applied(to: base).loss == 0.5)
+        // A degradation whose time is up leaves the link as it was.
+        let faults = LinkFaults()
+        faults.degrade(LinkDegradation(latencyFactor: 10, loss: 0.05), for: .zero)
+        #expect(faults.shape(base) == base)
+    }
 }

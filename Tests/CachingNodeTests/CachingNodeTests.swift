@@ -117,6 +117,28 @@ import Topology
                 headers: [("Authorization", "Bearer \(token)")]
             )
             #expect(partition.status == 200)
+            // A degraded link: the same token, its figures checked.
+            for (query, status) in [
+                ("peer=ap-northeast-1&seconds=1&latency=10&loss=0.05", 200), ("peer=ap-northeast-1&seconds=1", 200),
+                ("peer=ap-northeast-1&seconds=1&latency=0.5", 400), ("peer=ap-northeast-1&seconds=1&loss=2", 400),
+                ("peer=nowhere&seconds=1", 404), ("peer=ap-northeast-1", 400),
+            ] {
+                let degrade = try await ViewerClient.get(
+                    method: .POST,
+                    port: adminPort,
+                    path: "/faults/degrade?\(query)",
+                    from: nil,
+                    headers: [("Authorization", "Bearer \(token)")]
+                )
+                #expect(degrade.status == status, "\(query): \(String(buffer: degrade.body))")
+            }
+            let anonymousDegrade = try await ViewerClient.get(
+                method: .POST,
+                port: adminPort,
+                path: "/faults/degrade?peer=ap-northeast-1&seconds=1",
+                from: nil
+            )
+            #expect(anonymousDegrade.status == 401)
         }
     }
 

@@ -143,19 +143,19 @@ public enum AdminApplication {
         }
         router.post("/faults/partition") { request, _ -> String in
             try hooks.authorizeWrite(request)
-            let query = request.uri.queryParameters
-            // A peer's links: its own, and an origin's second one to its HTTPS port (`ID#https`).
-            let peer = query["peer"].map(String.init) ?? ""
-            let links = hooks.links.filter { $0.key == peer || $0.key.hasPrefix(peer + "#") }.map(\.value)
-            guard !links.isEmpty else {
-                let known = hooks.links.keys.filter { !$0.contains("#") }.sorted().joined(separator: ", ")
-                throw HTTPError(.notFound, message: "\(hooks.node) has no link to '\(peer)' (its links: \(known))")
-            }
-            guard let seconds = query["seconds"].flatMap({ Double($0) }), seconds > 0, seconds <= 3600 else {
-                throw HTTPError(.badRequest, message: "seconds must be a number in (0, 3600]")
-            }
+            let (peer, links, seconds) = try hooks.faultedLinks(request.uri.queryParameters)
             for link in links { link.partition(for: .seconds(seconds)) }
             return "\(hooks.node) ↮ \(peer) for \(seconds) s\n"
+        }
+        router.post("/faults/degrade") { request, _ -> String in
+            try hooks.authorizeWrite(request)
+            let query = request.uri.queryParameters
+            let (peer, links, seconds) = try hooks.faultedLinks(query)
+            let factor = try query["latency"].map { try number($0, named: "latency", in: 1...1000) } ?? 10
+            let loss = try query["loss"].map { try number($0, named: "loss", in: 0...1) } ?? 0.05
+            let degradation = LinkDegradation(latencyFactor: factor, loss: loss)
+            for link in links { link.degrade(degradation, for: .seconds(seconds)) }
+            return "\(hooks.node) → \(peer): latency ×\(factor), loss \(loss * 100) % for \(seconds) s\n"
         }
         return Application(
             router: router,
@@ -165,6 +165,30 @@ public enum AdminApplication {
             logger: logger
         )
     }
+}
+
+extension AdminHooks {
+    /// The links a fault names (`peer`: its own, and an origin's second one to its HTTPS port,
+    /// `ID#https`) and for how long (`seconds`), or an error that lists the node's links.
+    func faultedLinks(_ query: Parameters) throws -> (peer: String, links: [LinkForwarder], seconds: Double) {
+        let peer = query["peer"].map(String.init) ?? ""
+        let links = self.links.filter { $0.key == peer || $0.key.hasPrefix(peer + "#") }.map(\.value)
+        guard !links.isEmpty else {
+            let known = self.links.keys.filter { !$0.contains("#") }.sorted().joined(separator: ", ")
+            throw HTTPError(.notFound, message: "\(node) has no link to '\(peer)' (its links: \(known))")
+        }
+        let seconds = try query["seconds"].map { try number($0, named: "seconds", in: 0.001...3600) }
+        guard let seconds else { throw HTTPError(.badRequest, message: "seconds must be a number in (0, 3600]") }
+        return (peer, links, seconds)
+    }
+}
+
+/// A query parameter read as a number within its range, or a 400 that says which and why.
+private func number(_ text: Substring, named name: String, in range: ClosedRange<Double>) throws -> Double {
+    guard let value = Double(text), range.contains(value) else {
+        throw HTTPError(.badRequest, message: "\(name) must be a number in [\(range.lowerBound), \(range.upperBound)], not '\(text)'")
+    }
+    return value
 }
 
 extension Topology {

@@ -23,14 +23,14 @@ public final class LinkForwarder: Service {
     /// Where the bytes go.
     public let target: SocketAddress
     private let listener: any Channel
-    private let partition: LinkPartition
+    private let faults: LinkFaults
     private let logger: Logger
 
-    private init(port: Int, target: SocketAddress, listener: any Channel, partition: LinkPartition, logger: Logger) {
+    private init(port: Int, target: SocketAddress, listener: any Channel, faults: LinkFaults, logger: Logger) {
         self.port = port
         self.target = target
         self.listener = listener
-        self.partition = partition
+        self.faults = faults
         self.logger = logger
     }
 
@@ -38,7 +38,16 @@ public final class LinkForwarder: Service {
     /// ones are closed at once until the time is up.
     public func partition(for duration: Duration) {
         logger.warning("link to \(target) partitioned for \(duration.inMilliseconds / 1000) s")
-        partition.cut(for: duration)
+        faults.cut(for: duration)
+    }
+
+    /// Makes the link worse for a while (a congested or failing path): every byte that crosses
+    /// it meanwhile, on open connections and new ones, feels the degraded shape.
+    public func degrade(_ degradation: LinkDegradation, for duration: Duration) {
+        logger.warning(
+            "link to \(target) degraded (latency ×\(degradation.latencyFactor), loss \(degradation.loss * 100) %) for \(duration.inMilliseconds / 1000) s"
+        )
+        faults.degrade(degradation, for: duration)
     }
 
     /// Starts forwarding.
@@ -61,13 +70,13 @@ public final class LinkForwarder: Service {
         logger: Logger
     ) async throws -> LinkForwarder {
         let connections = ManagedAtomicCounter()
-        let partition = LinkPartition()
+        let faults = LinkFaults()
         let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.autoRead, value: false)
             .childChannelInitializer { inbound in
-                guard partition.admit(inbound) else {
+                guard faults.admit(inbound) else {
                     inbound.close(promise: nil)
                     return inbound.eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel)
                 }
@@ -79,8 +88,12 @@ public final class LinkForwarder: Service {
                     .flatMapThrowing { outbound in
                         let (inboundGlue, outboundGlue) = GlueHandler.pair()
                         try outbound.pipeline.syncOperations.addHandler(outboundGlue)
-                        if !shape.isNeutral {
-                            try inbound.pipeline.syncOperations.addHandler(LinkShaperHandler(shape: shape, seed: connectionSeed))
+                        // A neutral link gets no shaper (emulation off costs nothing), unless it is
+                        // degraded as the connection opens.
+                        if !shape.isNeutral || faults.isDegraded {
+                            try inbound.pipeline.syncOperations.addHandler(
+                                LinkShaperHandler(shape: shape, seed: connectionSeed, faults: faults)
+                            )
                         }
                         try inbound.pipeline.syncOperations.addHandler(inboundGlue)
                         inbound.setOption(.autoRead, value: true).whenComplete { _ in }
@@ -93,7 +106,7 @@ public final class LinkForwarder: Service {
             }
             .bind(host: host, port: 0)
             .get()
-        return LinkForwarder(port: listener.localAddress?.port ?? 0, target: target, listener: listener, partition: partition, logger: logger)
+        return LinkForwarder(port: listener.localAddress?.port ?? 0, target: target, listener: listener, faults: faults, logger: logger)
     }
 
     /// Runs until graceful shutdown, then stops listening.
@@ -105,38 +118,6 @@ public final class LinkForwarder: Service {
     /// Stops listening; connections already open finish on their own.
     public func close() async throws {
         try await listener.close()
-    }
-}
-
-/// Whether a link is cut, and the connections a cut must reset.
-final class LinkPartition: Sendable {
-    private struct State {
-        var until: ContinuousClock.Instant?
-        var open: [ObjectIdentifier: any Channel] = [:]
-    }
-
-    private let state = Mutex(State())
-
-    /// Tracks a new connection, or refuses it while the link is cut.
-    func admit(_ channel: any Channel) -> Bool {
-        let admitted = state.withLock { state -> Bool in
-            if let until = state.until, ContinuousClock.now < until { return false }
-            state.open[ObjectIdentifier(channel)] = channel
-            return true
-        }
-        if admitted {
-            channel.closeFuture.whenComplete { _ in self.state.withLock { _ = $0.open.removeValue(forKey: ObjectIdentifier(channel)) } }
-        }
-        return admitted
-    }
-
-    /// Cuts the link: every open connection closes, new ones are refused until the time is up.
-    func cut(for duration: Duration) {
-        let open = state.withLock { state in
-            state.until = .now + duration
-            return Array(state.open.values)
-        }
-        for channel in open { channel.close(promise: nil) }
     }
 }
 

@@ -10,8 +10,8 @@ import Topology
 ///
 /// It is a pure value, so tests drive it with made-up instants.
 public struct LinkSchedule: Sendable {
-    /// The link's behaviour.
-    public let shape: LinkShape
+    /// The link's behaviour; a degraded link changes it between chunks.
+    public var shape: LinkShape
     private var random: SeededRandom
     private var lastRelease = NIODeadline.uptimeNanoseconds(0)
     private var transmitterFreeAt = NIODeadline.uptimeNanoseconds(0)

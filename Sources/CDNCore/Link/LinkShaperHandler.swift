@@ -26,6 +26,9 @@ public final class LinkShaperHandler: ChannelDuplexHandler, RemovableChannelHand
     }
 
     private let shape: LinkShape
+    /// The link's injected faults, when it has any: a degradation changes the shape of every
+    /// chunk that crosses it meanwhile.
+    private let faults: LinkFaults?
     private let seed: UInt64
     private var toUs: LinkSchedule?
     private var fromUs: LinkSchedule?
@@ -49,14 +52,20 @@ public final class LinkShaperHandler: ChannelDuplexHandler, RemovableChannelHand
     ///   - shape: The link's behaviour.
     ///   - seed: The seed of its jitter and loss draws.
     ///   - now: The current instant.
-    public init(shape: LinkShape, seed: UInt64, now: @escaping @Sendable () -> NIODeadline = { .now() }) {
+    ///   - faults: The link's injected faults, if it can have any.
+    public init(shape: LinkShape, seed: UInt64, now: @escaping @Sendable () -> NIODeadline = { .now() }, faults: LinkFaults? = nil) {
         self.shape = shape
         self.seed = seed
         self.now = now
+        self.faults = faults
     }
+
+    /// The shape of the link now: its own, or degraded while a fault says so.
+    private var currentShape: LinkShape { faults?.shape(shape) ?? shape }
 
     public func handlerAdded(context: ChannelHandlerContext) {
         let opened = now()
+        let shape = currentShape
         toUs = LinkSchedule(shape: shape, openedAt: opened, payHandshake: true, seed: seed)
         fromUs = LinkSchedule(shape: shape, openedAt: opened, payHandshake: false, seed: seed ^ 0x5DEE_CE66)
     }
@@ -88,6 +97,7 @@ public final class LinkShaperHandler: ChannelDuplexHandler, RemovableChannelHand
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
+        if faults != nil { toUs!.shape = currentShape }
         let at = toUs!.release(arrival: now(), bytes: buffer.readableBytes)
         inbound.append(.bytes(buffer), at: at)
         scheduleInbound(context: context)
@@ -142,7 +152,8 @@ public final class LinkShaperHandler: ChannelDuplexHandler, RemovableChannelHand
 
     public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let buffer = unwrapOutboundIn(data)
-        let credit = min(deliveredLate, TimeAmount.nanoseconds(shape.oneWay.nanoseconds))
+        if faults != nil { fromUs!.shape = currentShape }
+        let credit = min(deliveredLate, TimeAmount.nanoseconds(fromUs!.shape.oneWay.nanoseconds))
         let at = fromUs!.release(arrival: now() - credit, bytes: buffer.readableBytes)
         outbound.append(.bytes(buffer, promise), at: at)
         scheduleOutbound(context: context)

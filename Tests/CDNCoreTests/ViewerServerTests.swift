@@ -40,11 +40,15 @@ import Testing
         }
     }
 
-    static func withServer(_ body: @Sendable (_ port: Int) async throws -> Void) async throws {
+    static func withServer(
+        idle: Duration = .seconds(60),
+        head: Duration = .seconds(20),
+        _ body: @Sendable (_ port: Int) async throws -> Void
+    ) async throws {
         let bound = AsyncStream.makeStream(of: Int.self)
         let logger = Logger(label: "test")
         let server = ViewerServer(
-            .init(host: "127.0.0.1", port: 0, serverName: "CloudFront"),
+            .init(host: "127.0.0.1", port: 0, serverName: "CloudFront", idleTimeout: idle, headTimeout: head),
             responder: EchoResponder(),
             shape: { _ in .none },
             logger: logger,
@@ -89,6 +93,24 @@ import Testing
                 #expect(try await connection.send(path: "/again").status == 200)
                 await #expect(throws: (any Error).self) { try await connection.send(path: "/hang") }
             }
+        }
+    }
+
+    /// Slow clients: a head that trickles in, a line at a time well inside the idle time, still
+    /// has to end within the head time; a body that stops coming gets 408 at the idle time. Both
+    /// are closed, and the listener goes on answering.
+    @Test(.timeLimit(.minutes(1))) func aHeadThatTricklesInOrABodyThatStopsGets408AndAClose() async throws {
+        try await Self.withServer(idle: .seconds(2), head: .milliseconds(400)) { port in
+            let slowloris = try await RawConnection.exchange(
+                "GET /slow-head HTTP/1.1\r\nHost: x\r\n",
+                trickle: (Array(repeating: "X-Slow: 1\r\n", count: 100), .milliseconds(100)),
+                port: port
+            )
+            #expect(slowloris.hasPrefix("HTTP/1.1 408 Request Timeout\r\n") && slowloris.contains("did not arrive within"), "\(slowloris)")
+            let stalled = try await RawConnection.exchange("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nhello", port: port)
+            #expect(stalled.hasPrefix("HTTP/1.1 408 Request Timeout\r\n") && stalled.contains("stopped arriving"), "\(stalled)")
+            let quick = try await RawConnection.exchange("GET /q HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", port: port)
+            #expect(quick.hasPrefix("HTTP/1.1 200 OK\r\n") && quick.hasSuffix("GET /q - 0"), "\(quick)")
         }
     }
 

@@ -130,7 +130,7 @@ struct HostileHTTPTests {
                 #expect(answer.status == 200)
             }
             let held = stalled.filter { $0.isActive }.count
-            #expect(held == stalled.count, "a stalled connection is held until its idle timeout")
+            #expect(held == stalled.count, "a stalled connection is held until its head timeout (20 s)")
         }
     }
 }

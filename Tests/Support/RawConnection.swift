@@ -7,9 +7,12 @@ public enum RawConnection {
     /// - Parameters:
     ///   - bytes: What to send first.
     ///   - later: What to send a moment later, if anything (the rest of a request that arrives late).
+    ///   - trickle: Pieces sent one at a time, a pause before each (a client that sends a byte
+    ///     at a time); a piece the server no longer reads is dropped.
     public static func exchange(
         _ bytes: String,
         then later: String? = nil,
+        trickle: (pieces: [String], every: Duration)? = nil,
         host: String = "127.0.0.1",
         port: Int,
         timeout: Duration = .seconds(10)
@@ -26,9 +29,21 @@ public enum RawConnection {
                         try await Task.sleep(for: .milliseconds(100))
                         try await outbound.write(ByteBuffer(string: later))
                     }
-                    var answer = ""
-                    for try await buffer in inbound { answer += String(buffer: buffer) }
-                    return answer
+                    return try await withThrowingTaskGroup(of: String?.self) { sending in
+                        if let trickle {
+                            sending.addTask {
+                                for piece in trickle.pieces {
+                                    try await Task.sleep(for: trickle.every)
+                                    do { try await outbound.write(ByteBuffer(string: piece)) } catch { break }
+                                }
+                                return nil
+                            }
+                        }
+                        var answer = ""
+                        for try await buffer in inbound { answer += String(buffer: buffer) }
+                        sending.cancelAll()
+                        return answer
+                    }
                 }
             }
             group.addTask {

@@ -26,6 +26,11 @@ struct HTTP1RequestDecoder {
     /// - Parameter scheme: `http` or `https`, for the requests' `:scheme`.
     init(scheme: String) { self.parser = RequestHeadParser(scheme: scheme) }
 
+    /// Whether the next part is a request head (no request is half read past its head).
+    var awaitingHead: Bool {
+        if case .head = state { true } else { false }
+    }
+
     /// The next part that `buffer` holds, its bytes consumed; `nil` when more bytes are needed.
     /// - Throws: ``HTTP1ParseError`` when the bytes are not a request.
     mutating func next(_ buffer: inout ByteBuffer) throws(HTTP1ParseError) -> ViewerRequestPart? {

@@ -308,7 +308,28 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             return
         }
         if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
-            if case .idle = phase, waiting.isEmpty { context.close(promise: nil) }
+            switch phase {
+            case .idle where waiting.isEmpty:
+                context.close(promise: nil)
+            case .receiving where waiting.isEmpty:
+                // A body that stopped coming: the viewer is told, and the connection closes.
+                refuse(.requestTimeout, "408 Request Timeout: the request body stopped arriving", context: context)
+            default:
+                break
+            }
+            return
+        }
+        if let timedOut = event as? RequestHeadTimedOut {
+            let seconds = timedOut.limit.nanoseconds / 1_000_000_000
+            switch phase {
+            case .idle, .receiving:
+                refuse(.requestTimeout, "408 Request Timeout: the request head did not arrive within \(seconds) s", context: context)
+            case .responding:
+                // The request being answered finishes first; the connection closes after it.
+                quiescing = true
+            case .finishing, .closed:
+                break
+            }
             return
         }
         context.fireUserInboundEventTriggered(event)

@@ -20,6 +20,8 @@ struct ViewerPipeline: Sendable {
     let executors: EventLoopTaskExecutors
     let serverName: String
     let idle: TimeAmount
+    /// How long a request head may take to arrive, from its first bytes.
+    let headTimeout: TimeAmount
     let shape: LinkShape.Lookup
     let logger: Logger
     /// Counts a TLS connection that ended before its handshake did (for `/metrics`).
@@ -71,7 +73,7 @@ struct ViewerPipeline: Sendable {
 
     private func addHTTP1(_ channel: any Channel, scheme: Scheme) throws {
         let operations = channel.pipeline.syncOperations
-        try operations.addHandler(HTTP1RequestReader(scheme: scheme.rawValue))
+        try operations.addHandler(HTTP1RequestReader(scheme: scheme.rawValue, headTimeout: headTimeout))
         try operations.addHandler(IdleStateHandler(readTimeout: idle))
         try operations.addHandler(connectionHandler(for: channel, framing: .http1))
     }

@@ -3,6 +3,7 @@ import NIOCore
 import NIOExtras
 import NIOPosix
 import ServiceLifecycle
+import Topology
 
 /// The edge's viewer listeners: a lean HTTP/1.1 server on SwiftNIO's parser, with the link
 /// shaper for each viewer's emulated link, CloudFront's size limits, and a responder that runs
@@ -23,8 +24,11 @@ public struct ViewerServer: Service {
         public var port: Int
         /// The `Server` field of every response.
         public var serverName: String
-        /// How long a connection may sit with no request before it is closed.
+        /// How long a connection may sit with no request before it is closed, and how long a
+        /// request's body may stop arriving before it gets 408.
         public var idleTimeout: Duration
+        /// How long a request head may take from its first bytes to its last before it gets 408.
+        public var headTimeout: Duration
         /// The HTTPS listener's port (0 for an ephemeral one) and certificates; `nil` for none.
         public var https: (port: Int, tls: ViewerTLS)?
         /// Called for each TLS connection that ends before its handshake finishes.
@@ -36,6 +40,7 @@ public struct ViewerServer: Service {
             port: Int,
             serverName: String,
             idleTimeout: Duration = .seconds(60),
+            headTimeout: Duration = .seconds(20),
             https: (port: Int, tls: ViewerTLS)? = nil,
             onHandshakeFailure: @escaping @Sendable () -> Void = {}
         ) {
@@ -44,6 +49,7 @@ public struct ViewerServer: Service {
             self.port = port
             self.serverName = serverName
             self.idleTimeout = idleTimeout
+            self.headTimeout = headTimeout
             self.https = https
         }
     }
@@ -96,7 +102,8 @@ public struct ViewerServer: Service {
             responder: responder,
             executors: EventLoopTaskExecutors(group: group),
             serverName: settings.serverName,
-            idle: TimeAmount.seconds(settings.idleTimeout.components.seconds),
+            idle: .nanoseconds(settings.idleTimeout.nanoseconds),
+            headTimeout: .nanoseconds(settings.headTimeout.nanoseconds),
             shape: shape,
             logger: logger,
             onHandshakeFailure: settings.onHandshakeFailure

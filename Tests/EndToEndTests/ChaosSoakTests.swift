@@ -22,7 +22,7 @@ import Testing
         let data = try Data(contentsOf: report)
         let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let checks = try #require(json["checks"] as? [[String: Any]])
-        #expect(checks.count == 8, "\(run.stdout)")
+        #expect(checks.count == 9, "\(run.stdout)")
         for check in checks {
             let name = check["check"] as? String ?? ""
             if name.contains("the goal") { continue }

@@ -74,6 +74,9 @@ struct HostileHTTPTests {
             let flood = (0..<2_500).map { "X-\($0): v\r\n" }.joined()
             let flooded = try await Self.exchange(network, "GET / HTTP/1.1\r\n\(host)\(flood)\r\n")
             #expect(flooded.hasPrefix("HTTP/1.1 413 "), "\(flooded.prefix(120))")
+            // A body declared past the 64 MB the edge holds: 413 before any of it is read.
+            let oversize = try await Self.exchange(network, "POST / HTTP/1.1\r\n\(host)Content-Length: 67108865\r\n\r\nfirst bytes")
+            #expect(oversize.hasPrefix("HTTP/1.1 413 ") && oversize.contains("larger than 67108864 bytes"), "\(oversize.prefix(200))")
 
             // An absolute-form target is read as its origin form, for the distribution it names.
             let absolute = try await Self.exchange(

@@ -20,6 +20,7 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     /// The most body the edge buffers for one request; past it, 413.
     static let maximumBody = 64 << 20
+    static let bodyTooLarge = "413 Request Entity Too Large: the body is larger than \(maximumBody) bytes"
 
     /// How responses leave.
     enum Framing {
@@ -100,6 +101,10 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             if let reason = RequestSizeGuard.violation(head.request) {
                 return refuse(.contentTooLarge, "413 Request Entity Too Large: \(reason)", context: context)
             }
+            // A body declared larger than the edge holds is refused before any of it is read.
+            if let declared = head.request.headerFields[.contentLength].flatMap({ Int($0) }), declared > Self.maximumBody {
+                return refuse(.contentTooLarge, Self.bodyTooLarge, context: context)
+            }
             phase = .receiving
             gathered = (head, ByteBuffer())
             // A client that waits for permission to send its body (curl does past 1 KB) gets it
@@ -110,7 +115,7 @@ final class ViewerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         case (.receiving, .body(var chunk)):
             let size = gathered?.body.readableBytes ?? 0
             guard size + chunk.readableBytes <= Self.maximumBody else {
-                return refuse(.contentTooLarge, "413 Request Entity Too Large: the body is larger than \(Self.maximumBody) bytes", context: context)
+                return refuse(.contentTooLarge, Self.bodyTooLarge, context: context)
             }
             if size == 0 { gathered?.body = chunk } else { gathered?.body.writeBuffer(&chunk) }
         case (.receiving, .end):

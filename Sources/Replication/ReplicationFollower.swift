@@ -196,7 +196,25 @@ public final class ReplicationFollower: Service {
 
     /// Fetches, checks and stores an epoch's missing bundles and store revisions, then commits
     /// the epoch.
+    ///
+    /// A disk that refuses the writes (full, or failing) is not the upstream's fault: the epoch
+    /// is tried again on the same stream, 50 ms later doubling to 250 ms, until the disk takes
+    /// it. Ending the stream instead cost a fresh TLS connection per try, and each one given up
+    /// lingered in the client's pool while its TLS shutdown waited; a few seconds of a full disk
+    /// filled the pool, and the edge caught up seconds after the disk had room again.
     private func receive(_ epoch: ConfigEpoch, client: HTTPClient) async throws {
+        var pause = Duration.milliseconds(50)
+        while true {
+            do {
+                return try await storeAndCommit(epoch, client: client)
+            } catch let error as ReplicationError where error.code == .writeFailed {
+                try await Task.sleep(for: pause)
+                pause = min(pause * 2, .milliseconds(250))
+            }
+        }
+    }
+
+    private func storeAndCommit(_ epoch: ConfigEpoch, client: HTTPClient) async throws {
         let held = await store.latestEpoch()
         guard state.withLock({ $0.takes(epoch.epoch, held: held) }) else { return }
         for version in epoch.versions where !(await store.holds(version)) {

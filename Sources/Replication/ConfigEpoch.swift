@@ -68,14 +68,37 @@ public struct ConfigEpoch: Codable, Hashable, Sendable {
 /// says the newest epoch the sender holds (so a follower knows when it has caught up, and a
 /// silent stream is a dead one).
 public struct FeedLine: Codable, Sendable {
+    /// A small bundle sent with the epoch that first names it.
+    public struct Bundle: Codable, Sendable {
+        /// The function's name.
+        public var name: String
+        /// The version's number.
+        public var version: Int
+        /// The zip, as the registry signed it (base64 in the JSON).
+        public var data: Data
+
+        /// Creates an inline bundle.
+        public init(name: String, version: Int, data: Data) {
+            self.name = name
+            self.version = version
+            self.data = data
+        }
+    }
+
     /// An epoch the follower does not have yet.
     public var epoch: ConfigEpoch?
+    /// Bundles of versions the epoch names first on this stream, when they are small: the
+    /// follower stores them (checked against the registry's signature as a fetched one is)
+    /// instead of asking for each, a round trip of the link (three after a reconnect, with
+    /// TCP's and TLS's handshakes) per hop.
+    public var bundles: [Bundle]?
     /// The sender's newest epoch.
     public var heartbeat: Int?
 
     /// Creates a line.
-    public init(epoch: ConfigEpoch? = nil, heartbeat: Int? = nil) {
+    public init(epoch: ConfigEpoch? = nil, bundles: [Bundle]? = nil, heartbeat: Int? = nil) {
         self.epoch = epoch
+        self.bundles = bundles
         self.heartbeat = heartbeat
     }
 }

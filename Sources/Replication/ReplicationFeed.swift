@@ -4,6 +4,7 @@ import Hummingbird
 import NIOCore
 import ServiceLifecycle
 import Synchronization
+import Topology
 
 /// The serving half of replication, on the registry's API port and on each hub's traffic port
 /// (so edge↔hub replication crosses the same emulated link as the edge's cache misses):
@@ -68,15 +69,41 @@ public enum ReplicationFeed {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var cursor = after
+        var sent = Set<FunctionRef>()
         while !Task.isCancelled, !stopping() {
             let seen = source.changes.generation
             for epoch in await source.epochs(after: cursor) {
-                try await writer.write(line(FeedLine(epoch: epoch), encoder))
+                let bundles = await inlineBundles(of: epoch, notIn: sent, from: source)
+                try await writer.write(line(FeedLine(epoch: epoch, bundles: bundles.isEmpty ? nil : bundles), encoder))
+                sent.formUnion(epoch.refs)
                 cursor = epoch.epoch
             }
             try await writer.write(line(FeedLine(heartbeat: max(cursor, await source.latestEpoch())), encoder))
             await source.changes.wait(beyond: seen, timeout: heartbeat)
         }
+    }
+
+    /// The largest bundle sent inline, and the most bundle bytes one line carries; larger ones
+    /// are fetched (`bundles/NAME/N`) as before.
+    static let inlineBundleLimit = 256 << 10
+    static let inlineLineLimit = 1 << 20
+
+    /// The small bundles of the versions an epoch names that this stream has not named yet.
+    private static func inlineBundles(
+        of epoch: ConfigEpoch,
+        notIn sent: Set<FunctionRef>,
+        from source: some ReplicationSource
+    ) async -> [FeedLine.Bundle] {
+        var bundles: [FeedLine.Bundle] = []
+        var bytes = 0
+        for ref in epoch.refs where !sent.contains(ref) {
+            guard let data = await source.heldBundle(ref.name, ref.version), data.count <= inlineBundleLimit,
+                bytes + data.count <= inlineLineLimit
+            else { continue }
+            bundles.append(FeedLine.Bundle(name: ref.name, version: ref.version, data: data))
+            bytes += data.count
+        }
+        return bundles
     }
 
     private static func line(_ value: FeedLine, _ encoder: JSONEncoder) throws -> ByteBuffer {

@@ -188,7 +188,7 @@ public final class ReplicationFollower: Service {
         var framer = FeedLineFramer()
         for try await chunk in response.body {
             for line in try framer.append(chunk) {
-                if let epoch = line.epoch { try await receive(epoch, client: client) }
+                if let epoch = line.epoch { try await receive(epoch, inline: line.bundles ?? [], client: client) }
                 if let latest = line.heartbeat { await heard(latest) }
             }
         }
@@ -202,11 +202,11 @@ public final class ReplicationFollower: Service {
     /// it. Ending the stream instead cost a fresh TLS connection per try, and each one given up
     /// lingered in the client's pool while its TLS shutdown waited; a few seconds of a full disk
     /// filled the pool, and the edge caught up seconds after the disk had room again.
-    private func receive(_ epoch: ConfigEpoch, client: HTTPClient) async throws {
+    private func receive(_ epoch: ConfigEpoch, inline: [FeedLine.Bundle], client: HTTPClient) async throws {
         var pause = Duration.milliseconds(50)
         while true {
             do {
-                return try await storeAndCommit(epoch, client: client)
+                return try await storeAndCommit(epoch, inline: inline, client: client)
             } catch let error as ReplicationError where error.code == .writeFailed {
                 try await Task.sleep(for: pause)
                 pause = min(pause * 2, .milliseconds(250))
@@ -214,11 +214,15 @@ public final class ReplicationFollower: Service {
         }
     }
 
-    private func storeAndCommit(_ epoch: ConfigEpoch, client: HTTPClient) async throws {
+    private func storeAndCommit(_ epoch: ConfigEpoch, inline: [FeedLine.Bundle], client: HTTPClient) async throws {
         let held = await store.latestEpoch()
         guard state.withLock({ $0.takes(epoch.epoch, held: held) }) else { return }
         for version in epoch.versions where !(await store.holds(version)) {
-            let data = try await fetch("bundles/\(version.name)/\(version.version)", what: "the bundle of \(version.ref)", client: client)
+            let sent = inline.first { $0.name == version.name && $0.version == version.version }?.data
+            let data =
+                if let sent { sent } else {
+                    try await fetch("bundles/\(version.name)/\(version.version)", what: "the bundle of \(version.ref)", client: client)
+                }
             try await checked { () throws(ReplicationError) in try await store.store(bundle: data, of: version, publicKey: settings.publicKey) }
         }
         for revision in epoch.stores where !(await store.holds(revision)) {

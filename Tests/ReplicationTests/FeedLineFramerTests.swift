@@ -30,4 +30,18 @@ import Testing
             _ = try framer.append(ByteBuffer(string: "not json\n"))
         }
     }
+
+    /// A bundle sent inline crosses the line as base64 and comes out byte for byte.
+    @Test func anInlineBundleArrivesByteForByte() throws {
+        let zip = Data((0..<3_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        let line = FeedLine(bundles: [FeedLine.Bundle(name: "chaos", version: 7, data: zip)], heartbeat: 9)
+        var bytes = try JSONEncoder().encode(line)
+        bytes.append(0x0A)
+        var framer = FeedLineFramer()
+        let read = try framer.append(ByteBuffer(bytes: bytes))
+        #expect(read.count == 1 && read[0].heartbeat == 9)
+        #expect(read[0].bundles?.map(\.name) == ["chaos"] && read[0].bundles?.first?.version == 7 && read[0].bundles?.first?.data == zip)
+        // A line from a sender that sends none still reads.
+        #expect(try framer.append(ByteBuffer(string: "{\"heartbeat\":10}\n")).first?.bundles == nil)
+    }
 }

@@ -204,10 +204,15 @@ public final class ReplicationFollower: Service {
     /// filled the pool, and the edge caught up seconds after the disk had room again.
     private func receive(_ epoch: ConfigEpoch, inline: [FeedLine.Bundle], client: HTTPClient) async throws {
         var pause = Duration.milliseconds(50)
+        var failing = false
         while true {
             do {
-                return try await storeAndCommit(epoch, inline: inline, client: client)
+                try await storeAndCommit(epoch, inline: inline, client: client)
+                if failing { logger.info("the disk took epoch \(epoch.epoch) after all") }
+                return
             } catch let error as ReplicationError where error.code == .writeFailed {
+                if !failing { logger.error("\(error); trying again, serving what is in force meanwhile") }
+                failing = true
                 try await Task.sleep(for: pause)
                 pause = min(pause * 2, .milliseconds(250))
             }
@@ -257,12 +262,14 @@ public final class ReplicationFollower: Service {
         return Data(body.readableBytesView)
     }
 
-    /// Stores what was fetched; a refusal (a failed signature check) is reported before it throws.
+    /// Stores what was fetched; a refusal (a failed signature check) is reported before it
+    /// throws. A write that failed is not a refusal: it is tried again, and reporting it would
+    /// leave the node marked long after its disk had room again.
     private func checked(_ storing: () async throws(ReplicationError) -> Void) async throws {
         do {
             try await storing()
         } catch {
-            await refuse(error.description)
+            if error.code != .writeFailed { await refuse(error.description) }
             throw error
         }
     }

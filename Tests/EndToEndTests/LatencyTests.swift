@@ -11,8 +11,10 @@ struct LatencyTests {
     /// is measured the same way from an address that is no viewer (no link applied), so the
     /// comparison holds on a slow or busy machine. The model is a floor no request undercuts
     /// (NIO timers do not fire early). Above it, the fastest of each kind is compared — the one
-    /// that waited least for a CPU shared with every other test's network — with 10% plus 15 ms
-    /// of scheduling noise allowed, far below the 230 ms being checked.
+    /// that waited least for a CPU shared with every other test's network — and what the link
+    /// added must stay under two and a half round trips: a third round trip (a handshake paid
+    /// twice, a delay counted twice) would add a whole one, while a loaded CI machine's
+    /// scheduling noise (55 ms once, on a 236 ms model) stays well inside the half.
     @Test func aFarViewerFeelsTwoModelledRoundTripsOnANewConnection() async throws {
         try await withNetwork(try TestTopology.make().path) { network in
             let viewer = try #require(network.state.viewer("sydney-home"))
@@ -31,7 +33,7 @@ struct LatencyTests {
             let added = shaped.min()! - local.min()!
             let expected = 2 * rtt
             #expect(shaped.min()! >= expected, "\(shaped) ms measured, the model says at least \(expected) ms")
-            #expect(added <= expected * 1.1 + 15, "added \(added) ms, the model says \(expected) ms")
+            #expect(added < 2.5 * rtt, "added \(added) ms, the model says \(expected) ms (two round trips of \(rtt) ms)")
         }
     }
 
